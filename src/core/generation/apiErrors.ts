@@ -1,0 +1,97 @@
+/** What the user can do about a failure; the VS Code layer turns these into buttons. */
+export type ErrorAction = 'setApiKey' | 'retry' | 'openVerification' | 'openBilling';
+
+export interface UserFacingError {
+	readonly message: string;
+	readonly actions: readonly ErrorAction[];
+}
+
+/** The fields of an `openai` SDK error that matter here (read by shape, not by class). */
+interface ApiErrorShape {
+	readonly name?: unknown;
+	readonly status?: unknown;
+	readonly code?: unknown;
+	readonly type?: unknown;
+	readonly message?: unknown;
+	readonly headers?: unknown;
+	readonly cause?: unknown;
+}
+
+/** Removes anything that looks like an API key, and the given key, from a text. */
+export function redactSecrets(text: string, key?: string): string {
+	let redacted = text.replace(/\b(sk-[A-Za-z0-9_-]{4})[A-Za-z0-9_*-]{8,}/g, '$1…');
+	if (key && key.length >= 8) {
+		redacted = redacted.split(key).join('[redacted]');
+	}
+	return redacted;
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+	if (headers && typeof (headers as { get?: unknown }).get === 'function') {
+		return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+	}
+	if (headers && typeof headers === 'object') {
+		const value = (headers as Record<string, unknown>)[name];
+		return typeof value === 'string' ? value : undefined;
+	}
+	return undefined;
+}
+
+/** Seconds to wait before retrying, from `retry-after` / `retry-after-ms` headers. */
+export function retryAfterSeconds(headers: unknown): number | undefined {
+	const ms = Number(headerValue(headers, 'retry-after-ms'));
+	if (Number.isFinite(ms) && ms > 0) {
+		return Math.ceil(ms / 1000);
+	}
+	const seconds = Number(headerValue(headers, 'retry-after'));
+	return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : undefined;
+}
+
+/**
+ * Turns an error from the `openai` SDK (or the network under it) into a message that
+ * says what happened and what to do next. Never includes the API key.
+ */
+export function describeApiError(error: unknown, context: { model: string; endpoint: string; key?: string }): UserFacingError {
+	const shape = (typeof error === 'object' && error !== null ? error : {}) as ApiErrorShape;
+	const status = typeof shape.status === 'number' ? shape.status : undefined;
+	const code = typeof shape.code === 'string' ? shape.code : undefined;
+	const type = typeof shape.type === 'string' ? shape.type : undefined;
+	const name = typeof shape.name === 'string' ? shape.name : '';
+	const rawMessage = typeof shape.message === 'string' ? shape.message : String(error);
+	const apiMessage = redactSecrets(rawMessage.replace(/^\d{3}\s+/, ''), context.key);
+
+	if (name === 'APIConnectionTimeoutError') {
+		return { message: `The request to ${context.endpoint} timed out. Try again, or pick a lower quality or smaller size.`, actions: ['retry'] };
+	}
+	if (name === 'APIConnectionError' || (status === undefined && /fetch failed|ECONNREFUSED|ENOTFOUND|socket|network/i.test(rawMessage))) {
+		return { message: `Could not reach ${context.endpoint}. Check your network connection (or illustrate.baseUrl), then try again.`, actions: ['retry'] };
+	}
+	switch (status) {
+		case 400:
+			if (code === 'moderation_blocked' || type === 'image_generation_user_error') {
+				return { message: 'OpenAI\'s safety system rejected this prompt. Rephrase it and try again.', actions: [] };
+			}
+			return { message: `OpenAI refused the request: ${apiMessage}`, actions: [] };
+		case 401:
+			return { message: 'OpenAI rejected the API key (401). Set a valid key with "Illustrate: Set API Key".', actions: ['setApiKey'] };
+		case 403:
+			if (/verif/i.test(rawMessage)) {
+				return { message: `Your OpenAI organization must be verified to use ${context.model}. Verify it, wait a few minutes, then try again.`, actions: ['openVerification', 'retry'] };
+			}
+			return { message: `OpenAI denied access to ${context.model} (403): ${apiMessage}`, actions: ['setApiKey'] };
+		case 404:
+			return { message: `The model "${context.model}" is not available to your API key. Pick another model.`, actions: [] };
+		case 429: {
+			if (code === 'insufficient_quota' || type === 'insufficient_quota') {
+				return { message: 'Your OpenAI account has no credit left (insufficient_quota). Add credit to your account, then try again.', actions: ['openBilling'] };
+			}
+			const wait = retryAfterSeconds(shape.headers);
+			return { message: `OpenAI's rate limit was reached. Try again${wait !== undefined ? ` in ${wait} s` : ' in a moment'}.`, actions: ['retry'] };
+		}
+		default:
+			if (status !== undefined && status >= 500) {
+				return { message: `OpenAI had a server error (${status}). Try again in a moment.`, actions: ['retry'] };
+			}
+			return { message: `The image request failed: ${apiMessage}`, actions: ['retry'] };
+	}
+}

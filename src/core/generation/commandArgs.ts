@@ -1,0 +1,73 @@
+import type { OutputFormat } from '../models/capabilities';
+
+export type InsertMode = 'none' | 'first' | 'all';
+
+/** The optional argument of the generate commands, for keybindings, tasks and other extensions. */
+export interface GenerateCommandArgs {
+	readonly prompt?: string;
+	readonly model?: string;
+	readonly size?: string;
+	readonly quality?: string;
+	readonly variants?: number;
+	readonly outputFormat?: OutputFormat;
+	readonly insert?: InsertMode;
+}
+
+const STRING_KEYS = ['prompt', 'model', 'size', 'quality'] as const;
+const KNOWN_KEYS = new Set<string>([...STRING_KEYS, 'variants', 'outputFormat', 'insert']);
+
+/** VS Code passes the document's URI when a command runs from an editor menu. */
+function looksLikeUri(value: object): boolean {
+	const candidate = value as { scheme?: unknown; path?: unknown };
+	return typeof candidate.scheme === 'string' && typeof candidate.path === 'string';
+}
+
+/**
+ * Checks the argument object of a generate command. Throws an `Error` whose message
+ * says what is wrong; returns `{}` for no argument or an editor-menu URI.
+ */
+export function parseGenerateArgs(value: unknown): GenerateCommandArgs {
+	if (value === undefined || value === null) {
+		return {};
+	}
+	if (typeof value !== 'object' || Array.isArray(value)) {
+		throw new Error('Illustrate: the command argument must be an object such as { "prompt": "a red fox", "insert": "first" }.');
+	}
+	if (looksLikeUri(value)) {
+		return {};
+	}
+	const record = value as Record<string, unknown>;
+	const unknown = Object.keys(record).filter(key => !KNOWN_KEYS.has(key));
+	if (unknown.length > 0) {
+		throw new Error(`Illustrate: unknown argument ${unknown.map(key => `"${key}"`).join(', ')}; the known ones are ${[...KNOWN_KEYS].join(', ')}.`);
+	}
+	const args: { -readonly [K in keyof GenerateCommandArgs]: GenerateCommandArgs[K] } = {};
+	for (const key of STRING_KEYS) {
+		const field = record[key];
+		if (field !== undefined) {
+			if (typeof field !== 'string') {
+				throw new Error(`Illustrate: "${key}" must be a string.`);
+			}
+			args[key] = field;
+		}
+	}
+	if (record.variants !== undefined) {
+		if (typeof record.variants !== 'number' || !Number.isInteger(record.variants) || record.variants < 1 || record.variants > 10) {
+			throw new Error('Illustrate: "variants" must be a whole number from 1 to 10.');
+		}
+		args.variants = record.variants;
+	}
+	if (record.outputFormat !== undefined) {
+		if (record.outputFormat !== 'png' && record.outputFormat !== 'jpeg' && record.outputFormat !== 'webp') {
+			throw new Error('Illustrate: "outputFormat" must be "png", "jpeg" or "webp".');
+		}
+		args.outputFormat = record.outputFormat;
+	}
+	if (record.insert !== undefined) {
+		if (record.insert !== 'none' && record.insert !== 'first' && record.insert !== 'all') {
+			throw new Error('Illustrate: "insert" must be "none", "first" or "all".');
+		}
+		args.insert = record.insert;
+	}
+	return args;
+}

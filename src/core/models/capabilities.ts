@@ -1,0 +1,176 @@
+/**
+ * What each image model accepts, as data: the pickers, the validation and the cost
+ * estimate all read this table. Facts from the `openai` SDK's `resources/images.d.ts`
+ * (7.57) and OpenAI's model pages; update here when models change.
+ */
+
+export type Quality = 'auto' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+export type OutputFormat = 'png' | 'jpeg' | 'webp';
+export type Background = 'auto' | 'opaque' | 'transparent';
+
+export const STANDARD_SIZES = ['1024x1024', '1536x1024', '1024x1536'] as const;
+
+export interface CustomSizeRules {
+	readonly multipleOf: number;
+	readonly maxAspectRatio: number;
+	readonly maxEdge: number;
+	readonly minPixels: number;
+	readonly maxPixels: number;
+	/** Sizes with more pixels than this are accepted but marked experimental. */
+	readonly experimentalAbovePixels: number;
+}
+
+export interface ModelCapabilities {
+	readonly id: string;
+	/** Other names the API accepts for the same model, such as dated snapshots. */
+	readonly aliases?: readonly string[];
+	readonly label: string;
+	/** `deprecated` models work until `shutdownDate`; `retired` ones are refused. */
+	readonly status: 'current' | 'deprecated' | 'retired';
+	readonly shutdownDate?: string;
+	readonly replacement?: string;
+	readonly qualities: readonly Quality[];
+	readonly sizePresets: readonly string[];
+	readonly autoSize: boolean;
+	readonly customSizes?: CustomSizeRules;
+	readonly maxVariants: number;
+	readonly maxPromptLength: number;
+	readonly outputFormats: readonly OutputFormat[];
+	/** `preview`: accepted, but the API marks it as a preview feature for this model. */
+	readonly transparentBackground: boolean | 'preview';
+	readonly maxPartialImages: number;
+	readonly maxInputImages: number;
+	readonly inputFidelity: readonly ('low' | 'high')[];
+	readonly markupEdits: boolean;
+	/** USD per image by quality and size, output only; absent when OpenAI publishes none. */
+	readonly pricePerImage?: Readonly<Partial<Record<Quality, Readonly<Record<string, number>>>>>;
+}
+
+const GPT_IMAGE_2_SIZES: CustomSizeRules = {
+	multipleOf: 16,
+	maxAspectRatio: 3,
+	maxEdge: 3840,
+	minPixels: 655_360,
+	maxPixels: 8_294_400,
+	experimentalAbovePixels: 2560 * 1440,
+};
+
+const GPT_IMAGE_COMMON = {
+	sizePresets: STANDARD_SIZES,
+	autoSize: true,
+	maxVariants: 10,
+	maxPromptLength: 32_000,
+	outputFormats: ['png', 'jpeg', 'webp'],
+	maxPartialImages: 3,
+	maxInputImages: 16,
+} as const;
+
+const LEGACY_GPT_IMAGE = {
+	...GPT_IMAGE_COMMON,
+	status: 'deprecated',
+	shutdownDate: '2026-12-01',
+	replacement: 'gpt-image-2',
+	qualities: ['auto', 'low', 'medium', 'high'],
+	transparentBackground: true,
+	markupEdits: false,
+} as const;
+
+export const MODELS: readonly ModelCapabilities[] = [
+	{
+		...GPT_IMAGE_COMMON,
+		id: 'gpt-image-2',
+		aliases: ['gpt-image-2-2026-04-21'],
+		label: 'GPT Image 2',
+		status: 'current',
+		qualities: ['auto', 'low', 'medium', 'high'],
+		customSizes: GPT_IMAGE_2_SIZES,
+		transparentBackground: 'preview',
+		inputFidelity: [],
+		markupEdits: false,
+		pricePerImage: {
+			low: { '1024x1024': 0.006, '1536x1024': 0.005, '1024x1536': 0.005 },
+			medium: { '1024x1024': 0.053, '1536x1024': 0.041, '1024x1536': 0.041 },
+			high: { '1024x1024': 0.211, '1536x1024': 0.165, '1024x1536': 0.165 },
+		},
+	},
+	...(['sunburst', 'flare'] as const).map((variant): ModelCapabilities => ({
+		...GPT_IMAGE_COMMON,
+		id: `gpt-image-2.5-${variant}`,
+		aliases: [`gpt-image-2.5-${variant}-2026-09-08`],
+		label: `GPT Image 2.5 ${variant[0].toUpperCase()}${variant.slice(1)}`,
+		status: 'current',
+		qualities: ['auto', 'low', 'medium', 'high', 'xhigh', 'max'],
+		customSizes: GPT_IMAGE_2_SIZES,
+		transparentBackground: true,
+		inputFidelity: [],
+		markupEdits: true,
+	})),
+	// The SDK lists the 2.6 models for generation and edits, but names them in neither the
+	// custom-size nor the xhigh/max documentation: standard sizes and qualities until it does.
+	...(['sunburst', 'flare'] as const).map((variant): ModelCapabilities => ({
+		...GPT_IMAGE_COMMON,
+		id: `gpt-image-2.6-${variant}`,
+		label: `GPT Image 2.6 ${variant[0].toUpperCase()}${variant.slice(1)}`,
+		status: 'current',
+		qualities: ['auto', 'low', 'medium', 'high'],
+		transparentBackground: true,
+		inputFidelity: [],
+		markupEdits: false,
+	})),
+	{ ...LEGACY_GPT_IMAGE, id: 'gpt-image-1.5', label: 'GPT Image 1.5', inputFidelity: ['low', 'high'] },
+	{ ...LEGACY_GPT_IMAGE, id: 'gpt-image-1-mini', label: 'GPT Image 1 Mini', inputFidelity: ['low'] },
+	{ ...LEGACY_GPT_IMAGE, id: 'chatgpt-image-latest', label: 'ChatGPT Image (latest)', inputFidelity: [] },
+	...[
+		{ id: 'gpt-image-1', label: 'GPT Image 1', shutdownDate: '2026-10-23', replacement: 'gpt-image-2.5-sunburst or gpt-image-2.5-flare' },
+		{ id: 'dall-e-3', label: 'DALL·E 3', shutdownDate: '2026-05-12', replacement: 'gpt-image-2' },
+		{ id: 'dall-e-2', label: 'DALL·E 2', shutdownDate: '2026-05-12', replacement: 'gpt-image-2' },
+	].map((retired): ModelCapabilities => ({
+		...GPT_IMAGE_COMMON,
+		...retired,
+		status: 'retired',
+		qualities: [],
+		sizePresets: [],
+		autoSize: false,
+		transparentBackground: false,
+		inputFidelity: [],
+		markupEdits: false,
+	})),
+];
+
+export const DEFAULT_MODEL = 'gpt-image-2';
+
+/** The table entry for a model name or one of its snapshot aliases. */
+export function findModel(id: string): ModelCapabilities | undefined {
+	return MODELS.find(model => model.id === id || model.aliases?.includes(id));
+}
+
+/**
+ * Rules for a model the table does not know, used with OpenAI-compatible endpoints:
+ * anything plausible is allowed and the endpoint has the last word.
+ */
+export function permissiveCapabilities(id: string): ModelCapabilities {
+	return {
+		...GPT_IMAGE_COMMON,
+		id,
+		label: id,
+		status: 'current',
+		qualities: ['auto', 'low', 'medium', 'high', 'xhigh', 'max'],
+		customSizes: { multipleOf: 1, maxAspectRatio: Infinity, maxEdge: Infinity, minPixels: 1, maxPixels: Infinity, experimentalAbovePixels: Infinity },
+		transparentBackground: true,
+		inputFidelity: ['low', 'high'],
+		markupEdits: false,
+	};
+}
+
+/** Whether a model may be used on `today` (`YYYY-MM-DD`): not retired, not past its shutdown. */
+export function isAvailable(model: ModelCapabilities, today: string): boolean {
+	if (model.status === 'retired') {
+		return false;
+	}
+	return !(model.shutdownDate && today >= model.shutdownDate);
+}
+
+/** The models a picker offers on `today`, current ones first. */
+export function selectableModels(today: string): ModelCapabilities[] {
+	return MODELS.filter(model => isAvailable(model, today));
+}

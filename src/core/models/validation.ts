@@ -1,0 +1,155 @@
+import { findModel, isAvailable, permissiveCapabilities, type Background, type ModelCapabilities, type OutputFormat } from './capabilities';
+
+/** What the user asks for, before it becomes an API request. */
+export interface ImageRequestOptions {
+	readonly model: string;
+	readonly prompt: string;
+	readonly size: string;
+	readonly quality: string;
+	readonly n: number;
+	readonly outputFormat: OutputFormat;
+	readonly outputCompression?: number;
+	readonly background?: Background;
+}
+
+export interface RequestProblem {
+	readonly field: keyof ImageRequestOptions;
+	readonly message: string;
+}
+
+export interface SizeCheck {
+	readonly ok: boolean;
+	/** Why the size is refused, or a warning when it is accepted but experimental. */
+	readonly message?: string;
+	readonly experimental?: boolean;
+	readonly width?: number;
+	readonly height?: number;
+}
+
+export interface ValidationContext {
+	/** Today as `YYYY-MM-DD`, for shutdown dates. */
+	readonly today: string;
+	/** OpenAI-compatible endpoints: unknown model names are allowed with permissive rules. */
+	readonly allowUnknownModels?: boolean;
+}
+
+/** Parses `WIDTHxHEIGHT` (also with `×`); undefined when it is not of that form. */
+export function parseSize(size: string): { width: number; height: number } | undefined {
+	const match = /^\s*(\d{1,5})\s*[x×X]\s*(\d{1,5})\s*$/.exec(size);
+	if (!match) {
+		return undefined;
+	}
+	return { width: Number(match[1]), height: Number(match[2]) };
+}
+
+function nearestMultiple(value: number, multiple: number): number {
+	return Math.max(multiple, Math.round(value / multiple) * multiple);
+}
+
+/** Checks a size against a model's rules, with the reason when it is refused. */
+export function checkSize(model: ModelCapabilities, size: string): SizeCheck {
+	if (size === 'auto') {
+		return model.autoSize ? { ok: true } : { ok: false, message: `${model.id} needs an explicit size; "auto" is not supported.` };
+	}
+	const parsed = parseSize(size);
+	if (!parsed) {
+		return { ok: false, message: `"${size}" is not a size: use WIDTHxHEIGHT, for example 1536x1024, or auto.` };
+	}
+	const { width, height } = parsed;
+	const canonical = `${width}x${height}`;
+	if (model.sizePresets.includes(canonical)) {
+		return { ok: true, width, height };
+	}
+	const rules = model.customSizes;
+	if (!rules) {
+		return { ok: false, message: `${model.id} supports only ${[...model.sizePresets, ...(model.autoSize ? ['auto'] : [])].join(', ')}.`, width, height };
+	}
+	const fail = (message: string): SizeCheck => ({ ok: false, message, width, height });
+	if (width % rules.multipleOf !== 0 || height % rules.multipleOf !== 0) {
+		const suggestion = `${nearestMultiple(width, rules.multipleOf)}x${nearestMultiple(height, rules.multipleOf)}`;
+		return fail(`Width and height must both be multiples of ${rules.multipleOf} for ${model.id}; try ${suggestion}.`);
+	}
+	if (Math.max(width, height) > rules.maxEdge) {
+		return fail(`The longest side can be at most ${rules.maxEdge} pixels for ${model.id} (largest size 3840x2160).`);
+	}
+	const ratio = Math.max(width, height) / Math.min(width, height);
+	if (ratio > rules.maxAspectRatio) {
+		return fail(`The aspect ratio must be between 1:${rules.maxAspectRatio} and ${rules.maxAspectRatio}:1 for ${model.id}; ${canonical} is ${ratio.toFixed(2)}:1.`);
+	}
+	const pixels = width * height;
+	if (pixels < rules.minPixels) {
+		return fail(`${canonical} is too small for ${model.id}: at least ${rules.minPixels.toLocaleString('en-US')} pixels (for example 1024x640).`);
+	}
+	if (pixels > rules.maxPixels) {
+		return fail(`${canonical} is too large for ${model.id}: at most ${rules.maxPixels.toLocaleString('en-US')} pixels (3840x2160).`);
+	}
+	if (pixels > rules.experimentalAbovePixels) {
+		return { ok: true, experimental: true, message: `Sizes above 2560x1440 are experimental for ${model.id}.`, width, height };
+	}
+	return { ok: true, width, height };
+}
+
+/** The capabilities to validate against, or a problem when the model may not be used. */
+export function resolveModel(id: string, context: ValidationContext): { model: ModelCapabilities } | { problem: string } {
+	const model = findModel(id);
+	if (!model) {
+		if (context.allowUnknownModels && id.trim().length > 0) {
+			return { model: permissiveCapabilities(id.trim()) };
+		}
+		return { problem: `"${id}" is not a known image model. Pick one of the listed models, or set illustrate.provider to openai-compatible for a custom endpoint.` };
+	}
+	if (model.status === 'retired') {
+		return { problem: `${model.id} was retired on ${model.shutdownDate}. Use ${model.replacement} instead.` };
+	}
+	if (!isAvailable(model, context.today)) {
+		return { problem: `${model.id} was shut down on ${model.shutdownDate}. Use ${model.replacement} instead.` };
+	}
+	return { model };
+}
+
+/**
+ * Every reason the API would refuse these options, found before any request is sent
+ * (nothing is charged for a request that is never made).
+ */
+export function checkRequest(options: ImageRequestOptions, context: ValidationContext): RequestProblem[] {
+	const resolved = resolveModel(options.model, context);
+	if ('problem' in resolved) {
+		return [{ field: 'model', message: resolved.problem }];
+	}
+	const model = resolved.model;
+	const problems: RequestProblem[] = [];
+	const prompt = options.prompt.trim();
+	if (prompt.length === 0) {
+		problems.push({ field: 'prompt', message: 'The prompt is empty: describe the image you want.' });
+	} else if (options.prompt.length > model.maxPromptLength) {
+		problems.push({ field: 'prompt', message: `The prompt has ${options.prompt.length.toLocaleString('en-US')} characters; ${model.id} takes at most ${model.maxPromptLength.toLocaleString('en-US')}. Shorten it.` });
+	}
+	if (!model.qualities.includes(options.quality as never)) {
+		problems.push({ field: 'quality', message: `${model.id} does not support quality "${options.quality}"; use ${model.qualities.join(', ')}.` });
+	}
+	const size = checkSize(model, options.size);
+	if (!size.ok) {
+		problems.push({ field: 'size', message: size.message ?? 'Unsupported size.' });
+	}
+	if (!Number.isInteger(options.n) || options.n < 1 || options.n > model.maxVariants) {
+		problems.push({ field: 'n', message: `The number of variants must be a whole number from 1 to ${model.maxVariants}.` });
+	}
+	if (!model.outputFormats.includes(options.outputFormat)) {
+		problems.push({ field: 'outputFormat', message: `${model.id} cannot return ${options.outputFormat}; use ${model.outputFormats.join(', ')}.` });
+	}
+	if (options.outputCompression !== undefined) {
+		if (options.outputFormat === 'png') {
+			problems.push({ field: 'outputCompression', message: 'Compression applies only to JPEG and WebP output.' });
+		} else if (!Number.isInteger(options.outputCompression) || options.outputCompression < 0 || options.outputCompression > 100) {
+			problems.push({ field: 'outputCompression', message: 'Compression must be a whole number from 0 to 100.' });
+		}
+	}
+	if (options.background === 'transparent') {
+		if (!model.transparentBackground) {
+			problems.push({ field: 'background', message: `${model.id} cannot make a transparent background.` });
+		} else if (options.outputFormat === 'jpeg') {
+			problems.push({ field: 'background', message: 'A transparent background needs PNG or WebP output; JPEG has no transparency.' });
+		}
+	}
+	return problems;
+}

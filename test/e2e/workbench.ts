@@ -1,0 +1,166 @@
+/**
+ * A real VS Code for end-to-end tests: the packaged extension installed into code-server,
+ * the test image API beside it, the workbench in headless Chromium, and the few
+ * gestures the tests need (open a file, run a command, reach the Illustrate panel).
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { launchBrowser, openWorkbench, PROJECT_ROOT, startCodeServer, workbenchUrl, type RunningCodeServer } from '../harness/codeServer';
+import { startImageApiServer, type ImageApiServer, type ServerConfig } from '../server/imageApiServer';
+
+export const TEST_API_KEY = 'sk-test-illustrate-e2e-0123456789';
+export const SCREENSHOT_DIR = process.env.ILLUSTRATE_SCREENSHOT_DIR ?? join(PROJECT_ROOT, '.test-runs', 'screenshots');
+
+/** The packaged extension, built once per run by scripts/test.mjs (or here when missing). */
+export function packagedExtension(): string {
+	const vsix = join(PROJECT_ROOT, 'illustrate.vsix');
+	if (!existsSync(vsix)) {
+		execFileSync('npm', ['run', 'package'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+	}
+	return vsix;
+}
+
+export interface Workbench {
+	readonly page: Page;
+	readonly api: ImageApiServer;
+	readonly workspace: string;
+	readonly server: RunningCodeServer;
+	close(): Promise<void>;
+}
+
+export interface WorkbenchOptions {
+	readonly userSettings?: Record<string, unknown>;
+	readonly apiConfig?: Partial<ServerConfig>;
+	readonly colorScheme?: 'light' | 'dark';
+}
+
+/** Starts everything for one suite, with a fresh copy of the fixture workspace. */
+export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
+	const scratch = mkdtempSync(join(tmpdir(), 'illustrate-e2e-'));
+	const workspace = join(scratch, 'workspace');
+	cpSync(join(PROJECT_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+	const api = await startImageApiServer({ config: options.apiConfig });
+	const server = await startCodeServer({
+		workspace,
+		vsix: packagedExtension(),
+		env: { OPENAI_BASE_URL: api.url, OPENAI_API_KEY: TEST_API_KEY },
+		userSettings: {
+			'[markdown]': { 'editor.wordWrap': 'off' },
+			'workbench.secondarySideBar.defaultVisibility': 'hidden',
+			'workbench.colorTheme': options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern',
+			...options.userSettings,
+		},
+	});
+	let browser: BrowserContext | undefined;
+	try {
+		browser = await launchBrowser(join(scratch, 'profile'), { colorScheme: options.colorScheme });
+		const page = browser.pages()[0] ?? await browser.newPage();
+		await openWorkbench(page, workbenchUrl(server, workspace));
+		const opened = browser;
+		return {
+			page,
+			api,
+			workspace,
+			server,
+			async close() {
+				await opened.close();
+				await server.stop();
+				await api.close();
+				rmSync(scratch, { recursive: true, force: true });
+			},
+		};
+	} catch (error) {
+		await browser?.close();
+		await server.stop();
+		await api.close();
+		throw error;
+	}
+}
+
+async function quickInput(page: Page, opener: string, text: string, rowText: string | RegExp): Promise<void> {
+	const widget = page.locator('.quick-input-widget');
+	for (let attempt = 0; ; attempt++) {
+		await page.keyboard.press(opener);
+		await widget.waitFor({ state: 'visible' });
+		const input = widget.locator('input.input');
+		await input.fill(text);
+		const row = widget.locator('.monaco-list-row', { hasText: rowText }).first();
+		try {
+			await row.waitFor({ state: 'visible', timeout: 3000 });
+			await input.press('Enter');
+			await widget.waitFor({ state: 'hidden' });
+			return;
+		} catch (error) {
+			// A contributed command may not be registered for the first seconds: try again.
+			await page.keyboard.press('Escape');
+			if (attempt >= 10) {
+				throw error;
+			}
+		}
+	}
+}
+
+/** Runs a command from the palette by its title, as a user does. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+	await quickInput(page, 'F1', `>${title}`, title);
+}
+
+/** Opens a workspace file with Quick Open and waits for its editor. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+	const name = relativePath.split('/').pop() ?? relativePath;
+	await quickInput(page, 'Control+P', relativePath, name);
+	await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
+	await page.locator('.monaco-editor.focused').waitFor();
+}
+
+/** Moves the cursor to a 1-based line and column with Go to Line. */
+export async function goToLine(page: Page, line: number, column: number): Promise<void> {
+	await page.keyboard.press('Control+G');
+	const input = page.locator('.quick-input-widget input.input');
+	await input.waitFor({ state: 'visible' });
+	await input.fill(`:${line}:${column}`);
+	await input.press('Enter');
+	await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** The text of a 1-based line as the editor shows it. */
+export async function editorLine(page: Page, line: number): Promise<string> {
+	const text = await page.locator('.monaco-editor.focused .view-lines .view-line').evaluateAll((nodes, wanted) => {
+		const lines = nodes
+			.map(node => ({ top: parseFloat((node as HTMLElement).style.top), text: (node.textContent ?? '').replace(/\u00a0/g, ' ') }))
+			.sort((a, b) => a.top - b.top);
+		return lines[wanted - 1]?.text;
+	}, line);
+	assert.ok(text !== undefined, `line ${line} is not rendered`);
+	return text;
+}
+
+/** Waits until a line of the focused editor reads `expected`; fails with what it read last. */
+export async function expectEditorLine(page: Page, line: number, expected: string, timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let actual = '';
+	while (Date.now() < deadline) {
+		actual = await editorLine(page, line).catch(() => '');
+		if (actual === expected) {
+			return;
+		}
+		await page.waitForTimeout(100);
+	}
+	assert.equal(actual, expected, `line ${line} of the editor`);
+}
+
+/** The DOM of the Illustrate panel (a webview: two nested iframes). */
+export function illustratePanel(page: Page): FrameLocator {
+	return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+	mkdirSync(SCREENSHOT_DIR, { recursive: true });
+	const path = join(SCREENSHOT_DIR, `${name}.png`);
+	await page.screenshot({ path });
+	return path;
+}

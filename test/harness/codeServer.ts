@@ -1,0 +1,187 @@
+/**
+ * Starts a real VS Code (code-server: the VS Code server and web workbench) and opens
+ * it in headless Chromium, for integration and end-to-end tests. See TESTING in README.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
+
+interface ToolPaths {
+	nodeBinary: string;
+	codeServerEntry: string;
+}
+
+/** Installs code-server on first use (scripts/setup-code-server.mjs) and returns where it is. */
+export async function codeServerTools(): Promise<ToolPaths> {
+	const setup = await import(pathToFileURL(join(PROJECT_ROOT, 'scripts', 'setup-code-server.mjs')).href) as { ensureCodeServer(): ToolPaths };
+	return setup.ensureCodeServer();
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')));
+		});
+	});
+}
+
+export interface CodeServerOptions {
+	/** The folder the workbench opens. */
+	readonly workspace: string;
+	/** Extra environment for the server and so for the extension host. */
+	readonly env?: Record<string, string>;
+	/** Keep workspace trust on (default: off, as a trusted workspace). */
+	readonly workspaceTrust?: boolean;
+	/** Allow the test payload (`extensionTestsPath`); it also silences notification toasts. */
+	readonly smokeTestDriver?: boolean;
+	/** A .vsix to install before starting. */
+	readonly vsix?: string;
+	/** User settings (settings.json). */
+	readonly userSettings?: Record<string, unknown>;
+}
+
+export interface RunningCodeServer {
+	readonly url: string;
+	readonly runDir: string;
+	readonly userDataDir: string;
+	/** Everything the server printed. */
+	output(): string;
+	stop(): Promise<void>;
+}
+
+/** Starts code-server on a free loopback port with HOME and data folders of its own. */
+export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
+	const tools = await codeServerTools();
+	const runDir = mkdtempSync(join(tmpdir(), 'illustrate-cs-'));
+	const home = join(runDir, 'home');
+	const userDataDir = join(runDir, 'user-data');
+	const extensionsDir = join(runDir, 'extensions');
+	mkdirSync(join(userDataDir, 'User'), { recursive: true });
+	mkdirSync(extensionsDir, { recursive: true });
+	writeFileSync(join(runDir, 'config.yaml'), 'auth: none\n');
+	writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
+		'workbench.startupEditor': 'none',
+		'workbench.tips.enabled': false,
+		'security.workspace.trust.enabled': options.workspaceTrust === true,
+		'extensions.autoCheckUpdates': false,
+		'extensions.autoUpdate': false,
+		'telemetry.telemetryLevel': 'off',
+		'update.mode': 'none',
+		'workbench.enableExperiments': false,
+		'chat.disableAIFeatures': true,
+		...options.userSettings,
+	}, null, '\t'));
+	const env = {
+		...process.env,
+		HOME: home,
+		XDG_CONFIG_HOME: join(home, '.config'),
+		XDG_DATA_HOME: join(home, '.local', 'share'),
+		XDG_CACHE_HOME: join(home, '.cache'),
+		...options.env,
+	};
+	const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+	let log = '';
+	if (options.vsix) {
+		await new Promise<void>((done, fail) => {
+			const install = spawn(tools.nodeBinary, [tools.codeServerEntry, '--config', join(runDir, 'config.yaml'), ...common, '--install-extension', options.vsix as string], { env });
+			install.stdout.on('data', chunk => { log += chunk; });
+			install.stderr.on('data', chunk => { log += chunk; });
+			install.on('exit', code => code === 0 ? done() : fail(new Error(`Installing ${options.vsix} failed (${code}):\n${log}`)));
+		});
+	}
+
+	const port = await freePort();
+	const args = [
+		tools.codeServerEntry,
+		'--config', join(runDir, 'config.yaml'),
+		'--bind-addr', `127.0.0.1:${port}`,
+		'--auth', 'none',
+		'--disable-telemetry',
+		'--disable-update-check',
+		'--disable-getting-started-override',
+		'--reconnection-grace-time', '5',
+		...common,
+		...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
+		...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+		options.workspace,
+	];
+	const child: ChildProcess = spawn(tools.nodeBinary, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	child.stdout?.on('data', chunk => { log += chunk; });
+	child.stderr?.on('data', chunk => { log += chunk; });
+	const url = `http://127.0.0.1:${port}`;
+
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		try {
+			const response = await fetch(`${url}/healthz`);
+			if (response.ok) {
+				break;
+			}
+		} catch {
+			// not listening yet
+		}
+		if (child.exitCode !== null || Date.now() > deadline) {
+			throw new Error(`code-server did not start:\n${log}`);
+		}
+		await new Promise(done => setTimeout(done, 200));
+	}
+
+	return {
+		url,
+		runDir,
+		userDataDir,
+		output: () => log,
+		async stop() {
+			if (child.pid && child.exitCode === null) {
+				const exited = new Promise(done => child.once('exit', done));
+				try {
+					process.kill(-child.pid, 'SIGTERM');
+				} catch {
+					// already gone
+				}
+				await Promise.race([exited, new Promise(done => setTimeout(done, 5000))]);
+				try {
+					process.kill(-child.pid, 'SIGKILL');
+				} catch {
+					// already gone
+				}
+			}
+			rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
+		},
+	};
+}
+
+/** Headless Debian Chromium with a fresh profile; never a downloaded browser. */
+export async function launchBrowser(profileDir: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
+	return chromium.launchPersistentContext(profileDir, {
+		executablePath: '/usr/bin/chromium',
+		headless: true,
+		viewport: { width: 1600, height: 1000 },
+		colorScheme: options.colorScheme ?? 'dark',
+		env: { ...process.env, HOME: profileDir } as Record<string, string>,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+	});
+}
+
+/** The workbench URL for a folder, with an optional test payload. */
+export function workbenchUrl(server: RunningCodeServer, folder: string, payload?: [string, string][]): string {
+	let url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
+	if (payload) {
+		url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+	}
+	return url;
+}
+
+/** Opens the workbench and waits until it is interactive. */
+export async function openWorkbench(page: Page, url: string): Promise<void> {
+	await page.goto(url);
+	await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+}

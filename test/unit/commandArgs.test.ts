@@ -1,0 +1,59 @@
+import * as assert from 'node:assert/strict';
+import { parseGenerateArgs } from '../../src/core/generation/commandArgs';
+import { parseWebviewMessage } from '../../src/protocol/messages';
+
+suite('parseGenerateArgs', () => {
+	test('no argument, or the URI an editor menu passes, means no options', () => {
+		assert.deepEqual(parseGenerateArgs(undefined), {});
+		assert.deepEqual(parseGenerateArgs(null), {});
+		assert.deepEqual(parseGenerateArgs({ scheme: 'file', path: '/ws/README.md', authority: '' }), {});
+	});
+
+	test('takes every documented field', () => {
+		const args = { prompt: 'a fox', model: 'gpt-image-2', size: '1536x1024', quality: 'low', variants: 3, outputFormat: 'webp', insert: 'all' };
+		assert.deepEqual(parseGenerateArgs(args), args);
+	});
+
+	test('refuses unknown fields, wrong types and out-of-range values with a clear message', () => {
+		assert.throws(() => parseGenerateArgs('a fox'), /must be an object/);
+		assert.throws(() => parseGenerateArgs({ promt: 'x' }), /unknown argument "promt"/);
+		assert.throws(() => parseGenerateArgs({ prompt: 3 }), /"prompt" must be a string/);
+		assert.throws(() => parseGenerateArgs({ variants: 11 }), /from 1 to 10/);
+		assert.throws(() => parseGenerateArgs({ variants: 1.5 }), /from 1 to 10/);
+		assert.throws(() => parseGenerateArgs({ outputFormat: 'gif' }), /"png", "jpeg" or "webp"/);
+		assert.throws(() => parseGenerateArgs({ insert: 'yes' }), /"none", "first" or "all"/);
+	});
+});
+
+suite('parseWebviewMessage', () => {
+	const options = { prompt: 'a fox', model: 'gpt-image-2', quality: 'low', size: '1024x1024', n: 2, outputFormat: 'png' };
+
+	test('accepts each message of the protocol', () => {
+		assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+		assert.deepEqual(parseWebviewMessage({ type: 'cancel' }), { type: 'cancel' });
+		assert.deepEqual(parseWebviewMessage({ type: 'generate', options }), { type: 'generate', options });
+		assert.deepEqual(parseWebviewMessage({ type: 'insert', variantIds: ['a', 'b'] }), { type: 'insert', variantIds: ['a', 'b'] });
+		assert.deepEqual(parseWebviewMessage({ type: 'action', action: 'setApiKey' }), { type: 'action', action: 'setApiKey' });
+	});
+
+	test('drops extra fields it does not know', () => {
+		assert.deepEqual(parseWebviewMessage({ type: 'generate', options: { ...options, path: '../../etc' }, evil: true }), { type: 'generate', options });
+	});
+
+	test('refuses anything unknown or ill-typed', () => {
+		const hostile: unknown[] = [
+			null, 42, 'ready', [], {}, { type: 'nope' }, { type: 'generate' },
+			{ type: 'generate', options: { ...options, n: 0 } },
+			{ type: 'generate', options: { ...options, n: '2' } },
+			{ type: 'generate', options: { ...options, outputFormat: 'exe' } },
+			{ type: 'generate', options: { ...options, prompt: 'x'.repeat(100_001) } },
+			{ type: 'insert', variantIds: [] },
+			{ type: 'insert', variantIds: [1] },
+			{ type: 'insert', variantIds: 'a' },
+			{ type: 'action', action: 'runShell' },
+		];
+		for (const message of hostile) {
+			assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message));
+		}
+	});
+});

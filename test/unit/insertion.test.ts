@@ -1,0 +1,86 @@
+import * as assert from 'node:assert/strict';
+import { insertionEdits, locateTargetImage, shiftOffset, shiftTarget, type TextEditSpec } from '../../src/core/markdown/insertion';
+
+function apply(text: string, edits: readonly TextEditSpec[]): string {
+	return [...edits].sort((a, b) => b.start - a.start).reduce((result, edit) => result.slice(0, edit.start) + edit.newText + result.slice(edit.end), text);
+}
+
+suite('shiftOffset', () => {
+	test('an insertion before the offset moves it along', () => {
+		assert.equal(shiftOffset(10, [{ rangeOffset: 2, rangeLength: 0, text: 'abc' }]), 13);
+	});
+
+	test('an insertion exactly at the offset moves it along', () => {
+		assert.equal(shiftOffset(10, [{ rangeOffset: 10, rangeLength: 0, text: 'abc' }]), 13);
+	});
+
+	test('a deletion before the offset moves it back', () => {
+		assert.equal(shiftOffset(10, [{ rangeOffset: 0, rangeLength: 4, text: '' }]), 6);
+	});
+
+	test('a change after the offset leaves it', () => {
+		assert.equal(shiftOffset(10, [{ rangeOffset: 11, rangeLength: 3, text: 'x' }]), 10);
+	});
+
+	test('a change that swallows the offset leaves it at the end of the new text', () => {
+		assert.equal(shiftOffset(10, [{ rangeOffset: 8, rangeLength: 5, text: 'xy' }]), 10);
+	});
+
+	test('several changes of one edit add up', () => {
+		assert.equal(shiftOffset(10, [{ rangeOffset: 12, rangeLength: 0, text: 'zz' }, { rangeOffset: 1, rangeLength: 1, text: 'abc' }, { rangeOffset: 5, rangeLength: 2, text: '' }]), 10);
+	});
+});
+
+suite('insertionEdits', () => {
+	test('fills the placeholder destination', () => {
+		const text = 'Intro\n\n![a fox]()\n\nEnd\n';
+		const edits = insertionEdits(text, { kind: 'image', start: 7, alt: 'a fox' }, { links: ['![a fox](images/a-fox.png)'], firstDestination: 'images/a-fox.png' }, '\n');
+		assert.equal(apply(text, edits!), 'Intro\n\n![a fox](images/a-fox.png)\n\nEnd\n');
+	});
+
+	test('replaces <> and puts further images on their own lines after the image', () => {
+		const text = 'A ![a fox](<>) B\nnext\n';
+		const edits = insertionEdits(text, { kind: 'image', start: 2, alt: 'a fox' }, { links: ['![a fox](x.png)', '![a fox](y.png)'], firstDestination: 'x.png' }, '\n');
+		assert.equal(apply(text, edits!), 'A ![a fox](x.png) B\n\n![a fox](y.png)\n\nnext\n');
+	});
+
+	test('finds the image again after the text moved', () => {
+		const text = 'New paragraph.\n\nIntro\n\n![a fox]()\n';
+		const edits = insertionEdits(text, { kind: 'image', start: 7, alt: 'a fox' }, { links: ['![a fox](f.png)'], firstDestination: 'f.png' }, '\n');
+		assert.equal(apply(text, edits!), 'New paragraph.\n\nIntro\n\n![a fox](f.png)\n');
+	});
+
+	test('picks the nearest of several images with the same alt', () => {
+		const text = '![dup]()\n\n![dup]()\n';
+		const image = locateTargetImage(text, { start: 10, alt: 'dup' });
+		assert.equal(image?.start, 10);
+	});
+
+	test('undefined when the image is gone', () => {
+		assert.equal(insertionEdits('no image here', { kind: 'image', start: 0, alt: 'a fox' }, { links: ['x'], firstDestination: 'x' }, '\n'), undefined);
+	});
+
+	test('after a selection: a blank line, the image, and a blank line before the next paragraph', () => {
+		const text = 'First line.\nSecond line.\n';
+		const edits = insertionEdits(text, { kind: 'after', offset: 5 }, { links: ['![a](a.png)'], firstDestination: 'a.png' }, '\n');
+		assert.equal(apply(text, edits!), 'First line.\n\n![a](a.png)\n\nSecond line.\n');
+	});
+
+	test('after the last line of a document without a final newline', () => {
+		const text = 'Only line';
+		const edits = insertionEdits(text, { kind: 'after', offset: 9 }, { links: ['![a](a.png)'], firstDestination: 'a.png' }, '\n');
+		assert.equal(apply(text, edits!), 'Only line\n\n![a](a.png)');
+	});
+
+	test('keeps CRLF line endings', () => {
+		const text = 'One\r\nTwo\r\n';
+		const edits = insertionEdits(text, { kind: 'after', offset: 1 }, { links: ['![a](a.png)'], firstDestination: 'a.png' }, '\r\n');
+		assert.equal(apply(text, edits!), 'One\r\n\r\n![a](a.png)\r\n\r\nTwo\r\n');
+	});
+
+	test('shiftTarget moves both kinds of target', () => {
+		const change = [{ rangeOffset: 0, rangeLength: 0, text: 'abc' }];
+		assert.deepEqual(shiftTarget({ kind: 'image', start: 4, alt: 'x' }, change), { kind: 'image', start: 7, alt: 'x' });
+		assert.deepEqual(shiftTarget({ kind: 'after', offset: 4 }, change), { kind: 'after', offset: 7 });
+	});
+});
