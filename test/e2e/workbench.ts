@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, PROJECT_ROOT, startCodeServer, workbenchUrl, type RunningCodeServer } from '../harness/codeServer';
+import { extensionHostEnvironment } from '../harness/testEnvironment';
 import { startImageApiServer, type ImageApiServer, type ServerConfig } from '../server/imageApiServer';
 
-export const TEST_API_KEY = 'sk-test-illustrate-e2e-0123456789';
 export const SCREENSHOT_DIR = process.env.ILLUSTRATE_SCREENSHOT_DIR ?? join(PROJECT_ROOT, '.test-runs', 'screenshots');
 
 /** The packaged extension, built once per run by scripts/test.mjs (or here when missing). */
@@ -47,7 +47,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 	const server = await startCodeServer({
 		workspace,
 		vsix: packagedExtension(),
-		env: { OPENAI_BASE_URL: api.url, OPENAI_API_KEY: TEST_API_KEY },
+		env: extensionHostEnvironment(api),
 		userSettings: {
 			'[markdown]': { 'editor.wordWrap': 'off' },
 			'workbench.secondarySideBar.defaultVisibility': 'hidden',

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import { startImageApiServer } from '../server/imageApiServer';
 import { OUTPUT_MARKER } from '../integration/index';
+import { extensionHostEnvironment } from './testEnvironment';
 import { launchBrowser, openWorkbench, PROJECT_ROOT, startCodeServer, workbenchUrl } from './codeServer';
 
-export const TEST_API_KEY = 'sk-test-illustrate-0123456789abcdef';
 const SUITE_TIMEOUT_MS = 10 * 60_000;
 const LOG_DIR = join(PROJECT_ROOT, '.test-runs');
 
@@ -25,9 +25,7 @@ async function main(): Promise<number> {
 		workspace,
 		smokeTestDriver: true,
 		env: {
-			OPENAI_BASE_URL: api.url,
-			OPENAI_API_KEY: TEST_API_KEY,
-			ILLUSTRATE_TEST_SERVER: api.origin,
+			...extensionHostEnvironment(api),
 			ILLUSTRATE_TEST_RESULTS: resultsFile,
 			ILLUSTRATE_TEST_WORKSPACE: workspace,
 		},
