@@ -309,8 +309,9 @@ class Panel {
 		} else if (variant.state === 'failed') {
 			frame.replaceChildren(element('span', { class: 'failed' }, 'No image'));
 		}
-		const size = variant.width && variant.height ? `${variant.width} × ${variant.height}` : '';
-		caption.textContent = variant.insertedAs ? `Inserted as ${variant.insertedAs}` : [`#${variant.index + 1}`, size, variant.format?.toUpperCase() ?? ''].filter(Boolean).join(' · ');
+		const size = variant.width && variant.height ? `${variant.width}×${variant.height}` : '';
+		caption.textContent = variant.insertedAs ? `Inserted as ${variant.insertedAs}` : [`#${variant.index + 1}`, size].filter(Boolean).join(' · ');
+		caption.title = variant.insertedAs ?? [size, variant.format?.toUpperCase()].filter(Boolean).join(' ');
 		insert.disabled = variant.state !== 'ready';
 		select.disabled = variant.state !== 'ready';
 	}

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type OpenAI from 'openai';
-import { describeApiError, type ErrorAction } from '../core/generation/apiErrors';
+import { describeApiError, type ApiFailure, type ErrorAction } from '../core/generation/apiErrors';
 import { costFromUsage } from '../core/cost/cost';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { ImageStore, StoredImage } from '../history/imageStore';
@@ -25,6 +25,20 @@ export class CancelledError extends Error {
 export interface GenerationResult {
 	readonly images: readonly StoredImage[];
 	readonly costUsd?: number;
+}
+
+/** Classifies an error thrown by the SDK by its error classes (names do not survive minification). */
+function classifyFailure(error: unknown, sdk: typeof OpenAI): ApiFailure {
+	if (error instanceof sdk.APIConnectionTimeoutError) {
+		return { kind: 'timeout', message: error.message };
+	}
+	if (error instanceof sdk.APIConnectionError) {
+		return { kind: 'connection', message: error.message };
+	}
+	if (error instanceof sdk.APIError) {
+		return { kind: 'http', status: error.status, code: error.code, type: error.type, message: error.message, headers: error.headers };
+	}
+	return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
 }
 
 /** Today as `YYYY-MM-DD` in UTC, the form the model table's dates use. */
@@ -97,7 +111,7 @@ export class ImageService {
 				this.log.info(`images.generate cancelled after ${Date.now() - started} ms`);
 				throw new CancelledError();
 			}
-			const described = describeApiError(error, { model: options.model, endpoint, key: key.value });
+			const described = describeApiError(classifyFailure(error, OpenAI), { model: options.model, endpoint, key: key.value });
 			this.log.error(`images.generate failed after ${Date.now() - started} ms: ${described.message}`);
 			throw new IllustrateError(described.message, described.actions);
 		}

@@ -35,6 +35,7 @@ suite('Generate from alt text through the panel', function () {
 			await images.nth(index).evaluate(image => (image as HTMLImageElement).decode());
 			assert.ok(await images.nth(index).evaluate(image => (image as HTMLImageElement).naturalWidth === 1024), 'the variant image has loaded');
 		}
+		await page.keyboard.press('Control+B');
 		await screenshot(page, 'panel-variants');
 
 		await panel.getByRole('button', { name: 'Insert', exact: true }).nth(1).click();
@@ -59,6 +60,7 @@ suite('Generate from alt text through the panel', function () {
 
 		await page.locator('.tab', { hasText: 'README.md' }).click();
 		await expectEditorLine(page, 5, '![a red fox reading a book](images/a-red-fox-reading-a-book.png)');
+		await screenshot(page, 'panel-inserted');
 		await page.keyboard.press('Control+S');
 		await waitFor(() => readFileSync(join(workspace, 'README.md'), 'utf8').split('\n')[4] === '![a red fox reading a book](images/a-red-fox-reading-a-book.png)', 'the saved README.md has the link on line 5');
 	});

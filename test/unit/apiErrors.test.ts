@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { describeApiError, redactSecrets, retryAfterSeconds } from '../../src/core/generation/apiErrors';
+import { describeApiError, redactSecrets, retryAfterSeconds, type ApiFailure } from '../../src/core/generation/apiErrors';
 
 const context = { model: 'gpt-image-2', endpoint: 'https://api.openai.com/v1', key: 'sk-test-secret-key-1234567890' };
 
-function apiError(status: number, code: string | null, type: string, message: string, headers: Record<string, string> = {}) {
-	return { name: 'APIError', status, code, type, message: `${status} ${message}`, headers: new Headers(headers) };
+function apiError(status: number, code: string | null, type: string, message: string, headers: Record<string, string> = {}): ApiFailure {
+	return { kind: 'http', status, code, type, message: `${status} ${message}`, headers: new Headers(headers) };
 }
 
 suite('describeApiError', () => {
@@ -41,8 +41,8 @@ suite('describeApiError', () => {
 
 	test('5xx and connection failures', () => {
 		assert.match(describeApiError(apiError(503, null, 'server_error', 'overloaded'), context).message, /server error \(503\)/);
-		assert.match(describeApiError({ name: 'APIConnectionError', message: 'Connection error.' }, context).message, /Could not reach https:\/\/api\.openai\.com\/v1/);
-		assert.match(describeApiError({ name: 'APIConnectionTimeoutError', message: 'Request timed out.' }, context).message, /timed out/);
+		assert.match(describeApiError({ kind: 'connection', message: 'Connection error.' }, context).message, /Could not reach https:\/\/api\.openai\.com\/v1/);
+		assert.match(describeApiError({ kind: 'timeout', message: 'Request timed out.' }, context).message, /timed out/);
 	});
 
 	test('never repeats the key, even when the API echoes it', () => {

@@ -6,15 +6,17 @@ export interface UserFacingError {
 	readonly actions: readonly ErrorAction[];
 }
 
-/** The fields of an `openai` SDK error that matter here (read by shape, not by class). */
-interface ApiErrorShape {
-	readonly name?: unknown;
-	readonly status?: unknown;
-	readonly code?: unknown;
-	readonly type?: unknown;
-	readonly message?: unknown;
+/**
+ * A failed request as the VS Code layer classifies it from the `openai` SDK's error
+ * classes: no response (`connection`, `timeout`), or an HTTP error from the API.
+ */
+export interface ApiFailure {
+	readonly kind: 'connection' | 'timeout' | 'http' | 'other';
+	readonly status?: number;
+	readonly code?: string | null;
+	readonly type?: string;
+	readonly message: string;
 	readonly headers?: unknown;
-	readonly cause?: unknown;
 }
 
 /** Removes anything that looks like an API key, and the given key, from a text. */
@@ -51,19 +53,15 @@ export function retryAfterSeconds(headers: unknown): number | undefined {
  * Turns an error from the `openai` SDK (or the network under it) into a message that
  * says what happened and what to do next. Never includes the API key.
  */
-export function describeApiError(error: unknown, context: { model: string; endpoint: string; key?: string }): UserFacingError {
-	const shape = (typeof error === 'object' && error !== null ? error : {}) as ApiErrorShape;
-	const status = typeof shape.status === 'number' ? shape.status : undefined;
-	const code = typeof shape.code === 'string' ? shape.code : undefined;
-	const type = typeof shape.type === 'string' ? shape.type : undefined;
-	const name = typeof shape.name === 'string' ? shape.name : '';
-	const rawMessage = typeof shape.message === 'string' ? shape.message : String(error);
+export function describeApiError(failure: ApiFailure, context: { model: string; endpoint: string; key?: string }): UserFacingError {
+	const { status, code, type } = failure;
+	const rawMessage = failure.message;
 	const apiMessage = redactSecrets(rawMessage.replace(/^\d{3}\s+/, ''), context.key);
 
-	if (name === 'APIConnectionTimeoutError') {
+	if (failure.kind === 'timeout') {
 		return { message: `The request to ${context.endpoint} timed out. Try again, or pick a lower quality or smaller size.`, actions: ['retry'] };
 	}
-	if (name === 'APIConnectionError' || (status === undefined && /fetch failed|ECONNREFUSED|ENOTFOUND|socket|network/i.test(rawMessage))) {
+	if (failure.kind === 'connection') {
 		return { message: `Could not reach ${context.endpoint}. Check your network connection (or illustrate.baseUrl), then try again.`, actions: ['retry'] };
 	}
 	switch (status) {
@@ -85,7 +83,7 @@ export function describeApiError(error: unknown, context: { model: string; endpo
 			if (code === 'insufficient_quota' || type === 'insufficient_quota') {
 				return { message: 'Your OpenAI account has no credit left (insufficient_quota). Add credit to your account, then try again.', actions: ['openBilling'] };
 			}
-			const wait = retryAfterSeconds(shape.headers);
+			const wait = retryAfterSeconds(failure.headers);
 			return { message: `OpenAI's rate limit was reached. Try again${wait !== undefined ? ` in ${wait} s` : ' in a moment'}.`, actions: ['retry'] };
 		}
 		default:
