@@ -86,7 +86,7 @@ for (const name of ['panel.js', 'panel.js.map', 'panel.css', 'panel.css.map']) {
 if (tests) {
 	rmSync('out', { recursive: true, force: true });
 	builds.push({
-		entryPoints: [...typescriptFiles('src'), ...typescriptFiles('test')],
+		entryPoints: [...typescriptFiles('src'), ...typescriptFiles('test'), ...typescriptFiles('bench')],
 		outdir: 'out',
 		outbase: '.',
 		bundle: false,

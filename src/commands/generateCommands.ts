@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import { parseGenerateArgs, type GenerateCommandArgs } from '../core/generation/commandArgs';
-import { markdownImageAt } from '../core/markdown/imageLinks';
 import type { InsertionTarget } from '../core/markdown/insertion';
-import { altTextFromPrompt, promptFromText } from '../core/prompt/altText';
+import { altTextFromPrompt } from '../core/prompt/altText';
+import { altTextSource, selectionSource, type PromptSource } from '../editor/editorTargets';
 import type { StoredImage } from '../history/imageStore';
-import { GeneratePanel, type PanelServices } from '../panel/generatePanel';
+import { confirmCost } from '../cost/costTracker';
+import { GeneratePanel, toRequestOptions, type PanelServices } from '../panel/generatePanel';
 import type { PanelOptions } from '../protocol/messages';
 import type { ApiKeys } from '../providers/apiKeys';
-import { CancelledError, IllustrateError } from '../providers/imageService';
+import { CancelledError, IllustrateError, type GenerationResult } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
 import { TrackedTarget } from '../workspace/trackedTarget';
 import type { Command } from './commandManager';
@@ -15,33 +16,10 @@ import type { Command } from './commandManager';
 /** Where the prompt comes from for each command. */
 type PromptMode = 'any' | 'selection' | 'altText';
 
-interface PromptSource {
-	readonly prompt: string | undefined;
-	readonly target: InsertionTarget;
-	readonly alt?: string;
-}
-
 /** What a scripted generate command resolves to. */
 export interface GenerateCommandResult {
 	readonly files: string[];
 	readonly costUsd?: number;
-}
-
-function selectionSource(editor: vscode.TextEditor): PromptSource | undefined {
-	const selection = editor.selection;
-	if (selection.isEmpty) {
-		return undefined;
-	}
-	const prompt = promptFromText(editor.document.getText(selection));
-	return prompt ? { prompt, target: { kind: 'after', offset: editor.document.offsetAt(selection.end) } } : undefined;
-}
-
-function altTextSource(editor: vscode.TextEditor): PromptSource | undefined {
-	const image = markdownImageAt(editor.document.getText(), editor.document.offsetAt(editor.selection.active));
-	if (!image || image.kind !== 'inline') {
-		return undefined;
-	}
-	return { prompt: promptFromText(image.alt), target: { kind: 'image', start: image.start, alt: image.alt }, alt: image.alt };
 }
 
 /** Runs `illustrate.generate`, `illustrate.generateFromSelection` and `illustrate.generateFromAltText`. */
@@ -153,9 +131,17 @@ export class GenerateCommand implements Command {
 		fixedAlt: string | undefined,
 		args: GenerateCommandArgs,
 	): Promise<GenerateCommandResult> {
+		const request = toRequestOptions(options);
+		try {
+			this.services.images.validate(request);
+		} catch (error) {
+			throw new Error(`Illustrate: ${error instanceof Error ? error.message : String(error)}`);
+		}
+		if (!(await confirmCost(request, document.uri))) {
+			throw new Error('Illustrate: not sent: the estimated cost is above illustrate.maxCostPerRequest.');
+		}
 		const tracked = new TrackedTarget(document.uri, initialTarget, fixedAlt);
 		try {
-			const request = { ...options };
 			const result = await vscode.window.withProgress({
 				location: vscode.ProgressLocation.Notification,
 				title: vscode.l10n.t('Illustrate: generating {0} image(s)', options.n),
@@ -163,13 +149,18 @@ export class GenerateCommand implements Command {
 			}, (_progress, token) => {
 				const abort = new AbortController();
 				token.onCancellationRequested(() => abort.abort());
-				return this.services.images.generate(request, document.uri, abort.signal, () => undefined);
+				return this.services.images.generate(request, document.uri, abort.signal, { onImage: () => undefined });
 			});
+			this.services.costs.add(result.costUsd, result.images.length);
 			const chosen: StoredImage[] = args.insert === 'first' ? result.images.slice(0, 1) : [...result.images];
 			const alt = fixedAlt || altTextFromPrompt(options.prompt);
 			const inserted = await this.services.inserter.insert({ document, target: tracked.target, images: chosen, alt });
 			return { files: inserted.files.map(file => file.toString()), ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}) };
 		} catch (error) {
+			const partial = (error as { partial?: GenerationResult }).partial;
+			if (partial) {
+				this.services.costs.add(partial.costUsd, partial.images.length);
+			}
 			if (error instanceof CancelledError || error instanceof IllustrateError) {
 				throw new Error(`Illustrate: ${error.message}`);
 			}

@@ -11,6 +11,11 @@ export interface ImageRecipe {
 	readonly size: string;
 	readonly quality: string;
 	readonly revisedPrompt?: string;
+	/** For edits: the stored image it was made from. */
+	readonly sourceId?: string;
+	/** What produced it: a generation, or a re-render of a draft at high quality. */
+	readonly operation?: 'generate' | 'makeFinal';
+	readonly costUsd?: number;
 }
 
 export interface StoredImage extends ImageRecipe {
@@ -19,18 +24,54 @@ export interface StoredImage extends ImageRecipe {
 	readonly format: OutputFormat;
 	readonly width?: number;
 	readonly height?: number;
+	readonly bytes: number;
 	readonly createdAt: string;
+}
+
+type StoredMetadata = Omit<StoredImage, 'uri'> & { readonly file: string };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function isMetadata(value: unknown): value is StoredMetadata {
+	const record = value as Partial<StoredMetadata> | null;
+	return typeof record === 'object' && record !== null
+		&& typeof record.id === 'string' && typeof record.file === 'string' && !record.file.includes('/')
+		&& typeof record.prompt === 'string' && typeof record.model === 'string'
+		&& typeof record.createdAt === 'string' && typeof record.bytes === 'number'
+		&& (record.format === 'png' || record.format === 'jpeg' || record.format === 'webp');
+}
+
+async function ignoreMissing(operation: Thenable<void>): Promise<void> {
+	try {
+		await operation;
+	} catch (error) {
+		if (!(error instanceof vscode.FileSystemError && error.code === 'FileNotFound')) {
+			throw error;
+		}
+	}
 }
 
 /**
  * Every image received, kept in the extension's global storage the moment it arrives,
  * so nothing paid for is lost when a panel closes, a window reloads or an insert fails.
+ * Old entries are pruned by a size cap, never images of the current window session.
  */
-export class ImageStore {
+export class ImageStore implements vscode.Disposable {
 	readonly folder: vscode.Uri;
+	readonly previewFolder: vscode.Uri;
+	private index: Promise<Map<string, StoredImage>> | undefined;
+	private readonly sessionIds = new Set<string>();
+	private readonly changed = new vscode.EventEmitter<void>();
+	readonly onDidChange = this.changed.event;
 
-	constructor(storageRoot: vscode.Uri) {
+	constructor(storageRoot: vscode.Uri, private readonly maxBytes: () => number, private readonly log?: vscode.LogOutputChannel) {
 		this.folder = vscode.Uri.joinPath(storageRoot, 'images');
+		this.previewFolder = vscode.Uri.joinPath(storageRoot, 'previews');
+	}
+
+	dispose(): void {
+		this.changed.dispose();
 	}
 
 	/** Writes the bytes exactly as received, with the recipe in a JSON file beside them. */
@@ -39,16 +80,134 @@ export class ImageStore {
 		const format = info?.format ?? fallbackFormat;
 		const createdAt = new Date().toISOString();
 		const id = `${createdAt.replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
-		const uri = vscode.Uri.joinPath(this.folder, `${id}.${extensionForFormat(format)}`);
-		const image: StoredImage = { ...recipe, id, uri, format, width: info?.width, height: info?.height, createdAt };
+		const file = `${id}.${extensionForFormat(format)}`;
+		const uri = vscode.Uri.joinPath(this.folder, file);
+		const image: StoredImage = { ...recipe, id, uri, format, width: info?.width, height: info?.height, bytes: bytes.length, createdAt };
 		await vscode.workspace.fs.createDirectory(this.folder);
 		await vscode.workspace.fs.writeFile(uri, bytes);
 		const { uri: _uri, ...metadata } = image;
-		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(this.folder, `${id}.json`), new TextEncoder().encode(JSON.stringify(metadata, null, '\t')));
+		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(this.folder, `${id}.json`), encoder.encode(JSON.stringify({ ...metadata, file }, null, '\t')));
+		this.sessionIds.add(id);
+		(await this.entries()).set(id, image);
+		this.changed.fire();
+		void this.prune().catch(error => this.log?.error(`Pruning the image history failed: ${error}`));
 		return image;
+	}
+
+	/** Writes a partial image for the panel to show until the final one arrives. */
+	async savePreview(bytes: Uint8Array, name: string, fallbackFormat: OutputFormat): Promise<vscode.Uri> {
+		const format = readImageInfo(bytes)?.format ?? fallbackFormat;
+		const uri = vscode.Uri.joinPath(this.previewFolder, `${name}.${extensionForFormat(format)}`);
+		await vscode.workspace.fs.createDirectory(this.previewFolder);
+		await vscode.workspace.fs.writeFile(uri, bytes);
+		return uri;
+	}
+
+	/** Removes the partial images of one batch. */
+	async deletePreviews(batchId: string): Promise<void> {
+		await this.deletePreviewsWhere(name => name.startsWith(`${batchId}-`));
+	}
+
+	/**
+	 * Removes partial images left by requests a reload or crash cut short. Only old ones:
+	 * another window shares this storage and may be streaming right now.
+	 */
+	async deleteStalePreviews(olderThanMs = 10 * 60_000): Promise<void> {
+		const cutoff = Date.now() - olderThanMs;
+		await this.deletePreviewsWhere(async name => (await vscode.workspace.fs.stat(vscode.Uri.joinPath(this.previewFolder, name))).mtime < cutoff);
+	}
+
+	private async deletePreviewsWhere(matches: (name: string) => boolean | Promise<boolean>): Promise<void> {
+		let entries: [string, vscode.FileType][];
+		try {
+			entries = await vscode.workspace.fs.readDirectory(this.previewFolder);
+		} catch {
+			return;
+		}
+		await Promise.all(entries.map(async ([name]) => {
+			try {
+				if (await matches(name)) {
+					await ignoreMissing(vscode.workspace.fs.delete(vscode.Uri.joinPath(this.previewFolder, name)));
+				}
+			} catch {
+				// Gone already, or taken by another window: nothing to clean.
+			}
+		}));
+	}
+
+	private entries(): Promise<Map<string, StoredImage>> {
+		this.index ??= this.load();
+		return this.index;
+	}
+
+	private async load(): Promise<Map<string, StoredImage>> {
+		const images = new Map<string, StoredImage>();
+		let entries: [string, vscode.FileType][];
+		try {
+			entries = await vscode.workspace.fs.readDirectory(this.folder);
+		} catch {
+			return images;
+		}
+		const names = new Set(entries.map(([name]) => name));
+		await Promise.all(entries.filter(([name]) => name.endsWith('.json')).map(async ([name]) => {
+			try {
+				const metadata: unknown = JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.folder, name))));
+				if (isMetadata(metadata) && names.has(metadata.file)) {
+					const { file, ...rest } = metadata;
+					images.set(metadata.id, { ...rest, uri: vscode.Uri.joinPath(this.folder, file) });
+				}
+			} catch (error) {
+				this.log?.warn(`Skipped unreadable history entry ${name}: ${error}`);
+			}
+		}));
+		return images;
+	}
+
+	/** Every stored image, newest first. */
+	async list(): Promise<StoredImage[]> {
+		return [...(await this.entries()).values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+	}
+
+	async get(id: string): Promise<StoredImage | undefined> {
+		return (await this.entries()).get(id);
 	}
 
 	async read(image: StoredImage): Promise<Uint8Array> {
 		return vscode.workspace.fs.readFile(image.uri);
+	}
+
+	async delete(id: string): Promise<void> {
+		const entries = await this.entries();
+		const image = entries.get(id);
+		if (!image) {
+			return;
+		}
+		entries.delete(id);
+		await ignoreMissing(vscode.workspace.fs.delete(image.uri));
+		await ignoreMissing(vscode.workspace.fs.delete(vscode.Uri.joinPath(this.folder, `${id}.json`)));
+		this.changed.fire();
+	}
+
+	/** Deletes the oldest images until the history fits the size cap; keeps this session's images. */
+	async prune(): Promise<number> {
+		const limit = this.maxBytes();
+		const images = await this.list();
+		let total = images.reduce((sum, image) => sum + image.bytes, 0);
+		let removed = 0;
+		for (const image of [...images].reverse()) {
+			if (total <= limit) {
+				break;
+			}
+			if (this.sessionIds.has(image.id)) {
+				continue;
+			}
+			await this.delete(image.id);
+			total -= image.bytes;
+			removed++;
+		}
+		if (removed > 0) {
+			this.log?.info(`Pruned ${removed} old image(s) from the history to stay under ${Math.round(limit / 1024 / 1024)} MB (illustrate.history.maxSizeMB).`);
+		}
+		return removed;
 	}
 }

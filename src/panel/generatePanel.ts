@@ -1,63 +1,93 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'crypto';
 import { altTextFromPrompt } from '../core/prompt/altText';
 import type { ErrorAction } from '../core/generation/apiErrors';
+import type { InsertionTarget } from '../core/markdown/insertion';
 import { selectableModels } from '../core/models/capabilities';
 import type { ImageRequestOptions } from '../core/models/validation';
+import { confirmCost, type CostTracker } from '../cost/costTracker';
 import type { ImageStore, StoredImage } from '../history/imageStore';
 import { Disposable } from '../lifecycle/disposable';
 import {
+	parseRestoredPanel,
 	parseWebviewMessage,
 	type HostToWebviewMessage,
-	type ModelChoice,
 	type PanelActionId,
+	type PanelEnvironment,
 	type PanelError,
 	type PanelOptions,
 	type PanelState,
 	type VariantView,
 	type WebviewToHostMessage,
 } from '../protocol/messages';
-import { CancelledError, IllustrateError, today, type ImageService } from '../providers/imageService';
+import { CancelledError, IllustrateError, today, type GenerationResult, type ImageService, type VariantEvents } from '../providers/imageService';
+import { readSettings } from '../settings/settings';
 import type { ImageInserter } from '../workspace/imageInserter';
-import type { TrackedTarget } from '../workspace/trackedTarget';
+import { webviewHtml } from './webviewHtml';
+import { TrackedTarget } from '../workspace/trackedTarget';
 
 export interface PanelServices {
 	readonly extensionUri: vscode.Uri;
 	readonly store: ImageStore;
 	readonly images: ImageService;
 	readonly inserter: ImageInserter;
+	readonly costs: CostTracker;
 	readonly log: vscode.LogOutputChannel;
 }
 
-/** The models the pickers offer, from the capability table. */
-export function modelChoices(date = today()): ModelChoice[] {
-	return selectableModels(date).map(model => ({
-		id: model.id,
-		label: model.status === 'deprecated' ? `${model.label} (until ${model.shutdownDate})` : model.label,
-		qualities: model.qualities,
-		sizes: [...model.sizePresets, ...(model.autoSize ? ['auto'] : [])],
-		maxVariants: model.maxVariants,
-		outputFormats: model.outputFormats,
-		note: model.status === 'deprecated' ? `${model.id} shuts down on ${model.shutdownDate}; use ${model.replacement}.` : undefined,
-	}));
-}
-
-const ACTION_LABELS: Record<PanelActionId, string> = { setApiKey: 'Set API Key', retry: 'Retry' };
-
-function panelError(message: string, actions: readonly ErrorAction[]): PanelError {
+/** The models the pickers offer today and the limits they show, from the capability table and settings. */
+export function panelEnvironment(resource?: vscode.Uri): PanelEnvironment {
+	const date = today();
+	const settings = readSettings(resource);
 	return {
-		message,
-		actions: actions.filter((action): action is PanelActionId => action in ACTION_LABELS).map(id => ({ id, label: ACTION_LABELS[id] })),
+		models: selectableModels(date).map(model => ({
+			id: model.id,
+			label: model.status === 'deprecated' ? `${model.label} (until ${model.shutdownDate})` : model.label,
+			...(model.status === 'deprecated' ? { note: `${model.id} shuts down on ${model.shutdownDate}; use ${model.replacement}.` } : {}),
+		})),
+		today: date,
+		allowUnknownModels: false,
+		...(settings.maxCostPerRequest !== undefined ? { maxCostPerRequest: settings.maxCostPerRequest } : {}),
 	};
 }
 
-function toRequestOptions(options: PanelOptions): ImageRequestOptions {
-	return { model: options.model, prompt: options.prompt, size: options.size, quality: options.quality, n: options.n, outputFormat: options.outputFormat };
+const ACTION_LABELS: Record<PanelActionId, string> = {
+	setApiKey: 'Set API Key',
+	retry: 'Retry',
+	openVerification: 'Verify Organization',
+	openBilling: 'Open Billing',
+};
+
+const ACTION_LINKS: Partial<Record<PanelActionId, string>> = {
+	openVerification: 'https://platform.openai.com/settings/organization/general',
+	openBilling: 'https://platform.openai.com/settings/organization/billing/overview',
+};
+
+function panelError(message: string, actions: readonly ErrorAction[]): PanelError {
+	return { message, actions: actions.map(id => ({ id, label: ACTION_LABELS[id] })) };
+}
+
+export function toRequestOptions(options: PanelOptions): ImageRequestOptions {
+	return {
+		model: options.model,
+		prompt: options.prompt,
+		size: options.size,
+		quality: options.quality,
+		n: options.n,
+		outputFormat: options.outputFormat,
+		...(options.outputFormat !== 'png' && options.outputCompression !== undefined ? { outputCompression: options.outputCompression } : {}),
+		...(options.background && options.background !== 'auto' ? { background: options.background } : {}),
+		...(options.complexity ? { complexity: options.complexity } : {}),
+	};
+}
+
+function elapsed(started: number): number {
+	return Date.now() - started;
 }
 
 /**
- * The Illustrate panel: pickers, Generate, the variants as they arrive, Insert. The
- * extension owns the state; the webview renders it and sends back what the user does.
+ * The Illustrate panel: pickers, Generate, the variants as they stream in, Insert. The
+ * extension owns the state; the webview renders it, keeps a copy for window reloads,
+ * and sends back what the user does.
  */
 export class GeneratePanel extends Disposable {
 	static readonly viewType = 'illustrate.panel';
@@ -67,6 +97,7 @@ export class GeneratePanel extends Disposable {
 	private readonly images = new Map<string, StoredImage>();
 	private abort: AbortController | undefined;
 	private lastOptions: PanelOptions | undefined;
+	private target: TrackedTarget | undefined;
 
 	/** Reuses an idle panel, or opens a new one so a running request is never interrupted. */
 	static show(services: PanelServices, target: TrackedTarget | undefined, options: PanelOptions): GeneratePanel {
@@ -76,27 +107,66 @@ export class GeneratePanel extends Disposable {
 			idle.panel.reveal(undefined, false);
 			return idle;
 		}
-		const panel = vscode.window.createWebviewPanel(GeneratePanel.viewType, 'Illustrate', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+		const panel = vscode.window.createWebviewPanel(GeneratePanel.viewType, 'Illustrate', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, GeneratePanel.webviewOptions(services));
+		return new GeneratePanel(panel, services, target, { options, variants: [], running: false });
+	}
+
+	/** Brings a panel back after a window reload, from the state its webview kept. */
+	static async revive(panel: vscode.WebviewPanel, services: PanelServices, saved: unknown): Promise<GeneratePanel> {
+		panel.webview.options = GeneratePanel.webviewOptions(services);
+		const restored = parseRestoredPanel(saved);
+		if (!restored) {
+			const settings = readSettings();
+			return new GeneratePanel(panel, services, undefined, {
+				options: { prompt: '', model: settings.model, quality: settings.quality, size: settings.size, n: settings.variants, outputFormat: settings.outputFormat },
+				variants: [],
+				running: false,
+			});
+		}
+		let target: TrackedTarget | undefined;
+		if (restored.target) {
+			try {
+				const uri = vscode.Uri.parse(restored.target.documentUri, true);
+				const insertion: InsertionTarget = restored.target.kind === 'image'
+					? { kind: 'image', start: restored.target.offset, alt: restored.target.alt ?? '' }
+					: { kind: 'after', offset: restored.target.offset };
+				target = new TrackedTarget(uri, insertion, restored.target.alt);
+			} catch {
+				services.log.warn('Could not restore the panel\'s document: its URI is not valid.');
+			}
+		}
+		const revived = new GeneratePanel(panel, services, target, { options: restored.options, variants: [], running: false });
+		const variants: VariantView[] = [];
+		for (const saved of restored.variants) {
+			const image = await services.store.get(saved.imageId);
+			if (image) {
+				revived.images.set(saved.id, image);
+				variants.push({ ...revived.readyView(image), id: saved.id, index: saved.index, label: saved.label, insertedAs: saved.insertedAs });
+			}
+		}
+		revived.update({ variants, status: variants.length > 0 ? 'Restored after reload.' : undefined });
+		return revived;
+	}
+
+	private static webviewOptions(services: PanelServices): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+		return {
 			enableScripts: true,
-			localResourceRoots: [vscode.Uri.joinPath(services.extensionUri, 'media'), services.store.folder],
-		});
-		return new GeneratePanel(panel, services, target, options);
+			localResourceRoots: [vscode.Uri.joinPath(services.extensionUri, 'media'), services.store.folder, services.store.previewFolder],
+		};
 	}
 
 	private constructor(
 		private readonly panel: vscode.WebviewPanel,
 		private readonly services: PanelServices,
-		private target: TrackedTarget | undefined,
-		options: PanelOptions,
+		target: TrackedTarget | undefined,
+		state: PanelState,
 	) {
 		super();
 		GeneratePanel.panels.add(this);
-		this.state = { options, variants: [], running: false, target: target?.describe() };
-		if (target) {
-			this.register(target);
-		}
+		this.target = target;
+		this.state = { ...state, target: this.describeTarget() };
 		panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.png');
-		panel.webview.html = this.html();
+		panel.webview.html = webviewHtml(panel.webview, services.extensionUri, 'generate', 'Illustrate');
 		this.register(panel.webview.onDidReceiveMessage(message => this.receive(message)));
 		this.register(panel.onDidDispose(() => this.dispose()));
 	}
@@ -104,15 +174,31 @@ export class GeneratePanel extends Disposable {
 	override dispose(): void {
 		GeneratePanel.panels.delete(this);
 		this.abort?.abort();
+		this.target?.dispose();
 		super.dispose();
 		this.panel.dispose();
+	}
+
+	private describeTarget(): PanelState['target'] {
+		const target = this.target;
+		if (!target) {
+			return undefined;
+		}
+		const current = target.target;
+		return {
+			documentUri: target.documentUri.toString(),
+			kind: current.kind,
+			offset: current.kind === 'image' ? current.start : current.offset,
+			...(target.alt !== undefined ? { alt: target.alt } : {}),
+			description: target.describe(),
+		};
 	}
 
 	private retarget(target: TrackedTarget | undefined, options: PanelOptions): void {
 		this.target?.dispose();
 		this.target = target;
-		this.state = { ...this.state, options, error: undefined, status: undefined, target: target?.describe() };
-		this.post({ type: 'init', models: modelChoices(), state: this.state });
+		this.state = { ...this.state, options, error: undefined, status: undefined, target: this.describeTarget() };
+		this.post({ type: 'init', environment: panelEnvironment(target?.documentUri), state: this.state });
 	}
 
 	private post(message: HostToWebviewMessage): void {
@@ -120,12 +206,23 @@ export class GeneratePanel extends Disposable {
 	}
 
 	private update(change: Partial<PanelState>): void {
-		this.state = { ...this.state, ...change };
+		this.state = { ...this.state, ...change, target: this.describeTarget() };
 		this.post({ type: 'state', state: this.state });
 	}
 
 	private updateVariant(id: string, change: Partial<VariantView>): void {
 		this.update({ variants: this.state.variants.map(variant => variant.id === id ? { ...variant, ...change } : variant) });
+	}
+
+	private readyView(image: StoredImage): Omit<VariantView, 'id' | 'index'> {
+		return {
+			state: 'ready',
+			src: this.panel.webview.asWebviewUri(image.uri).toString(),
+			width: image.width,
+			height: image.height,
+			format: image.format,
+			imageId: image.id,
+		};
 	}
 
 	private receive(raw: unknown): void {
@@ -140,7 +237,7 @@ export class GeneratePanel extends Disposable {
 	private async handle(message: WebviewToHostMessage): Promise<void> {
 		switch (message.type) {
 			case 'ready':
-				this.post({ type: 'init', models: modelChoices(), state: this.state });
+				this.post({ type: 'init', environment: panelEnvironment(this.target?.documentUri), state: this.state });
 				break;
 			case 'generate':
 				await this.generate(message.options);
@@ -149,19 +246,103 @@ export class GeneratePanel extends Disposable {
 				this.abort?.abort();
 				break;
 			case 'insert':
-				await this.insert(message.variantIds);
+				await this.insert(message.variantIds, 'insert');
+				break;
+			case 'variant':
+				if (message.action === 'makeFinal') {
+					await this.makeFinal(message.variantId);
+				} else if (message.action === 'copyLink') {
+					await this.insert([message.variantId], 'copyLink');
+				} else {
+					const image = this.images.get(message.variantId);
+					if (image) {
+						await vscode.commands.executeCommand('vscode.open', image.uri, { viewColumn: vscode.ViewColumn.Active, preview: true });
+					}
+				}
 				break;
 			case 'action':
-				if (message.action === 'setApiKey') {
-					await vscode.commands.executeCommand('illustrate.setApiKey');
-				} else if (this.lastOptions) {
-					await this.generate(this.lastOptions);
-				}
+				await this.runAction(message.action);
 				break;
 		}
 	}
 
-	/** Sends a request with these options and shows the variants as they arrive. */
+	private async runAction(action: PanelActionId): Promise<void> {
+		const link = ACTION_LINKS[action];
+		if (link) {
+			await vscode.env.openExternal(vscode.Uri.parse(link));
+		} else if (action === 'setApiKey') {
+			await vscode.commands.executeCommand('illustrate.setApiKey');
+		} else if (this.lastOptions) {
+			await this.generate(this.lastOptions);
+		}
+	}
+
+	/** Runs a batch with the panel showing its progress, and the notification offering Cancel. */
+	private async runBatch(
+		title: string,
+		status: string,
+		run: (signal: AbortSignal, events: VariantEvents) => Promise<GenerationResult>,
+		slotIds: readonly string[],
+	): Promise<void> {
+		const abort = new AbortController();
+		this.abort = abort;
+		const started = Date.now();
+		this.update({ running: true, startedAt: started, status, error: undefined });
+		const events: VariantEvents = {
+			onPartial: (slot, preview) => {
+				const id = slotIds[slot];
+				if (id && !this.images.has(id)) {
+					this.updateVariant(id, { state: 'partial', src: this.panel.webview.asWebviewUri(preview).toString() });
+				}
+			},
+			onImage: (slot, image) => {
+				const id = slotIds[slot];
+				if (id) {
+					this.images.set(id, image);
+					this.updateVariant(id, { ...this.readyView(image), elapsedMs: elapsed(started) });
+				}
+			},
+			onSlotFailed: (slot, error) => {
+				const id = slotIds[slot];
+				if (id) {
+					this.updateVariant(id, { state: 'failed', error: error.message, src: undefined });
+				}
+			},
+		};
+		try {
+			const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+				token.onCancellationRequested(() => abort.abort());
+				return run(abort.signal, events);
+			});
+			this.services.costs.add(result.costUsd, result.images.length);
+			const failed = result.errors.length;
+			this.update({
+				running: false,
+				lastCostUsd: result.costUsd,
+				error: failed > 0 ? this.toPanelError(result.errors[0], `${failed} of ${slotIds.length} failed: `) : undefined,
+				status: failed > 0 ? undefined : slotIds.length === 1 ? 'Ready.' : 'Pick one and Insert.',
+			});
+		} catch (error) {
+			const cancelled = error instanceof CancelledError;
+			const partial = (error as { partial?: GenerationResult }).partial;
+			if (partial) {
+				this.services.costs.add(partial.costUsd, partial.images.length);
+			}
+			this.update({
+				running: false,
+				variants: this.state.variants.filter(variant => !slotIds.includes(variant.id) || this.images.has(variant.id)),
+				status: cancelled ? 'Cancelled. Images that had arrived are kept.' : undefined,
+				error: cancelled ? undefined : this.toPanelError(error),
+				...(partial ? { lastCostUsd: partial.costUsd } : {}),
+			});
+		} finally {
+			if (this.abort === abort) {
+				this.abort = undefined;
+			}
+		}
+	}
+
+	/** Sends a request with these options and shows the variants as they stream in. */
 	async generate(options: PanelOptions): Promise<void> {
 		if (this.state.running) {
 			return;
@@ -171,125 +352,83 @@ export class GeneratePanel extends Disposable {
 		try {
 			this.services.images.validate(request);
 		} catch (error) {
-			this.update({ options, error: panelError(error instanceof Error ? error.message : String(error), []), status: undefined });
+			this.update({ options, error: this.toPanelError(error), status: undefined });
+			return;
+		}
+		if (!(await confirmCost(request, this.target?.documentUri))) {
+			this.update({ options, status: 'Not sent: above your cost limit.' });
 			return;
 		}
 		const batch = Date.now().toString(36);
-		const placeholders: VariantView[] = Array.from({ length: options.n }, (_, index) => ({ id: `${batch}-${index}`, index, state: 'waiting' }));
-		const abort = new AbortController();
-		this.abort = abort;
-		this.update({
-			options,
-			running: true,
-			startedAt: Date.now(),
-			status: options.n === 1 ? 'Generating 1 variant…' : `Generating ${options.n} variants…`,
-			error: undefined,
-			variants: placeholders,
-		});
-
-		try {
-			const result = await vscode.window.withProgress({
-				location: vscode.ProgressLocation.Notification,
-				title: vscode.l10n.t('Illustrate: generating {0} image(s)', options.n),
-				cancellable: true,
-			}, (_progress, token) => {
-				token.onCancellationRequested(() => abort.abort());
-				return this.services.images.generate(request, this.target?.documentUri, abort.signal, (index, image) => {
-					const id = placeholders[index]?.id;
-					if (!id) {
-						return;
-					}
-					this.images.set(id, image);
-					this.updateVariant(id, {
-						state: 'ready',
-						src: this.panel.webview.asWebviewUri(image.uri).toString(),
-						width: image.width,
-						height: image.height,
-						format: image.format,
-					});
-				});
-			});
-			const received = result.images.length;
-			this.update({
-				running: false,
-				variants: this.state.variants.map(variant => variant.state === 'waiting' ? { ...variant, state: 'failed' } : variant),
-				status: received === options.n ? 'Pick one and Insert.' : `${received} of ${options.n} images arrived.`,
-			});
-		} catch (error) {
-			const cancelled = error instanceof CancelledError;
-			this.update({
-				running: false,
-				variants: this.state.variants.filter(variant => variant.state === 'ready'),
-				status: cancelled ? 'Cancelled.' : undefined,
-				error: cancelled ? undefined : this.toPanelError(error),
-			});
-		} finally {
-			if (this.abort === abort) {
-				this.abort = undefined;
-			}
-		}
+		const slotIds = Array.from({ length: options.n }, (_, index) => `${batch}-${index}`);
+		this.update({ options, variants: slotIds.map((id, index) => ({ id, index, state: 'waiting' as const })) });
+		await this.runBatch(
+			vscode.l10n.t('Illustrate: generating {0} image(s)', options.n),
+			options.n === 1 ? 'Generating 1 variant…' : `Generating ${options.n} variants…`,
+			(signal, events) => this.services.images.generate(request, this.target?.documentUri, signal, events),
+			slotIds,
+		);
 	}
 
-	private toPanelError(error: unknown): PanelError {
+	/** Re-renders a draft at high quality, as a new variant beside it. */
+	private async makeFinal(variantId: string): Promise<void> {
+		const draft = this.images.get(variantId);
+		const view = this.state.variants.find(variant => variant.id === variantId);
+		if (!draft || !view || this.state.running) {
+			return;
+		}
+		const options = toRequestOptions(this.state.options);
+		const finalOptions = { ...options, model: draft.model, quality: 'high', n: 1 };
+		if (!(await confirmCost(finalOptions, this.target?.documentUri))) {
+			this.update({ status: 'Not sent: above your cost limit.' });
+			return;
+		}
+		const id = `${variantId}-final-${Date.now().toString(36)}`;
+		const at = this.state.variants.indexOf(view) + 1;
+		const variants = [...this.state.variants];
+		variants.splice(at, 0, { id, index: this.state.variants.length, state: 'waiting', label: `Final of #${view.index + 1} (re-render)` });
+		this.update({ variants });
+		await this.runBatch(
+			vscode.l10n.t('Illustrate: re-rendering at high quality'),
+			`Re-rendering #${view.index + 1} at high quality (a new rendering guided by the draft, not an upscale)…`,
+			(signal, events) => this.services.images.makeFinal({ image: draft, prompt: draft.prompt }, finalOptions, this.target?.documentUri, signal, events),
+			[id],
+		);
+	}
+
+	private toPanelError(error: unknown, prefix = ''): PanelError {
 		if (error instanceof IllustrateError) {
-			return panelError(error.message, error.actions);
+			return panelError(prefix + error.message, error.actions);
 		}
 		this.services.log.error(error instanceof Error ? error : String(error));
-		return panelError(`Something went wrong: ${error instanceof Error ? error.message : String(error)}. Details are in the Illustrate output.`, ['retry']);
+		return panelError(`${prefix}Something went wrong: ${error instanceof Error ? error.message : String(error)}. Details are in the Illustrate output.`, ['retry']);
 	}
 
-	private async insert(variantIds: readonly string[]): Promise<void> {
-		const images = variantIds.map(id => this.images.get(id)).filter((image): image is StoredImage => image !== undefined);
-		if (images.length === 0 || images.length !== variantIds.length) {
+	private async insert(variantIds: readonly string[], mode: 'insert' | 'copyLink'): Promise<void> {
+		const images = variantIds.map(id => this.images.get(id));
+		if (images.length === 0 || images.some(image => image === undefined)) {
 			this.services.log.warn(`Insert asked for unknown variants: ${variantIds.join(', ')}`);
 			return;
 		}
+		const chosen = images as StoredImage[];
 		try {
 			const target = this.target;
 			if (!target) {
-				throw new IllustrateError('This panel has no document to insert into: open the document and run "Illustrate: Generate Image…" from it. The images are kept in Illustrate\'s history.');
+				throw new IllustrateError('This panel has no document to insert into: open the document and run "Illustrate: Generate Image…" from it. The images are kept in Illustrate: Show Generated Images.');
 			}
 			const document = await target.document();
-			const alt = target.alt || altTextFromPrompt(images[0].prompt);
-			const result = await this.services.inserter.insert({ document, target: target.target, images, alt });
-			const inserted = new Map(variantIds.map((id, index) => [id, result.paths[index]]));
+			const alt = target.alt || altTextFromPrompt(chosen[0].prompt);
+			const result = mode === 'insert'
+				? await this.services.inserter.insert({ document, target: target.target, images: chosen, alt })
+				: await this.services.inserter.saveAndCopyLinks({ document, images: chosen, alt });
+			const saved = new Map(variantIds.map((id, index) => [id, result.paths[index]]));
 			this.update({
 				error: undefined,
-				status: `Inserted ${result.paths.join(', ')}.`,
-				variants: this.state.variants.map(variant => inserted.has(variant.id) ? { ...variant, insertedAs: inserted.get(variant.id) } : variant),
-				target: target.describe(),
+				status: mode === 'insert' ? `Inserted ${result.paths.join(', ')}.` : `Saved ${result.paths.join(', ')}; the link is on the clipboard.`,
+				variants: this.state.variants.map(variant => saved.has(variant.id) ? { ...variant, insertedAs: saved.get(variant.id) } : variant),
 			});
 		} catch (error) {
 			this.update({ error: this.toPanelError(error) });
 		}
-	}
-
-	private html(): string {
-		const webview = this.panel.webview;
-		const nonce = randomBytes(16).toString('base64');
-		const media = vscode.Uri.joinPath(this.services.extensionUri, 'media');
-		const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.js'));
-		const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'));
-		const csp = [
-			`default-src 'none'`,
-			`img-src ${webview.cspSource} data: blob:`,
-			`style-src ${webview.cspSource}`,
-			`font-src ${webview.cspSource}`,
-			`script-src 'nonce-${nonce}'`,
-		].join('; ');
-		return `<!DOCTYPE html>
-<html lang="${vscode.env.language}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Illustrate</title>
-</head>
-<body>
-<main id="root"></main>
-<script type="module" nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
 	}
 }

@@ -1,10 +1,13 @@
 /**
- * The one message protocol between the Illustrate panel (webview) and the extension.
- * Both sides import these types; the extension validates everything it receives with
- * `parseWebviewMessage`, because a webview is untrusted input.
+ * The one message protocol between the Illustrate webviews (the generate panel and the
+ * history view) and the extension. Both sides import these types; the extension
+ * validates everything it receives with the `parse…` functions, because a webview (and
+ * the state it hands back after a reload) is untrusted input.
  */
 
 export type OutputFormatChoice = 'png' | 'jpeg' | 'webp';
+export type BackgroundChoice = 'auto' | 'opaque' | 'transparent';
+export type ComplexityChoice = 'low' | 'medium' | 'high';
 
 /** The panel's pickers. */
 export interface PanelOptions {
@@ -14,16 +17,17 @@ export interface PanelOptions {
 	readonly size: string;
 	readonly n: number;
 	readonly outputFormat: OutputFormatChoice;
+	/** 0–100, JPEG and WebP only. */
+	readonly outputCompression?: number;
+	readonly background?: BackgroundChoice;
+	/** The model's planning effort; absent for the model's default. */
+	readonly complexity?: ComplexityChoice;
 }
 
-/** One model as the pickers show it. */
+/** One model as the picker lists it; its rules come from the capability table. */
 export interface ModelChoice {
 	readonly id: string;
 	readonly label: string;
-	readonly qualities: readonly string[];
-	readonly sizes: readonly string[];
-	readonly maxVariants: number;
-	readonly outputFormats: readonly OutputFormatChoice[];
 	/** For example "shuts down on 2026-12-01". */
 	readonly note?: string;
 }
@@ -31,21 +35,38 @@ export interface ModelChoice {
 export interface VariantView {
 	readonly id: string;
 	readonly index: number;
-	readonly state: 'waiting' | 'ready' | 'failed';
-	/** A webview URI of the stored image file, never image data. */
+	readonly state: 'waiting' | 'partial' | 'ready' | 'failed';
+	/** A webview URI of a stored image file (partial or final), never image data. */
 	readonly src?: string;
 	readonly width?: number;
 	readonly height?: number;
 	readonly format?: OutputFormatChoice;
-	/** The workspace-relative path it was inserted as, once inserted. */
+	/** The stored image, to find it again after a reload. */
+	readonly imageId?: string;
+	/** Milliseconds from the request to the final image. */
+	readonly elapsedMs?: number;
+	readonly error?: string;
+	/** "Final of #2" for a re-render. */
+	readonly label?: string;
+	/** The path it was inserted or saved as, relative to the document. */
 	readonly insertedAs?: string;
 }
 
-export type PanelActionId = 'setApiKey' | 'retry';
+export type PanelActionId = 'setApiKey' | 'retry' | 'openVerification' | 'openBilling';
 
 export interface PanelError {
 	readonly message: string;
 	readonly actions: readonly { readonly id: PanelActionId; readonly label: string }[];
+}
+
+/** Where Insert puts images: enough to track the place again after a reload. */
+export interface PanelTarget {
+	readonly documentUri: string;
+	readonly kind: 'image' | 'after';
+	readonly offset: number;
+	readonly alt?: string;
+	/** For example "README.md, line 3". */
+	readonly description: string;
 }
 
 export interface PanelState {
@@ -56,22 +77,58 @@ export interface PanelState {
 	readonly startedAt?: number;
 	readonly status?: string;
 	readonly error?: PanelError;
-	/** Where Insert puts images, for example "README.md, line 3". */
-	readonly target?: string;
+	readonly target?: PanelTarget;
+	/** What the last request cost, from the API's usage. */
+	readonly lastCostUsd?: number;
+}
+
+/** What the panel's pickers need besides the capability table. */
+export interface PanelEnvironment {
+	readonly models: readonly ModelChoice[];
+	/** `YYYY-MM-DD`, for shutdown dates. */
+	readonly today: string;
+	/** OpenAI-compatible endpoints: any model name, permissive rules. */
+	readonly allowUnknownModels: boolean;
+	/** illustrate.maxCostPerRequest, if set. */
+	readonly maxCostPerRequest?: number;
 }
 
 export type HostToWebviewMessage =
-	| { readonly type: 'init'; readonly models: readonly ModelChoice[]; readonly state: PanelState }
+	| { readonly type: 'init'; readonly environment: PanelEnvironment; readonly state: PanelState }
 	| { readonly type: 'state'; readonly state: PanelState };
+
+export type VariantAction = 'insert' | 'makeFinal' | 'copyLink' | 'open';
 
 export type WebviewToHostMessage =
 	| { readonly type: 'ready' }
 	| { readonly type: 'generate'; readonly options: PanelOptions }
 	| { readonly type: 'cancel' }
 	| { readonly type: 'insert'; readonly variantIds: readonly string[] }
+	| { readonly type: 'variant'; readonly action: Exclude<VariantAction, 'insert'>; readonly variantId: string }
 	| { readonly type: 'action'; readonly action: PanelActionId };
 
+/** One stored image as the history view shows it. */
+export interface HistoryEntryView {
+	readonly id: string;
+	readonly src: string;
+	readonly prompt: string;
+	readonly model: string;
+	readonly size: string;
+	readonly quality: string;
+	readonly createdAt: string;
+	readonly bytes: number;
+	readonly label?: string;
+}
+
+export type HostToHistoryMessage =
+	| { readonly type: 'history'; readonly entries: readonly HistoryEntryView[]; readonly target?: string };
+
+export type HistoryToHostMessage =
+	| { readonly type: 'ready' }
+	| { readonly type: 'insert' | 'open' | 'delete'; readonly id: string };
+
 const MAX_PROMPT_CHARS = 100_000;
+const ID_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -81,11 +138,16 @@ function isShortString(value: unknown, max = 200): value is string {
 	return typeof value === 'string' && value.length <= max;
 }
 
-function parseOptions(value: unknown): PanelOptions | undefined {
+function isId(value: unknown): value is string {
+	return typeof value === 'string' && ID_PATTERN.test(value);
+}
+
+/** Validates panel options from the webview; undefined when anything is off. */
+export function parseOptions(value: unknown): PanelOptions | undefined {
 	if (!isRecord(value)) {
 		return undefined;
 	}
-	const { prompt, model, quality, size, n, outputFormat } = value;
+	const { prompt, model, quality, size, n, outputFormat, outputCompression, background, complexity } = value;
 	if (!isShortString(prompt, MAX_PROMPT_CHARS) || !isShortString(model) || !isShortString(quality) || !isShortString(size)) {
 		return undefined;
 	}
@@ -95,11 +157,25 @@ function parseOptions(value: unknown): PanelOptions | undefined {
 	if (outputFormat !== 'png' && outputFormat !== 'jpeg' && outputFormat !== 'webp') {
 		return undefined;
 	}
-	return { prompt, model, quality, size, n, outputFormat };
+	if (outputCompression !== undefined && (typeof outputCompression !== 'number' || !Number.isInteger(outputCompression) || outputCompression < 0 || outputCompression > 100)) {
+		return undefined;
+	}
+	if (background !== undefined && background !== 'auto' && background !== 'opaque' && background !== 'transparent') {
+		return undefined;
+	}
+	if (complexity !== undefined && complexity !== 'low' && complexity !== 'medium' && complexity !== 'high') {
+		return undefined;
+	}
+	return {
+		prompt, model, quality, size, n, outputFormat,
+		...(outputCompression !== undefined ? { outputCompression } : {}),
+		...(background !== undefined ? { background } : {}),
+		...(complexity !== undefined ? { complexity } : {}),
+	};
 }
 
 /**
- * Narrows an untrusted message from the webview to the protocol, or returns undefined
+ * Narrows an untrusted message from the panel to the protocol, or returns undefined
  * for anything unknown or ill-typed.
  */
 export function parseWebviewMessage(value: unknown): WebviewToHostMessage | undefined {
@@ -116,14 +192,73 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | unde
 		}
 		case 'insert': {
 			const ids = value.variantIds;
-			if (!Array.isArray(ids) || ids.length === 0 || ids.length > 10 || !ids.every(id => isShortString(id, 100))) {
+			if (!Array.isArray(ids) || ids.length === 0 || ids.length > 20 || !ids.every(isId)) {
 				return undefined;
 			}
 			return { type: 'insert', variantIds: ids as string[] };
 		}
+		case 'variant':
+			return (value.action === 'makeFinal' || value.action === 'copyLink' || value.action === 'open') && isId(value.variantId)
+				? { type: 'variant', action: value.action, variantId: value.variantId }
+				: undefined;
 		case 'action':
-			return value.action === 'setApiKey' || value.action === 'retry' ? { type: 'action', action: value.action } : undefined;
+			return value.action === 'setApiKey' || value.action === 'retry' || value.action === 'openVerification' || value.action === 'openBilling'
+				? { type: 'action', action: value.action }
+				: undefined;
 		default:
 			return undefined;
 	}
+}
+
+/** Narrows an untrusted message from the history view. */
+export function parseHistoryMessage(value: unknown): HistoryToHostMessage | undefined {
+	if (!isRecord(value)) {
+		return undefined;
+	}
+	if (value.type === 'ready') {
+		return { type: 'ready' };
+	}
+	if ((value.type === 'insert' || value.type === 'open' || value.type === 'delete') && isId(value.id)) {
+		return { type: value.type, id: value.id };
+	}
+	return undefined;
+}
+
+/** What the panel hands back after a window reload, checked before anything uses it. */
+export interface RestoredPanel {
+	readonly options: PanelOptions;
+	readonly variants: readonly { readonly id: string; readonly index: number; readonly imageId: string; readonly label?: string; readonly insertedAs?: string }[];
+	readonly target?: { readonly documentUri: string; readonly kind: 'image' | 'after'; readonly offset: number; readonly alt?: string };
+}
+
+/** Validates the webview state VS Code passes to the panel serializer; undefined parts are dropped. */
+export function parseRestoredPanel(value: unknown): RestoredPanel | undefined {
+	if (!isRecord(value) || !isRecord(value.state)) {
+		return undefined;
+	}
+	const state = value.state;
+	const options = parseOptions(value.options) ?? parseOptions(state.options);
+	if (!options) {
+		return undefined;
+	}
+	const variants: RestoredPanel['variants'][number][] = [];
+	for (const variant of Array.isArray(state.variants) ? state.variants.slice(0, 50) : []) {
+		if (isRecord(variant) && isId(variant.id) && isId(variant.imageId) && typeof variant.index === 'number' && Number.isInteger(variant.index) && variant.index >= 0 && variant.index < 50) {
+			variants.push({
+				id: variant.id,
+				index: variant.index,
+				imageId: variant.imageId,
+				...(isShortString(variant.label) ? { label: variant.label } : {}),
+				...(isShortString(variant.insertedAs, 1000) ? { insertedAs: variant.insertedAs } : {}),
+			});
+		}
+	}
+	let target: RestoredPanel['target'];
+	const rawTarget = state.target;
+	if (isRecord(rawTarget) && isShortString(rawTarget.documentUri, 4000) && (rawTarget.kind === 'image' || rawTarget.kind === 'after')
+		&& typeof rawTarget.offset === 'number' && Number.isInteger(rawTarget.offset) && rawTarget.offset >= 0
+		&& (rawTarget.alt === undefined || isShortString(rawTarget.alt, 10_000))) {
+		target = { documentUri: rawTarget.documentUri, kind: rawTarget.kind, offset: rawTarget.offset, ...(rawTarget.alt !== undefined ? { alt: rawTarget.alt } : {}) };
+	}
+	return { options, variants, ...(target ? { target } : {}) };
 }

@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
 import type OpenAI from 'openai';
 import { describeApiError, type ApiFailure, type ErrorAction } from '../core/generation/apiErrors';
+import { runBounded } from '../core/generation/concurrency';
 import { costFromUsage } from '../core/cost/cost';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
-import type { ImageStore, StoredImage } from '../history/imageStore';
+import type { ImageRecipe, ImageStore, StoredImage } from '../history/imageStore';
 import { readSettings } from '../settings/settings';
 import type { ApiKeys } from './apiKeys';
 
 /** A failure the user can act on: its message is shown as is, its actions become buttons. */
 export class IllustrateError extends Error {
-	constructor(message: string, readonly actions: readonly ErrorAction[] = []) {
+	constructor(message: string, readonly actions: readonly ErrorAction[] = [], readonly batchFatal = false) {
 		super(message);
 		this.name = 'IllustrateError';
 	}
@@ -22,10 +23,45 @@ export class CancelledError extends Error {
 	}
 }
 
+/** What a batch reports while it runs, per variant slot. */
+export interface VariantEvents {
+	onStart?(slot: number): void;
+	onPartial?(slot: number, preview: vscode.Uri, partialIndex: number): void;
+	onImage(slot: number, image: StoredImage): void;
+	onSlotFailed?(slot: number, error: IllustrateError): void;
+}
+
 export interface GenerationResult {
+	/** Received images by slot; a slot that failed or was cancelled is undefined. */
+	readonly slots: readonly (StoredImage | undefined)[];
 	readonly images: readonly StoredImage[];
 	readonly costUsd?: number;
+	readonly errors: readonly IllustrateError[];
 }
+
+/** The draft to re-render, for `makeFinal`. */
+export interface EditSource {
+	readonly image: StoredImage;
+	readonly prompt: string;
+}
+
+/** Today as `YYYY-MM-DD` in UTC, the form the model table's dates use. */
+export function today(): string {
+	return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * Parallel requests of one image each, at most this many at once. Measured against one
+ * request with `n` (bench/variantStrategies.ts): every variant shows pixels and finishes
+ * sooner, and each stream's partial images belong to one variant (the API's stream events
+ * carry no image index).
+ */
+export const MAX_PARALLEL_REQUESTS = 8;
+/** Partial images per variant: previews while the final renders. */
+export const PARTIAL_IMAGES = 2;
+const REQUEST_TIMEOUT_MS = 180_000;
+/** Appended to the prompt of a re-render, so the model keeps the draft and refines it. */
+const MAKE_FINAL_INSTRUCTION = 'Re-render this image faithfully at full quality: keep its composition, subject, colours and style; refine detail and clarity only.';
 
 /** Classifies an error thrown by the SDK by its error classes (names do not survive minification). */
 function classifyFailure(error: unknown, sdk: typeof OpenAI): ApiFailure {
@@ -41,18 +77,22 @@ function classifyFailure(error: unknown, sdk: typeof OpenAI): ApiFailure {
 	return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** Today as `YYYY-MM-DD` in UTC, the form the model table's dates use. */
-export function today(): string {
-	return new Date().toISOString().slice(0, 10);
+/** Failures every other request of the batch would meet too: stop the batch. */
+function isBatchFatal(failure: ApiFailure): boolean {
+	return failure.kind === 'http' && (failure.status === 400 || failure.status === 401 || failure.status === 403 || failure.status === 404 || failure.code === 'insufficient_quota');
 }
 
-const REQUEST_TIMEOUT_MS = 180_000;
+const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+
+type Sdk = typeof import('openai');
 
 /**
- * Sends image requests through the `openai` SDK and stores each image the moment it
- * arrives. The SDK is loaded on first use, not at activation.
+ * Sends image requests through the `openai` SDK, streaming partial images, and stores
+ * each final image the moment it arrives. The SDK is loaded on first use, not at activation.
  */
 export class ImageService {
+	private sdk: Promise<Sdk> | undefined;
+
 	constructor(
 		private readonly keys: ApiKeys,
 		private readonly store: ImageStore,
@@ -67,76 +107,147 @@ export class ImageService {
 		}
 	}
 
-	async generate(
-		options: ImageRequestOptions,
-		resource: vscode.Uri | undefined,
-		signal: AbortSignal,
-		onImage: (index: number, image: StoredImage) => void,
-	): Promise<GenerationResult> {
-		this.validate(options);
+	private async client(resource: vscode.Uri | undefined): Promise<{ client: OpenAI; sdk: Sdk; key: string }> {
 		const key = await this.keys.get('openai');
 		if (!key) {
-			throw new IllustrateError('No OpenAI API key is set. Set one with "Illustrate: Set API Key" (it is kept in VS Code\'s secret storage), or set OPENAI_API_KEY.', ['setApiKey']);
+			throw new IllustrateError('No OpenAI API key is set. Set one with "Illustrate: Set API Key" (it is kept in VS Code\'s secret storage), or set OPENAI_API_KEY.', ['setApiKey'], true);
 		}
-		const settings = readSettings(resource);
-		const { OpenAI } = await import('openai');
-		const client: OpenAI = new OpenAI({
+		this.sdk ??= import('openai');
+		const sdk = await this.sdk;
+		const client = new sdk.OpenAI({
 			apiKey: key.value,
-			baseURL: settings.baseUrl,
+			baseURL: readSettings(resource).baseUrl,
 			// A paid request is never retried blindly: a retry after a server error can charge twice.
 			maxRetries: 0,
 			timeout: REQUEST_TIMEOUT_MS,
 		});
+		return { client, sdk, key: key.value };
+	}
+
+	/** Generates `options.n` variants as parallel streaming requests of one image each. */
+	async generate(options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
+		this.validate(options);
+		const recipe: ImageRecipe = { prompt: options.prompt, model: options.model, size: options.size, quality: options.quality, operation: 'generate' };
+		return this.runBatch(options, resource, signal, events, recipe, (client, requestSignal) => client.images.generate({
+			model: options.model,
+			prompt: options.prompt,
+			n: 1,
+			size: options.size,
+			quality: options.quality as OpenAI.ImageGenerateParams['quality'],
+			output_format: options.outputFormat,
+			...(options.outputCompression !== undefined ? { output_compression: options.outputCompression } : {}),
+			...(options.background ? { background: options.background } : {}),
+			...(options.complexity ? { complexity: options.complexity } : {}),
+			stream: true,
+			partial_images: PARTIAL_IMAGES,
+		}, { signal: requestSignal }).withResponse());
+	}
+
+	/**
+	 * Re-renders a draft at high quality through an edit with the draft as the input
+	 * image: a new rendering guided by the draft, not an upscale.
+	 */
+	async makeFinal(source: EditSource, options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
+		const finalOptions: ImageRequestOptions = { ...options, quality: 'high', n: 1, size: source.image.width && source.image.height ? `${source.image.width}x${source.image.height}` : options.size };
+		this.validate(finalOptions);
+		const bytes = await this.store.read(source.image);
+		const prompt = `${source.prompt}\n\n${MAKE_FINAL_INSTRUCTION}`;
+		const recipe: ImageRecipe = { prompt: source.prompt, model: finalOptions.model, size: finalOptions.size, quality: 'high', operation: 'makeFinal', sourceId: source.image.id };
+		return this.runBatch(finalOptions, resource, signal, events, recipe, async (client, requestSignal, sdk) => client.images.edit({
+			model: finalOptions.model,
+			prompt,
+			image: await sdk.toFile(bytes, source.image.uri.path.split('/').pop() ?? 'draft.png', { type: MIME[source.image.format] }),
+			n: 1,
+			size: finalOptions.size,
+			quality: 'high',
+			output_format: finalOptions.outputFormat,
+			...(finalOptions.outputCompression !== undefined ? { output_compression: finalOptions.outputCompression } : {}),
+			...(finalOptions.background ? { background: finalOptions.background } : {}),
+			stream: true,
+			partial_images: PARTIAL_IMAGES,
+		}, { signal: requestSignal }).withResponse());
+	}
+
+	private async runBatch(
+		options: ImageRequestOptions,
+		resource: vscode.Uri | undefined,
+		signal: AbortSignal,
+		events: VariantEvents,
+		recipe: ImageRecipe,
+		send: (client: OpenAI, signal: AbortSignal, sdk: Sdk) => Promise<{ data: AsyncIterable<OpenAI.ImageGenStreamEvent | OpenAI.ImageEditStreamEvent>; request_id: string | null | undefined }>,
+	): Promise<GenerationResult> {
+		const { client, sdk, key } = await this.client(resource);
 		const endpoint = client.baseURL;
-		const started = Date.now();
-		this.log.info(`images.generate model=${options.model} size=${options.size} quality=${options.quality} n=${options.n} format=${options.outputFormat} prompt=${options.prompt.length} chars → ${endpoint}`);
+		const batch = new AbortController();
+		const abortBatch = () => batch.abort();
+		signal.addEventListener('abort', abortBatch, { once: true });
+		const batchId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+		const slots: (StoredImage | undefined)[] = new Array(options.n).fill(undefined);
+		const errors: IllustrateError[] = [];
+		let costUsd: number | undefined;
+		const operation = recipe.operation === 'makeFinal' ? 'images.edit' : 'images.generate';
+		this.log.info(`${operation} ×${options.n} model=${options.model} size=${options.size} quality=${options.quality} format=${options.outputFormat} prompt=${options.prompt.length} chars → ${endpoint}`);
 
-		let response: OpenAI.ImagesResponse;
-		let requestId: string | null | undefined;
+		const runSlot = async (slot: number): Promise<void> => {
+			if (batch.signal.aborted) {
+				return;
+			}
+			const started = Date.now();
+			events.onStart?.(slot);
+			let requestId: string | null | undefined;
+			try {
+				const { data: stream, request_id } = await send(client, batch.signal, sdk);
+				requestId = request_id;
+				for await (const event of stream) {
+					const bytes = Buffer.from(event.b64_json, 'base64');
+					if (event.type === 'image_generation.partial_image' || event.type === 'image_edit.partial_image') {
+						const preview = await this.store.savePreview(bytes, `${batchId}-${slot}-${event.partial_image_index}`, options.outputFormat);
+						events.onPartial?.(slot, preview, event.partial_image_index);
+					} else {
+						const cost = costFromUsage(event.usage);
+						costUsd = (costUsd ?? 0) + cost;
+						const image = await this.store.save(bytes, { ...recipe, size: event.size ?? recipe.size, quality: event.quality ?? recipe.quality, costUsd: cost }, options.outputFormat);
+						slots[slot] = image;
+						events.onImage(slot, image);
+					}
+				}
+				this.log.info(`${operation} variant ${slot + 1} done in ${Date.now() - started} ms, request id ${requestId ?? 'unknown'}`);
+				if (!slots[slot] && !batch.signal.aborted) {
+					throw new IllustrateError('The response ended without an image. Try again.', ['retry']);
+				}
+			} catch (error) {
+				if (signal.aborted) {
+					this.log.info(`${operation} variant ${slot + 1} cancelled after ${Date.now() - started} ms`);
+					return;
+				}
+				const failure = error instanceof IllustrateError ? undefined : classifyFailure(error, sdk.OpenAI);
+				const described = failure ? describeApiError(failure, { model: options.model, endpoint, key }) : undefined;
+				const illustrateError = error instanceof IllustrateError ? error : new IllustrateError(described!.message, described!.actions, isBatchFatal(failure!));
+				if (batch.signal.aborted && !illustrateError.batchFatal) {
+					return;
+				}
+				this.log.error(`${operation} variant ${slot + 1} failed after ${Date.now() - started} ms (request id ${requestId ?? 'unknown'}): ${illustrateError.message}`);
+				errors.push(illustrateError);
+				events.onSlotFailed?.(slot, illustrateError);
+				if (illustrateError.batchFatal) {
+					batch.abort();
+				}
+			}
+		};
+
 		try {
-			const result = await client.images.generate({
-				model: options.model,
-				prompt: options.prompt,
-				n: options.n,
-				size: options.size,
-				quality: options.quality as OpenAI.ImageGenerateParams['quality'],
-				output_format: options.outputFormat,
-				...(options.outputCompression !== undefined ? { output_compression: options.outputCompression } : {}),
-				...(options.background ? { background: options.background } : {}),
-			}, { signal }).withResponse();
-			response = result.data;
-			requestId = result.request_id;
-		} catch (error) {
-			if (signal.aborted) {
-				this.log.info(`images.generate cancelled after ${Date.now() - started} ms`);
-				throw new CancelledError();
-			}
-			const described = describeApiError(classifyFailure(error, OpenAI), { model: options.model, endpoint, key: key.value });
-			this.log.error(`images.generate failed after ${Date.now() - started} ms: ${described.message}`);
-			throw new IllustrateError(described.message, described.actions);
+			await runBounded(Array.from({ length: options.n }, (_, slot) => () => runSlot(slot)), MAX_PARALLEL_REQUESTS);
+		} finally {
+			signal.removeEventListener('abort', abortBatch);
+			void this.store.deletePreviews(batchId).catch(() => undefined);
 		}
-
-		const images: StoredImage[] = [];
-		for (const [index, item] of (response.data ?? []).entries()) {
-			if (!item.b64_json) {
-				continue;
-			}
-			const bytes = Buffer.from(item.b64_json, 'base64');
-			const stored = await this.store.save(bytes, {
-				prompt: options.prompt,
-				model: options.model,
-				size: response.size ?? options.size,
-				quality: response.quality ?? options.quality,
-				revisedPrompt: item.revised_prompt,
-			}, options.outputFormat);
-			images.push(stored);
-			onImage(index, stored);
+		const images = slots.filter((image): image is StoredImage => image !== undefined);
+		if (signal.aborted) {
+			throw Object.assign(new CancelledError(), { partial: { slots, images, costUsd, errors } });
 		}
-		const costUsd = response.usage ? costFromUsage(response.usage) : undefined;
-		this.log.info(`images.generate done in ${Date.now() - started} ms: ${images.length} image(s), request id ${requestId ?? 'unknown'}${costUsd !== undefined ? `, $${costUsd.toFixed(4)}` : ''}`);
 		if (images.length === 0) {
-			throw new IllustrateError('The response held no images. Try again.', ['retry']);
+			throw errors[0] ?? new IllustrateError('No image arrived. Try again.', ['retry']);
 		}
-		return { images, costUsd };
+		return { slots, images, costUsd, errors };
 	}
 }

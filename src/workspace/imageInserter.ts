@@ -50,10 +50,11 @@ async function freeFileUri(folder: vscode.Uri, stem: string, extension: string, 
 export class ImageInserter {
 	constructor(private readonly store: ImageStore) { }
 
-	async insert(request: InsertRequest): Promise<InsertResult> {
+	/** Where each image would go beside the document, and the link to it. */
+	private async plan(request: { readonly document: vscode.TextDocument; readonly images: readonly StoredImage[]; readonly alt: string }) {
 		const document = request.document.isClosed ? await vscode.workspace.openTextDocument(request.document.uri) : request.document;
 		if (document.isUntitled) {
-			throw new IllustrateError('Save the document first, so Illustrate knows where to put the image files. The images are kept in Illustrate\'s history.');
+			throw new IllustrateError('Save the document first, so Illustrate knows where to put the image files. The images are kept in Illustrate: Show Generated Images.');
 		}
 		const documentFolder = vscode.Uri.joinPath(document.uri, '..');
 		const destination = vscode.Uri.joinPath(documentFolder, 'images');
@@ -65,10 +66,29 @@ export class ImageInserter {
 		}
 		const paths = files.map(file => relativePath(documentFolder.path, file.path));
 		const links = paths.map(path => buildMarkdownImage(request.alt, path));
+		return { document, files, paths, links };
+	}
+
+	/** Saves the images beside the document (never overwriting) and puts their links on the clipboard. */
+	async saveAndCopyLinks(request: { readonly document: vscode.TextDocument; readonly images: readonly StoredImage[]; readonly alt: string }): Promise<InsertResult> {
+		const { document, files, paths, links } = await this.plan(request);
+		const edit = new vscode.WorkspaceEdit();
+		for (const [index, file] of files.entries()) {
+			edit.createFile(file, { contents: await this.store.read(request.images[index]), overwrite: false, ignoreIfExists: false });
+		}
+		if (!(await vscode.workspace.applyEdit(edit))) {
+			throw new IllustrateError(`Could not write ${paths.join(', ')} beside ${vscode.workspace.asRelativePath(document.uri)}: check that the folder is writable. The images are kept in Illustrate: Show Generated Images.`);
+		}
+		await vscode.env.clipboard.writeText(links.join('\n\n'));
+		return { files, paths };
+	}
+
+	async insert(request: InsertRequest): Promise<InsertResult> {
+		const { document, files, paths, links } = await this.plan(request);
 		const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
 		const textEdits = insertionEdits(document.getText(), request.target, { links, firstDestination: formatLinkDestination(paths[0]) }, eol);
 		if (!textEdits) {
-			throw new IllustrateError(`The image link "![${request.alt}]" is no longer in ${vscode.workspace.asRelativePath(document.uri)}. Nothing was written; the images are kept in Illustrate's history.`);
+			throw new IllustrateError(`The image link "![${request.alt}]" is no longer in ${vscode.workspace.asRelativePath(document.uri)}. Nothing was written; the images are kept in Illustrate: Show Generated Images.`);
 		}
 
 		const edit = new vscode.WorkspaceEdit();
@@ -80,7 +100,7 @@ export class ImageInserter {
 		}
 		const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });
 		if (!applied) {
-			throw new IllustrateError(`Could not write ${paths.join(', ')} or change ${vscode.workspace.asRelativePath(document.uri)}: check that the folder is writable and the document is not read-only. The images are kept in Illustrate's history.`);
+			throw new IllustrateError(`Could not write ${paths.join(', ')} or change ${vscode.workspace.asRelativePath(document.uri)}: check that the folder is writable and the document is not read-only. The images are kept in Illustrate: Show Generated Images.`);
 		}
 		return { files, paths };
 	}

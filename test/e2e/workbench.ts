@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
@@ -153,9 +153,52 @@ export async function expectEditorLine(page: Page, line: number, expected: strin
 	assert.equal(actual, expected, `line ${line} of the editor`);
 }
 
-/** The DOM of the Illustrate panel (a webview: two nested iframes). */
+/** The DOM of the visible Illustrate webview (a webview is two nested iframes). */
 export function illustratePanel(page: Page): FrameLocator {
-	return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+	return page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+}
+
+/**
+ * The bytes of the image a card of the panel shows: the stored file its webview URI
+ * points at (the panel's CSP forbids fetching it from inside the webview).
+ */
+export async function shownImageBytes(panel: FrameLocator, cardIndex: number): Promise<Buffer> {
+	const src = await panel.locator('.variant').nth(cardIndex).locator('img').getAttribute('src');
+	assert.ok(src, `card ${cardIndex + 1} shows an image`);
+	const path = decodeURIComponent(new URL(src).pathname);
+	assert.ok(path.includes('/globalStorage/'), `card ${cardIndex + 1} shows a stored file: ${src}`);
+	return readFileSync(path);
+}
+
+/** Waits until every image in the panel has loaded. */
+export async function imagesLoaded(panel: FrameLocator, count: number): Promise<void> {
+	const images = panel.locator('.variant[data-state="ready"] img');
+	await images.nth(count - 1).waitFor({ state: 'visible', timeout: 60_000 });
+	for (let index = 0; index < count; index++) {
+		await images.nth(index).evaluate(image => (image as HTMLImageElement).decode());
+	}
+}
+
+/** Every final image the test server sent. */
+export function sentImages(api: ImageApiServer): { requestId: string; index: number; bytes: Buffer }[] {
+	return api.requests.flatMap(request => request.images.map(image => ({ requestId: request.id, index: image.index, bytes: api.imageBytes(request.id, image.index) ?? Buffer.alloc(0) })));
+}
+
+/** Closes an editor tab by its title, with View: Close Editor. */
+export async function closeTab(page: Page, title: string): Promise<void> {
+	const tab = page.locator('.tab', { hasText: title });
+	await tab.click();
+	await runCommand(page, 'View: Close Editor');
+	await tab.waitFor({ state: 'detached' });
+}
+
+/** Reloads the window with Developer: Reload Window, as a user does, and waits for the workbench. */
+export async function reloadWindow(page: Page): Promise<void> {
+	await Promise.all([
+		page.waitForEvent('framenavigated', { predicate: frame => frame === page.mainFrame(), timeout: 60_000 }),
+		runCommand(page, 'Developer: Reload Window'),
+	]);
+	await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

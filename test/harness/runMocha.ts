@@ -8,7 +8,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const [timeout, ...folders] = process.argv.slice(2);
-const mocha = new Mocha({ ui: 'tdd', color: true, timeout: Number(timeout), reporter: 'spec' });
+const mocha = new Mocha({ ui: 'tdd', color: true, timeout: Number(timeout), reporter: 'spec', ...(process.env.ILLUSTRATE_TEST_GREP ? { grep: process.env.ILLUSTRATE_TEST_GREP } : {}) });
 for (const folder of folders) {
 	for (const file of readdirSync(folder).filter(name => name.endsWith('.test.js')).sort()) {
 		mocha.addFile(resolve(join(folder, file)));

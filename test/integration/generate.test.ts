@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
-import { api, bytesEqual, closeAllEditors, exists, openFreshDocument, placeCursor, readWorkspaceFile, rejectionOf, removeIfPresent, workspaceRoot } from './helpers';
+import { api, bytesEqual, closeAllEditors, exists, openFreshDocument, placeCursor, readWorkspaceFile, rejectionOf, removeIfPresent, sentImages, workspaceRoot } from './helpers';
 
 suite('Generate commands, scripted with insert', () => {
 	setup(async () => {
@@ -22,18 +22,19 @@ suite('Generate commands, scripted with insert', () => {
 		assert.deepEqual(result.files, [expectedUri.toString()]);
 		assert.equal(editor.document.lineAt(2).text, '![a red fox reading a book](images/a-red-fox-reading-a-book.png)');
 
+		// Two variants: two streaming requests of one image each, sent side by side.
 		const requests = await api().requests();
-		assert.equal(requests.length, 1);
-		const [request] = requests;
-		assert.equal(request.valid, true, request.errors.join('; '));
-		assert.equal(request.path, '/v1/images/generations');
-		assert.equal(request.body.model, 'gpt-image-2');
-		assert.equal(request.body.prompt, 'a red fox reading a book');
-		assert.equal(request.body.n, 2);
-		assert.equal(request.body.quality, 'low');
-		assert.equal(request.body.size, '1024x1024');
-		const sent = await api().imageBytes(request.id, 0);
-		assert.ok(bytesEqual(await readWorkspaceFile(expectedUri), sent), 'the saved file holds exactly the bytes the API sent');
+		assert.equal(requests.length, 2);
+		for (const request of requests) {
+			assert.equal(request.valid, true, request.errors.join('; '));
+			assert.equal(request.path, '/v1/images/generations');
+			assert.deepEqual(
+				{ model: request.body.model, prompt: request.body.prompt, n: request.body.n, quality: request.body.quality, size: request.body.size, stream: request.body.stream, partial_images: request.body.partial_images },
+				{ model: 'gpt-image-2', prompt: 'a red fox reading a book', n: 1, quality: 'low', size: '1024x1024', stream: true, partial_images: 2 },
+			);
+		}
+		const saved = await readWorkspaceFile(expectedUri);
+		assert.equal((await sentImages()).filter(sent => bytesEqual(saved, sent.bytes)).length, 1, 'the saved file holds exactly the bytes of one image the API sent');
 		assert.equal(typeof result.costUsd, 'number');
 		assert.ok((result.costUsd ?? 0) > 0);
 	});
@@ -56,10 +57,15 @@ suite('Generate commands, scripted with insert', () => {
 			'Next paragraph.',
 			'',
 		].join('\n'));
-		const requests = await api().requests();
-		for (const [index, file] of result.files.entries()) {
-			assert.ok(bytesEqual(await readWorkspaceFile(vscode.Uri.parse(file)), await api().imageBytes(requests[0].id, index)));
+		const sent = await sentImages();
+		const matched = new Set<string>();
+		for (const file of result.files) {
+			const bytes = await readWorkspaceFile(vscode.Uri.parse(file));
+			const match = sent.find(image => bytesEqual(bytes, image.bytes));
+			assert.ok(match, `${file} holds the bytes of an image the API sent`);
+			matched.add(match.requestId);
 		}
+		assert.equal(matched.size, 2, 'each file is a different image');
 	});
 
 	test('never overwrites: an existing file makes the next name -1', async () => {

@@ -68,3 +68,15 @@ export async function rejectionOf(command: string, ...args: unknown[]): Promise<
 export function bytesEqual(actual: Uint8Array, expected: Uint8Array): boolean {
 	return actual.length === expected.length && actual.every((byte, index) => byte === expected[index]);
 }
+
+/** Every final image the test server sent, with the request it answered. */
+export async function sentImages(): Promise<{ requestId: string; index: number; bytes: Uint8Array }[]> {
+	const control = api();
+	const sent: { requestId: string; index: number; bytes: Uint8Array }[] = [];
+	for (const request of await control.requests()) {
+		for (const image of request.images) {
+			sent.push({ requestId: request.id, index: image.index, bytes: await control.imageBytes(request.id, image.index) });
+		}
+	}
+	return sent;
+}

@@ -41,6 +41,10 @@ export class ImageApiControl {
 		await this.call('POST', '/__control/failures', { failures });
 	}
 
+	async releaseFinals(): Promise<void> {
+		await this.call('POST', '/__control/release');
+	}
+
 	async requests(): Promise<RecordedRequest[]> {
 		return (await this.call('GET', '/__control/requests')).json() as Promise<RecordedRequest[]>;
 	}

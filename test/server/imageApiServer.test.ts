@@ -63,6 +63,35 @@ suite('test image API server', function () {
 		assert.equal(server.requests[0].partials.length, 2);
 	});
 
+	test('streaming edits: multipart with stream and partial_images', async () => {
+		const png = await sharp({ create: { width: 1024, height: 1536, channels: 3, background: '#336699' } }).png().toBuffer();
+		const stream = await client.images.edit({ model: 'gpt-image-2', prompt: 'warmer', n: 1, stream: true, partial_images: 1, image: await toFile(png, 'in.png', { type: 'image/png' }) });
+		const types: string[] = [];
+		for await (const event of stream) {
+			assert.equal(validateAgainstSpec('ImageEditStreamEvent', event).valid, true);
+			types.push(event.type);
+			assert.equal(event.size, '1024x1536', 'auto size follows a standard-size input');
+		}
+		assert.deepEqual(types, ['image_edit.partial_image', 'image_edit.completed']);
+		assert.equal(server.requests[0].valid, true, server.requests[0].errors.join('; '));
+	});
+
+	test('holding finals: partials flow, finals wait for the release', async () => {
+		server.configure({ holdFinals: true });
+		const stream = await client.images.generate({ model: 'gpt-image-2', prompt: 'held', stream: true, partial_images: 1, size: '1024x1024', quality: 'low' });
+		const seen: string[] = [];
+		const consumed = (async () => {
+			for await (const event of stream) {
+				seen.push(event.type);
+			}
+		})();
+		await new Promise(resolve => setTimeout(resolve, 300));
+		assert.deepEqual(seen, ['image_generation.partial_image']);
+		server.releaseFinals();
+		await consumed;
+		assert.deepEqual(seen, ['image_generation.partial_image', 'image_generation.completed']);
+	});
+
 	test('streaming paces events by the configured latency', async () => {
 		server.configure({ imageMs: 300, firstByteMs: 100 });
 		const started = Date.now();
@@ -79,10 +108,11 @@ suite('test image API server', function () {
 	test('edits: multipart image and mask are parsed, recorded and checked', async () => {
 		const png = await sharp({ create: { width: 1024, height: 1024, channels: 4, background: '#336699ff' } }).png().toBuffer();
 		const mask = await sharp({ create: { width: 1024, height: 1024, channels: 4, background: '#00000000' } }).png().toBuffer();
-		const response = await client.images.edit({ model: 'gpt-image-2', prompt: 'warmer', image: await toFile(png, 'in.png', { type: 'image/png' }), mask: await toFile(mask, 'mask.png', { type: 'image/png' }) });
-		assert.equal(response.data?.length, 1);
+		const response = await client.images.edit({ model: 'gpt-image-2', prompt: 'warmer', n: 2, quality: 'high', output_compression: 80, output_format: 'webp', image: await toFile(png, 'in.png', { type: 'image/png' }), mask: await toFile(mask, 'mask.png', { type: 'image/png' }) });
+		assert.equal(response.data?.length, 2);
 		const [request] = server.requests;
 		assert.equal(request.valid, true, request.errors.join('; '));
+		assert.deepEqual([request.body.n, request.body.output_compression, request.body.quality], [2, 80, 'high'], 'multipart fields get their declared types back');
 		assert.deepEqual(request.files.map(file => [file.field, file.width, file.height]), [['image', 1024, 1024], ['mask', 1024, 1024]]);
 
 		const small = await sharp({ create: { width: 512, height: 512, channels: 4, background: '#00000000' } }).png().toBuffer();

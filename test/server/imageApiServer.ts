@@ -25,6 +25,8 @@ export interface ServerConfig {
 	acceptedKeys: string[];
 	/** How long a `stall` failure holds a request before giving up. */
 	stallMs: number;
+	/** Streams hold back their final images (partials still flow) until `releaseFinals()`. */
+	holdFinals: boolean;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -34,6 +36,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
 	grain: 0,
 	acceptedKeys: [],
 	stallMs: 600_000,
+	holdFinals: false,
 };
 
 export interface RecordedFile {
@@ -91,6 +94,8 @@ export interface ImageApiServer {
 	reset(): void;
 	/** The bytes of a final image sent for a request. */
 	imageBytes(requestId: string, index: number): Buffer | undefined;
+	/** Lets held final images go (see `holdFinals`). */
+	releaseFinals(): void;
 	close(): Promise<void>;
 }
 
@@ -329,6 +334,18 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 	const sentBytes = new Map<string, Buffer[]>();
 	const sockets = new Set<Socket>();
 	let seq = 0;
+	let release: { promise: Promise<void>; resolve: () => void } | undefined;
+	const finalsReleased = (signal: AbortSignal): Promise<void> => {
+		if (!config.holdFinals) {
+			return Promise.resolve();
+		}
+		if (!release) {
+			let resolve!: () => void;
+			const promise = new Promise<void>(done => { resolve = done; });
+			release = { promise, resolve };
+		}
+		return Promise.race([release.promise, new Promise<void>(done => signal.addEventListener('abort', () => done(), { once: true }))]);
+	};
 
 	const takeFailure = (path: string, prompt: string): FailureSpec | undefined => {
 		const match = failures.find(failure => failure.remaining > 0
@@ -365,6 +382,9 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		} else if (request.method === 'POST' && path === '/__control/config') {
 			server.configure(JSON.parse((await readBody(request)).toString('utf8') || '{}') as Partial<ServerConfig>);
 			sendJson(response, 200, config);
+		} else if (request.method === 'POST' && path === '/__control/release') {
+			server.releaseFinals();
+			sendJson(response, 200, { ok: true });
 		} else if (request.method === 'POST' && path === '/__control/failures') {
 			const { failures: added } = JSON.parse((await readBody(request)).toString('utf8')) as { failures: FailureSpec[] };
 			server.fail(...added);
@@ -608,6 +628,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			}
 			const bytes = await render(index);
 			await waitUntil(readyAt(index));
+			await finalsReleased(signal);
 			if (signal.aborted) {
 				return;
 			}
@@ -652,6 +673,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			failures.push(...added.map(failure => ({ ...failure, remaining: failure.times ?? 1 })));
 		},
 		reset() {
+			server.releaseFinals();
 			requests.length = 0;
 			failures = [];
 			sentBytes.clear();
@@ -659,6 +681,11 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		},
 		imageBytes(requestId, index) {
 			return sentBytes.get(requestId)?.[index];
+		},
+		releaseFinals() {
+			config.holdFinals = false;
+			release?.resolve();
+			release = undefined;
 		},
 		close() {
 			for (const socket of sockets) {

@@ -80,8 +80,9 @@ export function fieldType(schemaName: SchemaName, field: string): string | undef
 		if (schema.$ref) {
 			return resolve(schemas.definitions[schema.$ref.replace('#/definitions/', '')]);
 		}
-		if (typeof schema.type === 'string' && schema.type !== 'null') {
-			return schema.type;
+		const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter((type): type is string => typeof type === 'string' && type !== 'null');
+		if (types.length > 0) {
+			return types[0];
 		}
 		for (const option of schema.anyOf ?? []) {
 			const type = resolve(option);

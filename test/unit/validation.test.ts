@@ -107,6 +107,11 @@ suite('resolveModel and checkRequest', () => {
 		assert.match(checkRequest({ ...base, prompt: 'x'.repeat(32_001) }, { today: TODAY })[0].message, /at most 32,000/);
 	});
 
+	test('a planning level (complexity) only where the model takes it', () => {
+		assert.match(checkRequest({ ...base, complexity: 'high' }, { today: TODAY })[0].message, /does not take a planning level/);
+		assert.deepEqual(checkRequest({ ...base, model: 'gpt-image-2.6-flare', complexity: 'high' }, { today: TODAY }), []);
+	});
+
 	test('variants, compression and background rules', () => {
 		assert.equal(checkRequest({ ...base, n: 11 }, { today: TODAY })[0].field, 'n');
 		assert.equal(checkRequest({ ...base, n: 0 }, { today: TODAY })[0].field, 'n');

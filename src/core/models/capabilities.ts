@@ -42,6 +42,8 @@ export interface ModelCapabilities {
 	readonly maxInputImages: number;
 	readonly inputFidelity: readonly ('low' | 'high')[];
 	readonly markupEdits: boolean;
+	/** Takes `complexity` (low/medium/high): how much the model plans the image before rendering. */
+	readonly complexity: boolean;
 	/** USD per image by quality and size, output only; absent when OpenAI publishes none. */
 	readonly pricePerImage?: Readonly<Partial<Record<Quality, Readonly<Record<string, number>>>>>;
 }
@@ -73,6 +75,7 @@ const LEGACY_GPT_IMAGE = {
 	qualities: ['auto', 'low', 'medium', 'high'],
 	transparentBackground: true,
 	markupEdits: false,
+	complexity: false,
 } as const;
 
 export const MODELS: readonly ModelCapabilities[] = [
@@ -87,6 +90,7 @@ export const MODELS: readonly ModelCapabilities[] = [
 		transparentBackground: 'preview',
 		inputFidelity: [],
 		markupEdits: false,
+		complexity: false,
 		pricePerImage: {
 			low: { '1024x1024': 0.006, '1536x1024': 0.005, '1024x1536': 0.005 },
 			medium: { '1024x1024': 0.053, '1536x1024': 0.041, '1024x1536': 0.041 },
@@ -104,9 +108,11 @@ export const MODELS: readonly ModelCapabilities[] = [
 		transparentBackground: true,
 		inputFidelity: [],
 		markupEdits: true,
+		complexity: false,
 	})),
 	// The SDK lists the 2.6 models for generation and edits, but names them in neither the
 	// custom-size nor the xhigh/max documentation: standard sizes and qualities until it does.
+	// `complexity` arrived in the SDK (7.51) with them; older models are not documented to take it.
 	...(['sunburst', 'flare'] as const).map((variant): ModelCapabilities => ({
 		...GPT_IMAGE_COMMON,
 		id: `gpt-image-2.6-${variant}`,
@@ -116,6 +122,7 @@ export const MODELS: readonly ModelCapabilities[] = [
 		transparentBackground: true,
 		inputFidelity: [],
 		markupEdits: false,
+		complexity: true,
 	})),
 	{ ...LEGACY_GPT_IMAGE, id: 'gpt-image-1.5', label: 'GPT Image 1.5', inputFidelity: ['low', 'high'] },
 	{ ...LEGACY_GPT_IMAGE, id: 'gpt-image-1-mini', label: 'GPT Image 1 Mini', inputFidelity: ['low'] },
@@ -134,6 +141,7 @@ export const MODELS: readonly ModelCapabilities[] = [
 		transparentBackground: false,
 		inputFidelity: [],
 		markupEdits: false,
+		complexity: false,
 	})),
 ];
 
@@ -159,6 +167,7 @@ export function permissiveCapabilities(id: string): ModelCapabilities {
 		transparentBackground: true,
 		inputFidelity: ['low', 'high'],
 		markupEdits: false,
+		complexity: true,
 	};
 }
 

@@ -10,6 +10,8 @@ export interface ImageRequestOptions {
 	readonly outputFormat: OutputFormat;
 	readonly outputCompression?: number;
 	readonly background?: Background;
+	/** How much the model plans before rendering; only for models that take it. */
+	readonly complexity?: 'low' | 'medium' | 'high';
 }
 
 export interface RequestProblem {
@@ -143,6 +145,9 @@ export function checkRequest(options: ImageRequestOptions, context: ValidationCo
 		} else if (!Number.isInteger(options.outputCompression) || options.outputCompression < 0 || options.outputCompression > 100) {
 			problems.push({ field: 'outputCompression', message: 'Compression must be a whole number from 0 to 100.' });
 		}
+	}
+	if (options.complexity !== undefined && !model.complexity) {
+		problems.push({ field: 'complexity', message: `${model.id} does not take a planning level (complexity); leave it on the model's default.` });
 	}
 	if (options.background === 'transparent') {
 		if (!model.transparentBackground) {

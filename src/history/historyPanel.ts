@@ -1,0 +1,132 @@
+import * as vscode from 'vscode';
+import { altTextFromPrompt } from '../core/prompt/altText';
+import { cursorTarget, type LastTextEditor } from '../editor/editorTargets';
+import { Disposable } from '../lifecycle/disposable';
+import { webviewHtml } from '../panel/webviewHtml';
+import { parseHistoryMessage, type HistoryToHostMessage, type HostToHistoryMessage } from '../protocol/messages';
+import { IllustrateError } from '../providers/imageService';
+import type { ImageInserter } from '../workspace/imageInserter';
+import type { ImageStore } from './imageStore';
+
+export interface HistoryServices {
+	readonly extensionUri: vscode.Uri;
+	readonly store: ImageStore;
+	readonly inserter: ImageInserter;
+	readonly editors: LastTextEditor;
+	readonly log: vscode.LogOutputChannel;
+}
+
+/**
+ * "Show Generated Images": every image received, newest first, each insertable into the
+ * document last edited, long after its panel closed or the window reloaded.
+ */
+export class HistoryPanel extends Disposable {
+	static readonly viewType = 'illustrate.history';
+	private static current: HistoryPanel | undefined;
+
+	static show(services: HistoryServices): HistoryPanel {
+		if (HistoryPanel.current) {
+			HistoryPanel.current.panel.reveal();
+			void HistoryPanel.current.refresh();
+			return HistoryPanel.current;
+		}
+		const panel = vscode.window.createWebviewPanel(HistoryPanel.viewType, vscode.l10n.t('Generated Images'), vscode.ViewColumn.Beside, HistoryPanel.webviewOptions(services));
+		return new HistoryPanel(panel, services);
+	}
+
+	static revive(panel: vscode.WebviewPanel, services: HistoryServices): HistoryPanel {
+		panel.webview.options = HistoryPanel.webviewOptions(services);
+		HistoryPanel.current?.dispose();
+		return new HistoryPanel(panel, services);
+	}
+
+	private static webviewOptions(services: HistoryServices): vscode.WebviewOptions {
+		return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(services.extensionUri, 'media'), services.store.folder] };
+	}
+
+	private constructor(private readonly panel: vscode.WebviewPanel, private readonly services: HistoryServices) {
+		super();
+		HistoryPanel.current = this;
+		panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.png');
+		panel.webview.html = webviewHtml(panel.webview, services.extensionUri, 'history', vscode.l10n.t('Generated Images'));
+		this.register(panel.webview.onDidReceiveMessage(raw => {
+			const message = parseHistoryMessage(raw);
+			if (message) {
+				void this.handle(message);
+			} else {
+				services.log.warn(`Ignored an invalid message from the history view: ${JSON.stringify(raw)?.slice(0, 200)}`);
+			}
+		}));
+		this.register(services.store.onDidChange(() => void this.refresh()));
+		this.register(vscode.window.onDidChangeActiveTextEditor(editor => editor && void this.refresh()));
+		this.register(panel.onDidDispose(() => this.dispose()));
+	}
+
+	override dispose(): void {
+		if (HistoryPanel.current === this) {
+			HistoryPanel.current = undefined;
+		}
+		super.dispose();
+		this.panel.dispose();
+	}
+
+	private async refresh(): Promise<void> {
+		const images = await this.services.store.list();
+		const editor = this.services.editors.current;
+		const message: HostToHistoryMessage = {
+			type: 'history',
+			entries: images.map(image => ({
+				id: image.id,
+				src: this.panel.webview.asWebviewUri(image.uri).toString(),
+				prompt: image.prompt,
+				model: image.model,
+				size: image.width && image.height ? `${image.width}x${image.height}` : image.size,
+				quality: image.quality,
+				createdAt: image.createdAt,
+				bytes: image.bytes,
+				...(image.operation === 'makeFinal' ? { label: 'Final re-render' } : {}),
+			})),
+			...(editor ? { target: `${vscode.workspace.asRelativePath(editor.document.uri)}, line ${editor.selection.active.line + 1}` } : {}),
+		};
+		void this.panel.webview.postMessage(message);
+	}
+
+	private async handle(message: HistoryToHostMessage): Promise<void> {
+		if (message.type === 'ready') {
+			await this.refresh();
+			return;
+		}
+		const image = await this.services.store.get(message.id);
+		if (!image) {
+			return;
+		}
+		try {
+			switch (message.type) {
+				case 'open':
+					await vscode.commands.executeCommand('vscode.open', image.uri, { preview: true, viewColumn: vscode.ViewColumn.Active });
+					break;
+				case 'delete': {
+					const remove = vscode.l10n.t('Delete');
+					const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Delete this image from Illustrate\'s history? Copies already inserted into documents stay.'), { modal: true }, remove);
+					if (choice === remove) {
+						await this.services.store.delete(image.id);
+					}
+					break;
+				}
+				case 'insert': {
+					const editor = this.services.editors.current;
+					if (!editor) {
+						throw new IllustrateError('Open the document to insert into, put the cursor where the image goes (or inside an image link), then press Insert again.');
+					}
+					const source = cursorTarget(editor);
+					const alt = source.alt || altTextFromPrompt(image.prompt);
+					const result = await this.services.inserter.insert({ document: editor.document, target: source.target, images: [image], alt });
+					void vscode.window.showInformationMessage(vscode.l10n.t('Inserted {0} into {1}.', result.paths[0], vscode.workspace.asRelativePath(editor.document.uri)));
+					break;
+				}
+			}
+		} catch (error) {
+			void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+		}
+	}
+}

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'crypto';
+
+/**
+ * The page of an Illustrate webview: a strict CSP (no inline code, scripts only with this
+ * page's nonce, images only from the allowed folders) and the shared panel bundle, which
+ * renders the view named in `data-view`.
+ */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: 'generate' | 'history', title: string): string {
+	const nonce = randomBytes(16).toString('base64');
+	const media = vscode.Uri.joinPath(extensionUri, 'media');
+	const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.js'));
+	const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'));
+	const csp = [
+		`default-src 'none'`,
+		`img-src ${webview.cspSource} data: blob:`,
+		`style-src ${webview.cspSource}`,
+		`font-src ${webview.cspSource}`,
+		`script-src 'nonce-${nonce}'`,
+	].join('; ');
+	return `<!DOCTYPE html>
+<html lang="${vscode.env.language}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>${title}</title>
+</head>
+<body data-view="${view}">
+<main id="root"></main>
+<script type="module" nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}

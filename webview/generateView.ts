@@ -1,0 +1,397 @@
+import { estimateCost, formatUsd } from '../src/core/cost/cost';
+import type { ModelCapabilities } from '../src/core/models/capabilities';
+import { checkRequest, checkSize, resolveModel, type ImageRequestOptions, type RequestProblem } from '../src/core/models/validation';
+import type {
+	BackgroundChoice,
+	ComplexityChoice,
+	HostToWebviewMessage,
+	PanelEnvironment,
+	PanelOptions,
+	PanelState,
+	VariantView,
+} from '../src/protocol/messages';
+import { control, element, field, setOptions, vscode, type Control } from './dom';
+
+const CUSTOM_SIZE = 'custom';
+const DEFAULT_COMPLEXITY = 'default';
+
+const sizeLabel = (size: string): string => size === 'auto' ? 'Auto' : size === CUSTOM_SIZE ? 'Custom…' : size.replace('x', ' × ');
+const capitalized = (value: string): string => value[0].toUpperCase() + value.slice(1);
+const qualityLabel = (quality: string): string => quality === 'xhigh' ? 'Extra high' : capitalized(quality);
+
+/** The generate panel: pickers checked against the capability table as you type, the variants as they stream in. */
+export class GenerateView {
+	private environment: PanelEnvironment = { models: [], today: new Date().toISOString().slice(0, 10), allowUnknownModels: false };
+	private state: PanelState | undefined;
+	private readonly selected = new Set<string>();
+	private timer: number | undefined;
+	private attempted = false;
+
+	private readonly prompt = control('vscode-text-area', { rows: '3', resize: 'vertical', placeholder: 'Describe the image' });
+	private readonly model = control('vscode-dropdown');
+	private readonly quality = control('vscode-dropdown');
+	private readonly size = control('vscode-dropdown');
+	private readonly customSize = control('vscode-text-field', { placeholder: '1536x864', 'aria-label': 'Custom size, width x height' });
+	private readonly count = control('vscode-dropdown');
+	private readonly format = control('vscode-dropdown');
+	private readonly compression = control('vscode-text-field', { type: 'number', min: '0', max: '100', placeholder: '100' });
+	private readonly background = control('vscode-dropdown');
+	private readonly complexity = control('vscode-dropdown');
+	private readonly generate = control('vscode-button', { appearance: 'primary' }, 'Generate');
+	private readonly cancel = control('vscode-button', { appearance: 'secondary' }, 'Cancel');
+	private readonly insertSelected = control('vscode-button', { appearance: 'secondary' });
+	private readonly messages: Record<string, HTMLElement> = {};
+	private readonly fields: Record<string, HTMLElement> = {};
+	private readonly modelNote = element('div', { class: 'note', id: 'model-note' });
+	private readonly estimate = element('div', { class: 'estimate', 'aria-live': 'polite' });
+	private readonly status = element('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+	private readonly error = element('div', { class: 'error', role: 'alert' });
+	private readonly target = element('div', { class: 'target' });
+	private readonly grid = element('div', { class: 'grid', role: 'list', 'aria-label': 'Variants' });
+	private readonly cards = new Map<string, HTMLElement>();
+
+	mount(root: HTMLElement): void {
+		const add = (name: string, label: string, input: Control) => {
+			const { wrapper, message } = field(label, input, name);
+			this.messages[name] = message;
+			this.fields[name] = wrapper;
+			return wrapper;
+		};
+		const promptField = add('prompt', 'Prompt', this.prompt);
+		promptField.classList.add('prompt');
+		const sizeField = add('size', 'Size', this.size);
+		sizeField.insertBefore(this.customSize, sizeField.lastChild);
+		this.customSize.setAttribute('aria-describedby', 'size-message');
+
+		const pickers = element('div', { class: 'pickers' });
+		pickers.append(
+			add('model', 'Model', this.model),
+			add('quality', 'Quality', this.quality),
+			sizeField,
+			add('n', 'Variants', this.count),
+			add('outputFormat', 'Format', this.format),
+			add('outputCompression', 'Compression (0–100)', this.compression),
+			add('background', 'Background', this.background),
+			add('complexity', 'Planning', this.complexity),
+		);
+		this.model.setAttribute('aria-describedby', 'model-note');
+		this.complexity.title = 'How much the model plans the image before rendering';
+
+		const actions = element('div', { class: 'actions' });
+		this.cancel.hidden = true;
+		this.insertSelected.hidden = true;
+		actions.append(this.generate, this.cancel, this.insertSelected, this.status);
+
+		root.append(this.target, promptField, pickers, this.modelNote, this.estimate, actions, this.error, this.grid);
+
+		this.model.addEventListener('change', () => this.applyModel());
+		for (const input of [this.prompt, this.quality, this.size, this.customSize, this.count, this.format, this.compression, this.background, this.complexity]) {
+			input.addEventListener('change', () => this.refreshForm());
+			input.addEventListener('input', () => this.refreshForm());
+		}
+		this.generate.addEventListener('click', () => this.requestGeneration());
+		this.cancel.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
+		this.insertSelected.addEventListener('click', () => {
+			if (this.selected.size > 0) {
+				vscode.postMessage({ type: 'insert', variantIds: [...this.selected] });
+			}
+		});
+		this.prompt.addEventListener('keydown', event => {
+			if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+				event.preventDefault();
+				this.requestGeneration();
+			}
+		});
+		window.addEventListener('message', (event: MessageEvent<HostToWebviewMessage>) => this.receive(event.data));
+		vscode.postMessage({ type: 'ready' });
+	}
+
+	private receive(message: HostToWebviewMessage): void {
+		switch (message.type) {
+			case 'init':
+				this.environment = message.environment;
+				this.fillForm(message.state.options);
+				this.render(message.state);
+				break;
+			case 'state':
+				this.render(message.state);
+				break;
+		}
+	}
+
+	private capabilities(modelId = this.model.value): ModelCapabilities | undefined {
+		const resolved = resolveModel(modelId, { today: this.environment.today, allowUnknownModels: this.environment.allowUnknownModels });
+		return 'model' in resolved ? resolved.model : undefined;
+	}
+
+	private fillForm(options: PanelOptions): void {
+		this.prompt.value = options.prompt;
+		const models = this.environment.models.map(model => ({ value: model.id, label: model.label }));
+		if (!models.some(model => model.value === options.model)) {
+			models.push({ value: options.model, label: options.model });
+		}
+		setOptions(this.model, models, options.model);
+		this.applyModel(options);
+	}
+
+	/** Shows the pickers the chosen model allows, keeping the current choices where they still apply. */
+	private applyModel(options?: PanelOptions): void {
+		const model = this.capabilities();
+		const note = this.environment.models.find(choice => choice.id === this.model.value)?.note;
+		this.modelNote.textContent = note ?? '';
+		this.modelNote.hidden = !note;
+		if (!model) {
+			this.refreshForm();
+			return;
+		}
+		setOptions(this.quality, model.qualities.map(value => ({ value, label: qualityLabel(value) })), options?.quality ?? this.quality.value);
+
+		const sizes = [...model.sizePresets, ...(model.autoSize ? ['auto'] : []), ...(model.customSizes ? [CUSTOM_SIZE] : [])];
+		const wantedSize = options?.size ?? (this.size.value === CUSTOM_SIZE ? this.customSize.value : this.size.value);
+		const isCustom = !sizes.includes(wantedSize) && model.customSizes !== undefined && wantedSize !== '';
+		setOptions(this.size, sizes.map(value => ({ value, label: sizeLabel(value) })), isCustom ? CUSTOM_SIZE : wantedSize);
+		if (isCustom) {
+			this.customSize.value = wantedSize;
+		}
+
+		const counts = Array.from({ length: model.maxVariants }, (_, i) => String(i + 1));
+		setOptions(this.count, counts.map(value => ({ value, label: value })), String(options?.n ?? (this.count.value || 2)));
+		setOptions(this.format, model.outputFormats.map(value => ({ value, label: value.toUpperCase() })), options?.outputFormat ?? this.format.value);
+		if (options?.outputCompression !== undefined) {
+			this.compression.value = String(options.outputCompression);
+		}
+
+		const backgrounds: { value: BackgroundChoice; label: string }[] = [{ value: 'auto', label: 'Auto' }, { value: 'opaque', label: 'Opaque' }];
+		if (model.transparentBackground) {
+			backgrounds.push({ value: 'transparent', label: model.transparentBackground === 'preview' ? 'Transparent (preview)' : 'Transparent' });
+		}
+		setOptions(this.background, backgrounds, options?.background ?? this.background.value);
+
+		setOptions(this.complexity, [
+			{ value: DEFAULT_COMPLEXITY, label: 'Model default' },
+			{ value: 'low', label: 'Low' },
+			{ value: 'medium', label: 'Medium' },
+			{ value: 'high', label: 'High' },
+		], options?.complexity ?? this.complexity.value);
+		this.fields.complexity.hidden = !model.complexity;
+		this.refreshForm();
+	}
+
+	private readOptions(): PanelOptions {
+		const n = Number.parseInt(this.count.value, 10);
+		const format = this.format.value === 'jpeg' || this.format.value === 'webp' ? this.format.value : 'png';
+		const compression = this.compression.value.trim() === '' ? undefined : Number(this.compression.value);
+		const background = this.background.value as BackgroundChoice;
+		const model = this.capabilities();
+		const complexity = model?.complexity && this.complexity.value !== DEFAULT_COMPLEXITY ? this.complexity.value as ComplexityChoice : undefined;
+		return {
+			prompt: this.prompt.value,
+			model: this.model.value,
+			quality: this.quality.value,
+			size: this.size.value === CUSTOM_SIZE ? this.customSize.value.trim().replace(/\s*[×X]\s*/, 'x') : this.size.value,
+			n: Number.isInteger(n) && n >= 1 ? n : 1,
+			outputFormat: format,
+			...(format !== 'png' && compression !== undefined && Number.isFinite(compression) ? { outputCompression: compression } : {}),
+			...(background === 'opaque' || background === 'transparent' ? { background } : {}),
+			...(complexity ? { complexity } : {}),
+		};
+	}
+
+	private problems(options: PanelOptions): RequestProblem[] {
+		const request: ImageRequestOptions = options;
+		return checkRequest(request, { today: this.environment.today, allowUnknownModels: this.environment.allowUnknownModels });
+	}
+
+	/** Re-checks the form against the model's rules and updates messages and the estimate. */
+	private refreshForm(): void {
+		const options = this.readOptions();
+		this.customSize.hidden = this.size.value !== CUSTOM_SIZE;
+		this.fields.outputCompression.hidden = options.outputFormat === 'png';
+		const problems = this.problems(options);
+		const byField = new Map<string, string>();
+		for (const problem of problems) {
+			if (problem.field !== 'prompt' || this.attempted || options.prompt.length > 0) {
+				byField.set(problem.field, problem.message);
+			}
+		}
+		const model = this.capabilities();
+		const sizeCheck = model ? checkSize(model, options.size) : undefined;
+		for (const [name, message] of Object.entries(this.messages)) {
+			const text = byField.get(name) ?? (name === 'size' && sizeCheck?.experimental ? sizeCheck.message ?? '' : '');
+			message.textContent = text;
+			message.classList.toggle('invalid', byField.has(name));
+			message.classList.toggle('warning', !byField.has(name) && text.length > 0);
+		}
+		const invalid = problems.length > 0;
+		this.generate.disabled = invalid || this.state?.running === true;
+		this.renderEstimate(options, model, invalid);
+		vscode.setState({ options, state: this.state });
+	}
+
+	private renderEstimate(options: PanelOptions, model: ModelCapabilities | undefined, invalid: boolean): void {
+		const lastCost = this.state?.lastCostUsd !== undefined ? ` Last request: ${formatUsd(this.state.lastCostUsd)} (from usage).` : '';
+		if (!model || invalid) {
+			this.estimate.textContent = lastCost.trim();
+			return;
+		}
+		const estimate = estimateCost(model, options.quality, options.size, options.n);
+		if (estimate === undefined) {
+			this.estimate.textContent = `No published price for ${model.id}: the cost shows after the request, from its usage.${lastCost}`;
+			return;
+		}
+		const limit = this.environment.maxCostPerRequest;
+		const each = options.n > 1 ? ` (${options.n} × ${formatUsd(estimate / options.n)})` : '';
+		const over = limit !== undefined && estimate > limit ? ` Above your limit of ${formatUsd(limit)}: you will be asked before it is sent.` : '';
+		this.estimate.textContent = `Estimated cost ${formatUsd(estimate)}${each}.${over}${lastCost}`;
+		this.estimate.classList.toggle('warning', over.length > 0);
+	}
+
+	private requestGeneration(): void {
+		if (this.state?.running) {
+			return;
+		}
+		this.attempted = true;
+		const options = this.readOptions();
+		if (this.problems(options).length > 0) {
+			this.refreshForm();
+			return;
+		}
+		this.selected.clear();
+		vscode.postMessage({ type: 'generate', options });
+	}
+
+	private render(state: PanelState): void {
+		this.state = state;
+		this.cancel.hidden = !state.running;
+		this.target.textContent = state.target ? `Insert into ${state.target.description}` : '';
+		this.target.hidden = !state.target;
+		this.renderError(state);
+		this.renderStatus();
+		if (state.running && this.timer === undefined) {
+			this.timer = window.setInterval(() => this.renderStatus(), 1000);
+		} else if (!state.running && this.timer !== undefined) {
+			window.clearInterval(this.timer);
+			this.timer = undefined;
+		}
+		this.renderVariants(state.variants);
+		this.refreshForm();
+	}
+
+	private renderStatus(): void {
+		const state = this.state;
+		if (!state) {
+			return;
+		}
+		const seconds = state.running && state.startedAt ? ` ${Math.max(0, Math.round((Date.now() - state.startedAt) / 1000))} s` : '';
+		this.status.textContent = (state.status ?? '') + seconds;
+	}
+
+	private renderError(state: PanelState): void {
+		this.error.replaceChildren();
+		this.error.hidden = !state.error;
+		if (!state.error) {
+			return;
+		}
+		this.error.append(element('span', {}, state.error.message));
+		for (const action of state.error.actions) {
+			const button = control('vscode-button', { appearance: 'secondary' }, action.label);
+			button.addEventListener('click', () => vscode.postMessage({ type: 'action', action: action.id }));
+			this.error.append(button);
+		}
+	}
+
+	private renderVariants(variants: readonly VariantView[]): void {
+		const ids = new Set(variants.map(variant => variant.id));
+		for (const [id, card] of this.cards) {
+			if (!ids.has(id)) {
+				card.remove();
+				this.cards.delete(id);
+				this.selected.delete(id);
+			}
+		}
+		let previous: HTMLElement | undefined;
+		for (const variant of variants) {
+			let card = this.cards.get(variant.id);
+			if (!card) {
+				card = this.createCard(variant);
+				this.cards.set(variant.id, card);
+			}
+			// Keep the order the host gives (a re-render sits after its draft).
+			if (previous ? previous.nextSibling !== card : this.grid.firstChild !== card) {
+				previous ? previous.after(card) : this.grid.prepend(card);
+			}
+			this.updateCard(card, variant);
+			previous = card;
+		}
+		this.updateInsertSelected();
+	}
+
+	private createCard(variant: VariantView): HTMLElement {
+		const name = variant.label ?? `Variant ${variant.index + 1}`;
+		const card = element('div', { class: 'variant', role: 'listitem', 'data-variant-id': variant.id, 'aria-label': name });
+		const frame = element('div', { class: 'frame' });
+		const badge = element('span', { class: 'badge' }, 'Preview');
+		const caption = element('div', { class: 'caption' });
+		const buttons = element('div', { class: 'variant-actions' });
+		const select = control('vscode-checkbox', { 'aria-label': `Select ${name}` });
+		select.addEventListener('change', () => {
+			if (select.checked) {
+				this.selected.add(variant.id);
+			} else {
+				this.selected.delete(variant.id);
+			}
+			this.updateInsertSelected();
+		});
+		const insert = control('vscode-button', { class: 'insert' }, 'Insert');
+		insert.addEventListener('click', () => vscode.postMessage({ type: 'insert', variantIds: [variant.id] }));
+		const makeFinal = control('vscode-button', { class: 'make-final', appearance: 'secondary', title: 'Re-render at high quality with this draft as the reference. A new rendering, not an upscale: details can change.' }, 'Make final');
+		makeFinal.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'makeFinal', variantId: variant.id }));
+		const copy = control('vscode-button', { class: 'copy-link', appearance: 'secondary', title: 'Save the image beside the document and copy its markdown link' }, 'Copy link');
+		copy.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'copyLink', variantId: variant.id }));
+		const open = control('vscode-button', { class: 'open', appearance: 'secondary', title: 'Open the image at full size' }, 'Open');
+		open.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'open', variantId: variant.id }));
+		buttons.append(select, insert, makeFinal, copy, open);
+		card.append(frame, badge, caption, buttons);
+		return card;
+	}
+
+	private updateCard(card: HTMLElement, variant: VariantView): void {
+		card.dataset.state = variant.state;
+		const frame = card.querySelector('.frame') as HTMLElement;
+		const caption = card.querySelector('.caption') as HTMLElement;
+		const badge = card.querySelector('.badge') as HTMLElement;
+		const name = variant.label ?? `Variant ${variant.index + 1}`;
+		if (variant.src && (variant.state === 'partial' || variant.state === 'ready')) {
+			let image = frame.querySelector('img');
+			if (!image) {
+				image = element('img', { alt: name });
+				frame.replaceChildren(image);
+			}
+			if (image.getAttribute('src') !== variant.src) {
+				image.src = variant.src;
+			}
+			image.dataset.partial = String(variant.state === 'partial');
+		} else if (variant.state === 'waiting' && !frame.querySelector('vscode-progress-ring')) {
+			frame.replaceChildren(element('vscode-progress-ring', { 'aria-label': `Generating ${name}` }));
+		} else if (variant.state === 'failed') {
+			frame.replaceChildren(element('span', { class: 'failed' }, variant.error ?? 'No image'));
+		}
+		badge.hidden = variant.state !== 'partial';
+		const size = variant.width && variant.height ? `${variant.width}×${variant.height}` : '';
+		const time = variant.elapsedMs !== undefined ? `${(variant.elapsedMs / 1000).toFixed(1)} s` : '';
+		caption.textContent = variant.insertedAs
+			? `Inserted as ${variant.insertedAs}`
+			: [variant.label ?? `#${variant.index + 1}`, size, time].filter(Boolean).join(' · ');
+		caption.title = caption.textContent;
+		const ready = variant.state === 'ready';
+		for (const button of card.querySelectorAll<Control>('vscode-button, vscode-checkbox')) {
+			button.disabled = !ready || (button.classList.contains('make-final') && this.state?.running === true);
+		}
+		(card.querySelector('.make-final') as HTMLElement).hidden = variant.label !== undefined;
+	}
+
+	private updateInsertSelected(): void {
+		this.insertSelected.hidden = this.selected.size < 2;
+		this.insertSelected.textContent = `Insert ${this.selected.size} selected`;
+	}
+}

@@ -1,0 +1,43 @@
+import type { HistoryEntryView, HostToHistoryMessage } from '../src/protocol/messages';
+import { control, element, formatBytes, vscode } from './dom';
+
+/** "Show Generated Images": every stored image, newest first, with Insert, Open and Delete. */
+export class HistoryView {
+	private readonly target = element('div', { class: 'target', 'aria-live': 'polite' });
+	private readonly empty = element('p', { class: 'note' }, 'No images yet. Every image Illustrate receives is kept here, even when its panel closed before you picked one.');
+	private readonly grid = element('div', { class: 'grid history', role: 'list', 'aria-label': 'Generated images' });
+
+	mount(root: HTMLElement): void {
+		root.append(element('h1', {}, 'Generated Images'), this.target, this.empty, this.grid);
+		window.addEventListener('message', (event: MessageEvent<HostToHistoryMessage>) => {
+			if (event.data.type === 'history') {
+				this.render(event.data.entries, event.data.target);
+			}
+		});
+		vscode.postMessage({ type: 'ready' });
+	}
+
+	private render(entries: readonly HistoryEntryView[], target: string | undefined): void {
+		this.target.textContent = target ? `Insert goes to ${target}.` : 'Open a document to insert into.';
+		this.empty.hidden = entries.length > 0;
+		this.grid.replaceChildren(...entries.map(entry => this.card(entry)));
+	}
+
+	private card(entry: HistoryEntryView): HTMLElement {
+		const created = new Date(entry.createdAt);
+		const card = element('div', { class: 'variant', role: 'listitem', 'data-image-id': entry.id, 'aria-label': entry.prompt.slice(0, 120) });
+		const frame = element('div', { class: 'frame' });
+		frame.append(element('img', { src: entry.src, alt: entry.prompt.slice(0, 120), loading: 'lazy' }));
+		const prompt = element('div', { class: 'prompt-text', title: entry.prompt }, entry.prompt);
+		const details = [entry.label, entry.model, entry.size, entry.quality, formatBytes(entry.bytes), created.toLocaleString()].filter(Boolean).join(' · ');
+		const caption = element('div', { class: 'caption', title: details }, details);
+		const actions = element('div', { class: 'variant-actions' });
+		for (const [action, label] of [['insert', 'Insert'], ['open', 'Open'], ['delete', 'Delete']] as const) {
+			const button = control('vscode-button', action === 'insert' ? { class: action } : { class: action, appearance: 'secondary' }, label);
+			button.addEventListener('click', () => vscode.postMessage({ type: action, id: entry.id }));
+			actions.append(button);
+		}
+		card.append(frame, prompt, caption, actions);
+		return card;
+	}
+}
