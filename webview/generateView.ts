@@ -333,7 +333,8 @@ export class GenerateView {
 		const badge = element('span', { class: 'badge' }, 'Preview');
 		const caption = element('div', { class: 'caption' });
 		const buttons = element('div', { class: 'variant-actions' });
-		const select = control('vscode-checkbox', { 'aria-label': `Select ${name}` });
+		// The toolkit replaces aria-label on checkboxes; their text is their accessible name.
+		const select = control('vscode-checkbox', { title: `Select ${name} to insert several at once` }, 'Select');
 		select.addEventListener('change', () => {
 			if (select.checked) {
 				this.selected.add(variant.id);

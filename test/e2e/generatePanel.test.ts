@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../harness/waitFor';
-import { expectEditorLine, goToLine, illustratePanel, imagesLoaded, openFile, runCommand, screenshot, sentImages, shownImageBytes, startWorkbench, type Workbench } from './workbench';
+import { expectEditorLine, goToLine, illustratePanel, imagesLoaded, openFile, runCommand, screenshot, sentImages, shownImageBytes, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
 
 suite('Generate from alt text through the panel', function () {
 	this.timeout(180_000);
@@ -14,6 +14,8 @@ suite('Generate from alt text through the panel', function () {
 			apiConfig: { imageMs: 400 },
 		});
 	});
+
+	screenshotOnFailure(() => workbench);
 
 	suiteTeardown(async () => {
 		await workbench?.close();

@@ -15,6 +15,7 @@ import {
 	screenshot,
 	sentImages,
 	shownImageBytes,
+	screenshotOnFailure,
 	startWorkbench,
 	type Workbench,
 } from './workbench';
@@ -33,6 +34,8 @@ suite('The panel: streaming, cancel, make final, reload, history', function () {
 		await openFile(workbench.page, 'docs/stream.md');
 		await workbench.page.keyboard.press('Control+B');
 	});
+
+	screenshotOnFailure(() => workbench);
 
 	suiteTeardown(async () => {
 		await workbench?.close();
@@ -84,6 +87,25 @@ suite('The panel: streaming, cancel, make final, reload, history', function () {
 		const generate = panel.getByRole('button', { name: 'Generate', exact: true });
 		await waitFor(async () => !(await generate.evaluate(button => (button as HTMLElement & { disabled: boolean }).disabled)), 'Generate is enabled again');
 		await generate.click();
+		await imagesLoaded(panel, 2);
+	});
+
+	test('Cancel on the progress notification stops the requests too', async () => {
+		const { page, api } = workbench;
+		const panel = illustratePanel(page);
+		api.configure({ firstByteMs: 100, imageMs: 300, holdFinals: true });
+		const before = api.requests.length;
+		const variantsBefore = await panel.locator('.variant').count();
+		await panel.getByRole('button', { name: 'Generate', exact: true }).click();
+		await panel.locator('.variant[data-state="partial"]').first().waitFor({ timeout: 30_000 });
+		const toast = page.locator('.notification-toast', { hasText: 'Illustrate: generating 2 image(s)' });
+		await toast.getByRole('button', { name: 'Cancel' }).click();
+		await panel.locator('.status', { hasText: 'Cancelled' }).waitFor();
+		await waitFor(() => api.requests.slice(before).every(request => request.aborted), 'the server saw the requests aborted');
+		assert.equal(await panel.locator('.variant').count(), 0, 'the cancelled batch left no variant behind');
+		assert.ok(variantsBefore > 0);
+		api.configure({ firstByteMs: 0, imageMs: 200, holdFinals: false });
+		await panel.getByRole('button', { name: 'Generate', exact: true }).click();
 		await imagesLoaded(panel, 2);
 	});
 

@@ -201,6 +201,17 @@ export async function reloadWindow(page: Page): Promise<void> {
 	await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 }
 
+/** Registers a teardown that keeps a screenshot of the workbench when a test fails. */
+export function screenshotOnFailure(workbench: () => Workbench | undefined): void {
+	teardown(async function () {
+		const page = workbench()?.page;
+		if (this.currentTest?.state === 'failed' && page) {
+			const name = `failed-${(this.currentTest.title).replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`;
+			console.log(`    screenshot of the failure: ${await screenshot(page, name)}`);
+		}
+	});
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
 	mkdirSync(SCREENSHOT_DIR, { recursive: true });
 	const path = join(SCREENSHOT_DIR, `${name}.png`);

@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { ImageStore } from '../../src/history/imageStore';
+import { exists, workspaceRoot } from './helpers';
+
+const PNG_HEADER = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 4, 0, 0, 0, 4, 0];
+
+function fakePng(size: number): Uint8Array {
+	const bytes = new Uint8Array(size);
+	bytes.set(PNG_HEADER);
+	return bytes;
+}
+
+suite('Image history store', () => {
+	let root: vscode.Uri;
+
+	setup(async () => {
+		root = vscode.Uri.joinPath(workspaceRoot(), '.store-test');
+		await vscode.workspace.fs.delete(root, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+	});
+
+	teardown(async () => {
+		await vscode.workspace.fs.delete(root, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+	});
+
+	/** An entry left by an earlier session, as its files on disk. */
+	async function oldEntry(id: string, createdAt: string, size: number): Promise<void> {
+		const folder = vscode.Uri.joinPath(root, 'images');
+		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, `${id}.png`), fakePng(size));
+		const metadata = { id, file: `${id}.png`, prompt: `old ${id}`, model: 'gpt-image-2', size: '1024x1024', quality: 'low', format: 'png', bytes: size, createdAt };
+		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, `${id}.json`), new TextEncoder().encode(JSON.stringify(metadata)));
+	}
+
+	test('keeps the bytes exactly, with the recipe beside them, and lists newest first', async () => {
+		await oldEntry('old-a', '2026-01-01T00:00:00.000Z', 100);
+		const store = new ImageStore(root, () => 10 * 1024 * 1024);
+		const bytes = fakePng(300);
+		bytes[200] = 42;
+		const saved = await store.save(bytes, { prompt: 'a fox', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
+		assert.deepEqual([...await vscode.workspace.fs.readFile(saved.uri)], [...bytes]);
+		assert.equal(saved.width, 1024);
+		assert.deepEqual((await store.list()).map(image => image.id), [saved.id, 'old-a']);
+		assert.equal((await new ImageStore(root, () => 10 * 1024 * 1024).get(saved.id))?.prompt, 'a fox', 'a new window reads it back');
+		store.dispose();
+	});
+
+	test('prunes the oldest entries past the size cap, never this session\'s images', async () => {
+		await oldEntry('old-1', '2026-01-01T00:00:00.000Z', 400);
+		await oldEntry('old-2', '2026-02-01T00:00:00.000Z', 400);
+		await oldEntry('old-3', '2026-03-01T00:00:00.000Z', 400);
+		const store = new ImageStore(root, () => 1000);
+		const first = await store.save(fakePng(600), { prompt: 'new 1', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
+		const second = await store.save(fakePng(600), { prompt: 'new 2', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
+		await store.prune();
+		const left = (await store.list()).map(image => image.id);
+		assert.deepEqual(left, [second.id, first.id], 'every old entry went, both new ones stayed although together they pass the cap');
+		assert.equal(await exists(vscode.Uri.joinPath(root, 'images', 'old-1.png')), false);
+		assert.equal(await exists(vscode.Uri.joinPath(root, 'images', 'old-1.json')), false);
+		store.dispose();
+	});
+
+	test('a hand-edited or broken entry is skipped, never fatal', async () => {
+		await oldEntry('good', '2026-01-01T00:00:00.000Z', 100);
+		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, 'images', 'broken.json'), new TextEncoder().encode('{ not json'));
+		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, 'images', 'escape.json'), new TextEncoder().encode(JSON.stringify({ id: 'escape', file: '../../secret.png', prompt: 'x', model: 'x', createdAt: 'x', bytes: 1, format: 'png' })));
+		const store = new ImageStore(root, () => 10 * 1024 * 1024);
+		assert.deepEqual((await store.list()).map(image => image.id), ['good']);
+		store.dispose();
+	});
+});
