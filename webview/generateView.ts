@@ -21,7 +21,7 @@ const qualityLabel = (quality: string): string => quality === 'xhigh' ? 'Extra h
 
 /** The generate panel: pickers checked against the capability table as you type, the variants as they stream in. */
 export class GenerateView {
-	private environment: PanelEnvironment = { models: [], today: new Date().toISOString().slice(0, 10), allowUnknownModels: false };
+	private environment: PanelEnvironment = { models: [], today: new Date().toISOString().slice(0, 10), allowUnknownModels: false, styles: [] };
 	private state: PanelState | undefined;
 	private readonly selected = new Set<string>();
 	private timer: number | undefined;
@@ -37,6 +37,7 @@ export class GenerateView {
 	private readonly compression = control('vscode-text-field', { type: 'number', min: '0', max: '100', placeholder: '100' });
 	private readonly background = control('vscode-dropdown');
 	private readonly complexity = control('vscode-dropdown');
+	private readonly style = control('vscode-dropdown');
 	private readonly generate = control('vscode-button', { appearance: 'primary' }, 'Generate');
 	private readonly cancel = control('vscode-button', { appearance: 'secondary' }, 'Cancel');
 	private readonly insertSelected = control('vscode-button', { appearance: 'secondary' });
@@ -73,6 +74,7 @@ export class GenerateView {
 			add('outputCompression', 'Compression (0–100)', this.compression),
 			add('background', 'Background', this.background),
 			add('complexity', 'Planning', this.complexity),
+			add('style', 'Style', this.style),
 		);
 		this.model.setAttribute('aria-describedby', 'model-note');
 		this.complexity.title = 'How much the model plans the image before rendering';
@@ -85,7 +87,7 @@ export class GenerateView {
 		root.append(this.target, promptField, pickers, this.modelNote, this.estimate, actions, this.error, this.grid);
 
 		this.model.addEventListener('change', () => this.applyModel());
-		for (const input of [this.prompt, this.quality, this.size, this.customSize, this.count, this.format, this.compression, this.background, this.complexity]) {
+		for (const input of [this.prompt, this.quality, this.size, this.customSize, this.count, this.format, this.compression, this.background, this.complexity, this.style]) {
 			input.addEventListener('change', () => this.refreshForm());
 			input.addEventListener('input', () => this.refreshForm());
 		}
@@ -131,6 +133,9 @@ export class GenerateView {
 			models.push({ value: options.model, label: options.model });
 		}
 		setOptions(this.model, models, options.model);
+		setOptions(this.style, [{ value: '', label: 'None' }, ...this.environment.styles.map(name => ({ value: name, label: name }))], options.style ?? '');
+		this.fields.style.hidden = this.environment.styles.length === 0;
+		this.style.title = 'A style preset from .vscode/illustrate-styles.json, added to the prompt';
 		this.applyModel(options);
 	}
 
@@ -194,6 +199,7 @@ export class GenerateView {
 			...(format !== 'png' && compression !== undefined && Number.isFinite(compression) ? { outputCompression: compression } : {}),
 			...(background === 'opaque' || background === 'transparent' ? { background } : {}),
 			...(complexity ? { complexity } : {}),
+			...(this.style.value ? { style: this.style.value } : {}),
 		};
 	}
 

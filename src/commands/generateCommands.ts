@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { parseGenerateArgs, type GenerateCommandArgs } from '../core/generation/commandArgs';
 import type { InsertionTarget } from '../core/markdown/insertion';
 import { altTextFromPrompt } from '../core/prompt/altText';
-import { altTextSource, selectionSource, type PromptSource } from '../editor/editorTargets';
+import { altTextSource, selectionSource, withLinkedFile, type PromptSource } from '../editor/editorTargets';
+import { GENERATE_AT_COMMAND } from '../editor/imageLenses';
 import type { StoredImage } from '../history/imageStore';
 import { confirmCost } from '../cost/costTracker';
 import { GeneratePanel, toRequestOptions, type PanelServices } from '../panel/generatePanel';
@@ -33,9 +34,14 @@ export class GenerateCommand implements Command {
 
 	async execute(rawArgs?: unknown): Promise<GenerateCommandResult | undefined> {
 		const args = parseGenerateArgs(rawArgs);
-		const scripted = args.insert === 'first' || args.insert === 'all';
 		const editor = vscode.window.activeTextEditor;
 		const source = editor ? this.promptSource(editor) : undefined;
+		return this.start(editor, source && editor ? await withLinkedFile(editor.document, source) : source, args);
+	}
+
+	/** Generates for a prompt source of an editor: into the panel, or straight into the document when scripted. */
+	async start(editor: vscode.TextEditor | undefined, source: PromptSource | undefined, args: GenerateCommandArgs): Promise<GenerateCommandResult | undefined> {
+		const scripted = args.insert === 'first' || args.insert === 'all';
 
 		if (!source && this.mode !== 'any' && args.prompt === undefined) {
 			const message = this.mode === 'selection'
@@ -67,7 +73,7 @@ export class GenerateCommand implements Command {
 
 		const document = editor?.document;
 		const target = editor && document ? source?.target ?? { kind: 'after' as const, offset: document.offsetAt(editor.selection.active) } : undefined;
-		const options = this.options(args, prompt, document?.uri);
+		const options = this.options({ ...(source?.outputFormat ? { outputFormat: source.outputFormat } : {}), ...args }, prompt, document?.uri);
 
 		if (!(await this.ensureApiKey(scripted))) {
 			return undefined;
@@ -76,9 +82,9 @@ export class GenerateCommand implements Command {
 			if (!document || !target) {
 				throw new Error('Illustrate: open the document to insert into first.');
 			}
-			return this.generateAndInsert(options, document, target, source?.alt, args);
+			return this.generateAndInsert(options, document, target, source, args);
 		}
-		const tracked = document && target ? new TrackedTarget(document.uri, target, source?.alt) : undefined;
+		const tracked = document && target ? new TrackedTarget(document.uri, target, source?.alt, source?.preferredFile) : undefined;
 		const panel = GeneratePanel.show(this.services, tracked, options);
 		void panel.generate(options);
 		return undefined;
@@ -128,9 +134,10 @@ export class GenerateCommand implements Command {
 		options: PanelOptions,
 		document: vscode.TextDocument,
 		initialTarget: InsertionTarget,
-		fixedAlt: string | undefined,
+		source: PromptSource | undefined,
 		args: GenerateCommandArgs,
 	): Promise<GenerateCommandResult> {
+		const fixedAlt = source?.alt;
 		const request = toRequestOptions(options);
 		try {
 			this.services.images.validate(request);
@@ -140,7 +147,7 @@ export class GenerateCommand implements Command {
 		if (!(await confirmCost(request, document.uri))) {
 			throw new Error('Illustrate: not sent: the estimated cost is above illustrate.maxCostPerRequest.');
 		}
-		const tracked = new TrackedTarget(document.uri, initialTarget, fixedAlt);
+		const tracked = new TrackedTarget(document.uri, initialTarget, fixedAlt, source?.preferredFile);
 		try {
 			const result = await vscode.window.withProgress({
 				location: vscode.ProgressLocation.Notification,
@@ -154,7 +161,7 @@ export class GenerateCommand implements Command {
 			this.services.costs.add(result.costUsd, result.images.length);
 			const chosen: StoredImage[] = args.insert === 'first' ? result.images.slice(0, 1) : [...result.images];
 			const alt = fixedAlt || altTextFromPrompt(options.prompt);
-			const inserted = await this.services.inserter.insert({ document, target: tracked.target, images: chosen, alt });
+			const inserted = await this.services.inserter.insert({ document, target: tracked.target, images: chosen, alt, preferredFile: source?.preferredFile });
 			return { files: inserted.files.map(file => file.toString()), ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}) };
 		} catch (error) {
 			const partial = (error as { partial?: GenerationResult }).partial;
@@ -168,5 +175,31 @@ export class GenerateCommand implements Command {
 		} finally {
 			tracked.dispose();
 		}
+	}
+}
+
+/**
+ * `illustrate.generateAt`: the code lenses' command. Opens the panel for the image at an
+ * offset of a document: its alt text as the prompt (or the recorded prompt of an existing
+ * image), a missing linked file as where the image goes.
+ */
+export class GenerateAtCommand implements Command {
+	readonly id = GENERATE_AT_COMMAND;
+
+	constructor(private readonly generate: GenerateCommand) { }
+
+	async execute(uri?: unknown, offset?: unknown): Promise<void> {
+		if (!(uri instanceof vscode.Uri) || typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
+			return;
+		}
+		const document = await vscode.workspace.openTextDocument(uri);
+		const editor = await vscode.window.showTextDocument(document, { preserveFocus: false });
+		const position = document.positionAt(Math.min(offset, document.getText().length));
+		editor.selection = new vscode.Selection(position, position);
+		const source = altTextSource(editor);
+		if (!source) {
+			return;
+		}
+		await this.generate.start(editor, await withLinkedFile(document, source), {});
 	}
 }

@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
-import { markdownImageAt } from '../core/markdown/imageLinks';
+import { documentImageAt } from '../core/documents/documentImages';
+import { documentKindFor } from '../core/links/documentKinds';
 import type { InsertionTarget } from '../core/markdown/insertion';
+import type { OutputFormat } from '../core/models/capabilities';
 import { promptFromText } from '../core/prompt/altText';
+import { resolveLinkTarget } from './documentPlaceholders';
+import { provenanceOf } from './imageLenses';
 import { Disposable } from '../lifecycle/disposable';
 
 /** A prompt found in an editor and where its image goes. */
@@ -10,6 +14,12 @@ export interface PromptSource {
 	readonly target: InsertionTarget;
 	/** The alt text of the image being filled. */
 	readonly alt?: string;
+	/** The image's current target, when it has one. */
+	readonly url?: string;
+	/** A missing file the image links: the first image is saved there. */
+	readonly preferredFile?: vscode.Uri;
+	/** The format that file's extension asks for. */
+	readonly outputFormat?: OutputFormat;
 }
 
 /** The selected text as the prompt; the image goes after the selection. */
@@ -22,13 +32,46 @@ export function selectionSource(editor: vscode.TextEditor): PromptSource | undef
 	return prompt ? { prompt, target: { kind: 'after', offset: editor.document.offsetAt(selection.end) } } : undefined;
 }
 
-/** The alt text of the inline image under the cursor as the prompt; the image fills it. */
+/**
+ * The alt text of the image under the cursor as the prompt; the image fills it. Works in
+ * every document kind Illustrate writes: `![alt](…)`, `<img alt>`, `.. image::`, `image::…[alt]`.
+ */
 export function altTextSource(editor: vscode.TextEditor): PromptSource | undefined {
-	const image = markdownImageAt(editor.document.getText(), editor.document.offsetAt(editor.selection.active));
-	if (!image || image.kind !== 'inline') {
+	const document = editor.document;
+	const image = documentImageAt(document.getText(), documentKindFor(document.languageId, document.uri.path), document.offsetAt(editor.selection.active));
+	if (!image?.target) {
 		return undefined;
 	}
-	return { prompt: promptFromText(image.alt), target: { kind: 'image', start: image.start, alt: image.alt }, alt: image.alt };
+	return { prompt: promptFromText(image.alt), target: { kind: 'image', start: image.start, alt: image.alt }, alt: image.alt, ...(image.url ? { url: image.url } : {}) };
+}
+
+const FORMAT_BY_EXTENSION: Record<string, OutputFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp' };
+
+/**
+ * Completes a source from an image that already has a target: a link to a missing file
+ * is filled at that very path (in the format its extension names); an existing image is
+ * regenerated from the prompt recorded in its folder's provenance manifest.
+ */
+export async function withLinkedFile(document: vscode.TextDocument, source: PromptSource): Promise<PromptSource> {
+	if (!source.url) {
+		return source;
+	}
+	const file = resolveLinkTarget(document, source.url);
+	if (!file) {
+		return source;
+	}
+	let exists = true;
+	try {
+		await vscode.workspace.fs.stat(file);
+	} catch {
+		exists = false;
+	}
+	if (!exists) {
+		const format = FORMAT_BY_EXTENSION[file.path.slice(file.path.lastIndexOf('.') + 1).toLowerCase()];
+		return format ? { ...source, preferredFile: file, outputFormat: format } : source;
+	}
+	const provenance = await provenanceOf(file);
+	return provenance?.prompt ? { ...source, prompt: provenance.prompt } : source;
 }
 
 /** Where an image goes in an editor with no prompt of its own: the image under the cursor, else after the cursor's line. */

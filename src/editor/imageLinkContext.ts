@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { findMarkdownImages, type MarkdownImage } from '../core/markdown/imageLinks';
+import { findDocumentImages, type DocumentImage } from '../core/documents/documentImages';
+import { documentKindFor } from '../core/links/documentKinds';
 import { Disposable } from '../lifecycle/disposable';
 
 export const CURSOR_IN_IMAGE_LINK = 'illustrate.cursorInImageLink';
@@ -9,7 +10,7 @@ export const CURSOR_IN_IMAGE_LINK = 'illustrate.cursorInImageLink';
  * "Generate Image from Alt Text". Parses a document once per version, not per cursor move.
  */
 export class ImageLinkContext extends Disposable {
-	private cache: { uri: string; version: number; images: MarkdownImage[] } | undefined;
+	private cache: { uri: string; version: number; images: DocumentImage[] } | undefined;
 	private value = false;
 	private pending: ReturnType<typeof setTimeout> | undefined;
 
@@ -27,19 +28,19 @@ export class ImageLinkContext extends Disposable {
 	}
 
 	private refresh(editor: vscode.TextEditor | undefined): void {
-		const inside = editor !== undefined && editor.document.languageId === 'markdown' && this.imageAt(editor.document, editor.selection.active) !== undefined;
+		const inside = editor !== undefined && this.imageAt(editor.document, editor.selection.active) !== undefined;
 		if (inside !== this.value) {
 			this.value = inside;
 			void vscode.commands.executeCommand('setContext', CURSOR_IN_IMAGE_LINK, inside);
 		}
 	}
 
-	private imageAt(document: vscode.TextDocument, position: vscode.Position): MarkdownImage | undefined {
+	private imageAt(document: vscode.TextDocument, position: vscode.Position): DocumentImage | undefined {
 		const uri = document.uri.toString();
 		if (this.cache?.uri !== uri || this.cache.version !== document.version) {
-			this.cache = { uri, version: document.version, images: findMarkdownImages(document.getText()) };
+			this.cache = { uri, version: document.version, images: findDocumentImages(document.getText(), documentKindFor(document.languageId, document.uri.path)) };
 		}
 		const offset = document.offsetAt(position);
-		return this.cache.images.find(image => image.kind === 'inline' && offset >= image.start && offset <= image.end);
+		return this.cache.images.find(image => image.target !== undefined && offset >= image.start && offset <= image.end);
 	}
 }

@@ -22,6 +22,7 @@ import {
 import { CancelledError, IllustrateError, today, type GenerationResult, type ImageService, type VariantEvents } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
 import type { ImageInserter } from '../workspace/imageInserter';
+import { applyStyle, loadStylePresets, type StylePreset } from '../workspace/stylePresets';
 import { webviewHtml } from './webviewHtml';
 import { TrackedTarget } from '../workspace/trackedTarget';
 
@@ -34,11 +35,13 @@ export interface PanelServices {
 	readonly log: vscode.LogOutputChannel;
 }
 
-/** The models the pickers offer today and the limits they show, from the capability table and settings. */
-export function panelEnvironment(resource?: vscode.Uri): PanelEnvironment {
+/** The models the pickers offer today, the limits they show and the workspace's styles. */
+export async function panelEnvironment(resource?: vscode.Uri): Promise<PanelEnvironment> {
 	const date = today();
 	const settings = readSettings(resource);
+	const styles = await loadStylePresets(resource);
 	return {
+		styles: styles.map(style => style.name),
 		models: selectableModels(date).map(model => ({
 			id: model.id,
 			label: model.status === 'deprecated' ? `${model.label} (until ${model.shutdownDate})` : model.label,
@@ -66,10 +69,11 @@ function panelError(message: string, actions: readonly ErrorAction[]): PanelErro
 	return { message, actions: actions.map(id => ({ id, label: ACTION_LABELS[id] })) };
 }
 
-export function toRequestOptions(options: PanelOptions): ImageRequestOptions {
+/** The request for the panel's options; a style preset's instruction joins the prompt. */
+export function toRequestOptions(options: PanelOptions, styles: readonly StylePreset[] = []): ImageRequestOptions {
 	return {
 		model: options.model,
-		prompt: options.prompt,
+		prompt: applyStyle(options.prompt, styles.find(style => style.name === options.style)),
 		size: options.size,
 		quality: options.quality,
 		n: options.n,
@@ -198,7 +202,11 @@ export class GeneratePanel extends Disposable {
 		this.target?.dispose();
 		this.target = target;
 		this.state = { ...this.state, options, error: undefined, status: undefined, target: this.describeTarget() };
-		this.post({ type: 'init', environment: panelEnvironment(target?.documentUri), state: this.state });
+		void this.postInit();
+	}
+
+	private async postInit(): Promise<void> {
+		this.post({ type: 'init', environment: await panelEnvironment(this.target?.documentUri), state: this.state });
 	}
 
 	private post(message: HostToWebviewMessage): void {
@@ -237,7 +245,7 @@ export class GeneratePanel extends Disposable {
 	private async handle(message: WebviewToHostMessage): Promise<void> {
 		switch (message.type) {
 			case 'ready':
-				this.post({ type: 'init', environment: panelEnvironment(this.target?.documentUri), state: this.state });
+				await this.postInit();
 				break;
 			case 'generate':
 				await this.generate(message.options);
@@ -348,7 +356,7 @@ export class GeneratePanel extends Disposable {
 			return;
 		}
 		this.lastOptions = options;
-		const request = toRequestOptions(options);
+		const request = toRequestOptions(options, await loadStylePresets(this.target?.documentUri));
 		try {
 			this.services.images.validate(request);
 		} catch (error) {
@@ -419,7 +427,7 @@ export class GeneratePanel extends Disposable {
 			const document = await target.document();
 			const alt = target.alt || altTextFromPrompt(chosen[0].prompt);
 			const result = mode === 'insert'
-				? await this.services.inserter.insert({ document, target: target.target, images: chosen, alt })
+				? await this.services.inserter.insert({ document, target: target.target, images: chosen, alt, preferredFile: target.preferredFile })
 				: await this.services.inserter.saveAndCopyLinks({ document, images: chosen, alt });
 			const saved = new Map(variantIds.map((id, index) => [id, result.paths[index]]));
 			this.update({

@@ -22,6 +22,8 @@ export interface PanelOptions {
 	readonly background?: BackgroundChoice;
 	/** The model's planning effort; absent for the model's default. */
 	readonly complexity?: ComplexityChoice;
+	/** The name of a workspace style preset whose instruction is added to the prompt. */
+	readonly style?: string;
 }
 
 /** One model as the picker lists it; its rules come from the capability table. */
@@ -91,6 +93,8 @@ export interface PanelEnvironment {
 	readonly allowUnknownModels: boolean;
 	/** illustrate.maxCostPerRequest, if set. */
 	readonly maxCostPerRequest?: number;
+	/** The names of the workspace's style presets. */
+	readonly styles: readonly string[];
 }
 
 export type HostToWebviewMessage =
@@ -147,7 +151,7 @@ export function parseOptions(value: unknown): PanelOptions | undefined {
 	if (!isRecord(value)) {
 		return undefined;
 	}
-	const { prompt, model, quality, size, n, outputFormat, outputCompression, background, complexity } = value;
+	const { prompt, model, quality, size, n, outputFormat, outputCompression, background, complexity, style } = value;
 	if (!isShortString(prompt, MAX_PROMPT_CHARS) || !isShortString(model) || !isShortString(quality) || !isShortString(size)) {
 		return undefined;
 	}
@@ -166,11 +170,15 @@ export function parseOptions(value: unknown): PanelOptions | undefined {
 	if (complexity !== undefined && complexity !== 'low' && complexity !== 'medium' && complexity !== 'high') {
 		return undefined;
 	}
+	if (style !== undefined && !isShortString(style, 80)) {
+		return undefined;
+	}
 	return {
 		prompt, model, quality, size, n, outputFormat,
 		...(outputCompression !== undefined ? { outputCompression } : {}),
 		...(background !== undefined ? { background } : {}),
 		...(complexity !== undefined ? { complexity } : {}),
+		...(style ? { style } : {}),
 	};
 }
 

@@ -39,6 +39,13 @@ export interface GenerationResult {
 	readonly errors: readonly IllustrateError[];
 }
 
+/** An image sent as the input of an edit. */
+export interface ReferenceImage {
+	readonly bytes: Uint8Array;
+	readonly name: string;
+	readonly format: 'png' | 'jpeg' | 'webp';
+}
+
 /** The draft to re-render, for `makeFinal`. */
 export interface EditSource {
 	readonly image: StoredImage;
@@ -62,6 +69,8 @@ export const PARTIAL_IMAGES = 2;
 const REQUEST_TIMEOUT_MS = 180_000;
 /** Appended to the prompt of a re-render, so the model keeps the draft and refines it. */
 const MAKE_FINAL_INSTRUCTION = 'Re-render this image faithfully at full quality: keep its composition, subject, colours and style; refine detail and clarity only.';
+/** Appended to the prompt of a request with a reference image. */
+const REFERENCE_INSTRUCTION = 'Match the visual style, palette, line work and rendering of the reference image, so both look like one set; depict only what is described above.';
 
 /** Classifies an error thrown by the SDK by its error classes (names do not survive minification). */
 function classifyFailure(error: unknown, sdk: typeof OpenAI): ApiFailure {
@@ -148,21 +157,34 @@ export class ImageService {
 	 * image: a new rendering guided by the draft, not an upscale.
 	 */
 	async makeFinal(source: EditSource, options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
-		const finalOptions: ImageRequestOptions = { ...options, quality: 'high', n: 1, size: source.image.width && source.image.height ? `${source.image.width}x${source.image.height}` : options.size };
-		this.validate(finalOptions);
-		const bytes = await this.store.read(source.image);
-		const prompt = `${source.prompt}\n\n${MAKE_FINAL_INSTRUCTION}`;
-		const recipe: ImageRecipe = { prompt: source.prompt, model: finalOptions.model, size: finalOptions.size, quality: 'high', operation: 'makeFinal', sourceId: source.image.id };
-		return this.runBatch(finalOptions, resource, signal, events, recipe, async (client, requestSignal, sdk) => client.images.edit({
-			model: finalOptions.model,
-			prompt,
-			image: await sdk.toFile(bytes, source.image.uri.path.split('/').pop() ?? 'draft.png', { type: MIME[source.image.format] }),
+		const size = source.image.width && source.image.height ? `${source.image.width}x${source.image.height}` : options.size;
+		const finalOptions: ImageRequestOptions = { ...options, quality: 'high', n: 1, size, prompt: `${source.prompt}\n\n${MAKE_FINAL_INSTRUCTION}` };
+		const reference = { bytes: await this.store.read(source.image), name: source.image.uri.path.split('/').pop() ?? 'draft.png', format: source.image.format };
+		const recipe: ImageRecipe = { prompt: source.prompt, model: finalOptions.model, size, quality: 'high', operation: 'makeFinal', sourceId: source.image.id };
+		return this.edit(reference, finalOptions, resource, signal, events, recipe);
+	}
+
+	/**
+	 * Generates with a reference image (an edit whose input is the reference), so a set of
+	 * illustrations keeps one look.
+	 */
+	async generateWithReference(reference: ReferenceImage, options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
+		const recipe: ImageRecipe = { prompt: options.prompt, model: options.model, size: options.size, quality: options.quality, operation: 'generate' };
+		return this.edit(reference, { ...options, prompt: `${options.prompt}\n\n${REFERENCE_INSTRUCTION}` }, resource, signal, events, recipe);
+	}
+
+	private async edit(reference: ReferenceImage, options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents, recipe: ImageRecipe): Promise<GenerationResult> {
+		this.validate(options);
+		return this.runBatch(options, resource, signal, events, recipe, async (client, requestSignal, sdk) => client.images.edit({
+			model: options.model,
+			prompt: options.prompt,
+			image: await sdk.toFile(reference.bytes, reference.name, { type: MIME[reference.format] }),
 			n: 1,
-			size: finalOptions.size,
-			quality: 'high',
-			output_format: finalOptions.outputFormat,
-			...(finalOptions.outputCompression !== undefined ? { output_compression: finalOptions.outputCompression } : {}),
-			...(finalOptions.background ? { background: finalOptions.background } : {}),
+			size: options.size,
+			quality: options.quality as OpenAI.ImageEditParams['quality'],
+			output_format: options.outputFormat,
+			...(options.outputCompression !== undefined ? { output_compression: options.outputCompression } : {}),
+			...(options.background ? { background: options.background } : {}),
 			stream: true,
 			partial_images: PARTIAL_IMAGES,
 		}, { signal: requestSignal }).withResponse());

@@ -14,6 +14,19 @@ export interface IllustrateSettings {
 	readonly maxCostPerRequest: number | undefined;
 	/** Bytes the image history may take before the oldest entries are pruned. */
 	readonly historyMaxBytes: number;
+	/** Glob → path template maps: Illustrate's own, then the Markdown extension's. */
+	readonly destinations: { readonly illustrate?: Readonly<Record<string, string>>; readonly markdown?: Readonly<Record<string, string>> };
+	readonly linkStyle: 'markdown' | 'html';
+	readonly provenance: 'manifest' | 'off';
+	readonly codeLens: boolean;
+}
+
+function stringMap(value: unknown): Record<string, string> | undefined {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		return undefined;
+	}
+	const entries = Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+	return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 /** Reads the settings that apply to `resource` (a document), or the window's when undefined. */
@@ -24,6 +37,7 @@ export function readSettings(resource?: vscode.Uri): IllustrateSettings {
 	const baseUrl = config.inspect<string>('baseUrl')?.globalValue?.trim();
 	const maxCost = config.get<number | null>('maxCostPerRequest', null);
 	const historyMb = config.get<number>('history.maxSizeMB', 500);
+	const markdownDestination = vscode.workspace.getConfiguration('markdown', resource).get<unknown>('copyFiles.destination');
 	return {
 		model: config.get<string>('model', DEFAULT_MODEL) || DEFAULT_MODEL,
 		quality: config.get<string>('quality', 'auto'),
@@ -33,5 +47,9 @@ export function readSettings(resource?: vscode.Uri): IllustrateSettings {
 		baseUrl: baseUrl ? baseUrl : undefined,
 		maxCostPerRequest: typeof maxCost === 'number' && Number.isFinite(maxCost) && maxCost >= 0 ? maxCost : undefined,
 		historyMaxBytes: (Number.isFinite(historyMb) && historyMb > 0 ? historyMb : 500) * 1024 * 1024,
+		destinations: { illustrate: stringMap(config.get<unknown>('destination')), markdown: stringMap(markdownDestination) },
+		linkStyle: config.get<string>('linkStyle') === 'html' ? 'html' : 'markdown',
+		provenance: config.get<string>('provenance') === 'off' ? 'off' : 'manifest',
+		codeLens: config.get<boolean>('codeLens', true) !== false,
 	};
 }

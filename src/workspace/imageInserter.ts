@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
-import { buildMarkdownImage, formatLinkDestination, relativePath } from '../core/links/imageLink';
+import { isInside, resolveDestination } from '../core/destination/destination';
+import { buildImageReference, documentKindFor } from '../core/links/documentKinds';
+import { relativePath } from '../core/links/imageLink';
 import { insertionEdits, type InsertionTarget } from '../core/markdown/insertion';
 import { extensionForFormat, fileStemFromText, numberedFileNames } from '../core/naming/fileNames';
+import { MANIFEST_NAME, withEntries, type ProvenanceEntry } from '../core/provenance/manifest';
 import type { ImageStore, StoredImage } from '../history/imageStore';
 import { IllustrateError } from '../providers/imageService';
+import { readSettings } from '../settings/settings';
 
 export interface InsertRequest {
 	readonly document: vscode.TextDocument;
@@ -11,6 +15,8 @@ export interface InsertRequest {
 	readonly images: readonly StoredImage[];
 	/** The alt text written with every link; also names the files. */
 	readonly alt: string;
+	/** Where the first image goes when the target image links a file that does not exist yet. */
+	readonly preferredFile?: vscode.Uri;
 }
 
 export interface InsertResult {
@@ -18,6 +24,8 @@ export interface InsertResult {
 	/** Paths as written in the document, relative to it. */
 	readonly paths: readonly string[];
 }
+
+const KEPT_IN_HISTORY = 'The images are kept in Illustrate: Show Generated Images.';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
 	try {
@@ -31,8 +39,15 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 	}
 }
 
+function splitName(name: string): { stem: string; extension: string } {
+	const dot = name.lastIndexOf('.');
+	return dot > 0 ? { stem: name.slice(0, dot), extension: name.slice(dot + 1) } : { stem: name, extension: '' };
+}
+
 /** The first name in `stem.ext`, `stem-1.ext`, … that is neither on disk nor taken in this batch. */
-async function freeFileUri(folder: vscode.Uri, stem: string, extension: string, taken: Set<string>): Promise<vscode.Uri> {
+async function freeFileUri(desired: vscode.Uri, taken: Set<string>): Promise<vscode.Uri> {
+	const folder = vscode.Uri.joinPath(desired, '..');
+	const { stem, extension } = splitName(desired.path.slice(desired.path.lastIndexOf('/') + 1));
 	for (const name of numberedFileNames(stem, extension)) {
 		const uri = vscode.Uri.joinPath(folder, name);
 		if (!taken.has(uri.toString()) && !(await exists(uri))) {
@@ -44,51 +59,109 @@ async function freeFileUri(folder: vscode.Uri, stem: string, extension: string, 
 }
 
 /**
- * Saves images beside a document and links them, as one workspace edit: the new files
- * and the text change are undone together. Never overwrites a file.
+ * Saves images where the document's settings say (`illustrate.destination`, else
+ * `markdown.copyFiles.destination`, else `images/` beside it) and links them in the
+ * document's own syntax, as one workspace edit: the new files and the text change are
+ * undone together. Never overwrites a file; never writes outside the workspace folder.
  */
 export class ImageInserter {
-	constructor(private readonly store: ImageStore) { }
+	/** One insert at a time per document: each edit is computed from the text the previous one left. */
+	private readonly queues = new Map<string, Promise<unknown>>();
 
-	/** Where each image would go beside the document, and the link to it. */
-	private async plan(request: { readonly document: vscode.TextDocument; readonly images: readonly StoredImage[]; readonly alt: string }) {
+	constructor(private readonly store: ImageStore, private readonly log?: vscode.LogOutputChannel) { }
+
+	private serialized<T>(document: vscode.TextDocument, work: () => Promise<T>): Promise<T> {
+		const key = document.uri.toString();
+		const previous = this.queues.get(key) ?? Promise.resolve();
+		const next = previous.then(work, work);
+		const settled = next.then(() => undefined, () => undefined);
+		this.queues.set(key, settled);
+		void settled.then(() => {
+			if (this.queues.get(key) === settled) {
+				this.queues.delete(key);
+			}
+		});
+		return next;
+	}
+
+	private async plan(request: { readonly document: vscode.TextDocument; readonly images: readonly StoredImage[]; readonly alt: string; readonly preferredFile?: vscode.Uri }) {
 		const document = request.document.isClosed ? await vscode.workspace.openTextDocument(request.document.uri) : request.document;
 		if (document.isUntitled) {
-			throw new IllustrateError('Save the document first, so Illustrate knows where to put the image files. The images are kept in Illustrate: Show Generated Images.');
+			throw new IllustrateError(`Save the document first, so Illustrate knows where to put the image files. ${KEPT_IN_HISTORY}`);
 		}
+		const settings = readSettings(document.uri);
+		const kind = documentKindFor(document.languageId, document.uri.path);
+		const folder = vscode.workspace.getWorkspaceFolder(document.uri);
 		const documentFolder = vscode.Uri.joinPath(document.uri, '..');
-		const destination = vscode.Uri.joinPath(documentFolder, 'images');
+		const boundary = folder?.uri.path ?? documentFolder.path;
+		const sameFileSystem = (vscode.workspace.workspaceFolders ?? []).filter(candidate => candidate.uri.scheme === document.uri.scheme && candidate.uri.authority === document.uri.authority);
 		const stem = fileStemFromText(request.alt);
 		const taken = new Set<string>();
 		const files: vscode.Uri[] = [];
-		for (const image of request.images) {
-			files.push(await freeFileUri(destination, stem, extensionForFormat(image.format), taken));
+		const preferred = request.preferredFile;
+		const keepTarget = preferred !== undefined
+			&& preferred.scheme === document.uri.scheme
+			&& isInside(preferred.path, boundary)
+			&& extensionForFormat(request.images[0].format) === preferred.path.slice(preferred.path.lastIndexOf('.') + 1).toLowerCase().replace('jpeg', 'jpg')
+			&& !(await exists(preferred));
+		if (keepTarget) {
+			files.push(preferred);
+			taken.add(preferred.toString());
+		}
+		for (const image of request.images.slice(files.length)) {
+			const path = resolveDestination(settings.destinations, {
+				documentPath: document.uri.path,
+				workspaceFolderPath: folder?.uri.path,
+				workspaceFolderPaths: sameFileSystem.map(candidate => candidate.uri.path),
+				fileName: `${stem}.${extensionForFormat(image.format)}`,
+				now: new Date(),
+			});
+			if (!isInside(path, boundary)) {
+				throw new IllustrateError(`The image destination ${path} is outside ${folder ? `the workspace folder ${folder.name}` : 'the document\'s folder'}: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written. ${KEPT_IN_HISTORY}`);
+			}
+			files.push(await freeFileUri(document.uri.with({ path }), taken));
 		}
 		const paths = files.map(file => relativePath(documentFolder.path, file.path));
-		const links = paths.map(path => buildMarkdownImage(request.alt, path));
-		return { document, files, paths, links };
+		const references = paths.map((path, index) => buildImageReference({
+			kind,
+			linkStyle: settings.linkStyle,
+			alt: request.alt,
+			path,
+			width: request.images[index].width ? Math.round(request.images[index].width / 2) : undefined,
+		}));
+		return { document, kind, files, paths, references, provenance: settings.provenance, keepTarget };
 	}
 
 	/** Saves the images beside the document (never overwriting) and puts their links on the clipboard. */
-	async saveAndCopyLinks(request: { readonly document: vscode.TextDocument; readonly images: readonly StoredImage[]; readonly alt: string }): Promise<InsertResult> {
-		const { document, files, paths, links } = await this.plan(request);
+	saveAndCopyLinks(request: { readonly document: vscode.TextDocument; readonly images: readonly StoredImage[]; readonly alt: string }): Promise<InsertResult> {
+		return this.serialized(request.document, () => this.saveAndCopyNow(request));
+	}
+
+	private async saveAndCopyNow(request: { readonly document: vscode.TextDocument; readonly images: readonly StoredImage[]; readonly alt: string }): Promise<InsertResult> {
+		const plan = await this.plan(request);
 		const edit = new vscode.WorkspaceEdit();
-		for (const [index, file] of files.entries()) {
+		for (const [index, file] of plan.files.entries()) {
 			edit.createFile(file, { contents: await this.store.read(request.images[index]), overwrite: false, ignoreIfExists: false });
 		}
 		if (!(await vscode.workspace.applyEdit(edit))) {
-			throw new IllustrateError(`Could not write ${paths.join(', ')} beside ${vscode.workspace.asRelativePath(document.uri)}: check that the folder is writable. The images are kept in Illustrate: Show Generated Images.`);
+			throw new IllustrateError(`Could not write ${plan.paths.join(', ')} beside ${vscode.workspace.asRelativePath(plan.document.uri)}: check that the folder is writable. ${KEPT_IN_HISTORY}`);
 		}
-		await vscode.env.clipboard.writeText(links.join('\n\n'));
-		return { files, paths };
+		await this.recordProvenance(plan.provenance, plan.files, request.images, request.alt);
+		await vscode.env.clipboard.writeText(plan.references.join('\n\n'));
+		return { files: plan.files, paths: plan.paths };
 	}
 
-	async insert(request: InsertRequest): Promise<InsertResult> {
-		const { document, files, paths, links } = await this.plan(request);
+	insert(request: InsertRequest): Promise<InsertResult> {
+		return this.serialized(request.document, () => this.insertNow(request));
+	}
+
+	private async insertNow(request: InsertRequest): Promise<InsertResult> {
+		const plan = await this.plan(request);
+		const { document, files, paths } = plan;
 		const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-		const textEdits = insertionEdits(document.getText(), request.target, { links, firstDestination: formatLinkDestination(paths[0]) }, eol);
+		const textEdits = insertionEdits(document.getText(), plan.kind, request.target, { references: plan.references, firstPath: paths[0], keepTarget: plan.keepTarget }, eol);
 		if (!textEdits) {
-			throw new IllustrateError(`The image link "![${request.alt}]" is no longer in ${vscode.workspace.asRelativePath(document.uri)}. Nothing was written; the images are kept in Illustrate: Show Generated Images.`);
+			throw new IllustrateError(`The image "${request.alt}" is no longer in ${vscode.workspace.asRelativePath(document.uri)}. Nothing was written. ${KEPT_IN_HISTORY}`);
 		}
 
 		const edit = new vscode.WorkspaceEdit();
@@ -100,8 +173,47 @@ export class ImageInserter {
 		}
 		const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });
 		if (!applied) {
-			throw new IllustrateError(`Could not write ${paths.join(', ')} or change ${vscode.workspace.asRelativePath(document.uri)}: check that the folder is writable and the document is not read-only. The images are kept in Illustrate: Show Generated Images.`);
+			throw new IllustrateError(`Could not write ${paths.join(', ')} or change ${vscode.workspace.asRelativePath(document.uri)}: check that the folder is writable and the document is not read-only. ${KEPT_IN_HISTORY}`);
 		}
+		await this.recordProvenance(plan.provenance, files, request.images, request.alt);
 		return { files, paths };
+	}
+
+	/** Adds the images to the provenance manifest of their folder; a failure here never undoes the insert. */
+	private async recordProvenance(mode: 'manifest' | 'off', files: readonly vscode.Uri[], images: readonly StoredImage[], alt: string): Promise<void> {
+		if (mode !== 'manifest') {
+			return;
+		}
+		const byFolder = new Map<string, { folder: vscode.Uri; entries: Record<string, ProvenanceEntry> }>();
+		for (const [index, file] of files.entries()) {
+			const folder = vscode.Uri.joinPath(file, '..');
+			const image = images[index];
+			const group = byFolder.get(folder.toString()) ?? { folder, entries: {} };
+			group.entries[file.path.slice(file.path.lastIndexOf('/') + 1)] = {
+				prompt: image.prompt,
+				model: image.model,
+				size: image.width && image.height ? `${image.width}x${image.height}` : image.size,
+				quality: image.quality,
+				format: image.format,
+				createdAt: image.createdAt,
+				alt,
+				...(image.revisedPrompt ? { revisedPrompt: image.revisedPrompt } : {}),
+			};
+			byFolder.set(folder.toString(), group);
+		}
+		for (const { folder, entries } of byFolder.values()) {
+			const manifest = vscode.Uri.joinPath(folder, MANIFEST_NAME);
+			try {
+				const existing = await exists(manifest) ? new TextDecoder().decode(await vscode.workspace.fs.readFile(manifest)) : undefined;
+				const text = withEntries(existing, entries);
+				if (text === undefined) {
+					this.log?.warn(`${manifest.fsPath} is not valid JSON: left as it is, without the new images.`);
+					continue;
+				}
+				await vscode.workspace.fs.writeFile(manifest, new TextEncoder().encode(text));
+			} catch (error) {
+				this.log?.warn(`Could not update ${manifest.fsPath}: ${error}`);
+			}
+		}
 	}
 }

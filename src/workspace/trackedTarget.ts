@@ -14,6 +14,8 @@ export class TrackedTarget extends Disposable {
 		target: InsertionTarget,
 		/** The alt text of the image being filled; undefined when it comes from the prompt. */
 		readonly alt: string | undefined,
+		/** A link's missing file, where the first image is saved (its link is kept as written). */
+		readonly preferredFile?: vscode.Uri,
 	) {
 		super();
 		this.current = target;

@@ -34,47 +34,47 @@ suite('shiftOffset', () => {
 suite('insertionEdits', () => {
 	test('fills the placeholder destination', () => {
 		const text = 'Intro\n\n![a fox]()\n\nEnd\n';
-		const edits = insertionEdits(text, { kind: 'image', start: 7, alt: 'a fox' }, { links: ['![a fox](images/a-fox.png)'], firstDestination: 'images/a-fox.png' }, '\n');
+		const edits = insertionEdits(text, 'markdown', { kind: 'image', start: 7, alt: 'a fox' }, { references: ['![a fox](images/a-fox.png)'], firstPath: 'images/a-fox.png' }, '\n');
 		assert.equal(apply(text, edits!), 'Intro\n\n![a fox](images/a-fox.png)\n\nEnd\n');
 	});
 
 	test('replaces <> and puts further images on their own lines after the image', () => {
 		const text = 'A ![a fox](<>) B\nnext\n';
-		const edits = insertionEdits(text, { kind: 'image', start: 2, alt: 'a fox' }, { links: ['![a fox](x.png)', '![a fox](y.png)'], firstDestination: 'x.png' }, '\n');
+		const edits = insertionEdits(text, 'markdown', { kind: 'image', start: 2, alt: 'a fox' }, { references: ['![a fox](x.png)', '![a fox](y.png)'], firstPath: 'x.png' }, '\n');
 		assert.equal(apply(text, edits!), 'A ![a fox](x.png) B\n\n![a fox](y.png)\n\nnext\n');
 	});
 
 	test('finds the image again after the text moved', () => {
 		const text = 'New paragraph.\n\nIntro\n\n![a fox]()\n';
-		const edits = insertionEdits(text, { kind: 'image', start: 7, alt: 'a fox' }, { links: ['![a fox](f.png)'], firstDestination: 'f.png' }, '\n');
+		const edits = insertionEdits(text, 'markdown', { kind: 'image', start: 7, alt: 'a fox' }, { references: ['![a fox](f.png)'], firstPath: 'f.png' }, '\n');
 		assert.equal(apply(text, edits!), 'New paragraph.\n\nIntro\n\n![a fox](f.png)\n');
 	});
 
 	test('picks the nearest of several images with the same alt', () => {
 		const text = '![dup]()\n\n![dup]()\n';
-		const image = locateTargetImage(text, { start: 10, alt: 'dup' });
+		const image = locateTargetImage(text, 'markdown', { start: 10, alt: 'dup' });
 		assert.equal(image?.start, 10);
 	});
 
 	test('undefined when the image is gone', () => {
-		assert.equal(insertionEdits('no image here', { kind: 'image', start: 0, alt: 'a fox' }, { links: ['x'], firstDestination: 'x' }, '\n'), undefined);
+		assert.equal(insertionEdits('no image here', 'markdown', { kind: 'image', start: 0, alt: 'a fox' }, { references: ['x'], firstPath: 'x' }, '\n'), undefined);
 	});
 
 	test('after a selection: a blank line, the image, and a blank line before the next paragraph', () => {
 		const text = 'First line.\nSecond line.\n';
-		const edits = insertionEdits(text, { kind: 'after', offset: 5 }, { links: ['![a](a.png)'], firstDestination: 'a.png' }, '\n');
+		const edits = insertionEdits(text, 'markdown', { kind: 'after', offset: 5 }, { references: ['![a](a.png)'], firstPath: 'a.png' }, '\n');
 		assert.equal(apply(text, edits!), 'First line.\n\n![a](a.png)\n\nSecond line.\n');
 	});
 
 	test('after the last line of a document without a final newline', () => {
 		const text = 'Only line';
-		const edits = insertionEdits(text, { kind: 'after', offset: 9 }, { links: ['![a](a.png)'], firstDestination: 'a.png' }, '\n');
+		const edits = insertionEdits(text, 'markdown', { kind: 'after', offset: 9 }, { references: ['![a](a.png)'], firstPath: 'a.png' }, '\n');
 		assert.equal(apply(text, edits!), 'Only line\n\n![a](a.png)');
 	});
 
 	test('keeps CRLF line endings', () => {
 		const text = 'One\r\nTwo\r\n';
-		const edits = insertionEdits(text, { kind: 'after', offset: 1 }, { links: ['![a](a.png)'], firstDestination: 'a.png' }, '\r\n');
+		const edits = insertionEdits(text, 'markdown', { kind: 'after', offset: 1 }, { references: ['![a](a.png)'], firstPath: 'a.png' }, '\r\n');
 		assert.equal(apply(text, edits!), 'One\r\n\r\n![a](a.png)\r\n\r\nTwo\r\n');
 	});
 

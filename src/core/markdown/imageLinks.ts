@@ -59,12 +59,22 @@ function sourceDataOf(context: CompileContext): ImageSourceData | undefined {
  * fenced and indented code, escapes and nested brackets are handled as renderers do.
  */
 export function findMarkdownImages(markdown: string): MarkdownImage[] {
+	return parseMarkdownImages(markdown).images;
+}
+
+/** The images of a markdown document and the source ranges of its raw HTML (blocks and inline). */
+export function parseMarkdownImages(markdown: string): { images: MarkdownImage[]; html: { start: number; end: number }[] } {
 	const tree = fromMarkdown(markdown, { mdastExtensions: [recordResourceOffsets] });
 	const definitions = new Map<string, string>();
 	const found: Array<Image | ImageReference> = [];
+	const html: { start: number; end: number }[] = [];
 	const visit = (node: Nodes): void => {
 		if (node.type === 'image' || node.type === 'imageReference') {
 			found.push(node);
+		} else if (node.type === 'html') {
+			if (node.position?.start.offset !== undefined && node.position.end.offset !== undefined) {
+				html.push({ start: node.position.start.offset, end: node.position.end.offset });
+			}
 		} else if (node.type === 'definition') {
 			if (!definitions.has(node.identifier)) {
 				definitions.set(node.identifier, node.url);
@@ -102,7 +112,7 @@ export function findMarkdownImages(markdown: string): MarkdownImage[] {
 			});
 		}
 	}
-	return images;
+	return { images, html };
 }
 
 /** The image whose source contains `offset` (inclusive of both ends), innermost first. */

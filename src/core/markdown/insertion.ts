@@ -1,4 +1,5 @@
-import { findMarkdownImages, type MarkdownImage } from './imageLinks';
+import { findDocumentImages, type DocumentImage } from '../documents/documentImages';
+import { formatTargetFor, type DocumentKind } from '../links/documentKinds';
 
 /** Where generated images go in a document. Offsets are kept current as the user types. */
 export type InsertionTarget =
@@ -46,13 +47,13 @@ export function shiftTarget(target: InsertionTarget, changes: readonly TextChang
 }
 
 /**
- * The image a target refers to in the current text: an inline image with the same alt
+ * The image a target refers to in the current text: one with a target and the same alt
  * text, the one nearest to where the target was last seen.
  */
-export function locateTargetImage(markdown: string, target: { start: number; alt: string }): MarkdownImage | undefined {
-	let best: MarkdownImage | undefined;
-	for (const image of findMarkdownImages(markdown)) {
-		if (image.kind !== 'inline' || image.alt !== target.alt || !image.destination) {
+export function locateTargetImage(text: string, kind: DocumentKind, target: { start: number; alt: string }): DocumentImage | undefined {
+	let best: DocumentImage | undefined;
+	for (const image of findDocumentImages(text, kind)) {
+		if (!image.target || image.alt !== target.alt) {
 			continue;
 		}
 		if (!best || Math.abs(image.start - target.start) < Math.abs(best.start - target.start)) {
@@ -60,6 +61,25 @@ export function locateTargetImage(markdown: string, target: { start: number; alt
 		}
 	}
 	return best;
+}
+
+/** The text that puts `path` into an image's target, in that image's own syntax. */
+export function targetText(image: DocumentImage, path: string): string {
+	if (image.target?.attribute) {
+		return ` src="${formatTargetFor('html', path)}"`;
+	}
+	const prefix = image.target?.prefix ?? '';
+	switch (image.syntax) {
+		case 'markdown':
+		case 'markdown-reference':
+			return prefix + formatTargetFor('markdown', path);
+		case 'html':
+			return prefix + formatTargetFor('html', path);
+		case 'restructuredtext':
+			return prefix + formatTargetFor('restructuredtext', path);
+		case 'asciidoc':
+			return prefix + formatTargetFor('asciidoc', path);
+	}
 }
 
 function lineEndAt(text: string, offset: number): number {
@@ -80,27 +100,31 @@ function linesAfter(text: string, lineEnd: number, links: readonly string[], eol
 }
 
 /**
- * The text edits that put `links` (already formatted, with their destinations) at a
- * target. For an image target, `destinations[0]` fills the image and the other links go
- * after its line. Returns undefined when the target image is no longer in the text.
+ * The text edits that put images into a document at a target. For an image target, the
+ * first file's `path` fills the image and the other `references` go after its line; for
+ * a position, every reference goes on its own line after it. Undefined when the target
+ * image is no longer in the text.
  */
 export function insertionEdits(
 	text: string,
+	kind: DocumentKind,
 	target: InsertionTarget,
-	insert: { readonly links: readonly string[]; readonly firstDestination: string },
+	insert: { readonly references: readonly string[]; readonly firstPath: string; readonly keepTarget?: boolean },
 	eol: string,
 ): TextEditSpec[] | undefined {
+	const references = insert.references.map(reference => reference.replace(/\n/g, eol));
 	if (target.kind === 'after') {
 		const offset = Math.min(Math.max(target.offset, 0), text.length);
-		return [linesAfter(text, lineEndAt(text, offset), insert.links, eol)];
+		return [linesAfter(text, lineEndAt(text, offset), references, eol)];
 	}
-	const image = locateTargetImage(text, target);
-	if (!image?.destination) {
+	const image = locateTargetImage(text, kind, target);
+	if (!image?.target) {
 		return undefined;
 	}
-	const edits: TextEditSpec[] = [{ start: image.destination.start, end: image.destination.end, newText: insert.firstDestination }];
-	if (insert.links.length > 1) {
-		edits.push(linesAfter(text, lineEndAt(text, image.end), insert.links.slice(1), eol));
+	// keepTarget: the image already links the file the first image is saved as.
+	const edits: TextEditSpec[] = insert.keepTarget ? [] : [{ start: image.target.start, end: image.target.end, newText: targetText(image, insert.firstPath) }];
+	if (references.length > 1) {
+		edits.push(linesAfter(text, lineEndAt(text, Math.max(image.end - 1, image.start)), references.slice(1), eol));
 	}
 	return edits;
 }

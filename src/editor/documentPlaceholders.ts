@@ -1,0 +1,105 @@
+import * as vscode from 'vscode';
+import { findDocumentImages, type DocumentImage } from '../core/documents/documentImages';
+import { documentKindFor, type DocumentKind } from '../core/links/documentKinds';
+
+/** The document kinds Illustrate reads and writes images in. */
+export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
+	{ language: 'markdown' },
+	{ language: 'mdx' },
+	{ pattern: '**/*.mdx' },
+	{ language: 'html' },
+	{ language: 'restructuredtext' },
+	{ pattern: '**/*.rst' },
+	{ language: 'asciidoc' },
+	{ pattern: '**/*.{adoc,asciidoc}' },
+];
+
+export type ImageStatus =
+	/** `![alt]()`: waiting for a picture. */
+	| 'placeholder'
+	/** Links a local file that does not exist. */
+	| 'missing'
+	/** Links a file that exists. */
+	| 'existing'
+	/** Links a URL, or a reference Illustrate cannot resolve. */
+	| 'other';
+
+export interface ClassifiedImage {
+	readonly image: DocumentImage;
+	readonly status: ImageStatus;
+	/** The local file the image links, when it is one. */
+	readonly file?: vscode.Uri;
+	readonly range: vscode.Range;
+}
+
+export function documentKind(document: vscode.TextDocument): DocumentKind {
+	return documentKindFor(document.languageId, document.uri.path);
+}
+
+/** The local file a link target points at, relative to the document (or the workspace folder for `/…`). */
+export function resolveLinkTarget(document: vscode.TextDocument, url: string): vscode.Uri | undefined {
+	const path = url.replace(/[?#].*$/, '');
+	if (!path || /^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
+		return undefined;
+	}
+	if (path.startsWith('/')) {
+		const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+		return folder ? vscode.Uri.joinPath(folder.uri, path) : undefined;
+	}
+	return vscode.Uri.joinPath(document.uri, '..', path);
+}
+
+async function fileExists(uri: vscode.Uri): Promise<boolean> {
+	try {
+		await vscode.workspace.fs.stat(uri);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Every image of a document with what it links: placeholders, links to missing files,
+ * existing images. Parsed once per document version.
+ */
+export class DocumentImageIndex {
+	private readonly cache = new Map<string, { version: number; images: Promise<ClassifiedImage[]> }>();
+
+	classify(document: vscode.TextDocument): Promise<ClassifiedImage[]> {
+		const key = document.uri.toString();
+		const cached = this.cache.get(key);
+		if (cached && cached.version === document.version) {
+			return cached.images;
+		}
+		const images = this.compute(document);
+		this.cache.set(key, { version: document.version, images });
+		if (this.cache.size > 50) {
+			this.cache.delete(this.cache.keys().next().value as string);
+		}
+		return images;
+	}
+
+	forget(document: vscode.TextDocument): void {
+		this.cache.delete(document.uri.toString());
+	}
+
+	private async compute(document: vscode.TextDocument): Promise<ClassifiedImage[]> {
+		const images = findDocumentImages(document.getText(), documentKind(document));
+		return Promise.all(images.map(async (image): Promise<ClassifiedImage> => {
+			const range = new vscode.Range(document.positionAt(image.start), document.positionAt(image.end));
+			if (image.target && (image.url === '' || image.url === undefined)) {
+				return { image, status: 'placeholder', range };
+			}
+			const file = image.url ? resolveLinkTarget(document, image.url) : undefined;
+			if (!file) {
+				return { image, status: 'other', range };
+			}
+			return { image, status: (await fileExists(file)) ? 'existing' : image.target ? 'missing' : 'other', file, range };
+		}));
+	}
+}
+
+/** Placeholders and links to missing files: what Fill Missing Images fills. */
+export function isFillable(image: ClassifiedImage): boolean {
+	return image.status === 'placeholder' || image.status === 'missing';
+}

@@ -1,0 +1,97 @@
+import * as vscode from 'vscode';
+import { MANIFEST_NAME, parseManifest, type ProvenanceEntry } from '../core/provenance/manifest';
+import { Disposable } from '../lifecycle/disposable';
+import { readSettings } from '../settings/settings';
+import { DOCUMENT_SELECTOR, type DocumentImageIndex } from './documentPlaceholders';
+
+/** The command a lens runs: generate for, or regenerate, the image at an offset of a document. */
+export const GENERATE_AT_COMMAND = 'illustrate.generateAt';
+
+/** Reads the provenance manifest beside an image file; undefined when there is none or it is unreadable. */
+export async function provenanceOf(file: vscode.Uri): Promise<ProvenanceEntry | undefined> {
+	try {
+		const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(file, '..', MANIFEST_NAME)));
+		return parseManifest(text)?.get(file.path.slice(file.path.lastIndexOf('/') + 1));
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * "Generate image" above every placeholder and every link to a missing file;
+ * "Regenerate" above images that exist. Hovering an image shows it and how it was made.
+ */
+export class ImageLenses extends Disposable implements vscode.CodeLensProvider, vscode.HoverProvider {
+	private readonly changed = this.register(new vscode.EventEmitter<void>());
+	readonly onDidChangeCodeLenses = this.changed.event;
+
+	constructor(private readonly index: DocumentImageIndex) {
+		super();
+		this.register(vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, this));
+		this.register(vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, this));
+		// A file created or deleted turns a missing link into an existing one, or back.
+		const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/*.{png,jpg,jpeg,webp,gif,svg}', false, true, false));
+		const refresh = () => {
+			for (const document of vscode.workspace.textDocuments) {
+				this.index.forget(document);
+			}
+			this.changed.fire();
+		};
+		this.register(watcher.onDidCreate(refresh));
+		this.register(watcher.onDidDelete(refresh));
+		this.register(vscode.workspace.onDidChangeConfiguration(event => event.affectsConfiguration('illustrate.codeLens') && this.changed.fire()));
+	}
+
+	async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+		if (!readSettings(document.uri).codeLens) {
+			return [];
+		}
+		const lenses: vscode.CodeLens[] = [];
+		for (const item of await this.index.classify(document)) {
+			const args = [document.uri, item.image.start];
+			if (item.status === 'placeholder' || item.status === 'missing') {
+				lenses.push(new vscode.CodeLens(item.range, {
+					title: vscode.l10n.t('$(sparkle) Generate image'),
+					tooltip: item.status === 'missing'
+						? vscode.l10n.t('{0} does not exist yet: generate it from the alt text', vscode.workspace.asRelativePath(item.file!))
+						: vscode.l10n.t('Generate this image from its alt text'),
+					command: GENERATE_AT_COMMAND,
+					arguments: args,
+				}));
+			} else if (item.status === 'existing' && item.image.target) {
+				lenses.push(new vscode.CodeLens(item.range, {
+					title: vscode.l10n.t('$(refresh) Regenerate'),
+					tooltip: vscode.l10n.t('Generate new variants from the prompt this image was made with (or its alt text)'),
+					command: GENERATE_AT_COMMAND,
+					arguments: args,
+				}));
+			}
+		}
+		return lenses;
+	}
+
+	async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+		const offset = document.offsetAt(position);
+		const item = (await this.index.classify(document)).find(candidate => offset >= candidate.image.start && offset <= candidate.image.end);
+		if (!item) {
+			return undefined;
+		}
+		const markdown = new vscode.MarkdownString(undefined, true);
+		if (item.status === 'existing' && item.file) {
+			markdown.appendMarkdown(`![${item.image.alt.replace(/[[\]]/g, '')}](${item.file.toString()}|width=320)\n\n`);
+			const provenance = await provenanceOf(item.file);
+			if (provenance) {
+				const date = provenance.createdAt ? provenance.createdAt.slice(0, 10) : '';
+				markdown.appendMarkdown(vscode.l10n.t('Generated with **{0}**, {1}, {2} quality, {3}', provenance.model, provenance.size, provenance.quality, date) + '\n\n');
+				markdown.appendText(vscode.l10n.t('Prompt: {0}', provenance.prompt.length > 400 ? `${provenance.prompt.slice(0, 400)}…` : provenance.prompt));
+			}
+		} else if (item.status === 'placeholder') {
+			markdown.appendMarkdown(vscode.l10n.t('No image yet. Use **Generate image** above, or run **Illustrate: Fill Missing Images in Document**.'));
+		} else if (item.status === 'missing' && item.file) {
+			markdown.appendMarkdown(vscode.l10n.t('`{0}` does not exist yet. Use **Generate image** above to create it.', vscode.workspace.asRelativePath(item.file)));
+		} else {
+			return undefined;
+		}
+		return new vscode.Hover(markdown, item.range);
+	}
+}
