@@ -270,6 +270,7 @@ async function parseMultipart(request: IncomingMessage, schema: SchemaName): Pro
 	const body: Record<string, unknown> = {};
 	const files: RecordedFile[] = [];
 	const fileBytes = new Map<string, Buffer[]>();
+	const slotBytes: { key: string; bytes: Buffer }[] = [];
 	const pending: Promise<void>[] = [];
 	await new Promise<void>((resolve, reject) => {
 		const parser = busboy({ headers: request.headers, limits: { fileSize: 60 * 1024 * 1024, files: 40 } });
@@ -284,12 +285,15 @@ async function parseMultipart(request: IncomingMessage, schema: SchemaName): Pro
 		});
 		parser.on('file', (name, stream, info) => {
 			const chunks: Buffer[] = [];
+			// Files keep the order they arrived in, whatever order their metadata is read in.
+			const slot = files.length;
+			files.length++;
 			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
 			pending.push(new Promise<void>(done => stream.on('close', async () => {
 				const bytes = Buffer.concat(chunks);
 				const key = name.replace(/\[\]$/, '');
 				const meta = await imageMetadata(bytes).catch(() => undefined);
-				files.push({
+				files[slot] = {
 					field: name,
 					filename: info.filename ?? '',
 					contentType: info.mimeType,
@@ -298,8 +302,8 @@ async function parseMultipart(request: IncomingMessage, schema: SchemaName): Pro
 					width: meta?.width,
 					height: meta?.height,
 					hasAlpha: meta?.hasAlpha,
-				});
-				fileBytes.set(key, [...(fileBytes.get(key) ?? []), bytes]);
+				};
+				slotBytes[slot] = { key, bytes };
 				body[key] = name.endsWith('[]') ? [...(Array.isArray(body[key]) ? body[key] as unknown[] : []), '<binary>'] : '<binary>';
 				done();
 			})));
@@ -309,6 +313,9 @@ async function parseMultipart(request: IncomingMessage, schema: SchemaName): Pro
 		request.pipe(parser);
 	});
 	await Promise.all(pending);
+	for (const { key, bytes } of slotBytes) {
+		fileBytes.set(key, [...(fileBytes.get(key) ?? []), bytes]);
+	}
 	return { body, files, fileBytes };
 }
 
