@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ClearApiKeyCommand, SetApiKeyCommand } from './commands/apiKeyCommands';
 import { CommandManager } from './commands/commandManager';
+import { EditImageCommand } from './commands/editImageCommand';
 import { FillMissingImagesCommand } from './commands/fillMissingImages';
 import { GenerateAtCommand, GenerateCommand } from './commands/generateCommands';
 import { DocumentImageIndex } from './editor/documentPlaceholders';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
 	commands.register(fromAltText);
 	commands.register(new GenerateAtCommand(fromAltText));
 	commands.register(new FillMissingImagesCommand(services, keys, images));
+	commands.register(new EditImageCommand(services));
 	commands.register(new SetApiKeyCommand(keys));
 	commands.register(new ClearApiKeyCommand(keys));
 	commands.register({ id: 'illustrate.showHistory', execute: () => void HistoryPanel.show(historyServices) });

@@ -37,6 +37,8 @@ export function control(tag: string, attributes?: Record<string, string>, text?:
 /** A labelled field with a message line under it for validation. */
 export function field(labelText: string, input: Control, id: string): { wrapper: HTMLElement; message: HTMLElement } {
 	input.id = id;
+	// The toolkit's controls would otherwise announce themselves as "Text area" or nothing.
+	input.setAttribute('aria-label', labelText);
 	const wrapper = element('div', { class: 'field' });
 	const message = element('div', { class: 'field-message', id: `${id}-message`, 'aria-live': 'polite' });
 	input.setAttribute('aria-describedby', message.id);

@@ -11,6 +11,7 @@ import type {
 	VariantView,
 } from '../src/protocol/messages';
 import { control, element, field, setOptions, vscode, type Control } from './dom';
+import { EditSection } from './editSection';
 
 const CUSTOM_SIZE = 'custom';
 const DEFAULT_COMPLEXITY = 'default';
@@ -31,7 +32,7 @@ export class GenerateView {
 	private readonly model = control('vscode-dropdown');
 	private readonly quality = control('vscode-dropdown');
 	private readonly size = control('vscode-dropdown');
-	private readonly customSize = control('vscode-text-field', { placeholder: '1536x864', 'aria-label': 'Custom size, width x height' });
+	private readonly customSize = control('vscode-text-field', { id: 'custom-size', placeholder: '1536x864', 'aria-label': 'Custom size, width x height' });
 	private readonly count = control('vscode-dropdown');
 	private readonly format = control('vscode-dropdown');
 	private readonly compression = control('vscode-text-field', { type: 'number', min: '0', max: '100', placeholder: '100' });
@@ -49,6 +50,8 @@ export class GenerateView {
 	private readonly error = element('div', { class: 'error', role: 'alert' });
 	private readonly target = element('div', { class: 'target' });
 	private readonly grid = element('div', { class: 'grid', role: 'list', 'aria-label': 'Variants' });
+	private readonly editSection = new EditSection(() => this.refreshForm());
+	private readonly promptLabel = element('label', { for: 'prompt' }, 'Prompt');
 	private readonly cards = new Map<string, HTMLElement>();
 
 	mount(root: HTMLElement): void {
@@ -60,6 +63,7 @@ export class GenerateView {
 		};
 		const promptField = add('prompt', 'Prompt', this.prompt);
 		promptField.classList.add('prompt');
+		promptField.querySelector('label')?.replaceWith(this.promptLabel);
 		const sizeField = add('size', 'Size', this.size);
 		sizeField.insertBefore(this.customSize, sizeField.lastChild);
 		this.customSize.setAttribute('aria-describedby', 'size-message');
@@ -84,7 +88,8 @@ export class GenerateView {
 		this.insertSelected.hidden = true;
 		actions.append(this.generate, this.cancel, this.insertSelected, this.status);
 
-		root.append(this.target, promptField, pickers, this.modelNote, this.estimate, actions, this.error, this.grid);
+		this.editSection.root.hidden = true;
+		root.append(this.target, this.editSection.root, promptField, pickers, this.modelNote, this.estimate, actions, this.error, this.grid);
 
 		this.model.addEventListener('change', () => this.applyModel());
 		for (const input of [this.prompt, this.quality, this.size, this.customSize, this.count, this.format, this.compression, this.background, this.complexity, this.style]) {
@@ -179,6 +184,9 @@ export class GenerateView {
 			{ value: 'high', label: 'High' },
 		], options?.complexity ?? this.complexity.value);
 		this.fields.complexity.hidden = !model.complexity;
+		if (this.state?.edit) {
+			this.editSection.render(this.state.edit, model);
+		}
 		this.refreshForm();
 	}
 
@@ -193,7 +201,7 @@ export class GenerateView {
 			prompt: this.prompt.value,
 			model: this.model.value,
 			quality: this.quality.value,
-			size: this.size.value === CUSTOM_SIZE ? this.customSize.value.trim().replace(/\s*[×X]\s*/, 'x') : this.size.value,
+			size: this.editSection.extendedSize ?? (this.size.value === CUSTOM_SIZE ? this.customSize.value.trim().replace(/\s*[×X]\s*/, 'x') : this.size.value),
 			n: Number.isInteger(n) && n >= 1 ? n : 1,
 			outputFormat: format,
 			...(format !== 'png' && compression !== undefined && Number.isFinite(compression) ? { outputCompression: compression } : {}),
@@ -263,7 +271,12 @@ export class GenerateView {
 			return;
 		}
 		this.selected.clear();
-		vscode.postMessage({ type: 'generate', options });
+		if (this.state?.edit) {
+			const exports = this.editSection.exports();
+			vscode.postMessage({ type: 'edit', options, ...exports });
+		} else {
+			vscode.postMessage({ type: 'generate', options });
+		}
 	}
 
 	private render(state: PanelState): void {
@@ -279,8 +292,29 @@ export class GenerateView {
 			window.clearInterval(this.timer);
 			this.timer = undefined;
 		}
+		this.renderEdit(state);
 		this.renderVariants(state.variants);
 		this.refreshForm();
+	}
+
+	private editedSource: string | undefined;
+
+	private renderEdit(state: PanelState): void {
+		const editing = state.edit !== undefined;
+		const source = state.edit?.source.id;
+		if (source !== undefined && source !== this.editedSource) {
+			// A new image to edit: a new instruction.
+			this.prompt.value = '';
+			this.prompt.focus();
+		}
+		this.editedSource = source;
+		this.editSection.root.hidden = !editing;
+		this.promptLabel.textContent = editing ? 'Instruction: what to change' : 'Prompt';
+		this.prompt.setAttribute('aria-label', this.promptLabel.textContent);
+		this.prompt.setAttribute('placeholder', editing ? 'Make the sky a warm sunset; keep everything else' : 'Describe the image');
+		if (state.edit) {
+			this.editSection.render(state.edit, this.capabilities());
+		}
 	}
 
 	private renderStatus(): void {
@@ -357,13 +391,20 @@ export class GenerateView {
 		copy.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'copyLink', variantId: variant.id }));
 		const open = control('vscode-button', { class: 'open', appearance: 'secondary', title: 'Open the image at full size' }, 'Open');
 		open.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'open', variantId: variant.id }));
-		buttons.append(select, insert, makeFinal, copy, open);
+		const refine = control('vscode-button', { class: 'refine', appearance: 'secondary', title: 'Edit this image further: an instruction, a mask, references' }, 'Refine');
+		refine.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'edit', variantId: variant.id }));
+		const reference = control('vscode-button', { class: 'use-reference', appearance: 'secondary', title: 'Send this image as a reference with the edit' }, 'Use as reference');
+		reference.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'reference', variantId: variant.id }));
+		const replace = control('vscode-button', { class: 'replace', appearance: 'secondary' }, 'Replace');
+		replace.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'replace', variantId: variant.id }));
+		buttons.append(select, insert, replace, refine, makeFinal, reference, copy, open);
 		card.append(frame, badge, caption, buttons);
 		return card;
 	}
 
 	private updateCard(card: HTMLElement, variant: VariantView): void {
 		card.dataset.state = variant.state;
+		card.dataset.label = variant.label ?? `#${variant.index + 1}`;
 		const frame = card.querySelector('.frame') as HTMLElement;
 		const caption = card.querySelector('.caption') as HTMLElement;
 		const badge = card.querySelector('.badge') as HTMLElement;
@@ -395,6 +436,11 @@ export class GenerateView {
 			button.disabled = !ready || (button.classList.contains('make-final') && this.state?.running === true);
 		}
 		(card.querySelector('.make-final') as HTMLElement).hidden = variant.label !== undefined;
+		const edit = this.state?.edit;
+		const replace = card.querySelector('.replace') as HTMLElement;
+		replace.hidden = !edit?.replaceable;
+		replace.title = edit?.replaceable ? `Overwrite ${edit.replaceable} with this image (its old bytes stay in Show Generated Images)` : '';
+		(card.querySelector('.use-reference') as HTMLElement).hidden = !edit;
 	}
 
 	private updateInsertSelected(): void {

@@ -32,8 +32,11 @@ export class HistoryView {
 		const details = [entry.label, entry.model, entry.size, entry.quality, formatBytes(entry.bytes), created.toLocaleString()].filter(Boolean).join(' · ');
 		const caption = element('div', { class: 'caption', title: details }, details);
 		const actions = element('div', { class: 'variant-actions' });
-		for (const [action, label] of [['insert', 'Insert'], ['open', 'Open'], ['delete', 'Delete']] as const) {
-			const button = control('vscode-button', action === 'insert' ? { class: action } : { class: action, appearance: 'secondary' }, label);
+		const actionsFor = entry.restorable
+			? [['restore', 'Restore'], ['open', 'Open'], ['delete', 'Delete']] as const
+			: [['insert', 'Insert'], ['open', 'Open'], ['delete', 'Delete']] as const;
+		for (const [action, label] of actionsFor) {
+			const button = control('vscode-button', action === 'insert' || action === 'restore' ? { class: action, ...(action === 'restore' ? { title: `Put these bytes back into ${entry.restorable}` } : {}) } : { class: action, appearance: 'secondary' }, label);
 			button.addEventListener('click', () => vscode.postMessage({ type: action, id: entry.id }));
 			actions.append(button);
 		}

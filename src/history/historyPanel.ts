@@ -84,7 +84,8 @@ export class HistoryPanel extends Disposable {
 				quality: image.quality,
 				createdAt: image.createdAt,
 				bytes: image.bytes,
-				...(image.operation === 'makeFinal' ? { label: 'Final re-render' } : {}),
+				...(image.operation === 'makeFinal' ? { label: 'Final re-render' } : image.operation === 'edit' ? { label: 'Edit' } : image.operation === 'replaced' ? { label: 'Replaced file' } : {}),
+				...(image.operation === 'replaced' && image.originalUri ? { restorable: vscode.workspace.asRelativePath(vscode.Uri.parse(image.originalUri)) } : {}),
 			})),
 			...(editor ? { target: `${vscode.workspace.asRelativePath(editor.document.uri)}, line ${editor.selection.active.line + 1}` } : {}),
 		};
@@ -110,6 +111,16 @@ export class HistoryPanel extends Disposable {
 					const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Delete this image from Illustrate\'s history? Copies already inserted into documents stay.'), { modal: true }, remove);
 					if (choice === remove) {
 						await this.services.store.delete(image.id);
+					}
+					break;
+				}
+				case 'restore': {
+					const restore = vscode.l10n.t('Restore');
+					const where = image.originalUri ? vscode.workspace.asRelativePath(vscode.Uri.parse(image.originalUri)) : '';
+					const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Put these bytes back into {0}? What it holds now is kept in this history first.', where), { modal: true }, restore);
+					if (choice === restore) {
+						const file = await this.services.inserter.restore(image);
+						void vscode.window.showInformationMessage(vscode.l10n.t('Restored {0}.', vscode.workspace.asRelativePath(file)));
 					}
 					break;
 				}

@@ -13,8 +13,10 @@ export interface ImageRecipe {
 	readonly revisedPrompt?: string;
 	/** For edits: the stored image it was made from. */
 	readonly sourceId?: string;
-	/** What produced it: a generation, or a re-render of a draft at high quality. */
-	readonly operation?: 'generate' | 'makeFinal';
+	/** What produced it: a generation, a re-render of a draft at high quality, an edit, or a file a Replace overwrote. */
+	readonly operation?: 'generate' | 'makeFinal' | 'edit' | 'replaced';
+	/** For `replaced`: the file these bytes were, where Restore puts them back. */
+	readonly originalUri?: string;
 	readonly costUsd?: number;
 }
 
@@ -60,6 +62,8 @@ async function ignoreMissing(operation: Thenable<void>): Promise<void> {
 export class ImageStore implements vscode.Disposable {
 	readonly folder: vscode.Uri;
 	readonly previewFolder: vscode.Uri;
+	/** Copies of workspace images being edited, so the panel only ever shows extension storage. */
+	readonly sourceFolder: vscode.Uri;
 	private index: Promise<Map<string, StoredImage>> | undefined;
 	private readonly sessionIds = new Set<string>();
 	private readonly changed = new vscode.EventEmitter<void>();
@@ -68,6 +72,7 @@ export class ImageStore implements vscode.Disposable {
 	constructor(storageRoot: vscode.Uri, private readonly maxBytes: () => number, private readonly log?: vscode.LogOutputChannel) {
 		this.folder = vscode.Uri.joinPath(storageRoot, 'images');
 		this.previewFolder = vscode.Uri.joinPath(storageRoot, 'previews');
+		this.sourceFolder = vscode.Uri.joinPath(storageRoot, 'sources');
 	}
 
 	dispose(): void {
@@ -99,6 +104,14 @@ export class ImageStore implements vscode.Disposable {
 		const format = readImageInfo(bytes)?.format ?? fallbackFormat;
 		const uri = vscode.Uri.joinPath(this.previewFolder, `${name}.${extensionForFormat(format)}`);
 		await vscode.workspace.fs.createDirectory(this.previewFolder);
+		await vscode.workspace.fs.writeFile(uri, bytes);
+		return uri;
+	}
+
+	/** Keeps a copy of a workspace image an edit uses, for the panel to show. */
+	async importSource(bytes: Uint8Array, format: OutputFormat): Promise<vscode.Uri> {
+		const uri = vscode.Uri.joinPath(this.sourceFolder, `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}.${extensionForFormat(format)}`);
+		await vscode.workspace.fs.createDirectory(this.sourceFolder);
 		await vscode.workspace.fs.writeFile(uri, bytes);
 		return uri;
 	}

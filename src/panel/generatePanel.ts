@@ -19,7 +19,8 @@ import {
 	type VariantView,
 	type WebviewToHostMessage,
 } from '../protocol/messages';
-import { CancelledError, IllustrateError, today, type GenerationResult, type ImageService, type VariantEvents } from '../providers/imageService';
+import { CancelledError, IllustrateError, today, type EditInputs, type GenerationResult, type ImageService, type VariantEvents } from '../providers/imageService';
+import { decodePanelPng, inputFromStored, inputFromWorkspaceFile, referenceOf, viewOf, type EditSession } from './editSession';
 import { readSettings } from '../settings/settings';
 import type { ImageInserter } from '../workspace/imageInserter';
 import { applyStyle, loadStylePresets, type StylePreset } from '../workspace/stylePresets';
@@ -52,6 +53,9 @@ export async function panelEnvironment(resource?: vscode.Uri): Promise<PanelEnvi
 		...(settings.maxCostPerRequest !== undefined ? { maxCostPerRequest: settings.maxCostPerRequest } : {}),
 	};
 }
+
+/** Reference images besides the one being edited: the API takes 16 images in all. */
+const MAX_REFERENCES = 15;
 
 const ACTION_LABELS: Record<PanelActionId, string> = {
 	setApiKey: 'Set API Key',
@@ -102,6 +106,7 @@ export class GeneratePanel extends Disposable {
 	private abort: AbortController | undefined;
 	private lastOptions: PanelOptions | undefined;
 	private target: TrackedTarget | undefined;
+	private editSession: EditSession | undefined;
 
 	/** Reuses an idle panel, or opens a new one so a running request is never interrupted. */
 	static show(services: PanelServices, target: TrackedTarget | undefined, options: PanelOptions): GeneratePanel {
@@ -113,6 +118,15 @@ export class GeneratePanel extends Disposable {
 		}
 		const panel = vscode.window.createWebviewPanel(GeneratePanel.viewType, 'Illustrate', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, GeneratePanel.webviewOptions(services));
 		return new GeneratePanel(panel, services, target, { options, variants: [], running: false });
+	}
+
+	/** Opens a panel in edit mode on an image: an instruction, a mask or markup, reference images. */
+	static showEdit(services: PanelServices, session: EditSession, target: TrackedTarget | undefined, options: PanelOptions): GeneratePanel {
+		const panel = GeneratePanel.show(services, target, { ...options, prompt: '' });
+		// A new image to edit: the variants of what the panel showed before stay in the history.
+		panel.state = { ...panel.state, variants: [] };
+		panel.setEditSession(session);
+		return panel;
 	}
 
 	/** Brings a panel back after a window reload, from the state its webview kept. */
@@ -155,7 +169,7 @@ export class GeneratePanel extends Disposable {
 	private static webviewOptions(services: PanelServices): vscode.WebviewOptions & vscode.WebviewPanelOptions {
 		return {
 			enableScripts: true,
-			localResourceRoots: [vscode.Uri.joinPath(services.extensionUri, 'media'), services.store.folder, services.store.previewFolder],
+			localResourceRoots: [vscode.Uri.joinPath(services.extensionUri, 'media'), services.store.folder, services.store.previewFolder, services.store.sourceFolder],
 		};
 	}
 
@@ -214,8 +228,28 @@ export class GeneratePanel extends Disposable {
 	}
 
 	private update(change: Partial<PanelState>): void {
-		this.state = { ...this.state, ...change, target: this.describeTarget() };
+		this.state = { ...this.state, ...change, target: this.describeTarget(), edit: this.editView() };
 		this.post({ type: 'state', state: this.state });
+	}
+
+	private editView(): PanelState['edit'] {
+		const session = this.editSession;
+		if (!session) {
+			return undefined;
+		}
+		const webview = this.panel.webview;
+		return {
+			source: viewOf(session.source, webview),
+			references: session.references.map(reference => viewOf(reference, webview)),
+			...(session.linkedFile ? { replaceable: vscode.workspace.asRelativePath(session.linkedFile) } : {}),
+			chain: [...session.chain, session.source.label],
+		};
+	}
+
+	/** Switches to edit mode on an image (or back to generating, with undefined). */
+	private setEditSession(session: EditSession | undefined): void {
+		this.editSession = session;
+		this.update({ error: undefined, status: session ? 'Describe the change; paint where it goes, or leave the mask empty to change the whole image.' : undefined });
 	}
 
 	private updateVariant(id: string, change: Partial<VariantView>): void {
@@ -259,6 +293,17 @@ export class GeneratePanel extends Disposable {
 			case 'variant':
 				if (message.action === 'makeFinal') {
 					await this.makeFinal(message.variantId);
+				} else if (message.action === 'edit') {
+					this.startEditOn(message.variantId);
+				} else if (message.action === 'replace') {
+					await this.replaceLinked(message.variantId);
+				} else if (message.action === 'reference') {
+					const image = this.images.get(message.variantId);
+					const view = this.state.variants.find(variant => variant.id === message.variantId);
+					if (image && view && this.editSession && this.editSession.references.length < MAX_REFERENCES) {
+						this.editSession.references.push(inputFromStored(image, view.label ?? `#${view.index + 1}`, message.variantId));
+						this.update({});
+					}
 				} else if (message.action === 'copyLink') {
 					await this.insert([message.variantId], 'copyLink');
 				} else {
@@ -271,7 +316,118 @@ export class GeneratePanel extends Disposable {
 			case 'action':
 				await this.runAction(message.action);
 				break;
+			case 'edit':
+				await this.runEdit(message);
+				break;
+			case 'reference':
+				await this.changeReferences(message);
+				break;
+			case 'endEdit':
+				this.setEditSession(undefined);
+				break;
 		}
+	}
+
+	/** Refine or Edit on a variant: it becomes the image the next edit works on. */
+	private startEditOn(variantId: string): void {
+		const image = this.images.get(variantId);
+		const view = this.state.variants.find(variant => variant.id === variantId);
+		if (!image || !view) {
+			return;
+		}
+		const label = view.label ?? `#${view.index + 1}`;
+		const previous = this.editSession;
+		const chain = previous && view.parentId ? [...previous.chain, previous.source.label] : [];
+		// The webview clears the instruction itself when the image being edited changes.
+		this.setEditSession({ source: inputFromStored(image, label, variantId), references: [], linkedFile: previous?.linkedFile, chain });
+	}
+
+	private async changeReferences(message: Extract<WebviewToHostMessage, { type: 'reference' }>): Promise<void> {
+		const session = this.editSession;
+		if (!session) {
+			return;
+		}
+		try {
+			if (message.action === 'remove') {
+				const at = session.references.findIndex(reference => reference.id === message.id);
+				if (at >= 0) {
+					session.references.splice(at, 1);
+				}
+			} else {
+				const uris = message.action === 'pick'
+					? await vscode.window.showOpenDialog({
+						canSelectMany: true,
+						defaultUri: this.target ? vscode.workspace.getWorkspaceFolder(this.target.documentUri)?.uri : vscode.workspace.workspaceFolders?.[0]?.uri,
+						filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] },
+						openLabel: vscode.l10n.t('Add as Reference'),
+					}) ?? []
+					: (message.uris ?? []).map(uri => vscode.Uri.parse(uri, true));
+				for (const uri of uris) {
+					if (session.references.length >= MAX_REFERENCES) {
+						throw new IllustrateError(`An edit takes at most ${MAX_REFERENCES + 1} images: the one you edit and ${MAX_REFERENCES} references.`);
+					}
+					session.references.push(await inputFromWorkspaceFile(uri, this.services.store));
+				}
+			}
+			this.update({ error: undefined });
+		} catch (error) {
+			this.update({ error: this.toPanelError(error) });
+		}
+	}
+
+	/** Sends the edit and shows its variants after the ones already there, as the next step of the chain. */
+	private async runEdit(message: Extract<WebviewToHostMessage, { type: 'edit' }>): Promise<void> {
+		const session = this.editSession;
+		if (!session || this.state.running) {
+			return;
+		}
+		const options = message.options;
+		this.lastOptions = options;
+		let inputs: EditInputs;
+		try {
+			const request = toRequestOptions(options, await loadStylePresets(this.target?.documentUri));
+			const source = message.image
+				? { bytes: decodePanelPng(message.image, 'extended image'), name: 'extended.png', format: 'png' as const }
+				: await referenceOf(session.source);
+			const overlay = message.overlay ? { bytes: decodePanelPng(message.overlay.png, message.overlay.kind), name: `${message.overlay.kind}.png`, format: 'png' as const } : undefined;
+			inputs = {
+				...request,
+				images: [source, ...await Promise.all(session.references.map(referenceOf))],
+				...(overlay && message.overlay?.kind === 'mask' ? { mask: overlay } : {}),
+				...(overlay && message.overlay?.kind === 'markup' ? { markup: overlay } : {}),
+				...(message.inputFidelity ? { inputFidelity: message.inputFidelity } : {}),
+			};
+		} catch (error) {
+			this.update({ options, error: this.toPanelError(error) });
+			return;
+		}
+		if (!(await confirmCost(inputs, this.target?.documentUri))) {
+			this.update({ options, status: 'Not sent: above your cost limit.' });
+			return;
+		}
+		const batch = Date.now().toString(36);
+		const instruction = options.prompt.trim().replace(/\s+/g, ' ');
+		const shortInstruction = instruction.length > 40 ? `${instruction.slice(0, 39)}…` : instruction;
+		const parentId = session.source.variantId;
+		const slotIds = Array.from({ length: options.n }, (_, index) => `${batch}-${index}`);
+		const first = this.state.variants.length;
+		this.update({
+			options,
+			variants: [...this.state.variants, ...slotIds.map((id, index) => ({
+				id,
+				index: first + index,
+				state: 'waiting' as const,
+				label: `${session.source.label} → “${shortInstruction}”${options.n > 1 ? ` (${index + 1})` : ''}`,
+				...(parentId ? { parentId } : {}),
+			}))],
+		});
+		const recipe = { prompt: inputs.prompt, model: inputs.model, size: inputs.size, quality: inputs.quality, operation: 'edit' as const, ...(session.source.stored ? { sourceId: session.source.stored.id } : {}) };
+		await this.runBatch(
+			vscode.l10n.t('Illustrate: editing the image'),
+			options.n === 1 ? 'Editing…' : `Editing: ${options.n} variants…`,
+			(signal, events) => this.services.images.editImages(inputs, this.target?.documentUri, signal, events, recipe),
+			slotIds,
+		);
 	}
 
 	private async runAction(action: PanelActionId): Promise<void> {
@@ -402,6 +558,25 @@ export class GeneratePanel extends Disposable {
 			(signal, events) => this.services.images.makeFinal({ image: draft, prompt: draft.prompt }, finalOptions, this.target?.documentUri, signal, events),
 			[id],
 		);
+	}
+
+	/** Replace: the linked workspace file gets the variant's bytes; its old bytes go to the history. */
+	private async replaceLinked(variantId: string): Promise<void> {
+		const image = this.images.get(variantId);
+		const file = this.editSession?.linkedFile;
+		if (!image || !file) {
+			return;
+		}
+		try {
+			await this.services.inserter.replace(file, image, this.target?.alt || altTextFromPrompt(image.prompt));
+			this.update({
+				error: undefined,
+				status: `Replaced ${vscode.workspace.asRelativePath(file)}; its earlier bytes are in Show Generated Images, where Restore puts them back.`,
+				variants: this.state.variants.map(variant => variant.id === variantId ? { ...variant, insertedAs: vscode.workspace.asRelativePath(file) } : variant),
+			});
+		} catch (error) {
+			this.update({ error: this.toPanelError(error) });
+		}
 	}
 
 	private toPanelError(error: unknown, prefix = ''): PanelError {

@@ -48,8 +48,10 @@ export interface VariantView {
 	/** Milliseconds from the request to the final image. */
 	readonly elapsedMs?: number;
 	readonly error?: string;
-	/** "Final of #2" for a re-render. */
+	/** "Final of #2" for a re-render, "Edit of #1: warmer" for an edit. */
 	readonly label?: string;
+	/** The variant this one was made from, by an edit or a refine. */
+	readonly parentId?: string;
 	/** The path it was inserted or saved as, relative to the document. */
 	readonly insertedAs?: string;
 }
@@ -71,6 +73,28 @@ export interface PanelTarget {
 	readonly description: string;
 }
 
+/** An image the edit sends, as the panel shows it. */
+export interface EditImageView {
+	readonly id: string;
+	/** A webview URI, never image data. */
+	readonly src: string;
+	readonly label: string;
+	readonly width?: number;
+	readonly height?: number;
+}
+
+/** The panel in edit mode: what is edited, with what, and what Replace overwrites. */
+export interface EditView {
+	/** The image the instruction, mask or markup apply to. */
+	readonly source: EditImageView;
+	/** Further input images (up to 15 more). */
+	readonly references: readonly EditImageView[];
+	/** The workspace file Replace overwrites, relative to the workspace. */
+	readonly replaceable?: string;
+	/** The steps from the first image to the source: labels, oldest first. */
+	readonly chain: readonly string[];
+}
+
 export interface PanelState {
 	readonly options: PanelOptions;
 	readonly variants: readonly VariantView[];
@@ -82,6 +106,8 @@ export interface PanelState {
 	readonly target?: PanelTarget;
 	/** What the last request cost, from the API's usage. */
 	readonly lastCostUsd?: number;
+	/** Present in edit mode. */
+	readonly edit?: EditView;
 }
 
 /** What the panel's pickers need besides the capability table. */
@@ -101,7 +127,7 @@ export type HostToWebviewMessage =
 	| { readonly type: 'init'; readonly environment: PanelEnvironment; readonly state: PanelState }
 	| { readonly type: 'state'; readonly state: PanelState };
 
-export type VariantAction = 'insert' | 'makeFinal' | 'copyLink' | 'open';
+export type VariantAction = 'insert' | 'makeFinal' | 'copyLink' | 'open' | 'edit' | 'replace' | 'reference';
 
 export type WebviewToHostMessage =
 	| { readonly type: 'ready' }
@@ -109,7 +135,14 @@ export type WebviewToHostMessage =
 	| { readonly type: 'cancel' }
 	| { readonly type: 'insert'; readonly variantIds: readonly string[] }
 	| { readonly type: 'variant'; readonly action: Exclude<VariantAction, 'insert'>; readonly variantId: string }
-	| { readonly type: 'action'; readonly action: PanelActionId };
+	| { readonly type: 'action'; readonly action: PanelActionId }
+	/**
+	 * Sends the edit. `overlay`: the painted mask or markup, a PNG of the source's size (or of
+	 * `canvas` when the canvas is extended, then `image` is the padded source), base64.
+	 */
+	| { readonly type: 'edit'; readonly options: PanelOptions; readonly overlay?: { readonly kind: 'mask' | 'markup'; readonly png: string }; readonly image?: string; readonly inputFidelity?: 'low' | 'high' }
+	| { readonly type: 'reference'; readonly action: 'pick' | 'remove' | 'uris'; readonly id?: string; readonly uris?: readonly string[] }
+	| { readonly type: 'endEdit' };
 
 /** One stored image as the history view shows it. */
 export interface HistoryEntryView {
@@ -122,6 +155,8 @@ export interface HistoryEntryView {
 	readonly createdAt: string;
 	readonly bytes: number;
 	readonly label?: string;
+	/** For a file a Replace overwrote: where Restore puts these bytes back. */
+	readonly restorable?: string;
 }
 
 export type HostToHistoryMessage =
@@ -129,9 +164,13 @@ export type HostToHistoryMessage =
 
 export type HistoryToHostMessage =
 	| { readonly type: 'ready' }
-	| { readonly type: 'insert' | 'open' | 'delete'; readonly id: string };
+	| { readonly type: 'insert' | 'open' | 'delete' | 'restore'; readonly id: string };
 
 const MAX_PROMPT_CHARS = 100_000;
+/** A 4 MB PNG in base64: the largest mask or markup the API takes. */
+const MAX_OVERLAY_BASE64 = Math.ceil(4 * 1024 * 1024 / 3) * 4;
+/** A 50 MB image in base64: the largest input image the API takes. */
+const MAX_IMAGE_BASE64 = Math.ceil(50 * 1024 * 1024 / 3) * 4;
 const ID_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -140,6 +179,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isShortString(value: unknown, max = 200): value is string {
 	return typeof value === 'string' && value.length <= max;
+}
+
+function isBase64(value: unknown, max: number): value is string {
+	return typeof value === 'string' && value.length > 0 && value.length <= max && value.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
 }
 
 function isId(value: unknown): value is string {
@@ -206,9 +249,49 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | unde
 			return { type: 'insert', variantIds: ids as string[] };
 		}
 		case 'variant':
-			return (value.action === 'makeFinal' || value.action === 'copyLink' || value.action === 'open') && isId(value.variantId)
+			return (value.action === 'makeFinal' || value.action === 'copyLink' || value.action === 'open' || value.action === 'edit' || value.action === 'replace' || value.action === 'reference') && isId(value.variantId)
 				? { type: 'variant', action: value.action, variantId: value.variantId }
 				: undefined;
+		case 'edit': {
+			const options = parseOptions(value.options);
+			if (!options) {
+				return undefined;
+			}
+			const overlay = value.overlay;
+			let parsedOverlay: { kind: 'mask' | 'markup'; png: string } | undefined;
+			if (overlay !== undefined) {
+				if (!isRecord(overlay) || (overlay.kind !== 'mask' && overlay.kind !== 'markup') || !isBase64(overlay.png, MAX_OVERLAY_BASE64)) {
+					return undefined;
+				}
+				parsedOverlay = { kind: overlay.kind, png: overlay.png };
+			}
+			if (value.image !== undefined && !isBase64(value.image, MAX_IMAGE_BASE64)) {
+				return undefined;
+			}
+			if (value.inputFidelity !== undefined && value.inputFidelity !== 'low' && value.inputFidelity !== 'high') {
+				return undefined;
+			}
+			return {
+				type: 'edit',
+				options,
+				...(parsedOverlay ? { overlay: parsedOverlay } : {}),
+				...(typeof value.image === 'string' ? { image: value.image } : {}),
+				...(value.inputFidelity ? { inputFidelity: value.inputFidelity } : {}),
+			};
+		}
+		case 'reference':
+			if (value.action === 'pick') {
+				return { type: 'reference', action: 'pick' };
+			}
+			if (value.action === 'remove' && isId(value.id)) {
+				return { type: 'reference', action: 'remove', id: value.id };
+			}
+			if (value.action === 'uris' && Array.isArray(value.uris) && value.uris.length > 0 && value.uris.length <= 16 && value.uris.every(uri => isShortString(uri, 4000))) {
+				return { type: 'reference', action: 'uris', uris: value.uris as string[] };
+			}
+			return undefined;
+		case 'endEdit':
+			return { type: 'endEdit' };
 		case 'action':
 			return value.action === 'setApiKey' || value.action === 'retry' || value.action === 'openVerification' || value.action === 'openBilling'
 				? { type: 'action', action: value.action }
@@ -226,7 +309,7 @@ export function parseHistoryMessage(value: unknown): HistoryToHostMessage | unde
 	if (value.type === 'ready') {
 		return { type: 'ready' };
 	}
-	if ((value.type === 'insert' || value.type === 'open' || value.type === 'delete') && isId(value.id)) {
+	if ((value.type === 'insert' || value.type === 'open' || value.type === 'delete' || value.type === 'restore') && isId(value.id)) {
 		return { type: value.type, id: value.id };
 	}
 	return undefined;

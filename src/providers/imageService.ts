@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import { describeApiError, type ApiFailure, type ErrorAction } from '../core/generation/apiErrors';
 import { runBounded } from '../core/generation/concurrency';
 import { costFromUsage } from '../core/cost/cost';
+import { checkEditRequest } from '../core/edits/editRules';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { ImageRecipe, ImageStore, StoredImage } from '../history/imageStore';
 import { readSettings } from '../settings/settings';
@@ -44,6 +45,14 @@ export interface ReferenceImage {
 	readonly bytes: Uint8Array;
 	readonly name: string;
 	readonly format: 'png' | 'jpeg' | 'webp';
+}
+
+/** What an edit sends besides the options: the images, and a mask or a markup overlay. */
+export interface EditInputs extends ImageRequestOptions {
+	readonly images: readonly ReferenceImage[];
+	readonly mask?: ReferenceImage;
+	readonly markup?: ReferenceImage;
+	readonly inputFidelity?: 'low' | 'high';
 }
 
 /** The draft to re-render, for `makeFinal`. */
@@ -137,10 +146,10 @@ export class ImageService {
 	async generate(options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
 		this.validate(options);
 		const recipe: ImageRecipe = { prompt: options.prompt, model: options.model, size: options.size, quality: options.quality, operation: 'generate' };
-		return this.runBatch(options, resource, signal, events, recipe, (client, requestSignal) => client.images.generate({
+		return this.runBatch(options, resource, signal, events, recipe, (client, requestSignal, _sdk, n) => client.images.generate({
 			model: options.model,
 			prompt: options.prompt,
-			n: 1,
+			n,
 			size: options.size,
 			quality: options.quality as OpenAI.ImageGenerateParams['quality'],
 			output_format: options.outputFormat,
@@ -149,7 +158,7 @@ export class ImageService {
 			...(options.complexity ? { complexity: options.complexity } : {}),
 			stream: true,
 			partial_images: PARTIAL_IMAGES,
-		}, { signal: requestSignal }).withResponse());
+		}, { signal: requestSignal }).withResponse(), { operation: 'images.generate', strategy: 'parallel' });
 	}
 
 	/**
@@ -174,29 +183,56 @@ export class ImageService {
 	}
 
 	private async edit(reference: ReferenceImage, options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents, recipe: ImageRecipe): Promise<GenerationResult> {
-		this.validate(options);
-		return this.runBatch(options, resource, signal, events, recipe, async (client, requestSignal, sdk) => client.images.edit({
-			model: options.model,
-			prompt: options.prompt,
-			image: await sdk.toFile(reference.bytes, reference.name, { type: MIME[reference.format] }),
-			n: 1,
-			size: options.size,
-			quality: options.quality as OpenAI.ImageEditParams['quality'],
-			output_format: options.outputFormat,
-			...(options.outputCompression !== undefined ? { output_compression: options.outputCompression } : {}),
-			...(options.background ? { background: options.background } : {}),
-			stream: true,
-			partial_images: PARTIAL_IMAGES,
-		}, { signal: requestSignal }).withResponse());
+		return this.editImages({ ...options, images: [reference] }, resource, signal, events, recipe);
 	}
 
+	/**
+	 * Edits: input images (the first is the one a mask or markup applies to), an
+	 * instruction, `n` variants in one request, streaming partial images.
+	 */
+	async editImages(request: EditInputs, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents, recipe: ImageRecipe): Promise<GenerationResult> {
+		const problems = checkEditRequest({
+			...request,
+			images: request.images.map(image => ({ name: image.name, bytes: image.bytes })),
+			...(request.mask ? { mask: { name: request.mask.name, bytes: request.mask.bytes } } : {}),
+			...(request.markup ? { markup: { name: request.markup.name, bytes: request.markup.bytes } } : {}),
+		}, { today: today() });
+		if (problems.length > 0) {
+			throw new IllustrateError(problems.map(problem => problem.message).join(' '));
+		}
+		const file = (sdk: Sdk, image: ReferenceImage) => sdk.toFile(image.bytes, image.name, { type: MIME[image.format] });
+		return this.runBatch(request, resource, signal, events, recipe, async (client, requestSignal, sdk, n) => client.images.edit({
+			model: request.model,
+			prompt: request.prompt,
+			image: request.images.length === 1 ? await file(sdk, request.images[0]) : await Promise.all(request.images.map(image => file(sdk, image))),
+			...(request.mask ? { mask: await file(sdk, request.mask) } : {}),
+			...(request.markup ? { markup: await file(sdk, request.markup) } : {}),
+			...(request.inputFidelity ? { input_fidelity: request.inputFidelity } : {}),
+			n,
+			size: request.size,
+			quality: request.quality as OpenAI.ImageEditParams['quality'],
+			output_format: request.outputFormat,
+			...(request.outputCompression !== undefined ? { output_compression: request.outputCompression } : {}),
+			...(request.background ? { background: request.background } : {}),
+			stream: true,
+			partial_images: PARTIAL_IMAGES,
+		}, { signal: requestSignal }).withResponse(), { operation: 'images.edit', strategy: 'single' });
+	}
+
+	/**
+	 * Runs the requests of a batch: `parallel`, one request per variant (generations: each
+	 * stream's partial images then belong to one variant); `single`, one request for all
+	 * variants (edits: the input images are paid for once), its events assigned to the
+	 * variants in the order they complete.
+	 */
 	private async runBatch(
 		options: ImageRequestOptions,
 		resource: vscode.Uri | undefined,
 		signal: AbortSignal,
 		events: VariantEvents,
 		recipe: ImageRecipe,
-		send: (client: OpenAI, signal: AbortSignal, sdk: Sdk) => Promise<{ data: AsyncIterable<OpenAI.ImageGenStreamEvent | OpenAI.ImageEditStreamEvent>; request_id: string | null | undefined }>,
+		send: (client: OpenAI, signal: AbortSignal, sdk: Sdk, n: number) => Promise<{ data: AsyncIterable<OpenAI.ImageGenStreamEvent | OpenAI.ImageEditStreamEvent>; request_id: string | null | undefined }>,
+		{ operation, strategy }: { readonly operation: 'images.generate' | 'images.edit'; readonly strategy: 'parallel' | 'single' },
 	): Promise<GenerationResult> {
 		const { client, sdk, key } = await this.client(resource);
 		const endpoint = client.baseURL;
@@ -207,20 +243,25 @@ export class ImageService {
 		const slots: (StoredImage | undefined)[] = new Array(options.n).fill(undefined);
 		const errors: IllustrateError[] = [];
 		let costUsd: number | undefined;
-		const operation = recipe.operation === 'makeFinal' ? 'images.edit' : 'images.generate';
-		this.log.info(`${operation} ×${options.n} model=${options.model} size=${options.size} quality=${options.quality} format=${options.outputFormat} prompt=${options.prompt.length} chars → ${endpoint}`);
+		this.log.info(`${operation} ×${options.n} (${strategy}) model=${options.model} size=${options.size} quality=${options.quality} format=${options.outputFormat} prompt=${options.prompt.length} chars → ${endpoint}`);
 
-		const runSlot = async (slot: number): Promise<void> => {
+		/** One request for the slots `first` … `first + count - 1`. */
+		const runRequest = async (first: number, count: number): Promise<void> => {
 			if (batch.signal.aborted) {
 				return;
 			}
 			const started = Date.now();
-			events.onStart?.(slot);
+			const label = count === 1 ? `variant ${first + 1}` : `variants ${first + 1}–${first + count}`;
+			for (let slot = first; slot < first + count; slot++) {
+				events.onStart?.(slot);
+			}
 			let requestId: string | null | undefined;
+			let completed = 0;
 			try {
-				const { data: stream, request_id } = await send(client, batch.signal, sdk);
+				const { data: stream, request_id } = await send(client, batch.signal, sdk, count);
 				requestId = request_id;
 				for await (const event of stream) {
+					const slot = first + Math.min(completed, count - 1);
 					const bytes = Buffer.from(event.b64_json, 'base64');
 					if (event.type === 'image_generation.partial_image' || event.type === 'image_edit.partial_image') {
 						const preview = await this.store.savePreview(bytes, `${batchId}-${slot}-${event.partial_image_index}`, options.outputFormat);
@@ -230,16 +271,17 @@ export class ImageService {
 						costUsd = (costUsd ?? 0) + cost;
 						const image = await this.store.save(bytes, { ...recipe, size: event.size ?? recipe.size, quality: event.quality ?? recipe.quality, costUsd: cost }, options.outputFormat);
 						slots[slot] = image;
+						completed++;
 						events.onImage(slot, image);
 					}
 				}
-				this.log.info(`${operation} variant ${slot + 1} done in ${Date.now() - started} ms, request id ${requestId ?? 'unknown'}`);
-				if (!slots[slot] && !batch.signal.aborted) {
-					throw new IllustrateError('The response ended without an image. Try again.', ['retry']);
+				this.log.info(`${operation} ${label} done in ${Date.now() - started} ms, request id ${requestId ?? 'unknown'}`);
+				if (completed < count && !batch.signal.aborted) {
+					throw new IllustrateError(completed === 0 ? 'The response ended without an image. Try again.' : `The response ended after ${completed} of ${count} images. Try again for the rest.`, ['retry']);
 				}
 			} catch (error) {
 				if (signal.aborted) {
-					this.log.info(`${operation} variant ${slot + 1} cancelled after ${Date.now() - started} ms`);
+					this.log.info(`${operation} ${label} cancelled after ${Date.now() - started} ms`);
 					return;
 				}
 				const failure = error instanceof IllustrateError ? undefined : classifyFailure(error, sdk.OpenAI);
@@ -248,9 +290,13 @@ export class ImageService {
 				if (batch.signal.aborted && !illustrateError.batchFatal) {
 					return;
 				}
-				this.log.error(`${operation} variant ${slot + 1} failed after ${Date.now() - started} ms (request id ${requestId ?? 'unknown'}): ${illustrateError.message}`);
+				this.log.error(`${operation} ${label} failed after ${Date.now() - started} ms (request id ${requestId ?? 'unknown'}): ${illustrateError.message}`);
 				errors.push(illustrateError);
-				events.onSlotFailed?.(slot, illustrateError);
+				for (let slot = first; slot < first + count; slot++) {
+					if (!slots[slot]) {
+						events.onSlotFailed?.(slot, illustrateError);
+					}
+				}
 				if (illustrateError.batchFatal) {
 					batch.abort();
 				}
@@ -258,7 +304,11 @@ export class ImageService {
 		};
 
 		try {
-			await runBounded(Array.from({ length: options.n }, (_, slot) => () => runSlot(slot)), MAX_PARALLEL_REQUESTS);
+			if (strategy === 'single') {
+				await runRequest(0, options.n);
+			} else {
+				await runBounded(Array.from({ length: options.n }, (_, slot) => () => runRequest(slot, 1)), MAX_PARALLEL_REQUESTS);
+			}
 		} finally {
 			signal.removeEventListener('abort', abortBatch);
 			void this.store.deletePreviews(batchId).catch(() => undefined);

@@ -5,6 +5,7 @@ import { relativePath } from '../core/links/imageLink';
 import { insertionEdits, type InsertionTarget } from '../core/markdown/insertion';
 import { extensionForFormat, fileStemFromText, numberedFileNames } from '../core/naming/fileNames';
 import { MANIFEST_NAME, withEntries, type ProvenanceEntry } from '../core/provenance/manifest';
+import { readImageInfo } from '../core/images/imageInfo';
 import type { ImageStore, StoredImage } from '../history/imageStore';
 import { IllustrateError } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
@@ -177,6 +178,51 @@ export class ImageInserter {
 		}
 		await this.recordProvenance(plan.provenance, files, request.images, request.alt);
 		return { files, paths };
+	}
+
+	/**
+	 * Overwrites a workspace image with a new one, after keeping its old bytes in the
+	 * history (from where Restore puts them back). One undoable edit.
+	 */
+	async replace(file: vscode.Uri, image: StoredImage, alt: string): Promise<void> {
+		const folder = vscode.workspace.getWorkspaceFolder(file);
+		if (!folder || !isInside(file.path, folder.uri.path)) {
+			throw new IllustrateError(`${file.fsPath} is not inside a workspace folder, so Illustrate does not overwrite it.`);
+		}
+		const old = await vscode.workspace.fs.readFile(file);
+		const oldFormat = readImageInfo(old)?.format ?? image.format;
+		if (oldFormat !== image.format) {
+			throw new IllustrateError(`${vscode.workspace.asRelativePath(file)} is ${oldFormat.toUpperCase()} and the new image is ${image.format.toUpperCase()}: pick that format, or use Insert to save it under a new name.`);
+		}
+		await this.store.save(old, { prompt: `The earlier ${vscode.workspace.asRelativePath(file)}, replaced by Illustrate`, model: '', size: '', quality: '', operation: 'replaced', originalUri: file.toString() }, oldFormat);
+		const edit = new vscode.WorkspaceEdit();
+		edit.createFile(file, { overwrite: true, contents: await this.store.read(image) });
+		if (!(await vscode.workspace.applyEdit(edit))) {
+			throw new IllustrateError(`Could not overwrite ${vscode.workspace.asRelativePath(file)}: check that it is writable. The new image is kept in Illustrate: Show Generated Images.`);
+		}
+		await this.recordProvenance(readSettings(file).provenance, [file], [image], alt);
+	}
+
+	/** Puts the bytes a Replace overwrote back into their file; the bytes it holds now go to the history first. */
+	async restore(replaced: StoredImage): Promise<vscode.Uri> {
+		if (!replaced.originalUri) {
+			throw new IllustrateError('This image did not come from a replaced file.');
+		}
+		const file = vscode.Uri.parse(replaced.originalUri, true);
+		const folder = vscode.workspace.getWorkspaceFolder(file);
+		if (!folder || !isInside(file.path, folder.uri.path)) {
+			throw new IllustrateError(`${file.fsPath} is not in this workspace: open its folder to restore it.`);
+		}
+		if (await exists(file)) {
+			const current = await vscode.workspace.fs.readFile(file);
+			await this.store.save(current, { prompt: `${vscode.workspace.asRelativePath(file)} before a restore`, model: '', size: '', quality: '', operation: 'replaced', originalUri: file.toString() }, readImageInfo(current)?.format ?? replaced.format);
+		}
+		const edit = new vscode.WorkspaceEdit();
+		edit.createFile(file, { overwrite: true, contents: await this.store.read(replaced) });
+		if (!(await vscode.workspace.applyEdit(edit))) {
+			throw new IllustrateError(`Could not write ${vscode.workspace.asRelativePath(file)}: check that it is writable.`);
+		}
+		return file;
 	}
 
 	/** Adds the images to the provenance manifest of their folder; a failure here never undoes the insert. */

@@ -155,7 +155,7 @@ export async function expectEditorLine(page: Page, line: number, expected: strin
 
 /** The DOM of the visible Illustrate webview (a webview is two nested iframes). */
 export function illustratePanel(page: Page): FrameLocator {
-	return page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+	return page.frameLocator('iframe.webview.ready[src*="extensionId=illustrate.illustrate"]:visible').frameLocator('#active-frame');
 }
 
 /**

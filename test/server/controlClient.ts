@@ -49,6 +49,10 @@ export class ImageApiControl {
 		return (await this.call('GET', '/__control/requests')).json() as Promise<RecordedRequest[]>;
 	}
 
+	async uploadedBytes(requestId: string, index: number): Promise<Uint8Array> {
+		return new Uint8Array(await (await this.call('GET', `/__control/requests/${requestId}/files/${index}`)).arrayBuffer());
+	}
+
 	async imageBytes(requestId: string, index: number): Promise<Uint8Array> {
 		return new Uint8Array(await (await this.call('GET', `/__control/requests/${requestId}/images/${index}`)).arrayBuffer());
 	}

@@ -96,6 +96,8 @@ export interface ImageApiServer {
 	imageBytes(requestId: string, index: number): Buffer | undefined;
 	/** Lets held final images go (see `holdFinals`). */
 	releaseFinals(): void;
+	/** The bytes of a file uploaded with a request (an edit's image, mask or markup), in arrival order. */
+	uploadedBytes(requestId: string, index: number): Buffer | undefined;
 	close(): Promise<void>;
 }
 
@@ -238,6 +240,8 @@ interface ParsedBody {
 	readonly body: Record<string, unknown>;
 	readonly files: RecordedFile[];
 	readonly fileBytes: Map<string, Buffer[]>;
+	/** Every uploaded file's bytes, in the order of `files`. */
+	readonly ordered: Buffer[];
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -316,7 +320,7 @@ async function parseMultipart(request: IncomingMessage, schema: SchemaName): Pro
 	for (const { key, bytes } of slotBytes) {
 		fileBytes.set(key, [...(fileBytes.get(key) ?? []), bytes]);
 	}
-	return { body, files, fileBytes };
+	return { body, files, fileBytes, ordered: slotBytes.map(slot => slot.bytes) };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -339,6 +343,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 	const requests: RecordedRequest[] = [];
 	let failures: Array<FailureSpec & { remaining: number }> = [];
 	const sentBytes = new Map<string, Buffer[]>();
+	const uploads = new Map<string, Buffer[]>();
 	const sockets = new Set<Socket>();
 	let seq = 0;
 	let release: { promise: Promise<void>; resolve: () => void } | undefined;
@@ -372,11 +377,11 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 	};
 
 	const handleControl = async (request: IncomingMessage, response: ServerResponse, path: string) => {
-		const imageMatch = /^\/__control\/requests\/([^/]+)\/images\/(\d+)$/.exec(path);
+		const imageMatch = /^\/__control\/requests\/([^/]+)\/(images|files)\/(\d+)$/.exec(path);
 		if (request.method === 'GET' && path === '/__control/requests') {
 			sendJson(response, 200, requests);
 		} else if (request.method === 'GET' && imageMatch) {
-			const bytes = sentBytes.get(imageMatch[1])?.[Number(imageMatch[2])];
+			const bytes = (imageMatch[2] === 'images' ? sentBytes : uploads).get(imageMatch[1])?.[Number(imageMatch[3])];
 			if (bytes) {
 				response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length });
 				response.end(bytes);
@@ -425,7 +430,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 				} catch {
 					throw new ApiError(400, 'invalid_request_error', null, 'We could not parse the JSON body of your request.');
 				}
-				parsed = { body: body as Record<string, unknown>, files: [], fileBytes: new Map() };
+				parsed = { body: body as Record<string, unknown>, files: [], fileBytes: new Map(), ordered: [] };
 			}
 		} catch (error) {
 			const apiError = error instanceof ApiError ? error : new ApiError(400, 'invalid_request_error', null, String(error));
@@ -453,6 +458,12 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			aborted: false,
 		};
 		requests.push(record);
+		if (parsed.files.length > 0) {
+			uploads.set(id, parsed.ordered);
+			if (uploads.size > KEPT_IMAGE_REQUESTS) {
+				uploads.delete(uploads.keys().next().value as string);
+			}
+		}
 		abort.signal.addEventListener('abort', () => { record.aborted = true; });
 		const baseHeaders = { 'x-request-id': id, 'openai-version': '2020-10-01', 'openai-organization': 'org-test' };
 		const replyError = (error: ApiError, headers: Record<string, string> = {}) => {
@@ -684,10 +695,14 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			requests.length = 0;
 			failures = [];
 			sentBytes.clear();
+			uploads.clear();
 			Object.assign(config, DEFAULT_CONFIG, options.config);
 		},
 		imageBytes(requestId, index) {
 			return sentBytes.get(requestId)?.[index];
+		},
+		uploadedBytes(requestId, index) {
+			return uploads.get(requestId)?.[index];
 		},
 		releaseFinals() {
 			config.holdFinals = false;

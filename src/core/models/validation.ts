@@ -15,7 +15,7 @@ export interface ImageRequestOptions {
 }
 
 export interface RequestProblem {
-	readonly field: keyof ImageRequestOptions;
+	readonly field: keyof ImageRequestOptions | 'images' | 'mask' | 'markup' | 'inputFidelity';
 	readonly message: string;
 }
 

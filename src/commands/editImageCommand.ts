@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import { altTextSource } from '../editor/editorTargets';
+import { resolveLinkTarget } from '../editor/documentPlaceholders';
+import { inputFromWorkspaceFile } from '../panel/editSession';
+import { GeneratePanel, type PanelServices } from '../panel/generatePanel';
+import { IllustrateError } from '../providers/imageService';
+import { readSettings } from '../settings/settings';
+import { TrackedTarget } from '../workspace/trackedTarget';
+import type { Command } from './commandManager';
+
+/**
+ * `illustrate.editImage`: the panel in edit mode on the image linked under the cursor,
+ * or on an image file right-clicked in the Explorer. Replace can overwrite that file.
+ */
+export class EditImageCommand implements Command {
+	readonly id = 'illustrate.editImage';
+
+	constructor(private readonly services: PanelServices) { }
+
+	async execute(resource?: unknown): Promise<void> {
+		try {
+			let file: vscode.Uri | undefined;
+			let target: TrackedTarget | undefined;
+			if (resource instanceof vscode.Uri) {
+				file = resource;
+			} else {
+				const editor = vscode.window.activeTextEditor;
+				const source = editor ? altTextSource(editor) : undefined;
+				if (!editor || !source) {
+					throw new IllustrateError('Put the cursor in a link to an image, or right-click an image file in the Explorer, then run Edit Image again.');
+				}
+				file = source.url ? resolveLinkTarget(editor.document, source.url) : undefined;
+				if (!file) {
+					throw new IllustrateError('This image has no picture yet: use "Generate Image from Alt Text" first.');
+				}
+				try {
+					await vscode.workspace.fs.stat(file);
+				} catch {
+					throw new IllustrateError(`${vscode.workspace.asRelativePath(file)} does not exist yet: use "Generate Image from Alt Text" to create it.`);
+				}
+				target = new TrackedTarget(editor.document.uri, source.target, source.alt);
+			}
+			const input = await inputFromWorkspaceFile(file, this.services.store);
+			const settings = readSettings(target?.documentUri ?? file);
+			GeneratePanel.showEdit(this.services, { source: input, references: [], linkedFile: file, chain: [] }, target, {
+				prompt: '',
+				model: settings.model,
+				quality: settings.quality,
+				size: 'auto',
+				n: 1,
+				outputFormat: input.format,
+			});
+		} catch (error) {
+			void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+		}
+	}
+}
