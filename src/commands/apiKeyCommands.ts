@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { ApiKeys } from '../providers/apiKeys';
+import { KEY_VARIABLES, PROVIDER_LABELS, type ApiKeys } from '../providers/apiKeys';
+import { readSettings } from '../settings/settings';
 import type { Command } from './commandManager';
 
 export class SetApiKeyCommand implements Command {
@@ -8,9 +9,10 @@ export class SetApiKeyCommand implements Command {
 	constructor(private readonly keys: ApiKeys) { }
 
 	async execute(): Promise<boolean> {
+		const provider = readSettings().provider;
 		const key = await vscode.window.showInputBox({
-			title: vscode.l10n.t('Illustrate: Set API Key'),
-			prompt: vscode.l10n.t('Your OpenAI API key. It is kept in VS Code\'s secret storage, never in settings.'),
+			title: vscode.l10n.t('Illustrate: Set API Key for {0}', PROVIDER_LABELS[provider]),
+			prompt: vscode.l10n.t('Your API key for {0}. It is kept in VS Code\'s secret storage, never in settings.', PROVIDER_LABELS[provider]),
 			placeHolder: 'sk-…',
 			password: true,
 			ignoreFocusOut: true,
@@ -19,8 +21,8 @@ export class SetApiKeyCommand implements Command {
 		if (!key) {
 			return false;
 		}
-		await this.keys.set('openai', key.trim());
-		void vscode.window.showInformationMessage(vscode.l10n.t('Illustrate: API key saved in secret storage.'));
+		await this.keys.set(provider, key.trim());
+		void vscode.window.showInformationMessage(vscode.l10n.t('Illustrate: API key for {0} saved in secret storage.', PROVIDER_LABELS[provider]));
 		return true;
 	}
 }
@@ -31,8 +33,10 @@ export class ClearApiKeyCommand implements Command {
 	constructor(private readonly keys: ApiKeys) { }
 
 	async execute(): Promise<void> {
-		await this.keys.clear('openai');
-		const fallback = process.env.OPENAI_API_KEY ? vscode.l10n.t(' OPENAI_API_KEY from the environment is still used.') : '';
-		void vscode.window.showInformationMessage(vscode.l10n.t('Illustrate: API key removed from secret storage.') + fallback);
+		const provider = readSettings().provider;
+		await this.keys.clear(provider);
+		const variable = KEY_VARIABLES[provider];
+		const fallback = process.env[variable] ? ' ' + vscode.l10n.t('{0} from the environment is still used.', variable) : '';
+		void vscode.window.showInformationMessage(vscode.l10n.t('Illustrate: API key for {0} removed from secret storage.', PROVIDER_LABELS[provider]) + fallback);
 	}
 }

@@ -6,6 +6,7 @@ import { GeneratePanel, type PanelServices } from '../panel/generatePanel';
 import { IllustrateError } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
 import { TrackedTarget } from '../workspace/trackedTarget';
+import { ensureTrusted } from '../workspace/trust';
 import type { Command } from './commandManager';
 
 /**
@@ -18,6 +19,9 @@ export class EditImageCommand implements Command {
 	constructor(private readonly services: PanelServices) { }
 
 	async execute(resource?: unknown): Promise<void> {
+		if (!(await ensureTrusted(false))) {
+			return;
+		}
 		try {
 			let file: vscode.Uri | undefined;
 			let target: TrackedTarget | undefined;

@@ -8,7 +8,8 @@ import { isFillable, type DocumentImageIndex } from '../editor/documentPlacehold
 import { withLinkedFile } from '../editor/editorTargets';
 import type { StoredImage } from '../history/imageStore';
 import type { PanelServices } from '../panel/generatePanel';
-import type { ApiKeys } from '../providers/apiKeys';
+import { PROVIDER_LABELS, type ApiKeys } from '../providers/apiKeys';
+import { ensureTrusted } from '../workspace/trust';
 import { CancelledError, IllustrateError, type GenerationResult, type ReferenceImage } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
 import { applyStyle, loadStylePresets, type StylePreset } from '../workspace/stylePresets';
@@ -88,6 +89,9 @@ export class FillMissingImagesCommand implements Command {
 	 */
 	async execute(rawArgs?: unknown): Promise<FillResult | undefined> {
 		const args = parseFillArgs(rawArgs);
+		if (!(await ensureTrusted(args.confirm === false))) {
+			return undefined;
+		}
 		const editor = vscode.window.activeTextEditor;
 		if (!editor) {
 			void vscode.window.showInformationMessage(vscode.l10n.t('Open a document with image placeholders such as ![a diagram of the login flow]() first.'));
@@ -125,9 +129,9 @@ export class FillMissingImagesCommand implements Command {
 			: vscode.l10n.t('Generate {0} image(s) for the placeholders in {1}?', count, name);
 		const go = vscode.l10n.t('Generate');
 		const choice = args.confirm === false ? go : await Promise.resolve(vscode.window.showInformationMessage(question, { modal: true, detail: estimate }, go)).catch(() => undefined);
-		if (choice !== go || !(await this.keys.get('openai'))) {
+		if (choice !== go || !(await this.keys.get(settings.provider))) {
 			if (choice === go) {
-				void vscode.window.showErrorMessage(vscode.l10n.t('No OpenAI API key is set. Set one with "Illustrate: Set API Key", then run this again.'));
+				void vscode.window.showErrorMessage(vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key", then run this again.', PROVIDER_LABELS[settings.provider]));
 			}
 			return undefined;
 		}

@@ -8,7 +8,8 @@ import type { StoredImage } from '../history/imageStore';
 import { confirmCost } from '../cost/costTracker';
 import { GeneratePanel, toRequestOptions, type PanelServices } from '../panel/generatePanel';
 import type { PanelOptions } from '../protocol/messages';
-import type { ApiKeys } from '../providers/apiKeys';
+import { KEY_VARIABLES, PROVIDER_LABELS, type ApiKeys } from '../providers/apiKeys';
+import { ensureTrusted } from '../workspace/trust';
 import { CancelledError, IllustrateError, type GenerationResult } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
 import { TrackedTarget } from '../workspace/trackedTarget';
@@ -42,6 +43,9 @@ export class GenerateCommand implements Command {
 	/** Generates for a prompt source of an editor: into the panel, or straight into the document when scripted. */
 	async start(editor: vscode.TextEditor | undefined, source: PromptSource | undefined, args: GenerateCommandArgs): Promise<GenerateCommandResult | undefined> {
 		const scripted = args.insert === 'first' || args.insert === 'all';
+		if (!(await ensureTrusted(scripted))) {
+			return undefined;
+		}
 
 		if (!source && this.mode !== 'any' && args.prompt === undefined) {
 			const message = this.mode === 'selection'
@@ -75,7 +79,7 @@ export class GenerateCommand implements Command {
 		const target = editor && document ? source?.target ?? { kind: 'after' as const, offset: document.offsetAt(editor.selection.active) } : undefined;
 		const options = this.options({ ...(source?.outputFormat ? { outputFormat: source.outputFormat } : {}), ...args }, prompt, document?.uri);
 
-		if (!(await this.ensureApiKey(scripted))) {
+		if (!(await this.ensureApiKey(scripted, document?.uri))) {
 			return undefined;
 		}
 		if (scripted) {
@@ -114,11 +118,12 @@ export class GenerateCommand implements Command {
 	}
 
 	/** Offers to set a key when there is none; scripted calls reject instead of asking. */
-	private async ensureApiKey(scripted: boolean): Promise<boolean> {
-		if (await this.keys.get('openai')) {
+	private async ensureApiKey(scripted: boolean, resource: vscode.Uri | undefined): Promise<boolean> {
+		const provider = readSettings(resource).provider;
+		if (await this.keys.get(provider)) {
 			return true;
 		}
-		const message = vscode.l10n.t('No OpenAI API key is set. Set one with "Illustrate: Set API Key" (it is kept in secret storage), or set OPENAI_API_KEY.');
+		const message = vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key" (it is kept in secret storage), or set {1}.', PROVIDER_LABELS[provider], KEY_VARIABLES[provider]);
 		if (scripted) {
 			throw new Error(`Illustrate: ${message}`);
 		}
@@ -140,7 +145,7 @@ export class GenerateCommand implements Command {
 		const fixedAlt = source?.alt;
 		const request = toRequestOptions(options);
 		try {
-			this.services.images.validate(request);
+			this.services.images.validate(request, document.uri);
 		} catch (error) {
 			throw new Error(`Illustrate: ${error instanceof Error ? error.message : String(error)}`);
 		}

@@ -5,6 +5,7 @@ import type { OutputFormat } from '../core/models/capabilities';
 import type { ImageStore, StoredImage } from '../history/imageStore';
 import type { EditImageView } from '../protocol/messages';
 import { IllustrateError, type ReferenceImage } from '../providers/imageService';
+import { leavesThroughLink } from '../workspace/realPath';
 
 /** An image an edit sends: a stored image, or a copy of a workspace file. */
 export interface EditInput {
@@ -46,6 +47,9 @@ export async function inputFromWorkspaceFile(uri: vscode.Uri, store: ImageStore)
 	const folder = vscode.workspace.getWorkspaceFolder(uri);
 	if (!folder || !isInside(uri.path, folder.uri.path)) {
 		throw new IllustrateError(`${uri.fsPath || uri.toString()} is not inside a workspace folder: Illustrate only edits images of the open workspace.`);
+	}
+	if (await leavesThroughLink(uri, folder.uri)) {
+		throw new IllustrateError(`${vscode.workspace.asRelativePath(uri)} leads outside the workspace folder through a symbolic link, so Illustrate does not read it.`);
 	}
 	const bytes = await vscode.workspace.fs.readFile(uri);
 	const info = readImageInfo(bytes);

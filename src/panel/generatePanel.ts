@@ -24,6 +24,7 @@ import { decodePanelPng, inputFromStored, inputFromWorkspaceFile, referenceOf, v
 import { readSettings } from '../settings/settings';
 import type { ImageInserter } from '../workspace/imageInserter';
 import { applyStyle, loadStylePresets, type StylePreset } from '../workspace/stylePresets';
+import { ensureTrusted } from '../workspace/trust';
 import { webviewHtml } from './webviewHtml';
 import { TrackedTarget } from '../workspace/trackedTarget';
 
@@ -49,7 +50,7 @@ export async function panelEnvironment(resource?: vscode.Uri): Promise<PanelEnvi
 			...(model.status === 'deprecated' ? { note: `${model.id} shuts down on ${model.shutdownDate}; use ${model.replacement}.` } : {}),
 		})),
 		today: date,
-		allowUnknownModels: false,
+		allowUnknownModels: settings.provider === 'openai-compatible',
 		...(settings.maxCostPerRequest !== undefined ? { maxCostPerRequest: settings.maxCostPerRequest } : {}),
 	};
 }
@@ -378,7 +379,7 @@ export class GeneratePanel extends Disposable {
 	/** Sends the edit and shows its variants after the ones already there, as the next step of the chain. */
 	private async runEdit(message: Extract<WebviewToHostMessage, { type: 'edit' }>): Promise<void> {
 		const session = this.editSession;
-		if (!session || this.state.running) {
+		if (!session || this.state.running || !(await ensureTrusted(false))) {
 			return;
 		}
 		const options = message.options;
@@ -466,6 +467,12 @@ export class GeneratePanel extends Disposable {
 					this.updateVariant(id, { ...this.readyView(image), elapsedMs: elapsed(started) });
 				}
 			},
+			onRetry: (slot, seconds, reason) => {
+				const id = slotIds[slot];
+				if (id) {
+					this.update({ status: `${reason === 'rate limit' ? 'Rate limited by the API' : `The API answered with a ${reason}`}: trying again in ${seconds} s…` });
+				}
+			},
 			onSlotFailed: (slot, error) => {
 				const id = slotIds[slot];
 				if (id) {
@@ -512,9 +519,12 @@ export class GeneratePanel extends Disposable {
 			return;
 		}
 		this.lastOptions = options;
+		if (!(await ensureTrusted(false))) {
+			return;
+		}
 		const request = toRequestOptions(options, await loadStylePresets(this.target?.documentUri));
 		try {
-			this.services.images.validate(request);
+			this.services.images.validate(request, this.target?.documentUri);
 		} catch (error) {
 			this.update({ options, error: this.toPanelError(error), status: undefined });
 			return;

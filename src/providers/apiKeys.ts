@@ -1,6 +1,19 @@
 import * as vscode from 'vscode';
 
-export type Provider = 'openai';
+export type Provider = 'openai' | 'azure' | 'openai-compatible';
+
+export const PROVIDER_LABELS: Record<Provider, string> = {
+	openai: 'OpenAI',
+	azure: 'Azure OpenAI',
+	'openai-compatible': 'your OpenAI-compatible endpoint',
+};
+
+/** The environment variable each provider falls back on, as the SDK reads them. */
+export const KEY_VARIABLES: Record<Provider, string> = {
+	openai: 'OPENAI_API_KEY',
+	azure: 'AZURE_OPENAI_API_KEY',
+	'openai-compatible': 'OPENAI_API_KEY',
+};
 
 const SECRET_PREFIX = 'illustrate.apiKey.';
 
@@ -18,7 +31,7 @@ export class ApiKeys {
 		if (stored) {
 			return { value: stored, source: 'secretStorage' };
 		}
-		const fromEnv = this.env.OPENAI_API_KEY?.trim();
+		const fromEnv = this.env[KEY_VARIABLES[provider]]?.trim();
 		return fromEnv ? { value: fromEnv, source: 'environment' } : undefined;
 	}
 

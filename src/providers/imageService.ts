@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import type OpenAI from 'openai';
 import { describeApiError, type ApiFailure, type ErrorAction } from '../core/generation/apiErrors';
+import { retryWait } from '../core/generation/retryPolicy';
 import { runBounded } from '../core/generation/concurrency';
 import { costFromUsage } from '../core/cost/cost';
 import { checkEditRequest } from '../core/edits/editRules';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { ImageRecipe, ImageStore, StoredImage } from '../history/imageStore';
 import { readSettings } from '../settings/settings';
-import type { ApiKeys } from './apiKeys';
+import { KEY_VARIABLES, PROVIDER_LABELS, type ApiKeys } from './apiKeys';
 
 /** A failure the user can act on: its message is shown as is, its actions become buttons. */
 export class IllustrateError extends Error {
@@ -30,6 +31,8 @@ export interface VariantEvents {
 	onPartial?(slot: number, preview: vscode.Uri, partialIndex: number): void;
 	onImage(slot: number, image: StoredImage): void;
 	onSlotFailed?(slot: number, error: IllustrateError): void;
+	/** A request is tried again after `seconds`, for a rate limit or a server error. */
+	onRetry?(slot: number, seconds: number, reason: string): void;
 }
 
 export interface GenerationResult {
@@ -61,6 +64,11 @@ export interface EditSource {
 	readonly prompt: string;
 }
 
+/** The rules for the configured provider: any model name for OpenAI-compatible endpoints. */
+export function validationContext(resource: vscode.Uri | undefined): { today: string; allowUnknownModels: boolean } {
+	return { today: today(), allowUnknownModels: readSettings(resource).provider === 'openai-compatible' };
+}
+
 /** Today as `YYYY-MM-DD` in UTC, the form the model table's dates use. */
 export function today(): string {
 	return new Date().toISOString().slice(0, 10);
@@ -75,7 +83,6 @@ export function today(): string {
 export const MAX_PARALLEL_REQUESTS = 8;
 /** Partial images per variant: previews while the final renders. */
 export const PARTIAL_IMAGES = 2;
-const REQUEST_TIMEOUT_MS = 180_000;
 /** Appended to the prompt of a re-render, so the model keeps the draft and refines it. */
 const MAKE_FINAL_INSTRUCTION = 'Re-render this image faithfully at full quality: keep its composition, subject, colours and style; refine detail and clarity only.';
 /** Appended to the prompt of a request with a reference image. */
@@ -87,12 +94,52 @@ function classifyFailure(error: unknown, sdk: typeof OpenAI): ApiFailure {
 		return { kind: 'timeout', message: error.message };
 	}
 	if (error instanceof sdk.APIConnectionError) {
-		return { kind: 'connection', message: error.message };
+		return { kind: neverSent(error) ? 'unreachable' : 'connection', message: error.message };
 	}
 	if (error instanceof sdk.APIError) {
 		return { kind: 'http', status: error.status, code: error.code, type: error.type, message: error.message, headers: error.headers };
 	}
 	return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+	return new Promise(resolve => {
+		const timer = setTimeout(resolve, ms);
+		signal.addEventListener('abort', () => {
+			clearTimeout(timer);
+			resolve();
+		}, { once: true });
+	});
+}
+
+/** " Models your key can use: …" from the endpoint's model list, or nothing if it has none. */
+async function imageModelsOf(client: OpenAI): Promise<string> {
+	try {
+		const ids: string[] = [];
+		for await (const model of client.models.list()) {
+			if (/image|dall-e/i.test(model.id)) {
+				ids.push(model.id);
+			}
+		}
+		return ids.length > 0 ? ` Image models your key can use: ${ids.sort().join(', ')}.` : '';
+	} catch {
+		return '';
+	}
+}
+
+/** Whether a connection error happened before the request left: refused, or no such host. */
+function neverSent(error: Error): boolean {
+	for (let cause: unknown = error.cause, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+		const code = (cause as { code?: unknown }).code;
+		if (typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT)$/.test(code)) {
+			return true;
+		}
+		// fetch refuses some ports (and malformed URLs) itself, before connecting.
+		if ((cause as { message?: unknown }).message === 'bad port') {
+			return true;
+		}
+	}
+	return false;
 }
 
 /** Failures every other request of the batch would meet too: stop the batch. */
@@ -118,33 +165,43 @@ export class ImageService {
 	) { }
 
 	/** Refuses what the API would refuse, before anything is sent or charged. */
-	validate(options: ImageRequestOptions): void {
-		const problems = checkRequest(options, { today: today() });
+	validate(options: ImageRequestOptions, resource?: vscode.Uri): void {
+		const problems = checkRequest(options, validationContext(resource));
 		if (problems.length > 0) {
 			throw new IllustrateError(problems.map(problem => problem.message).join(' '));
 		}
 	}
 
+	/** A client for the configured provider: OpenAI, Azure OpenAI, or an OpenAI-compatible endpoint. */
 	private async client(resource: vscode.Uri | undefined): Promise<{ client: OpenAI; sdk: Sdk; key: string }> {
-		const key = await this.keys.get('openai');
+		const settings = readSettings(resource);
+		const provider = settings.provider;
+		const key = await this.keys.get(provider);
 		if (!key) {
-			throw new IllustrateError('No OpenAI API key is set. Set one with "Illustrate: Set API Key" (it is kept in VS Code\'s secret storage), or set OPENAI_API_KEY.', ['setApiKey'], true);
+			throw new IllustrateError(`No API key is set for ${PROVIDER_LABELS[provider]}. Set one with "Illustrate: Set API Key" (it is kept in VS Code's secret storage), or set ${KEY_VARIABLES[provider]}.`, ['setApiKey'], true);
 		}
 		this.sdk ??= import('openai');
 		const sdk = await this.sdk;
-		const client = new sdk.OpenAI({
-			apiKey: key.value,
-			baseURL: readSettings(resource).baseUrl,
-			// A paid request is never retried blindly: a retry after a server error can charge twice.
-			maxRetries: 0,
-			timeout: REQUEST_TIMEOUT_MS,
-		});
-		return { client, sdk, key: key.value };
+		// A paid request is never retried by the SDK: Illustrate retries only where nothing can have been charged.
+		const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs };
+		if (provider === 'azure') {
+			if (!settings.azure.endpoint || !settings.azure.deployment) {
+				throw new IllustrateError('Azure OpenAI needs illustrate.azure.endpoint and illustrate.azure.deployment in your user settings.', [], true);
+			}
+			// The base URL, not the endpoint: the SDK would otherwise also read OPENAI_BASE_URL and refuse both.
+			const baseURL = `${settings.azure.endpoint.replace(/\/+$/, '')}/openai`;
+			return { client: new sdk.AzureOpenAI({ ...common, baseURL, deployment: settings.azure.deployment, apiVersion: settings.azure.apiVersion }), sdk, key: key.value };
+		}
+		const baseURL = settings.baseUrl ?? (provider === 'openai-compatible' ? process.env.OPENAI_BASE_URL?.trim() || undefined : undefined);
+		if (provider === 'openai-compatible' && !baseURL) {
+			throw new IllustrateError('An OpenAI-compatible endpoint needs illustrate.baseUrl in your user settings (or OPENAI_BASE_URL).', [], true);
+		}
+		return { client: new sdk.OpenAI({ ...common, baseURL }), sdk, key: key.value };
 	}
 
 	/** Generates `options.n` variants as parallel streaming requests of one image each. */
 	async generate(options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
-		this.validate(options);
+		this.validate(options, resource);
 		const recipe: ImageRecipe = { prompt: options.prompt, model: options.model, size: options.size, quality: options.quality, operation: 'generate' };
 		return this.runBatch(options, resource, signal, events, recipe, (client, requestSignal, _sdk, n) => client.images.generate({
 			model: options.model,
@@ -196,7 +253,7 @@ export class ImageService {
 			images: request.images.map(image => ({ name: image.name, bytes: image.bytes })),
 			...(request.mask ? { mask: { name: request.mask.name, bytes: request.mask.bytes } } : {}),
 			...(request.markup ? { markup: { name: request.markup.name, bytes: request.markup.bytes } } : {}),
-		}, { today: today() });
+		}, validationContext(resource));
 		if (problems.length > 0) {
 			throw new IllustrateError(problems.map(problem => problem.message).join(' '));
 		}
@@ -245,60 +302,79 @@ export class ImageService {
 		let costUsd: number | undefined;
 		this.log.info(`${operation} ×${options.n} (${strategy}) model=${options.model} size=${options.size} quality=${options.quality} format=${options.outputFormat} prompt=${options.prompt.length} chars → ${endpoint}`);
 
-		/** One request for the slots `first` … `first + count - 1`. */
+		/** One request for the slots `first` … `first + count - 1`, retried where that is safe. */
 		const runRequest = async (first: number, count: number): Promise<void> => {
-			if (batch.signal.aborted) {
-				return;
-			}
-			const started = Date.now();
 			const label = count === 1 ? `variant ${first + 1}` : `variants ${first + 1}–${first + count}`;
-			for (let slot = first; slot < first + count; slot++) {
-				events.onStart?.(slot);
-			}
-			let requestId: string | null | undefined;
 			let completed = 0;
-			try {
-				const { data: stream, request_id } = await send(client, batch.signal, sdk, count);
-				requestId = request_id;
-				for await (const event of stream) {
-					const slot = first + Math.min(completed, count - 1);
-					const bytes = Buffer.from(event.b64_json, 'base64');
-					if (event.type === 'image_generation.partial_image' || event.type === 'image_edit.partial_image') {
-						const preview = await this.store.savePreview(bytes, `${batchId}-${slot}-${event.partial_image_index}`, options.outputFormat);
-						events.onPartial?.(slot, preview, event.partial_image_index);
+			for (let attempt = 0; !batch.signal.aborted; attempt++) {
+				const started = Date.now();
+				for (let slot = first + completed; slot < first + count; slot++) {
+					events.onStart?.(slot);
+				}
+				let requestId: string | null | undefined;
+				let received = false;
+				try {
+					const { data: stream, request_id } = await send(client, batch.signal, sdk, count - completed);
+					requestId = request_id;
+					for await (const event of stream) {
+						received = true;
+						const slot = first + Math.min(completed, count - 1);
+						const bytes = Buffer.from(event.b64_json, 'base64');
+						if (event.type === 'image_generation.partial_image' || event.type === 'image_edit.partial_image') {
+							const preview = await this.store.savePreview(bytes, `${batchId}-${slot}-${attempt}-${event.partial_image_index}`, options.outputFormat);
+							events.onPartial?.(slot, preview, event.partial_image_index);
+						} else {
+							const cost = costFromUsage(event.usage);
+							costUsd = (costUsd ?? 0) + cost;
+							const image = await this.store.save(bytes, { ...recipe, size: event.size ?? recipe.size, quality: event.quality ?? recipe.quality, costUsd: cost }, options.outputFormat);
+							slots[slot] = image;
+							completed++;
+							events.onImage(slot, image);
+						}
+					}
+					this.log.info(`${operation} ${label} done in ${Date.now() - started} ms, request id ${requestId ?? 'unknown'}`);
+					if (completed < count && !batch.signal.aborted) {
+						throw new IllustrateError(completed === 0 ? 'The response ended without an image. Try again.' : `The response ended after ${completed} of ${count} images. Try again for the rest.`, ['retry']);
+					}
+					return;
+				} catch (error) {
+					if (signal.aborted) {
+						this.log.info(`${operation} ${label} cancelled after ${Date.now() - started} ms`);
+						return;
+					}
+					const failure = error instanceof IllustrateError ? undefined : classifyFailure(error, sdk.OpenAI);
+					const wait = failure ? retryWait(failure, attempt, received) : undefined;
+					if (wait !== undefined && !batch.signal.aborted) {
+						const reason = failure?.status === 429 ? 'rate limit' : `server error ${failure?.status}`;
+						this.log.warn(`${operation} ${label}: ${reason} (request id ${requestId ?? 'unknown'}), retrying in ${wait} s`);
+						for (let slot = first + completed; slot < first + count; slot++) {
+							events.onRetry?.(slot, wait, reason);
+						}
+						await sleep(wait * 1000, batch.signal);
+						continue;
+					}
+					let illustrateError: IllustrateError;
+					if (error instanceof IllustrateError) {
+						illustrateError = error;
 					} else {
-						const cost = costFromUsage(event.usage);
-						costUsd = (costUsd ?? 0) + cost;
-						const image = await this.store.save(bytes, { ...recipe, size: event.size ?? recipe.size, quality: event.quality ?? recipe.quality, costUsd: cost }, options.outputFormat);
-						slots[slot] = image;
-						completed++;
-						events.onImage(slot, image);
+						const described = describeApiError(failure!, { model: options.model, endpoint, key, imageMayHaveBeenCharged: received || failure!.kind === 'connection' || failure!.kind === 'timeout' });
+						const available = failure!.status === 404 ? await imageModelsOf(client) : '';
+						illustrateError = new IllustrateError(described.message + available, described.actions, isBatchFatal(failure!));
 					}
-				}
-				this.log.info(`${operation} ${label} done in ${Date.now() - started} ms, request id ${requestId ?? 'unknown'}`);
-				if (completed < count && !batch.signal.aborted) {
-					throw new IllustrateError(completed === 0 ? 'The response ended without an image. Try again.' : `The response ended after ${completed} of ${count} images. Try again for the rest.`, ['retry']);
-				}
-			} catch (error) {
-				if (signal.aborted) {
-					this.log.info(`${operation} ${label} cancelled after ${Date.now() - started} ms`);
-					return;
-				}
-				const failure = error instanceof IllustrateError ? undefined : classifyFailure(error, sdk.OpenAI);
-				const described = failure ? describeApiError(failure, { model: options.model, endpoint, key }) : undefined;
-				const illustrateError = error instanceof IllustrateError ? error : new IllustrateError(described!.message, described!.actions, isBatchFatal(failure!));
-				if (batch.signal.aborted && !illustrateError.batchFatal) {
-					return;
-				}
-				this.log.error(`${operation} ${label} failed after ${Date.now() - started} ms (request id ${requestId ?? 'unknown'}): ${illustrateError.message}`);
-				errors.push(illustrateError);
-				for (let slot = first; slot < first + count; slot++) {
-					if (!slots[slot]) {
-						events.onSlotFailed?.(slot, illustrateError);
+					if (batch.signal.aborted && !illustrateError.batchFatal) {
+						return;
 					}
-				}
-				if (illustrateError.batchFatal) {
-					batch.abort();
+					this.log.error(`${operation} ${label} failed after ${Date.now() - started} ms (request id ${requestId ?? 'unknown'}): ${illustrateError.message}`);
+					errors.push(illustrateError);
+					for (let slot = first; slot < first + count; slot++) {
+						if (!slots[slot]) {
+							events.onSlotFailed?.(slot, illustrateError);
+						}
+					}
+					if (illustrateError.batchFatal) {
+						batch.abort();
+					}
+					return;
 				}
 			}
 		};

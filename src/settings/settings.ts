@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL, type OutputFormat } from '../core/models/capabilities';
+import type { Provider } from '../providers/apiKeys';
 
 /** Illustrate's settings for one resource, typed, with the defaults package.json declares. */
 export interface IllustrateSettings {
@@ -19,7 +20,15 @@ export interface IllustrateSettings {
 	readonly linkStyle: 'markdown' | 'html';
 	readonly provenance: 'manifest' | 'off';
 	readonly codeLens: boolean;
+	readonly provider: Provider;
+	/** Azure OpenAI, from user (machine) settings only. */
+	readonly azure: { readonly endpoint?: string; readonly deployment?: string; readonly apiVersion: string };
+	/** How long one request may take before it is given up, in milliseconds. */
+	readonly requestTimeoutMs: number;
 }
+
+/** The Azure OpenAI API version used when illustrate.azure.apiVersion is not set. */
+export const DEFAULT_AZURE_API_VERSION = '2025-04-01-preview';
 
 function stringMap(value: unknown): Record<string, string> | undefined {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -34,7 +43,11 @@ export function readSettings(resource?: vscode.Uri): IllustrateSettings {
 	const config = vscode.workspace.getConfiguration('illustrate', resource);
 	const variants = config.get<number>('variants', 2);
 	const outputFormat = config.get<string>('outputFormat', 'png');
-	const baseUrl = config.inspect<string>('baseUrl')?.globalValue?.trim();
+	/** Settings that choose where the key goes: only what the user set, never a workspace. */
+	const machineOnly = (key: string) => config.inspect<string>(key)?.globalValue?.trim() || undefined;
+	const baseUrl = machineOnly('baseUrl');
+	const provider = machineOnly('provider') ?? 'openai';
+	const timeout = config.get<number>('requestTimeoutSeconds', 180);
 	const maxCost = config.get<number | null>('maxCostPerRequest', null);
 	const historyMb = config.get<number>('history.maxSizeMB', 500);
 	const markdownDestination = vscode.workspace.getConfiguration('markdown', resource).get<unknown>('copyFiles.destination');
@@ -51,5 +64,12 @@ export function readSettings(resource?: vscode.Uri): IllustrateSettings {
 		linkStyle: config.get<string>('linkStyle') === 'html' ? 'html' : 'markdown',
 		provenance: config.get<string>('provenance') === 'off' ? 'off' : 'manifest',
 		codeLens: config.get<boolean>('codeLens', true) !== false,
+		provider: provider === 'azure' || provider === 'openai-compatible' ? provider : 'openai',
+		azure: {
+			endpoint: machineOnly('azure.endpoint'),
+			deployment: machineOnly('azure.deployment'),
+			apiVersion: machineOnly('azure.apiVersion') ?? DEFAULT_AZURE_API_VERSION,
+		},
+		requestTimeoutMs: Math.max(10, Number.isFinite(timeout) ? timeout : 180) * 1000,
 	};
 }

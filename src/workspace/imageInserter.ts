@@ -9,6 +9,7 @@ import { readImageInfo } from '../core/images/imageInfo';
 import type { ImageStore, StoredImage } from '../history/imageStore';
 import { IllustrateError } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
+import { leavesThroughLink } from './realPath';
 
 export interface InsertRequest {
 	readonly document: vscode.TextDocument;
@@ -38,6 +39,24 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 		}
 		throw error;
 	}
+}
+
+const FILE_ERRORS: Record<string, string> = {
+	ENOTDIR: 'a file is where a folder should be',
+	EACCES: 'permission denied',
+	EPERM: 'permission denied',
+	NoPermissions: 'permission denied',
+	EROFS: 'the file system is read-only',
+	ENOSPC: 'the disk is full',
+	EDQUOT: 'the disk quota is used up',
+	Unavailable: 'the file system is unavailable',
+};
+
+/** A file system error in a few words, without the absolute path its message may carry. */
+function describeFileError(error: unknown): string {
+	const text = `${error instanceof vscode.FileSystemError ? error.code : ''} ${error instanceof Error ? error.message : String(error)}`;
+	const code = Object.keys(FILE_ERRORS).find(candidate => new RegExp(`\\b${candidate}\\b`).test(text));
+	return code ? FILE_ERRORS[code] : 'a file system error';
 }
 
 function splitName(name: string): { stem: string; extension: string } {
@@ -120,7 +139,20 @@ export class ImageInserter {
 			if (!isInside(path, boundary)) {
 				throw new IllustrateError(`The image destination ${path} is outside ${folder ? `the workspace folder ${folder.name}` : 'the document\'s folder'}: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written. ${KEPT_IN_HISTORY}`);
 			}
-			files.push(await freeFileUri(document.uri.with({ path }), taken));
+			const desired = document.uri.with({ path });
+			try {
+				files.push(await freeFileUri(desired, taken));
+			} catch (error) {
+				if (error instanceof IllustrateError) {
+					throw error;
+				}
+				throw new IllustrateError(`Could not write ${relativePath(documentFolder.path, path)} beside ${vscode.workspace.asRelativePath(document.uri)} (${describeFileError(error)}): check that the folder is writable. Nothing was written. ${KEPT_IN_HISTORY}`);
+			}
+		}
+		for (const file of files) {
+			if (await leavesThroughLink(file, document.uri.with({ path: boundary }))) {
+				throw new IllustrateError(`${vscode.workspace.asRelativePath(file)} leads outside ${folder ? `the workspace folder ${folder.name}` : 'the document\'s folder'} through a symbolic link, so Illustrate does not write there. ${KEPT_IN_HISTORY}`);
+			}
 		}
 		const paths = files.map(file => relativePath(documentFolder.path, file.path));
 		const references = paths.map((path, index) => buildImageReference({
@@ -188,6 +220,9 @@ export class ImageInserter {
 		const folder = vscode.workspace.getWorkspaceFolder(file);
 		if (!folder || !isInside(file.path, folder.uri.path)) {
 			throw new IllustrateError(`${file.fsPath} is not inside a workspace folder, so Illustrate does not overwrite it.`);
+		}
+		if (await leavesThroughLink(file, folder.uri)) {
+			throw new IllustrateError(`${vscode.workspace.asRelativePath(file)} leads outside the workspace folder through a symbolic link, so Illustrate does not overwrite it.`);
 		}
 		const old = await vscode.workspace.fs.readFile(file);
 		const oldFormat = readImageInfo(old)?.format ?? image.format;

@@ -36,6 +36,8 @@ export interface WorkbenchOptions {
 	readonly userSettings?: Record<string, unknown>;
 	readonly apiConfig?: Partial<ServerConfig>;
 	readonly colorScheme?: 'light' | 'dark';
+	/** Keep workspace trust on, so the folder opens as the user decides (default: trusted). */
+	readonly workspaceTrust?: boolean;
 }
 
 /** Starts everything for one suite, with a fresh copy of the fixture workspace. */
@@ -48,6 +50,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 		workspace,
 		vsix: packagedExtension(),
 		env: extensionHostEnvironment(api),
+		workspaceTrust: options.workspaceTrust,
 		userSettings: {
 			'[markdown]': { 'editor.wordWrap': 'off' },
 			'workbench.secondarySideBar.defaultVisibility': 'hidden',

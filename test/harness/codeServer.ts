@@ -85,6 +85,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 		XDG_CONFIG_HOME: join(home, '.config'),
 		XDG_DATA_HOME: join(home, '.local', 'share'),
 		XDG_CACHE_HOME: join(home, '.cache'),
+		// Lets tests inside the extension host look at what the extension keeps in its global storage.
+		ILLUSTRATE_TEST_USER_DATA: userDataDir,
 		...options.env,
 	};
 	const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];

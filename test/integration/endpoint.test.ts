@@ -1,13 +1,26 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
+import { createServer } from 'node:net';
 import { api, closeAllEditors, openFreshDocument, placeCursor, rejectionOf, removeIfPresent, workspaceRoot } from './helpers';
 
-/** A loopback port nothing listens on: a request sent there fails to connect. */
-const UNREACHABLE = 'http://127.0.0.1:9/v1';
+/** A loopback address nothing listens on any more: a request sent there is refused. */
+let UNREACHABLE = 'http://127.0.0.1:9/v1';
+
+async function closedPort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as { port: number }).port;
+	await new Promise(resolve => server.close(resolve));
+	return port;
+}
 
 suite('Endpoint: illustrate.baseUrl and OPENAI_BASE_URL', () => {
 	let savedBaseUrl: string | undefined;
+
+	suiteSetup(async () => {
+		UNREACHABLE = `http://127.0.0.1:${await closedPort()}/v1`;
+	});
 
 	setup(async () => {
 		await api().reset();
@@ -37,7 +50,7 @@ suite('Endpoint: illustrate.baseUrl and OPENAI_BASE_URL', () => {
 		const editor = await openFreshDocument('endpoint/b.md', '![a kite]()\n');
 		placeCursor(editor, '![a');
 		const message = await rejectionOf('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
-		assert.match(message, /Could not reach http:\/\/127\.0\.0\.1:9\/v1\. Check your network connection/);
+		assert.equal(message, `Illustrate: Could not reach ${UNREACHABLE}. Check your network connection (or illustrate.baseUrl), then try again.`);
 		assert.equal((await api().requests()).length, 0);
 		assert.equal(editor.document.getText(), '![a kite]()\n');
 	});

@@ -129,7 +129,7 @@ suite('Generate commands, scripted with insert', () => {
 			const editor = await openFreshDocument('notes/nokey.md', '![a cat]()\n');
 			placeCursor(editor, '![a');
 			const message = await rejectionOf('illustrate.generateFromAltText', { insert: 'first' });
-			assert.match(message, /No OpenAI API key is set\. Set one with "Illustrate: Set API Key"/);
+			assert.match(message, /No API key is set for OpenAI\. Set one with "Illustrate: Set API Key"/);
 			assert.equal((await api().requests()).length, 0);
 		} finally {
 			process.env.OPENAI_API_KEY = saved;

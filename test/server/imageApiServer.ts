@@ -27,6 +27,10 @@ export interface ServerConfig {
 	stallMs: number;
 	/** Streams hold back their final images (partials still flow) until `releaseFinals()`. */
 	holdFinals: boolean;
+	/** Accept any model name, as an OpenAI-compatible server of other models does. */
+	anyModel: boolean;
+	/** What `GET /v1/models` lists. */
+	models: string[];
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -37,6 +41,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
 	acceptedKeys: [],
 	stallMs: 600_000,
 	holdFinals: false,
+	anyModel: false,
+	models: ['gpt-image-2', 'gpt-image-2-2026-04-21', 'gpt-image-1.5', 'gpt-4.1-mini', 'whisper-1'],
 };
 
 export interface RecordedFile {
@@ -64,7 +70,14 @@ export interface RecordedRequest {
 	readonly id: string;
 	readonly seq: number;
 	readonly method: string;
+	/** The endpoint, the same for OpenAI and Azure OpenAI: `/v1/images/generations` or `/v1/images/edits`. */
 	readonly path: string;
+	/** The path as requested (Azure: `/openai/deployments/<deployment>/images/…`). */
+	readonly rawPath: string;
+	/** Azure OpenAI: the deployment in the path and the `api-version` query. */
+	readonly azure?: { readonly deployment: string; readonly apiVersion: string | null };
+	/** How the key came: `Authorization: Bearer` (OpenAI) or `api-key` (Azure). */
+	readonly keyHeader: 'authorization' | 'api-key' | 'none';
 	readonly contentType: string;
 	readonly authorization?: string;
 	/** The JSON body, or the multipart fields (files listed in `files`). */
@@ -139,7 +152,11 @@ function sizeProblem(model: string, size: string): string | undefined {
 	if (!match) {
 		return `Invalid size '${size}'. Use WIDTHxHEIGHT or auto.`;
 	}
-	if (!MODEL_RULES[model]?.custom) {
+	if (!MODEL_RULES[model]) {
+		// Another vendor's model on an OpenAI-compatible server: its own rules, not OpenAI's.
+		return undefined;
+	}
+	if (!MODEL_RULES[model].custom) {
 		return `Invalid size '${size}'. Supported sizes are 1024x1024, 1024x1536, 1536x1024, and auto.`;
 	}
 	const width = Number(match[1]);
@@ -160,9 +177,9 @@ function sizeProblem(model: string, size: string): string | undefined {
 }
 
 /** Semantic checks the API makes beyond the schema. Throws the API's error. */
-function checkSemantics(body: Record<string, unknown>, files: RecordedFile[], isEdit: boolean): void {
+function checkSemantics(body: Record<string, unknown>, files: RecordedFile[], isEdit: boolean, anyModel: boolean): void {
 	const model = typeof body.model === 'string' ? body.model : 'gpt-image-1.5';
-	const rules = MODEL_RULES[model];
+	const rules = MODEL_RULES[model] ?? (anyModel ? { custom: true, qualities: ['low', 'medium', 'high', 'xhigh', 'max', 'auto'], fidelity: ['low', 'high'] } : undefined);
 	if (!rules) {
 		throw new ApiError(404, 'invalid_request_error', 'model_not_found', `The model \`${model}\` does not exist or you do not have access to it.`);
 	}
@@ -406,7 +423,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		}
 	};
 
-	const handleImages = async (request: IncomingMessage, response: ServerResponse, path: string) => {
+	const handleImages = async (request: IncomingMessage, response: ServerResponse, path: string, rawPath: string, azure?: RecordedRequest['azure']) => {
 		const isEdit = path === '/v1/images/edits';
 		const schema: SchemaName = isEdit ? 'CreateImageEditRequest' : 'CreateImageRequest';
 		const id = `req_${randomBytes(12).toString('hex')}`;
@@ -438,12 +455,16 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			return;
 		}
 
-		const authorization = request.headers.authorization;
+		const apiKeyHeader = request.headers['api-key'];
+		const authorization = request.headers.authorization ?? (typeof apiKeyHeader === 'string' ? `api-key ${apiKeyHeader}` : undefined);
 		const record: RecordedRequest = {
 			id,
 			seq: ++seq,
 			method: request.method ?? 'POST',
 			path,
+			rawPath,
+			...(azure ? { azure } : {}),
+			keyHeader: request.headers.authorization ? 'authorization' : typeof apiKeyHeader === 'string' ? 'api-key' : 'none',
 			contentType: contentType.split(';')[0],
 			authorization,
 			body: parsed.body,
@@ -471,7 +492,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			sendJson(response, error.status, { error: { message: error.message, type: error.type, param: error.param, code: error.code } }, { ...baseHeaders, ...headers });
 		};
 
-		const key = authorization?.replace(/^Bearer\s+/i, '') ?? '';
+		const key = authorization?.replace(/^(Bearer|api-key)\s+/i, '') ?? '';
 		const model = typeof parsed.body.model === 'string' ? parsed.body.model : 'gpt-image-1.5';
 		const size = typeof parsed.body.size === 'string' ? parsed.body.size : 'auto';
 
@@ -495,7 +516,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			return;
 		}
 		try {
-			checkSemantics(parsed.body, parsed.files, isEdit);
+			checkSemantics(parsed.body, parsed.files, isEdit, config.anyModel);
 		} catch (error) {
 			if (error instanceof ApiError) {
 				record.valid = false;
@@ -657,12 +678,18 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 	};
 
 	const http: Server = createServer((request, response) => {
-		const path = (request.url ?? '/').split('?')[0];
+		const url = new URL(request.url ?? '/', 'http://localhost');
+		const path = url.pathname;
+		const azure = /^\/openai\/deployments\/([^/]+)\/images\/(generations|edits)$/.exec(path);
 		const handle = path.startsWith('/__control/')
 			? handleControl(request, response, path)
 			: request.method === 'POST' && (path === '/v1/images/generations' || path === '/v1/images/edits')
-				? handleImages(request, response, path)
-				: Promise.resolve(sendJson(response, 404, { error: { message: `Invalid URL (${request.method} ${path})`, type: 'invalid_request_error', param: null, code: null } }));
+				? handleImages(request, response, path, path)
+				: request.method === 'POST' && azure
+					? handleImages(request, response, `/v1/images/${azure[2]}`, path, { deployment: decodeURIComponent(azure[1]), apiVersion: url.searchParams.get('api-version') })
+					: request.method === 'GET' && path === '/v1/models'
+						? Promise.resolve(sendJson(response, 200, { object: 'list', data: config.models.map(id => ({ id, object: 'model', created: 1_776_000_000, owned_by: 'openai' })) }))
+						: Promise.resolve(sendJson(response, 404, { error: { message: `Invalid URL (${request.method} ${path})`, type: 'invalid_request_error', param: null, code: null } }));
 		handle.catch(error => {
 			if (!response.headersSent) {
 				sendJson(response, 500, { error: { message: `Test server failure: ${String(error)}`, type: 'server_error', param: null, code: null } });

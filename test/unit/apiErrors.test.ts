@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describeApiError, redactSecrets, retryAfterSeconds, type ApiFailure } from '../../src/core/generation/apiErrors';
+import { retryWait } from '../../src/core/generation/retryPolicy';
 
 const context = { model: 'gpt-image-2', endpoint: 'https://api.openai.com/v1', key: 'sk-test-secret-key-1234567890' };
 
@@ -41,8 +42,9 @@ suite('describeApiError', () => {
 
 	test('5xx and connection failures', () => {
 		assert.match(describeApiError(apiError(503, null, 'server_error', 'overloaded'), context).message, /server error \(503\)/);
-		assert.match(describeApiError({ kind: 'connection', message: 'Connection error.' }, context).message, /Could not reach https:\/\/api\.openai\.com\/v1/);
-		assert.match(describeApiError({ kind: 'timeout', message: 'Request timed out.' }, context).message, /timed out/);
+		assert.match(describeApiError({ kind: 'unreachable', message: 'Connection error.' }, context).message, /Could not reach https:\/\/api\.openai\.com\/v1/);
+		assert.match(describeApiError({ kind: 'connection', message: 'Connection error.' }, context).message, /dropped before the image arrived\. The image may still have been made and charged, so Illustrate did not retry/);
+		assert.match(describeApiError({ kind: 'timeout', message: 'Request timed out.' }, context).message, /illustrate\.requestTimeoutSeconds.*may still have been made and charged/);
 	});
 
 	test('never repeats the key, even when the API echoes it', () => {
@@ -61,5 +63,35 @@ suite('redactSecrets and retryAfterSeconds', () => {
 		assert.equal(retryAfterSeconds(new Headers({ 'retry-after-ms': '1500' })), 2);
 		assert.equal(retryAfterSeconds(new Headers({ 'retry-after': '7' })), 7);
 		assert.equal(retryAfterSeconds(new Headers({})), undefined);
+	});
+});
+
+suite('retryWait: retry only where nothing can have been charged', () => {
+	const http = (status: number, code: string | null = null, headers: Record<string, string> = {}): ApiFailure => ({ kind: 'http', status, code, type: code ?? 'x', message: '', headers: new Headers(headers) });
+
+	test('a rate limit waits as retry-after says, three times at most, never past a minute', () => {
+		assert.equal(retryWait(http(429, 'rate_limit_exceeded', { 'retry-after': '7' }), 0, false), 7);
+		assert.equal(retryWait(http(429, 'rate_limit_exceeded', { 'retry-after': '7' }), 2, false), 7);
+		assert.equal(retryWait(http(429, 'rate_limit_exceeded', { 'retry-after': '7' }), 3, false), undefined);
+		assert.equal(retryWait(http(429, 'rate_limit_exceeded', { 'retry-after': '600' }), 0, false), undefined);
+		assert.equal(retryWait(http(429, 'rate_limit_exceeded'), 1, false), 4, 'without retry-after: 2, 4, 8 s');
+	});
+
+	test('an exhausted quota, a refused prompt, a bad key: never', () => {
+		assert.equal(retryWait(http(429, 'insufficient_quota'), 0, false), undefined);
+		assert.equal(retryWait(http(400, 'moderation_blocked'), 0, false), undefined);
+		assert.equal(retryWait(http(401, 'invalid_api_key'), 0, false), undefined);
+	});
+
+	test('a server error before any image: twice; after an image started arriving: never', () => {
+		assert.equal(retryWait(http(500), 0, false), 1);
+		assert.equal(retryWait(http(503), 1, false), 2);
+		assert.equal(retryWait(http(503), 2, false), undefined);
+		assert.equal(retryWait(http(500), 0, true), undefined);
+	});
+
+	test('a dropped connection, a timeout: never, the image may have been made', () => {
+		assert.equal(retryWait({ kind: 'connection', message: '' }, 0, false), undefined);
+		assert.equal(retryWait({ kind: 'timeout', message: '' }, 0, false), undefined);
 	});
 });

@@ -11,7 +11,8 @@ export interface UserFacingError {
  * classes: no response (`connection`, `timeout`), or an HTTP error from the API.
  */
 export interface ApiFailure {
-	readonly kind: 'connection' | 'timeout' | 'http' | 'other';
+	/** `unreachable`: the request never left (refused, no such host); `connection`: it broke after it was sent. */
+	readonly kind: 'unreachable' | 'connection' | 'timeout' | 'http' | 'other';
 	readonly status?: number;
 	readonly code?: string | null;
 	readonly type?: string;
@@ -53,16 +54,19 @@ export function retryAfterSeconds(headers: unknown): number | undefined {
  * Turns an error from the `openai` SDK (or the network under it) into a message that
  * says what happened and what to do next. Never includes the API key.
  */
-export function describeApiError(failure: ApiFailure, context: { model: string; endpoint: string; key?: string }): UserFacingError {
+export function describeApiError(failure: ApiFailure, context: { model: string; endpoint: string; key?: string; imageMayHaveBeenCharged?: boolean }): UserFacingError {
 	const { status, code, type } = failure;
 	const rawMessage = failure.message;
 	const apiMessage = redactSecrets(rawMessage.replace(/^\d{3}\s+/, ''), context.key);
 
 	if (failure.kind === 'timeout') {
-		return { message: `The request to ${context.endpoint} timed out. Try again, or pick a lower quality or smaller size.`, actions: ['retry'] };
+		return { message: `The request to ${context.endpoint} took longer than illustrate.requestTimeoutSeconds and was given up. The image may still have been made and charged, so Illustrate did not retry on its own. Try again, or pick a lower quality or smaller size.`, actions: ['retry'] };
+	}
+	if (failure.kind === 'unreachable') {
+		return { message: `Could not reach ${context.endpoint}. Check your network connection (or illustrate.baseUrl), then try again.`, actions: ['retry'] };
 	}
 	if (failure.kind === 'connection') {
-		return { message: `Could not reach ${context.endpoint}. Check your network connection (or illustrate.baseUrl), then try again.`, actions: ['retry'] };
+		return { message: `The connection to ${context.endpoint} dropped before the image arrived. ${context.imageMayHaveBeenCharged === false ? '' : 'The image may still have been made and charged, so Illustrate did not retry on its own. '}Try again if you want another one.`, actions: ['retry'] };
 	}
 	switch (status) {
 		case 400:
@@ -84,11 +88,11 @@ export function describeApiError(failure: ApiFailure, context: { model: string; 
 				return { message: 'Your OpenAI account has no credit left (insufficient_quota). Add credit to your account, then try again.', actions: ['openBilling'] };
 			}
 			const wait = retryAfterSeconds(failure.headers);
-			return { message: `OpenAI's rate limit was reached. Try again${wait !== undefined ? ` in ${wait} s` : ' in a moment'}.`, actions: ['retry'] };
+			return { message: `OpenAI's rate limit was reached, and still was after Illustrate waited and tried again. Try again${wait !== undefined ? ` in ${wait} s` : ' in a moment'}.`, actions: ['retry'] };
 		}
 		default:
 			if (status !== undefined && status >= 500) {
-				return { message: `OpenAI had a server error (${status}). Try again in a moment.`, actions: ['retry'] };
+				return { message: `OpenAI had a server error (${status}) and no image was made. Illustrate tried again and gave up; try again in a moment.`, actions: ['retry'] };
 			}
 			return { message: `The image request failed: ${apiMessage}`, actions: ['retry'] };
 	}

@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+
+const MESSAGE = 'Illustrate generates images only in trusted workspaces: it sends requests with your API key and writes files into the workspace.';
+
+/**
+ * Whether Illustrate may generate here. In an untrusted workspace it explains why not and
+ * offers to manage trust; scripted calls reject with the same explanation.
+ */
+export async function ensureTrusted(scripted: boolean): Promise<boolean> {
+	if (vscode.workspace.isTrusted) {
+		return true;
+	}
+	if (scripted) {
+		throw new Error(`Illustrate: ${MESSAGE} Trust the workspace first.`);
+	}
+	const manage = vscode.l10n.t('Manage Workspace Trust');
+	const choice = await vscode.window.showWarningMessage(vscode.l10n.t(MESSAGE), manage);
+	if (choice === manage) {
+		await vscode.commands.executeCommand('workbench.trust.manage');
+	}
+	return false;
+}
