@@ -32,6 +32,18 @@ const problemMatcherPlugin = {
 	},
 };
 
+/**
+ * The openai SDK is most of the extension's code and is needed only when a request is sent:
+ * the extension bundle loads it from its own file (dist/openai.js) at the first request, so
+ * activation never reads or compiles it.
+ */
+const sdkChunkPlugin = {
+	name: 'openai-chunk',
+	setup(build) {
+		build.onResolve({ filter: /^openai$/ }, () => ({ path: './openai.js', external: true }));
+	},
+};
+
 const shared = {
 	bundle: true,
 	minify: production,
@@ -51,7 +63,18 @@ const builds = [
 		format: 'cjs',
 		target: 'node22',
 		external: ['vscode'],
-		metafile: true,
+		plugins: [problemMatcherPlugin, sdkChunkPlugin],
+		// import('openai') becomes require('./openai.js'), which every extension host (and the
+		// test runners) load the same way.
+		supported: { 'dynamic-import': false },
+	},
+	{
+		...shared,
+		entryPoints: { openai: 'src/providers/openaiChunk.ts' },
+		outdir: 'dist',
+		platform: 'node',
+		format: 'cjs',
+		target: 'node22',
 	},
 	{
 		...shared,

@@ -31,6 +31,11 @@ export interface ServerConfig {
 	anyModel: boolean;
 	/** What `GET /v1/models` lists. */
 	models: string[];
+	/**
+	 * Draw pictures from this many seeds (by request number) instead of one per request, so a
+	 * benchmark's pictures are rendered once and the fixed latency is not stretched by encoding.
+	 */
+	seedPool: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -43,6 +48,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
 	holdFinals: false,
 	anyModel: false,
 	models: ['gpt-image-2', 'gpt-image-2-2026-04-21', 'gpt-image-1.5', 'gpt-4.1-mini', 'whisper-1'],
+	seedPool: 0,
 };
 
 export interface RecordedFile {
@@ -64,6 +70,8 @@ export interface SentImage {
 	readonly height: number;
 	readonly format: ImageFormat;
 	readonly partialIndex?: number;
+	/** When its event (or the JSON reply) was written to the socket, epoch ms. */
+	sentAt?: number;
 }
 
 export interface RecordedRequest {
@@ -588,7 +596,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			total_tokens: textTokens + imageInputTokens + outputTokens * n,
 		};
 		const eventUsage = { ...usage, output_tokens: outputTokens, total_tokens: textTokens + imageInputTokens + outputTokens };
-		const seed = (index: number) => `${prompt}|${record.seq}|${index}`;
+		const seed = (index: number) => config.seedPool > 0 ? `pool|${record.seq % config.seedPool}|${index}` : `${prompt}|${record.seq}|${index}`;
 		const render = (index: number, partial?: number) => renderImage({
 			width, height, format, compression, seed: seed(index), grain: config.grain,
 			partial: partial === undefined ? undefined : { index: partial, of: partialCount },
@@ -635,6 +643,9 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			}
 			record.status = 200;
 			const payload = { created: Math.floor(Date.now() / 1000), background, data, output_format: format, quality, size: `${width}x${height}`, usage };
+			for (const image of record.images) {
+				image.sentAt = Date.now();
+			}
 			sendJson(response, 200, payload, { ...baseHeaders, 'openai-processing-ms': String(Date.now() - started) });
 			return;
 		}
@@ -664,6 +675,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 				}
 				await remember(index, bytes, partial);
 				send(`${prefix}.partial_image`, { type: `${prefix}.partial_image`, b64_json: bytes.toString('base64'), partial_image_index: partial, ...common() });
+				record.partials[record.partials.length - 1].sentAt = Date.now();
 			}
 			const bytes = await render(index);
 			await waitUntil(readyAt(index));
@@ -673,6 +685,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			}
 			await remember(index, bytes);
 			send(`${prefix}.completed`, { type: `${prefix}.completed`, b64_json: bytes.toString('base64'), ...common(), usage: eventUsage });
+			record.images[record.images.length - 1].sentAt = Date.now();
 		}
 		response.end();
 	};

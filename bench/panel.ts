@@ -1,0 +1,346 @@
+/**
+ * The path from request to picture, measured in the real VS Code (code-server, headless
+ * Chromium) against the project's test server, side by side with a bare `openai` SDK script.
+ * Prints a table and writes the figures as JSON. Run with `npm run bench`; options:
+ *   --runs 3            runs per configuration (median reported)
+ *   --first-byte-ms 400 --image-ms 2500 --grain 8   the server's fixed latency and picture noise
+ *   --json <file>       where the figures go (default .test-runs/bench.json)
+ */
+import OpenAI from 'openai';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { TEST_API_KEY } from '../test/harness/testEnvironment';
+import { PROJECT_ROOT } from '../test/harness/codeServer';
+import { closeTab, goToLine, illustratePanel, openFile, packagedExtension, runCommand, screenshot, startWorkbench, type Workbench } from '../test/e2e/workbench';
+
+function option(name: string, fallback: number): number {
+	const at = process.argv.indexOf(name);
+	return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+}
+function stringOption(name: string, fallback: string): string {
+	const at = process.argv.indexOf(name);
+	return at >= 0 ? process.argv[at + 1] : fallback;
+}
+
+const RUNS = option('--runs', 3);
+const FIRST_BYTE_MS = option('--first-byte-ms', 400);
+const IMAGE_MS = option('--image-ms', 2500);
+const GRAIN = option('--grain', 8);
+const JSON_OUT = stringOption('--json', join(PROJECT_ROOT, '.test-runs', 'bench.json'));
+const SIZES = stringOption('--sizes', '1024x1024,3840x2160').split(',');
+const COUNTS = stringOption('--counts', '1,4,8').split(',').map(Number);
+const PROMPT = 'a lighthouse on a cliff at dusk, detailed watercolour';
+
+const median = (values: readonly number[]) => quantile(values, 0.5);
+function quantile(values: readonly number[], q: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	if (sorted.length === 0) {
+		return Number.NaN;
+	}
+	const at = (sorted.length - 1) * q;
+	const low = Math.floor(at);
+	return sorted[low] + (sorted[Math.ceil(at)] - sorted[low]) * (at - low);
+}
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** What the recorder in the panel's page saw: every image that loaded, and when it was painted. */
+interface PaintedImage {
+	readonly file: string;
+	readonly folder: string;
+	readonly card: string;
+	readonly paintedAt: number;
+}
+
+/** Installed in the panel's page: notes each image's load, then the next frame painted after it. */
+function installRecorder(): void {
+	const global = window as unknown as { __illustrateBench?: { painted: PaintedImage[] } };
+	if (global.__illustrateBench) {
+		global.__illustrateBench.painted = [];
+		return;
+	}
+	const state = { painted: [] as PaintedImage[] };
+	global.__illustrateBench = state;
+	document.addEventListener('load', event => {
+		const image = event.target as HTMLImageElement;
+		if (image.tagName !== 'IMG') {
+			return;
+		}
+		const path = decodeURIComponent(new URL(image.src).searchParams.get('path') ?? new URL(image.src).pathname);
+		const parts = path.split('/');
+		const card = image.closest('.variant')?.getAttribute('data-variant-id') ?? '';
+		requestAnimationFrame(() => state.painted.push({ file: parts.at(-1) ?? '', folder: parts.at(-2) ?? '', card, paintedAt: Date.now() }));
+	}, true);
+}
+
+function panelFrame(page: Page): Frame {
+	const host = page.frames().find(frame => frame.url().includes('extensionId=illustrate.illustrate') && frame.url().includes('/webview/browser/pre/index.html'));
+	const inner = host?.childFrames()[0];
+	if (!inner) {
+		throw new Error('The Illustrate panel is not open.');
+	}
+	return inner;
+}
+
+/** The resident memory of the extension host process, in MB. */
+function extensionHostRssMb(workbench: Workbench): number {
+	const candidates = readdirSync('/proc').filter(name => /^\d+$/.test(name)).flatMap(pid => {
+		try {
+			const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+			const environment = readFileSync(`/proc/${pid}/environ`, 'utf8');
+			if (command.includes('--type=extensionHost') && environment.includes(workbench.server.userDataDir)) {
+				const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+				return rss ? [Number(rss[1]) / 1024] : [];
+			}
+		} catch {
+			// A process that ended while we looked.
+		}
+		return [];
+	});
+	if (candidates.length !== 1) {
+		throw new Error(`Found ${candidates.length} extension host processes for this workbench.`);
+	}
+	return candidates[0];
+}
+
+async function choose(page: Page, control: string, value: string): Promise<void> {
+	const panel = illustratePanel(page);
+	await panel.locator(control).click();
+	await panel.locator(`${control} vscode-option[value="${value}"]`).click();
+}
+
+async function setSize(page: Page, size: string): Promise<void> {
+	const panel = illustratePanel(page);
+	if (size === '1024x1024') {
+		await choose(page, '#size', size);
+		return;
+	}
+	await panel.locator('#size').click();
+	await panel.locator('#size vscode-option', { hasText: 'Custom…' }).click();
+	await panel.locator('#custom-size input').fill(size);
+	await panel.locator('#custom-size input').press('Tab');
+}
+
+interface PanelRun {
+	readonly allVisibleMs: number;
+	readonly partialLatenciesMs: number[];
+}
+
+/** Generate in the panel: from the click to every final image painted. */
+async function panelRun(workbench: Workbench, n: number): Promise<PanelRun> {
+	const { page, api } = workbench;
+	const frame = panelFrame(page);
+	await frame.evaluate(installRecorder);
+	const firstRequest = api.requests.length;
+	const generate = illustratePanel(page).getByRole('button', { name: 'Generate', exact: true });
+	await generate.waitFor();
+	const started = Date.now();
+	await generate.click();
+	await frame.waitForFunction(count => {
+		const state = (window as unknown as { __illustrateBench: { painted: PaintedImage[] } }).__illustrateBench;
+		return state.painted.filter(image => image.folder === 'images').length >= count;
+	}, n, { polling: 50, timeout: 180_000 });
+	const painted = await frame.evaluate(() => (window as unknown as { __illustrateBench: { painted: PaintedImage[] } }).__illustrateBench.painted);
+	const finals = painted.filter(image => image.folder === 'images');
+	const requests = api.requests.slice(firstRequest);
+
+	// Which request each card's images came from: its final image's bytes, as kept in the history.
+	const historyFolder = join(workbench.server.userDataDir, 'User', 'globalStorage', 'illustrate.illustrate', 'images');
+	const partialLatenciesMs: number[] = [];
+	for (const final of finals) {
+		const hash = sha256(readFileSync(join(historyFolder, final.file)));
+		const request = requests.find(candidate => candidate.images.some(image => image.sha256 === hash));
+		if (!request) {
+			throw new Error(`No request sent the image ${final.file}.`);
+		}
+		for (const partial of painted.filter(image => image.folder === 'previews' && image.card === final.card)) {
+			const partialIndex = Number(/-(\d+)\.\w+$/.exec(partial.file)?.[1]);
+			const sent = request.partials.find(candidate => candidate.partialIndex === partialIndex)?.sentAt;
+			if (sent !== undefined) {
+				partialLatenciesMs.push(partial.paintedAt - sent);
+			}
+		}
+	}
+	return { allVisibleMs: Math.max(...finals.map(image => image.paintedAt)) - started, partialLatenciesMs };
+}
+
+/** The simplest client: one request with the SDK, each image decoded and written to disk. */
+async function bareRun(client: OpenAI, size: string, n: number, folder: string): Promise<number> {
+	const started = Date.now();
+	const response = await client.images.generate({ model: 'gpt-image-2', prompt: PROMPT, n, size: size as '1024x1024', quality: 'low', output_format: 'png' });
+	const { writeFile } = await import('node:fs/promises');
+	await Promise.all((response.data ?? []).map((image, index) => writeFile(join(folder, `bare-${index}.png`), Buffer.from(image.b64_json ?? '', 'base64'))));
+	return Date.now() - started;
+}
+
+/** Insert: from the click to the file on disk and the link in the editor. */
+async function insertRun(workbench: Workbench, index: number): Promise<{ fileMs: number; linkMs: number }> {
+	const { page, workspace } = workbench;
+	const name = `insert-${index}`;
+	writeFileSync(join(workspace, 'docs', `${name}.md`), `# Insert ${index}\n\n![a quiet harbour number ${index}]()\n`);
+	// The document opens in the first group, beside the panel, where its link can be seen arriving.
+	await runCommand(page, 'View: Focus First Editor Group');
+	await openFile(page, `docs/${name}.md`);
+	await goToLine(page, 3, 5);
+	await runCommand(page, 'Illustrate: Generate Image from Alt Text');
+	const panel = illustratePanel(page);
+	const insert = panel.locator('.variant[data-state="ready"]').first().getByRole('button', { name: 'Insert', exact: true });
+	await insert.waitFor({ timeout: 60_000 });
+	const file = join(workspace, 'docs', 'images', `a-quiet-harbour-number-${index}.png`);
+	const started = Date.now();
+	await insert.click();
+	const fileSeen = (async () => {
+		while (!existsSync(file) || statSync(file).size === 0) {
+			await new Promise(resolve => setTimeout(resolve, 2));
+		}
+		return Date.now();
+	})();
+	const linkSeen = page.waitForFunction(text => [...document.querySelectorAll('.monaco-editor .view-line')].some(line => line.textContent?.replace(/\u00a0/g, ' ').includes(text)), `](images/a-quiet-harbour-number-${index}.png)`, { polling: 'raf', timeout: 30_000 }).then(() => Date.now());
+	const [fileAt, linkAt] = await Promise.all([fileSeen, linkSeen]);
+	return { fileMs: fileAt - started, linkMs: linkAt - started };
+}
+
+/**
+ * Activation time as VS Code reports it in Developer: Show Running Extensions. Illustrate is
+ * activated alone, by one of its commands once the window is idle, so the figure is its own
+ * and not the contention of a dozen extensions starting at once.
+ */
+async function activationMs(page: Page): Promise<{ ms: number; text: string }> {
+	await page.waitForTimeout(8000);
+	await runCommand(page, 'Illustrate: Show Generated Images');
+	await page.waitForTimeout(2000);
+	await runCommand(page, 'Developer: Show Running Extensions');
+	const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'Illustrate' }).first();
+	await row.waitFor({ timeout: 30_000 });
+	const text = (await row.innerText()).replace(/\s+/g, ' ');
+	await page.keyboard.press('Escape');
+	await page.locator('.runtime-extensions-editor').waitFor({ state: 'hidden' });
+	await page.waitForTimeout(500);
+	await closeTab(page, 'Generated Images');
+	const match = /Activation:\s*(\d+)\s*ms/.exec(text);
+	if (!match) {
+		throw new Error(`No activation time in "${text}"`);
+	}
+	return { ms: Number(match[1]), text };
+}
+
+function fileSizeKb(path: string): number {
+	return Math.round(statSync(path).size / 1024);
+}
+
+async function main(): Promise<void> {
+	const vsix = packagedExtension();
+	const workbench = await startWorkbench({
+		userSettings: { 'illustrate.quality': 'low', 'illustrate.size': '1024x1024', 'illustrate.variants': 1, 'illustrate.history.maxSizeMB': 4000 },
+		apiConfig: { firstByteMs: FIRST_BYTE_MS, imageMs: IMAGE_MS, grain: GRAIN, parallelVariants: true, seedPool: 8 },
+	});
+	const results: Record<string, unknown> = {};
+	try {
+		const { page, api } = workbench;
+		const client = new OpenAI({ apiKey: TEST_API_KEY, baseURL: api.url, maxRetries: 0, timeout: 600_000 });
+		const scratch = mkdtempSync(join(tmpdir(), 'illustrate-bench-'));
+
+		const activation = await activationMs(page);
+		console.log(`Activation: ${activation.text}`);
+
+		// Insert, three times (these also warm up the panel and the server's pictures).
+		const inserts = [];
+		for (let index = 0; index < RUNS; index++) {
+			inserts.push(await insertRun(workbench, index));
+		}
+
+		const generation: Array<Record<string, unknown>> = [];
+		const partialLatencies: number[] = [];
+		let memory: Record<string, number> | undefined;
+		for (const size of SIZES) {
+			await setSize(page, size);
+			for (const n of COUNTS) {
+				await choose(page, '#n', String(n));
+				// One unmeasured round renders the server's pictures for this size and count.
+				await bareRun(client, size, n, scratch);
+				const before = size === '3840x2160' && n === 8 ? extensionHostRssMb(workbench) : undefined;
+				const panelMs: number[] = [];
+				const bareMs: number[] = [];
+				for (let run = 0; run < RUNS; run++) {
+					const panel = await panelRun(workbench, n);
+					panelMs.push(panel.allVisibleMs);
+					partialLatencies.push(...panel.partialLatenciesMs);
+					bareMs.push(await bareRun(client, size, n, scratch));
+				}
+				if (before !== undefined) {
+					const shown = extensionHostRssMb(workbench);
+					await closeTab(page, 'Illustrate');
+					await page.waitForTimeout(10_000);
+					memory = { beforeMb: Math.round(before), with8x4kShownMb: Math.round(shown), afterCloseMb: Math.round(extensionHostRssMb(workbench)) };
+				}
+				const imageBytes = api.requests.at(-1)?.images[0]?.size ?? 0;
+				generation.push({ size, n, imageMb: Number((imageBytes / 1e6).toFixed(1)), panelMs: Math.round(median(panelMs)), bareSdkMs: Math.round(median(bareMs)), ratio: Number((median(panelMs) / median(bareMs)).toFixed(3)), panelRunsMs: panelMs, bareRunsMs: bareMs });
+			}
+		}
+		rmSync(scratch, { recursive: true, force: true });
+
+		const extensionBundle = join(PROJECT_ROOT, 'dist', 'extension.js');
+		results.machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, commit: execFileSync('git', ['log', '-1', '--format=%h'], { cwd: PROJECT_ROOT }).toString().trim() };
+		results.server = { firstByteMs: FIRST_BYTE_MS, imageMs: IMAGE_MS, grain: GRAIN, runs: RUNS };
+		results.generation = generation;
+		results.partialVisibleMs = { median: Math.round(median(partialLatencies)), p95: Math.round(quantile(partialLatencies, 0.95)), samples: partialLatencies.length };
+		results.insertMs = { fileMedian: Math.round(median(inserts.map(run => run.fileMs))), linkMedian: Math.round(median(inserts.map(run => run.linkMs))), runs: inserts };
+		results.activationMs = activation.ms;
+		results.sizesKb = {
+			extensionBundle: fileSizeKb(extensionBundle),
+			...(existsSync(join(PROJECT_ROOT, 'dist', 'openai.js')) ? { sdkChunk: fileSizeKb(join(PROJECT_ROOT, 'dist', 'openai.js')) } : {}),
+			webviewBundle: fileSizeKb(join(PROJECT_ROOT, 'media', 'panel.js')),
+			webviewCss: fileSizeKb(join(PROJECT_ROOT, 'media', 'panel.css')),
+			vsix: fileSizeKb(vsix),
+		};
+		results.memory = memory;
+		if (process.argv.includes('--log')) {
+			const logs = join(workbench.server.userDataDir, 'logs');
+			const files = execFileSync('find', [logs, '-name', 'Illustrate.log']).toString().trim().split('\n').filter(Boolean);
+			console.log(files.map(file => readFileSync(file, 'utf8')).join('\n'));
+		}
+	} catch (error) {
+		console.error(`Screenshot of the failure: ${await screenshot(workbench.page, 'bench-failure')}`);
+		throw error;
+	} finally {
+		await workbench.close();
+	}
+	mkdirSync(dirname(JSON_OUT), { recursive: true });
+	writeFileSync(JSON_OUT, `${JSON.stringify(results, null, '\t')}\n`);
+	printTable(results);
+	console.log(`\nFigures written to ${JSON_OUT}`);
+}
+
+function printTable(results: Record<string, unknown>): void {
+	const generation = results.generation as Array<{ size: string; n: number; imageMb: number; panelMs: number; bareSdkMs: number; ratio: number }>;
+	console.log(`\nRequest → all variants visible (server: first byte ${FIRST_BYTE_MS} ms, ${IMAGE_MS} ms per image, side by side; median of ${RUNS})`);
+	console.log('| size | variants | PNG size | Illustrate panel | bare SDK script | ratio |');
+	console.log('|---|---|---|---|---|---|');
+	for (const row of generation) {
+		console.log(`| ${row.size} | ${row.n} | ${row.imageMb} MB | ${row.panelMs} ms | ${row.bareSdkMs} ms | ${row.ratio.toFixed(2)} |`);
+	}
+	const partial = results.partialVisibleMs as { median: number; p95: number; samples: number };
+	const insert = results.insertMs as { fileMedian: number; linkMedian: number };
+	const sizes = results.sizesKb as Record<string, number>;
+	const memory = results.memory as Record<string, number> | undefined;
+	console.log('\n| measure | figure |');
+	console.log('|---|---|');
+	console.log(`| stream event → partial image painted in the panel | median ${partial.median} ms, p95 ${partial.p95} ms (${partial.samples} partials) |`);
+	console.log(`| Insert click → file on disk | ${insert.fileMedian} ms |`);
+	console.log(`| Insert click → link in the editor | ${insert.linkMedian} ms |`);
+	console.log(`| activation (Running Extensions) | ${results.activationMs ?? 'n/a'} ms |`);
+	console.log(`| extension bundle | ${sizes.extensionBundle} KB${sizes.sdkChunk ? ` (+ ${sizes.sdkChunk} KB openai SDK, loaded at the first request)` : ''} |`);
+	console.log(`| webview bundle | ${sizes.webviewBundle} KB JS + ${sizes.webviewCss} KB CSS |`);
+	console.log(`| .vsix | ${sizes.vsix} KB |`);
+	if (memory) {
+		console.log(`| extension host memory (RSS) | ${memory.beforeMb} MB before, ${memory.with8x4kShownMb} MB with 8 × 3840×2160 shown (+${memory.with8x4kShownMb - memory.beforeMb}), ${memory.afterCloseMb} MB after closing the panel (+${memory.afterCloseMb - memory.beforeMb}) |`);
+	}
+}
+
+main().catch(error => {
+	console.error(error);
+	process.exitCode = 1;
+});
