@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../harness/waitFor';
 import {
@@ -164,7 +164,8 @@ suite('The panel: streaming, cancel, make final, reload, history', function () {
 		await newest.getByRole('button', { name: 'Insert', exact: true }).click();
 
 		const file = join(workspace, 'docs', 'images', 'a-lighthouse-in-a-storm-at-night.png');
-		await waitFor(() => existsSync(file), 'the image file exists');
+		// Insert creates the file in the same undoable edit as the link, then writes its bytes.
+		await waitFor(() => existsSync(file) && statSync(file).size === stored.length, 'the image file is written');
 		assert.ok(readFileSync(file).equals(stored), 'the inserted file holds the stored image\'s bytes');
 		assert.equal(sentImages(api).filter(sent => sent.bytes.equals(stored)).length, 1, 'which the server sent');
 		await page.locator('.tab', { hasText: 'stream.md' }).click();
