@@ -44,6 +44,18 @@ const sdkChunkPlugin = {
 	},
 };
 
+/**
+ * The parsers (CommonMark, HTML, globs) are needed at the first document Illustrate reads,
+ * not at activation: each is a file of its own in dist/lazy/, required where first used.
+ */
+const LAZY_PACKAGES = ['mdast-util-from-markdown', 'htmlparser2', 'picomatch'];
+const lazyPackagesPlugin = {
+	name: 'lazy-packages',
+	setup(build) {
+		build.onResolve({ filter: new RegExp(`^(${LAZY_PACKAGES.join('|')})$`) }, args => ({ path: `./lazy/${args.path}.js`, external: true }));
+	},
+};
+
 const shared = {
 	bundle: true,
 	minify: production,
@@ -63,10 +75,18 @@ const builds = [
 		format: 'cjs',
 		target: 'node22',
 		external: ['vscode'],
-		plugins: [problemMatcherPlugin, sdkChunkPlugin],
+		plugins: [problemMatcherPlugin, sdkChunkPlugin, lazyPackagesPlugin],
 		// import('openai') becomes require('./openai.js'), which every extension host (and the
 		// test runners) load the same way.
 		supported: { 'dynamic-import': false },
+	},
+	{
+		...shared,
+		entryPoints: Object.fromEntries(LAZY_PACKAGES.map(name => [`lazy/${name}`, name])),
+		outdir: 'dist',
+		platform: 'node',
+		format: 'cjs',
+		target: 'node22',
 	},
 	{
 		...shared,

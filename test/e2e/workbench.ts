@@ -197,6 +197,9 @@ export async function closeTab(page: Page, title: string): Promise<void> {
 		await tab.locator('.tab-actions .action-label').first().click();
 		try {
 			await tab.waitFor({ state: 'detached', timeout: 5000 });
+			// Off the tab bar, so the close button's hover does not linger over the next step.
+			await page.mouse.move(1, 400);
+			await page.waitForTimeout(300);
 			return;
 		} catch (error) {
 			if (attempt >= 3) {

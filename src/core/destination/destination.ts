@@ -1,4 +1,10 @@
-import picomatch from 'picomatch';
+type Picomatch = typeof import('picomatch');
+let globMatcher: Picomatch | undefined;
+/** picomatch, loaded at the first destination rather than when the extension starts. */
+function picomatch(): Picomatch {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return globMatcher ??= require('picomatch') as Picomatch;
+}
 
 /** Where a document is, for resolving `markdown.copyFiles.destination`-style templates. */
 export interface DestinationContext {
@@ -79,7 +85,7 @@ export function matchDestination(config: Readonly<Record<string, string>>, conte
 		if (typeof template !== 'string') {
 			continue;
 		}
-		if (globsFor(rawGlob, context.workspaceFolderPaths).some(glob => picomatch.isMatch(context.documentPath, glob))) {
+		if (globsFor(rawGlob, context.workspaceFolderPaths).some(glob => picomatch().isMatch(context.documentPath, glob))) {
 			return template;
 		}
 	}

@@ -1,4 +1,12 @@
-import { Parser } from 'htmlparser2';
+import type { Parser } from 'htmlparser2';
+
+type Htmlparser = typeof import('htmlparser2');
+let htmlparser: Htmlparser | undefined;
+/** htmlparser2, loaded at the first HTML document rather than when the extension starts. */
+function htmlParser(): Htmlparser {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return htmlparser ??= require('htmlparser2') as Htmlparser;
+}
 import { parseMarkdownImages } from '../markdown/imageLinks';
 import type { DocumentKind } from '../links/documentKinds';
 
@@ -30,7 +38,7 @@ export function findHtmlImages(html: string, base = 0): DocumentImage[] {
 	const images: DocumentImage[] = [];
 	const open: string[] = [];
 	let opaqueDepth = 0;
-	const parser: Parser = new Parser({
+	const parser: Parser = new (htmlParser().Parser)({
 		onopentag(name, attributes) {
 			if (name === 'img') {
 				if (opaqueDepth === 0) {

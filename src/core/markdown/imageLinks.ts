@@ -1,4 +1,12 @@
-import { fromMarkdown, type CompileContext, type Extension, type Token } from 'mdast-util-from-markdown';
+import type { CompileContext, Extension, Token } from 'mdast-util-from-markdown';
+
+type MarkdownParser = typeof import('mdast-util-from-markdown');
+let markdownParser: MarkdownParser | undefined;
+/** The CommonMark parser, loaded at the first parse rather than when the extension starts. */
+function parser(): MarkdownParser {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return markdownParser ??= require('mdast-util-from-markdown') as MarkdownParser;
+}
 import type { Image, ImageReference, Nodes } from 'mdast';
 
 /** An image found in a markdown document, with exact source offsets. */
@@ -64,7 +72,7 @@ export function findMarkdownImages(markdown: string): MarkdownImage[] {
 
 /** The images of a markdown document and the source ranges of its raw HTML (blocks and inline). */
 export function parseMarkdownImages(markdown: string): { images: MarkdownImage[]; html: { start: number; end: number }[] } {
-	const tree = fromMarkdown(markdown, { mdastExtensions: [recordResourceOffsets] });
+	const tree = parser().fromMarkdown(markdown, { mdastExtensions: [recordResourceOffsets] });
 	const definitions = new Map<string, string>();
 	const found: Array<Image | ImageReference> = [];
 	const html: { start: number; end: number }[] = [];
