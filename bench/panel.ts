@@ -213,8 +213,16 @@ async function activationMs(page: Page): Promise<{ ms: number; text: string }> {
 	await runCommand(page, 'Illustrate: Show Generated Images');
 	await page.waitForTimeout(2000);
 	await runCommand(page, 'Developer: Show Running Extensions');
-	const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'Illustrate' }).first();
-	await row.waitFor({ timeout: 30_000 });
+	const list = page.locator('.runtime-extensions-editor');
+	await list.locator('.monaco-list-row').first().waitFor({ timeout: 30_000 });
+	// The list is sorted slowest first and renders only the rows in view: scroll to Illustrate.
+	const row = list.locator('.monaco-list-row', { hasText: 'Illustrate' }).first();
+	for (let scrolled = 0; scrolled < 30 && await row.count() === 0; scrolled++) {
+		await list.hover();
+		await page.mouse.wheel(0, 300);
+		await page.waitForTimeout(100);
+	}
+	await row.waitFor({ timeout: 5000 });
 	const text = (await row.innerText()).replace(/\s+/g, ' ');
 	await page.keyboard.press('Escape');
 	await page.locator('.runtime-extensions-editor').waitFor({ state: 'hidden' });
