@@ -204,19 +204,18 @@ async function insertRun(workbench: Workbench, index: number): Promise<{ fileMs:
 }
 
 /**
- * Activation time as VS Code reports it in Developer: Show Running Extensions. Illustrate is
- * activated alone, by one of its commands once the window is idle, so the figure is its own
+ * Activation time as VS Code reports it in Developer: Show Running Extensions. Each extension
+ * is activated alone, by one of its commands once the window is idle, so the figure is its own
  * and not the contention of a dozen extensions starting at once.
  */
-async function activationMs(page: Page): Promise<{ ms: number; text: string }> {
-	await page.waitForTimeout(8000);
-	await runCommand(page, 'Illustrate: Show Generated Images');
+async function activationMs(page: Page, name: string, command: string): Promise<{ ms: number; text: string }> {
+	await runCommand(page, command);
 	await page.waitForTimeout(2000);
 	await runCommand(page, 'Developer: Show Running Extensions');
 	const list = page.locator('.runtime-extensions-editor');
 	await list.locator('.monaco-list-row').first().waitFor({ timeout: 30_000 });
-	// The list is sorted slowest first and renders only the rows in view: scroll to Illustrate.
-	const row = list.locator('.monaco-list-row', { hasText: 'Illustrate' }).first();
+	// The list is sorted slowest first and renders only the rows in view: scroll to the row.
+	const row = list.locator('.monaco-list-row', { hasText: name }).first();
 	for (let scrolled = 0; scrolled < 30 && await row.count() === 0; scrolled++) {
 		await list.hover();
 		await page.mouse.wheel(0, 300);
@@ -225,14 +224,33 @@ async function activationMs(page: Page): Promise<{ ms: number; text: string }> {
 	await row.waitFor({ timeout: 5000 });
 	const text = (await row.innerText()).replace(/\s+/g, ' ');
 	await page.keyboard.press('Escape');
-	await page.locator('.runtime-extensions-editor').waitFor({ state: 'hidden' });
+	await list.waitFor({ state: 'hidden' });
 	await page.waitForTimeout(500);
-	await closeTab(page, 'Generated Images');
 	const match = /Activation:\s*(\d+)\s*ms/.exec(text);
 	if (!match) {
 		throw new Error(`No activation time in "${text}"`);
 	}
 	return { ms: Number(match[1]), text };
+}
+
+/**
+ * An extension that does nothing, packaged with vsce: its activation time in the same window
+ * is the floor every extension pays there, so the difference is Illustrate's own.
+ */
+function baselineExtension(folder: string): string {
+	const root = join(folder, 'baseline');
+	mkdirSync(root, { recursive: true });
+	writeFileSync(join(root, 'package.json'), JSON.stringify({
+		name: 'empty-baseline', displayName: 'Empty Baseline', publisher: 'illustrate-bench', version: '0.0.1', license: 'MIT',
+		engines: { vscode: '^1.100.0' }, main: './extension.js', activationEvents: [],
+		contributes: { commands: [{ command: 'emptyBaseline.hello', title: 'Empty Baseline: Hello' }] },
+	}));
+	writeFileSync(join(root, 'extension.js'), `exports.activate = context => { context.subscriptions.push(require('vscode').commands.registerCommand('emptyBaseline.hello', () => undefined)); };\n`);
+	writeFileSync(join(root, 'README.md'), 'Benchmark baseline.\n');
+	writeFileSync(join(root, 'LICENSE'), 'MIT\n');
+	const vsix = join(folder, 'baseline.vsix');
+	execFileSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '--out', vsix], { cwd: root, stdio: 'ignore' });
+	return vsix;
 }
 
 function fileSizeKb(path: string): number {
@@ -241,7 +259,9 @@ function fileSizeKb(path: string): number {
 
 async function main(): Promise<void> {
 	const vsix = packagedExtension();
+	const baselineFolder = mkdtempSync(join(tmpdir(), 'illustrate-baseline-'));
 	const workbench = await startWorkbench({
+		extraVsix: [baselineExtension(baselineFolder)],
 		userSettings: { 'illustrate.quality': 'low', 'illustrate.size': '1024x1024', 'illustrate.variants': 1, 'illustrate.history.maxSizeMB': 4000 },
 		apiConfig: { firstByteMs: FIRST_BYTE_MS, imageMs: IMAGE_MS, grain: GRAIN, parallelVariants: true, seedPool: 8 },
 	});
@@ -251,8 +271,11 @@ async function main(): Promise<void> {
 		const client = new OpenAI({ apiKey: TEST_API_KEY, baseURL: api.url, maxRetries: 0, timeout: 600_000 });
 		const scratch = mkdtempSync(join(tmpdir(), 'illustrate-bench-'));
 
-		const activation = await activationMs(page);
-		console.log(`Activation: ${activation.text}`);
+		await page.waitForTimeout(8000);
+		const baseline = await activationMs(page, 'Empty Baseline', 'Empty Baseline: Hello');
+		const activation = await activationMs(page, 'Illustrate', 'Illustrate: Show Generated Images');
+		await closeTab(page, 'Generated Images');
+		console.log(`Activation: ${activation.text}; an empty extension: ${baseline.text}`);
 
 		// Insert, three times (these also warm up the panel and the server's pictures).
 		const inserts = [];
@@ -297,6 +320,7 @@ async function main(): Promise<void> {
 		results.partialVisibleMs = { median: Math.round(median(partialLatencies)), p95: Math.round(quantile(partialLatencies, 0.95)), samples: partialLatencies.length };
 		results.insertMs = { fileMedian: Math.round(median(inserts.map(run => run.fileMs))), linkMedian: Math.round(median(inserts.map(run => run.linkMs))), runs: inserts };
 		results.activationMs = activation.ms;
+		results.emptyExtensionActivationMs = baseline.ms;
 		results.sizesKb = {
 			extensionBundle: fileSizeKb(extensionBundle),
 			...(existsSync(join(PROJECT_ROOT, 'dist', 'openai.js')) ? { sdkChunk: fileSizeKb(join(PROJECT_ROOT, 'dist', 'openai.js')) } : {}),
@@ -315,6 +339,7 @@ async function main(): Promise<void> {
 		throw error;
 	} finally {
 		await workbench.close();
+		rmSync(baselineFolder, { recursive: true, force: true });
 	}
 	mkdirSync(dirname(JSON_OUT), { recursive: true });
 	writeFileSync(JSON_OUT, `${JSON.stringify(results, null, '\t')}\n`);
@@ -339,7 +364,7 @@ function printTable(results: Record<string, unknown>): void {
 	console.log(`| stream event → partial image painted in the panel | median ${partial.median} ms, p95 ${partial.p95} ms (${partial.samples} partials) |`);
 	console.log(`| Insert click → file on disk | ${insert.fileMedian} ms |`);
 	console.log(`| Insert click → link in the editor | ${insert.linkMedian} ms |`);
-	console.log(`| activation (Running Extensions) | ${results.activationMs ?? 'n/a'} ms |`);
+	console.log(`| activation (Running Extensions) | ${results.activationMs} ms (an empty extension in the same window: ${results.emptyExtensionActivationMs} ms) |`);
 	console.log(`| extension bundle | ${sizes.extensionBundle} KB${sizes.sdkChunk ? ` (+ ${sizes.sdkChunk} KB openai SDK, loaded at the first request)` : ''} |`);
 	console.log(`| webview bundle | ${sizes.webviewBundle} KB JS + ${sizes.webviewCss} KB CSS |`);
 	console.log(`| .vsix | ${sizes.vsix} KB |`);

@@ -207,18 +207,18 @@ export class ImageInserter {
 		for (const file of files) {
 			edit.createFile(file, { overwrite: false, ignoreIfExists: false });
 		}
-		const undo: { range: vscode.Range; text: string }[] = [];
+		const replaced: string[] = [];
 		for (const spec of textEdits) {
 			const range = new vscode.Range(document.positionAt(spec.start), document.positionAt(spec.end));
 			edit.replace(document.uri, range, spec.newText);
-			undo.push({ range, text: document.getText(range) });
+			replaced.push(document.getText(range));
 		}
 		const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });
 		if (!applied) {
 			throw new IllustrateError(`Could not write ${paths.join(', ')} or change ${vscode.workspace.asRelativePath(document.uri)}: check that the folder is writable and the document is not read-only. ${KEPT_IN_HISTORY}`);
 		}
 		const edited = Date.now();
-		await this.fill(files, request.images, document, textEdits.map((spec, index) => ({ spec, before: undo[index].text })));
+		await this.fill(files, request.images, document, textEdits.map((spec, index) => ({ spec, before: replaced[index] })));
 		const filled = Date.now();
 		await this.recordProvenance(plan.provenance, files, request.images, request.alt);
 		this.log?.info(`Inserted ${paths.join(', ')} into ${vscode.workspace.asRelativePath(document.uri)} in ${Date.now() - started} ms (plan ${planned - started} ms, edit ${edited - planned} ms, write ${filled - edited} ms, provenance ${Date.now() - filled} ms)`);
@@ -235,7 +235,7 @@ export class ImageInserter {
 		} catch (error) {
 			await Promise.all(files.map(file => vscode.workspace.fs.delete(file).then(undefined, () => undefined)));
 			if (textEdits && textEdits.length > 0) {
-				// Take the inserted text back, last edit first so earlier offsets stay valid.
+				// Take the inserted text back: each edit where the earlier ones have moved it.
 				const revert = new vscode.WorkspaceEdit();
 				let shift = 0;
 				const ordered = [...textEdits].sort((a, b) => a.spec.start - b.spec.start);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, PROJECT_ROOT, startCodeServer, workbenchUrl, type RunningCodeServer } from '../harness/codeServer';
 import { extensionHostEnvironment } from '../harness/testEnvironment';
+import { waitFor } from '../harness/waitFor';
 import { startImageApiServer, type ImageApiServer, type ServerConfig } from '../server/imageApiServer';
 
 export const SCREENSHOT_DIR = process.env.ILLUSTRATE_SCREENSHOT_DIR ?? join(PROJECT_ROOT, '.test-runs', 'screenshots');
@@ -38,6 +39,8 @@ export interface WorkbenchOptions {
 	readonly colorScheme?: 'light' | 'dark';
 	/** Keep workspace trust on, so the folder opens as the user decides (default: trusted). */
 	readonly workspaceTrust?: boolean;
+	/** More extensions to install beside Illustrate. */
+	readonly extraVsix?: readonly string[];
 }
 
 /** Starts everything for one suite, with a fresh copy of the fixture workspace. */
@@ -51,6 +54,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 		vsix: packagedExtension(),
 		env: extensionHostEnvironment(api),
 		workspaceTrust: options.workspaceTrust,
+		extraVsix: options.extraVsix,
 		userSettings: {
 			'[markdown]': { 'editor.wordWrap': 'off' },
 			'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -94,16 +98,18 @@ async function quickInput(page: Page, opener: string, text: string, rowText: str
 		const row = widget.locator('.monaco-list-row', { hasText: rowText }).first();
 		try {
 			await row.waitFor({ state: 'visible', timeout: 3000 });
-			await input.press('Enter');
-			await widget.waitFor({ state: 'hidden' });
-			return;
 		} catch (error) {
 			// A contributed command may not be registered for the first seconds: try again.
 			await page.keyboard.press('Escape');
 			if (attempt >= 10) {
 				throw error;
 			}
+			continue;
 		}
+		await input.press('Enter');
+		// Done when the palette closes, or when the command opens a quick pick of its own in it.
+		await waitFor(async () => !(await widget.isVisible()) || (await input.inputValue()) !== text, `"${text}" was run`, 30_000);
+		return;
 	}
 }
 

@@ -44,6 +44,8 @@ export interface CodeServerOptions {
 	readonly smokeTestDriver?: boolean;
 	/** A .vsix to install before starting. */
 	readonly vsix?: string;
+	/** More .vsix files to install beside it (the benchmark's empty baseline extension). */
+	readonly extraVsix?: readonly string[];
 	/** User settings (settings.json). */
 	readonly userSettings?: Record<string, unknown>;
 }
@@ -93,7 +95,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 	let log = '';
 	if (options.vsix) {
 		await new Promise<void>((done, fail) => {
-			const install = spawn(tools.nodeBinary, [tools.codeServerEntry, '--config', join(runDir, 'config.yaml'), ...common, '--install-extension', options.vsix as string], { env });
+			const installs = [options.vsix as string, ...(options.extraVsix ?? [])].flatMap(vsix => ['--install-extension', vsix]);
+			const install = spawn(tools.nodeBinary, [tools.codeServerEntry, '--config', join(runDir, 'config.yaml'), ...common, ...installs], { env });
 			install.stdout.on('data', chunk => { log += chunk; });
 			install.stderr.on('data', chunk => { log += chunk; });
 			install.on('exit', code => code === 0 ? done() : fail(new Error(`Installing ${options.vsix} failed (${code}):\n${log}`)));
