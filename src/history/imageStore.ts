@@ -3,6 +3,7 @@ import { randomUUID } from 'crypto';
 import { extensionForFormat } from '../core/naming/fileNames';
 import { readImageInfo } from '../core/images/imageInfo';
 import type { OutputFormat } from '../core/models/capabilities';
+import { isFileNotFound } from '../workspace/fileErrors';
 
 /** How an image was made: kept beside it, so it can be inserted or regenerated later. */
 export interface ImageRecipe {
@@ -48,7 +49,7 @@ async function ignoreMissing(operation: Thenable<void>): Promise<void> {
 	try {
 		await operation;
 	} catch (error) {
-		if (!(error instanceof vscode.FileSystemError && error.code === 'FileNotFound')) {
+		if (!isFileNotFound(error)) {
 			throw error;
 		}
 	}
@@ -66,6 +67,8 @@ export class ImageStore implements vscode.Disposable {
 	readonly sourceFolder: vscode.Uri;
 	private index: Promise<Map<string, StoredImage>> | undefined;
 	private readonly sessionIds = new Set<string>();
+	/** Folders created in this session: each is made once, not before every image. */
+	private readonly folders = new Map<string, Promise<void>>();
 	private readonly changed = new vscode.EventEmitter<void>();
 	readonly onDidChange = this.changed.event;
 
@@ -88,12 +91,13 @@ export class ImageStore implements vscode.Disposable {
 		const file = `${id}.${extensionForFormat(format)}`;
 		const uri = vscode.Uri.joinPath(this.folder, file);
 		const image: StoredImage = { ...recipe, id, uri, format, width: info?.width, height: info?.height, bytes: bytes.length, createdAt };
-		await vscode.workspace.fs.createDirectory(this.folder);
-		await vscode.workspace.fs.writeFile(uri, bytes);
+		await this.write(this.folder, uri, bytes);
 		const { uri: _uri, ...metadata } = image;
-		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(this.folder, `${id}.json`), encoder.encode(JSON.stringify({ ...metadata, file }, null, '\t')));
+		await this.write(this.folder, vscode.Uri.joinPath(this.folder, `${id}.json`), encoder.encode(JSON.stringify({ ...metadata, file }, null, '\t')));
 		this.sessionIds.add(id);
-		(await this.entries()).set(id, image);
+		// Not awaited: the first image of a session must not wait for the history to be read.
+		// A read that started before these files were written adds the entry when it ends.
+		void this.entries().then(entries => entries.set(id, image));
 		this.changed.fire();
 		void this.prune().catch(error => this.log?.error(`Pruning the image history failed: ${error}`));
 		return image;
@@ -103,17 +107,35 @@ export class ImageStore implements vscode.Disposable {
 	async savePreview(bytes: Uint8Array, name: string, fallbackFormat: OutputFormat): Promise<vscode.Uri> {
 		const format = readImageInfo(bytes)?.format ?? fallbackFormat;
 		const uri = vscode.Uri.joinPath(this.previewFolder, `${name}.${extensionForFormat(format)}`);
-		await vscode.workspace.fs.createDirectory(this.previewFolder);
-		await vscode.workspace.fs.writeFile(uri, bytes);
+		await this.write(this.previewFolder, uri, bytes);
 		return uri;
 	}
 
 	/** Keeps a copy of a workspace image an edit uses, for the panel to show. */
 	async importSource(bytes: Uint8Array, format: OutputFormat): Promise<vscode.Uri> {
 		const uri = vscode.Uri.joinPath(this.sourceFolder, `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}.${extensionForFormat(format)}`);
-		await vscode.workspace.fs.createDirectory(this.sourceFolder);
-		await vscode.workspace.fs.writeFile(uri, bytes);
+		await this.write(this.sourceFolder, uri, bytes);
 		return uri;
+	}
+
+	/** Writes a file into one of the store's folders, creating the folder once (again, if it was deleted). */
+	private async write(folder: vscode.Uri, uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
+		let created = this.folders.get(folder.path);
+		if (!created) {
+			created = Promise.resolve(vscode.workspace.fs.createDirectory(folder));
+			this.folders.set(folder.path, created);
+			created.catch(() => this.folders.delete(folder.path));
+		}
+		await created;
+		try {
+			await vscode.workspace.fs.writeFile(uri, bytes);
+		} catch (error) {
+			if (!isFileNotFound(error)) {
+				throw error;
+			}
+			await vscode.workspace.fs.createDirectory(folder);
+			await vscode.workspace.fs.writeFile(uri, bytes);
+		}
 	}
 
 	/** Removes the partial images of one batch. */

@@ -9,6 +9,7 @@ import { readImageInfo } from '../core/images/imageInfo';
 import type { ImageStore, StoredImage } from '../history/imageStore';
 import { IllustrateError } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
+import { describeFileError, isFileNotFound } from './fileErrors';
 import { leavesThroughLink } from './realPath';
 
 export interface InsertRequest {
@@ -34,29 +35,11 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 		await vscode.workspace.fs.stat(uri);
 		return true;
 	} catch (error) {
-		if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') {
+		if (isFileNotFound(error)) {
 			return false;
 		}
 		throw error;
 	}
-}
-
-const FILE_ERRORS: Record<string, string> = {
-	ENOTDIR: 'a file is where a folder should be',
-	EACCES: 'permission denied',
-	EPERM: 'permission denied',
-	NoPermissions: 'permission denied',
-	EROFS: 'the file system is read-only',
-	ENOSPC: 'the disk is full',
-	EDQUOT: 'the disk quota is used up',
-	Unavailable: 'the file system is unavailable',
-};
-
-/** A file system error in a few words, without the absolute path its message may carry. */
-function describeFileError(error: unknown): string {
-	const text = `${error instanceof vscode.FileSystemError ? error.code : ''} ${error instanceof Error ? error.message : String(error)}`;
-	const code = Object.keys(FILE_ERRORS).find(candidate => new RegExp(`\\b${candidate}\\b`).test(text));
-	return code ? FILE_ERRORS[code] : 'a file system error';
 }
 
 function splitName(name: string): { stem: string; extension: string } {

@@ -33,6 +33,19 @@ async function requestsReceived(count: number): Promise<void> {
 	assert.fail(`the server did not receive ${count} request(s)`);
 }
 
+/**
+ * Starts Generate from Alt Text with the cursor after `marker`, and returns once the request
+ * is at the server, its image held back until `api().releaseFinals()`.
+ */
+async function generateHeld(editor: vscode.TextEditor, marker: string): Promise<{ running: Thenable<GenerateCommandResult> }> {
+	placeCursor(editor, marker);
+	await api().configure({ holdFinals: true });
+	const running = vscode.commands.executeCommand<GenerateCommandResult>('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
+	await requestsReceived(1);
+	// In an object: an async function returning the thenable itself would wait for it.
+	return { running };
+}
+
 suite('The user\'s files are safe while images are generated', () => {
 	setup(async () => {
 		await api().reset();
@@ -58,10 +71,7 @@ suite('The user\'s files are safe while images are generated', () => {
 
 	test('the document edited while generating: the link goes where the placeholder is now', async () => {
 		const editor = await openFreshDocument('safety/edited.md', '# Edited\n\n![a kite over a hill]()\n');
-		placeCursor(editor, '![a kite');
-		await api().configure({ holdFinals: true });
-		const running = Promise.resolve(vscode.commands.executeCommand<GenerateCommandResult>('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' }));
-		await requestsReceived(1);
+		const { running } = await generateHeld(editor, '![a kite');
 		await editor.edit(edit => edit.insert(new vscode.Position(1, 0), '\nA paragraph written while the image was on its way.\n'));
 		await api().releaseFinals();
 		const result = await running;
@@ -71,10 +81,7 @@ suite('The user\'s files are safe while images are generated', () => {
 
 	test('the placeholder deleted while generating: the user is told, nothing is written, the image is kept', async () => {
 		const editor = await openFreshDocument('safety/deleted.md', '# Deleted\n\n![a lantern in fog]()\n\nEnd.\n');
-		placeCursor(editor, '![a lantern');
-		await api().configure({ holdFinals: true });
-		const running = Promise.resolve(vscode.commands.executeCommand('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' })).then(() => '', (error: Error) => error.message);
-		await requestsReceived(1);
+		const running = (await generateHeld(editor, '![a lantern')).running.then(() => '', (error: Error) => error.message);
 		await editor.edit(edit => edit.delete(new vscode.Range(2, 0, 4, 0)));
 		await api().releaseFinals();
 		assert.match(await running, /The image "a lantern in fog" is no longer in safety\/deleted\.md\. Nothing was written\. The images are kept in Illustrate: Show Generated Images\./);
@@ -85,10 +92,7 @@ suite('The user\'s files are safe while images are generated', () => {
 
 	test('the document closed while generating: the link still lands in it', async () => {
 		const editor = await openFreshDocument('safety/closed.md', '![a compass rose]()\n');
-		placeCursor(editor, '![a compass');
-		await api().configure({ holdFinals: true });
-		const running = Promise.resolve(vscode.commands.executeCommand<GenerateCommandResult>('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' }));
-		await requestsReceived(1);
+		const { running } = await generateHeld(editor, '![a compass');
 		await closeAllEditors();
 		await api().releaseFinals();
 		await running;
