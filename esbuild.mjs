@@ -56,6 +56,17 @@ const lazyPackagesPlugin = {
 	},
 };
 
+/**
+ * Activation loads only what VS Code needs at once (src/extension.ts); the commands, panels
+ * and their services are dist/features.js, required at the first command or restored panel.
+ */
+const featuresChunkPlugin = {
+	name: 'features-chunk',
+	setup(build) {
+		build.onResolve({ filter: /^\.\/features$/ }, () => ({ path: './features.js', external: true }));
+	},
+};
+
 const shared = {
 	bundle: true,
 	minify: production,
@@ -69,13 +80,13 @@ const shared = {
 const builds = [
 	{
 		...shared,
-		entryPoints: ['src/extension.ts'],
-		outfile: 'dist/extension.js',
+		entryPoints: { extension: 'src/extension.ts', features: 'src/features.ts' },
+		outdir: 'dist',
 		platform: 'node',
 		format: 'cjs',
 		target: 'node22',
 		external: ['vscode'],
-		plugins: [problemMatcherPlugin, sdkChunkPlugin, lazyPackagesPlugin],
+		plugins: [problemMatcherPlugin, sdkChunkPlugin, lazyPackagesPlugin, featuresChunkPlugin],
 		// import('openai') becomes require('./openai.js'), which every extension host (and the
 		// test runners) load the same way.
 		supported: { 'dynamic-import': false },

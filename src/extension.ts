@@ -1,62 +1,49 @@
 import * as vscode from 'vscode';
-import { ClearApiKeyCommand, SetApiKeyCommand } from './commands/apiKeyCommands';
-import { CommandManager } from './commands/commandManager';
-import { EditImageCommand } from './commands/editImageCommand';
-import { FillMissingImagesCommand } from './commands/fillMissingImages';
-import { GenerateAtCommand, GenerateCommand } from './commands/generateCommands';
+import { COMMAND_IDS, GENERATE_VIEW_TYPE, HISTORY_VIEW_TYPE } from './commandIds';
 import { DocumentImageIndex } from './editor/documentPlaceholders';
-import { ImageLenses } from './editor/imageLenses';
-import { CostTracker } from './cost/costTracker';
 import { LastTextEditor } from './editor/editorTargets';
+import { ImageLenses } from './editor/imageLenses';
 import { ImageLinkContext } from './editor/imageLinkContext';
-import { HistoryPanel, type HistoryServices } from './history/historyPanel';
-import { ImageStore } from './history/imageStore';
-import { GeneratePanel, type PanelServices } from './panel/generatePanel';
-import { ApiKeys } from './providers/apiKeys';
-import { ImageService } from './providers/imageService';
-import { readSettings } from './settings/settings';
-import { ImageInserter } from './workspace/imageInserter';
+import type { Features } from './features';
 
+/**
+ * Activation registers what VS Code needs right away (the commands' ids, the code lenses, the
+ * editor menu's context key, the panel serializers) and nothing more: the commands, panels
+ * and the API client are in their own file (dist/features.js), loaded at the first command or
+ * restored panel, so opening a markdown file never reads or compiles them.
+ */
 export function activate(context: vscode.ExtensionContext): void {
 	const log = vscode.window.createOutputChannel('Illustrate', { log: true });
-	const keys = new ApiKeys(context.secrets);
-	const store = new ImageStore(context.globalStorageUri, () => readSettings().historyMaxBytes, log);
-	const inserter = new ImageInserter(store, log);
 	const editors = new LastTextEditor();
-	const costs = new CostTracker();
-	const services: PanelServices = { extensionUri: context.extensionUri, store, images: new ImageService(keys, store, log), inserter, costs, log };
-	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, inserter, editors, log };
-
 	const images = new DocumentImageIndex();
-	const commands = new CommandManager();
-	const fromAltText = new GenerateCommand('illustrate.generateFromAltText', 'altText', services, keys);
-	commands.register(new GenerateCommand('illustrate.generate', 'any', services, keys));
-	commands.register(new GenerateCommand('illustrate.generateFromSelection', 'selection', services, keys));
-	commands.register(fromAltText);
-	commands.register(new GenerateAtCommand(fromAltText));
-	commands.register(new FillMissingImagesCommand(services, keys, images));
-	commands.register(new EditImageCommand(services));
-	commands.register(new SetApiKeyCommand(keys));
-	commands.register(new ClearApiKeyCommand(keys));
-	commands.register({ id: 'illustrate.showHistory', execute: () => void HistoryPanel.show(historyServices) });
+	let features: Features | undefined;
+	const load = (): Features => {
+		if (!features) {
+			const { createFeatures } = require('./features') as typeof import('./features');
+			features = createFeatures({ context, log, editors, images });
+			context.subscriptions.push(features);
+			const missing = COMMAND_IDS.filter(id => !features!.commands.has(id));
+			const extra = [...features.commands.keys()].filter(id => !(COMMAND_IDS as readonly string[]).includes(id));
+			if (missing.length > 0 || extra.length > 0) {
+				throw new Error(`Illustrate's command list is out of date: missing ${missing.join(', ') || 'none'}, unregistered ${extra.join(', ') || 'none'}.`);
+			}
+		}
+		return features;
+	};
 
 	context.subscriptions.push(
 		log,
-		store,
 		editors,
-		costs,
-		commands,
+		...COMMAND_IDS.map(id => vscode.commands.registerCommand(id, (...args: unknown[]) => load().commands.get(id)!.execute(...args))),
 		new ImageLinkContext(),
 		new ImageLenses(images),
-		vscode.window.registerWebviewPanelSerializer(GeneratePanel.viewType, {
-			deserializeWebviewPanel: async (panel, state) => void await GeneratePanel.revive(panel, services, state),
+		vscode.window.registerWebviewPanelSerializer(GENERATE_VIEW_TYPE, {
+			deserializeWebviewPanel: (panel, state) => load().reviveGeneratePanel(panel, state),
 		}),
-		vscode.window.registerWebviewPanelSerializer(HistoryPanel.viewType, {
-			deserializeWebviewPanel: async panel => void HistoryPanel.revive(panel, historyServices),
+		vscode.window.registerWebviewPanelSerializer(HISTORY_VIEW_TYPE, {
+			deserializeWebviewPanel: async panel => load().reviveHistoryPanel(panel),
 		}),
 	);
-	// Partial images of requests that a reload or crash cut short.
-	void store.deleteStalePreviews().catch(() => undefined);
 }
 
 export function deactivate(): void {

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import type { COMMAND_IDS } from '../commandIds';
 import { MANIFEST_NAME, parseManifest, type ProvenanceEntry } from '../core/provenance/manifest';
 import { Disposable } from '../lifecycle/disposable';
 import { readSettings } from '../settings/settings';
 import { DOCUMENT_SELECTOR, type DocumentImageIndex } from './documentPlaceholders';
 
 /** The command a lens runs: generate for, or regenerate, the image at an offset of a document. */
-export const GENERATE_AT_COMMAND = 'illustrate.generateAt';
+export const GENERATE_AT_COMMAND: (typeof COMMAND_IDS)[number] = 'illustrate.generateAt';
 
 /** Reads the provenance manifest beside an image file; undefined when there is none or it is unreadable. */
 export async function provenanceOf(file: vscode.Uri): Promise<ProvenanceEntry | undefined> {

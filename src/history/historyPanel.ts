@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { HISTORY_VIEW_TYPE } from '../commandIds';
 import { altTextFromPrompt } from '../core/prompt/altText';
 import { cursorTarget, type LastTextEditor } from '../editor/editorTargets';
 import { Disposable } from '../lifecycle/disposable';
@@ -21,7 +22,7 @@ export interface HistoryServices {
  * document last edited, long after its panel closed or the window reloaded.
  */
 export class HistoryPanel extends Disposable {
-	static readonly viewType = 'illustrate.history';
+	static readonly viewType = HISTORY_VIEW_TYPE;
 	private static current: HistoryPanel | undefined;
 
 	static show(services: HistoryServices): HistoryPanel {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { GENERATE_VIEW_TYPE } from '../commandIds';
 import { altTextFromPrompt } from '../core/prompt/altText';
 import type { ErrorAction } from '../core/generation/apiErrors';
 import type { InsertionTarget } from '../core/markdown/insertion';
@@ -99,7 +100,7 @@ function elapsed(started: number): number {
  * and sends back what the user does.
  */
 export class GeneratePanel extends Disposable {
-	static readonly viewType = 'illustrate.panel';
+	static readonly viewType = GENERATE_VIEW_TYPE;
 	private static readonly panels = new Set<GeneratePanel>();
 
 	private state: PanelState;

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { COMMAND_IDS } from '../../src/commandIds';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -18,7 +19,7 @@ const SHIPPED = [
 	/^(README|CHANGELOG)\.md$/,
 	/^LICENSE$/,
 	/^dist\/extension\.js$/,
-	/^dist\/openai\.js$/,
+	/^dist\/(openai|features)\.js$/,
 	/^dist\/lazy\/[a-z0-9-]+\.js$/,
 	/^dist\/web\/extension\.js$/,
 	/^media\/(icon\.png|panel\.js|panel\.css)$/,
@@ -26,7 +27,7 @@ const SHIPPED = [
 ];
 
 /** Files every package must have (the build has run before the unit tests). */
-const REQUIRED = ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/openai.js', 'media/panel.js', 'media/panel.css', 'media/icon.png'];
+const REQUIRED = ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/features.js', 'dist/openai.js', 'media/panel.js', 'media/panel.css', 'media/icon.png'];
 
 function listed(ignoreFile?: string): string[] {
 	const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -55,5 +56,12 @@ suite('The .vsix ships only what must ship', () => {
 		const files = listed(loose);
 		assert.ok(files.includes('src/extension.ts'));
 		assert.ok(files.filter(file => !SHIPPED.some(pattern => pattern.test(file))).includes('src/extension.ts'));
+	});
+});
+
+suite('Activation registers every command package.json declares', () => {
+	test('COMMAND_IDS is exactly the commands of package.json', () => {
+		const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
+		assert.deepEqual([...COMMAND_IDS].sort(), manifest.contributes.commands.map(entry => entry.command).sort());
 	});
 });

@@ -1,0 +1,19 @@
+/**
+ * Every command Illustrate registers. Activation registers these ids and loads the code
+ * behind them at the first call (src/features.ts); a unit test holds the list to package.json.
+ */
+export const COMMAND_IDS = [
+	'illustrate.generate',
+	'illustrate.generateFromSelection',
+	'illustrate.generateFromAltText',
+	'illustrate.generateAt',
+	'illustrate.fillMissingImages',
+	'illustrate.editImage',
+	'illustrate.setApiKey',
+	'illustrate.clearApiKey',
+	'illustrate.showHistory',
+] as const;
+
+/** The webview panels VS Code restores after a reload (package.json's onWebviewPanel events). */
+export const GENERATE_VIEW_TYPE = 'illustrate.panel';
+export const HISTORY_VIEW_TYPE = 'illustrate.history';

@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import { ClearApiKeyCommand, SetApiKeyCommand } from './commands/apiKeyCommands';
+import type { Command } from './commands/commandManager';
+import { EditImageCommand } from './commands/editImageCommand';
+import { FillMissingImagesCommand } from './commands/fillMissingImages';
+import { GenerateAtCommand, GenerateCommand } from './commands/generateCommands';
+import { CostTracker } from './cost/costTracker';
+import type { DocumentImageIndex } from './editor/documentPlaceholders';
+import type { LastTextEditor } from './editor/editorTargets';
+import { HistoryPanel, type HistoryServices } from './history/historyPanel';
+import { ImageStore } from './history/imageStore';
+import { GeneratePanel, type PanelServices } from './panel/generatePanel';
+import { ApiKeys } from './providers/apiKeys';
+import { ImageService } from './providers/imageService';
+import { readSettings } from './settings/settings';
+import { ImageInserter } from './workspace/imageInserter';
+
+/** What activation already made and the features share: created before any feature is used. */
+export interface FeatureHost {
+	readonly context: vscode.ExtensionContext;
+	readonly log: vscode.LogOutputChannel;
+	readonly editors: LastTextEditor;
+	readonly images: DocumentImageIndex;
+}
+
+/** Illustrate's commands and panels, built at their first use (see extension.ts). */
+export interface Features extends vscode.Disposable {
+	readonly commands: ReadonlyMap<string, Command>;
+	reviveGeneratePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
+	reviveHistoryPanel(panel: vscode.WebviewPanel): void;
+}
+
+export function createFeatures({ context, log, editors, images }: FeatureHost): Features {
+	const keys = new ApiKeys(context.secrets);
+	const store = new ImageStore(context.globalStorageUri, () => readSettings().historyMaxBytes, log);
+	const inserter = new ImageInserter(store, log);
+	const costs = new CostTracker();
+	const services: PanelServices = { extensionUri: context.extensionUri, store, images: new ImageService(keys, store, log), inserter, costs, log };
+	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, inserter, editors, log };
+
+	const fromAltText = new GenerateCommand('illustrate.generateFromAltText', 'altText', services, keys);
+	const commands: Command[] = [
+		new GenerateCommand('illustrate.generate', 'any', services, keys),
+		new GenerateCommand('illustrate.generateFromSelection', 'selection', services, keys),
+		fromAltText,
+		new GenerateAtCommand(fromAltText),
+		new FillMissingImagesCommand(services, keys, images),
+		new EditImageCommand(services),
+		new SetApiKeyCommand(keys),
+		new ClearApiKeyCommand(keys),
+		{ id: 'illustrate.showHistory', execute: () => void HistoryPanel.show(historyServices) },
+	];
+	// Partial images of requests that a reload or crash cut short.
+	void store.deleteStalePreviews().catch(() => undefined);
+	return {
+		commands: new Map(commands.map(command => [command.id, command])),
+		reviveGeneratePanel: async (panel, state) => void await GeneratePanel.revive(panel, services, state),
+		reviveHistoryPanel: panel => void HistoryPanel.revive(panel, historyServices),
+		dispose: () => {
+			store.dispose();
+			costs.dispose();
+		},
+	};
+}
