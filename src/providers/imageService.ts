@@ -361,7 +361,7 @@ export class ImageService {
 					if (error instanceof IllustrateError) {
 						illustrateError = error;
 					} else {
-						const described = describeApiError(failure!, { model: options.model, endpoint, key, imageMayHaveBeenCharged: received || failure!.kind === 'connection' || failure!.kind === 'timeout' });
+						const described = describeApiError(failure!, { model: options.model, endpoint, key, imageMayHaveBeenCharged: received || failure!.kind === 'connection' || failure!.kind === 'timeout', failedInBrowser: ILLUSTRATE_WEB && !received });
 						const available = failure!.status === 404 ? await imageModelsOf(client) : '';
 						illustrateError = new IllustrateError(described.message + available, described.actions, isBatchFatal(failure!));
 					}

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../harness/waitFor';
@@ -8,7 +8,7 @@ import { expectEditorLine, goToLine, illustratePanel, imagesLoaded, openFile, ru
 /** A key only the web extension can have: from secret storage (it sees no environment). */
 const WEB_KEY = 'sk-test-web-worker-0123456789';
 
-/** The row of an extension in Developer: Show Running Extensions, as its text. */
+/** The row of an extension in Developer: Show Running Extensions, as its text; closes the list again. */
 async function runningExtensionRow(page: Page, name: string): Promise<string> {
 	await runCommand(page, 'Developer: Show Running Extensions');
 	const list = page.locator('.runtime-extensions-editor');
@@ -21,7 +21,10 @@ async function runningExtensionRow(page: Page, name: string): Promise<string> {
 		await page.waitForTimeout(100);
 	}
 	await row.waitFor({ timeout: 5000 });
-	return (await row.innerText()).replace(/\s+/g, ' ');
+	const text = (await row.innerText()).replace(/\s+/g, ' ');
+	await page.keyboard.press('Escape');
+	await list.waitFor({ state: 'hidden' });
+	return text;
 }
 
 suite('The web extension (vscode.dev, github.dev) in the web worker extension host', function () {
@@ -107,6 +110,19 @@ suite('The web extension (vscode.dev, github.dev) in the web worker extension ho
 		// And VS Code says where Illustrate runs: in the web worker, not on the server.
 		const row = await runningExtensionRow(page, 'Illustrate');
 		assert.match(row, /web worker/, `Running Extensions: ${row}`);
-		await screenshot(page, 'web-running-extensions');
+	});
+
+	test('an endpoint that does not allow calls from the browser: the panel says so (CORS), nothing is written', async () => {
+		const { page, api, workspace } = workbench;
+		api.configure({ cors: false });
+		writeFileSync(join(workspace, 'docs', 'cors.md'), '![a kite over the sea]()\n');
+		await openFile(page, 'docs/cors.md');
+		await goToLine(page, 1, 5);
+		await runCommand(page, 'Illustrate: Generate Image from Alt Text');
+
+		const panel = illustratePanel(page);
+		await panel.getByText(`The request to ${api.url} failed in the browser: the network is down, or the endpoint does not allow requests from VS Code for the Web (CORS).`, { exact: false }).first().waitFor({ timeout: 60_000 });
+		await screenshot(page, 'web-cors-refused');
+		assert.equal(existsSync(join(workspace, 'docs', 'images', 'a-kite-over-the-sea.png')), false);
 	});
 });

@@ -215,6 +215,10 @@ suite('test image API server', function () {
 		assert.match(response.headers.get('access-control-expose-headers') ?? '', /\bx-request-id\b.*\bretry-after\b/);
 		assert.equal(server.requests[0].origin, 'https://vscode.dev');
 		assert.equal(server.requests[0].runtime, 'browser:chrome');
+
+		server.configure({ cors: false });
+		const refused = await fetch(`${server.url}/images/generations`, { method: 'OPTIONS', headers: { origin: 'https://vscode.dev', 'access-control-request-method': 'POST' } });
+		assert.equal(refused.headers.get('access-control-allow-origin'), null, 'cors: false allows no other origin');
 	});
 
 	test('the control API serves recorded requests and image bytes to other processes', async () => {

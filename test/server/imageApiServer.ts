@@ -36,6 +36,8 @@ export interface ServerConfig {
 	 * benchmark's pictures are rendered once and the fixed latency is not stretched by encoding.
 	 */
 	seedPool: number;
+	/** Answer browsers' cross-origin requests as the API does; off, an endpoint a browser may not call. */
+	cors: boolean;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -49,6 +51,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
 	anyModel: false,
 	models: ['gpt-image-2', 'gpt-image-2-2026-04-21', 'gpt-image-1.5', 'gpt-4.1-mini', 'whisper-1'],
 	seedPool: 0,
+	cors: true,
 };
 
 export interface RecordedFile {
@@ -721,8 +724,10 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		const path = url.pathname;
 		// The API allows calls from any origin (the web extension sends them from the browser's
 		// web worker): every answer carries CORS headers, and preflights are answered here.
-		response.setHeader('access-control-allow-origin', '*');
-		response.setHeader('access-control-expose-headers', EXPOSED_HEADERS.join(', '));
+		if (config.cors) {
+			response.setHeader('access-control-allow-origin', '*');
+			response.setHeader('access-control-expose-headers', EXPOSED_HEADERS.join(', '));
+		}
 		if (request.method === 'OPTIONS') {
 			const requested = request.headers['access-control-request-headers'] ?? '';
 			preflights.push({
@@ -731,11 +736,11 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 				...(typeof request.headers['access-control-request-method'] === 'string' ? { method: request.headers['access-control-request-method'] } : {}),
 				headers: requested.split(',').map(name => name.trim().toLowerCase()).filter(Boolean),
 			});
-			response.writeHead(204, {
+			response.writeHead(204, config.cors ? {
 				'access-control-allow-methods': 'GET, POST, OPTIONS',
 				...(requested ? { 'access-control-allow-headers': requested } : {}),
 				'access-control-max-age': '600',
-			});
+			} : {});
 			response.end();
 			return;
 		}
