@@ -1,5 +1,6 @@
-// Builds Illustrate: the extension (Node, CommonJS) into dist/, the panel (browser, ESM)
-// into media/, and with --tests the sources and tests, file by file, into out/.
+// Builds Illustrate: the extension (Node, CommonJS) into dist/, the web extension (a browser
+// web worker, CommonJS) into dist/web/, the panel (browser, ESM) into media/, and with --tests
+// the sources and tests, file by file, into out/.
 //   node esbuild.mjs [--production] [--watch] [--tests]
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
@@ -67,6 +68,24 @@ const featuresChunkPlugin = {
 	},
 };
 
+/**
+ * The web extension (vscode.dev, github.dev) runs in the browser's web worker extension host,
+ * which loads one CommonJS file and gives it `vscode` and nothing else: everything else is in
+ * the bundle. Fails the build when a Node module is still imported after tree shaking.
+ */
+const webOnlyVscodePlugin = {
+	name: 'web-only-vscode',
+	setup(build) {
+		build.onEnd(result => {
+			const errors = Object.entries(result.metafile?.outputs ?? {}).flatMap(([file, output]) => {
+				const foreign = output.imports.filter(({ path, external }) => external && path !== 'vscode').map(({ path }) => path);
+				return foreign.length > 0 ? [{ text: `${file} imports ${foreign.join(', ')}, which the web worker extension host does not have` }] : [];
+			});
+			return { errors };
+		});
+	},
+};
+
 const shared = {
 	bundle: true,
 	minify: production,
@@ -74,6 +93,7 @@ const shared = {
 	sourcesContent: false,
 	logLevel: 'warning',
 	plugins: [problemMatcherPlugin],
+	define: { ILLUSTRATE_WEB: 'false' },
 };
 
 /** @type {esbuild.BuildOptions[]} */
@@ -90,6 +110,23 @@ const builds = [
 		// import('openai') becomes require('./openai.js'), which every extension host (and the
 		// test runners) load the same way.
 		supported: { 'dynamic-import': false },
+	},
+	{
+		...shared,
+		entryPoints: ['src/extension.ts'],
+		outfile: 'dist/web/extension.js',
+		platform: 'browser',
+		format: 'cjs',
+		target: 'es2022',
+		// Node built-ins stay external so that the check below names any that survive.
+		external: ['vscode', 'node:*'],
+		// `worker` before `browser`: some packages' browser builds need a DOM a worker has not.
+		conditions: ['worker'],
+		define: { ILLUSTRATE_WEB: 'true' },
+		// The SDK and the parsers are inside the bundle; import('openai') is evaluated at the first request.
+		supported: { 'dynamic-import': false },
+		metafile: true,
+		plugins: [problemMatcherPlugin, webOnlyVscodePlugin],
 	},
 	{
 		...shared,
@@ -149,6 +186,7 @@ if (tests) {
 		target: 'node22',
 		sourcemap: 'inline',
 		logLevel: 'warning',
+		define: { ILLUSTRATE_WEB: 'false' },
 	});
 }
 

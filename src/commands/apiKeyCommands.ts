@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { KEY_VARIABLES, PROVIDER_LABELS, type ApiKeys } from '../providers/apiKeys';
 import { readSettings } from '../settings/settings';
+import { environmentVariable } from '../platform/environment';
 import type { Command } from './commandManager';
 
 export class SetApiKeyCommand implements Command {
@@ -36,7 +37,7 @@ export class ClearApiKeyCommand implements Command {
 		const provider = readSettings().provider;
 		await this.keys.clear(provider);
 		const variable = KEY_VARIABLES[provider];
-		const fallback = process.env[variable] ? ' ' + vscode.l10n.t('{0} from the environment is still used.', variable) : '';
+		const fallback = environmentVariable(variable) ? ' ' + vscode.l10n.t('{0} from the environment is still used.', variable) : '';
 		void vscode.window.showInformationMessage(vscode.l10n.t('Illustrate: API key for {0} removed from secret storage.', PROVIDER_LABELS[provider]) + fallback);
 	}
 }

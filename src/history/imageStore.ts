@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { randomUUID } from 'crypto';
 import { extensionForFormat } from '../core/naming/fileNames';
 import { readImageInfo } from '../core/images/imageInfo';
 import type { OutputFormat } from '../core/models/capabilities';
@@ -87,7 +86,7 @@ export class ImageStore implements vscode.Disposable {
 		const info = readImageInfo(bytes);
 		const format = info?.format ?? fallbackFormat;
 		const createdAt = new Date().toISOString();
-		const id = `${createdAt.replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
+		const id = `${createdAt.replace(/[:.]/g, '-')}-${globalThis.crypto.randomUUID().slice(0, 8)}`;
 		const file = `${id}.${extensionForFormat(format)}`;
 		const uri = vscode.Uri.joinPath(this.folder, file);
 		const image: StoredImage = { ...recipe, id, uri, format, width: info?.width, height: info?.height, bytes: bytes.length, createdAt };
@@ -113,7 +112,7 @@ export class ImageStore implements vscode.Disposable {
 
 	/** Keeps a copy of a workspace image an edit uses, for the panel to show. */
 	async importSource(bytes: Uint8Array, format: OutputFormat): Promise<vscode.Uri> {
-		const uri = vscode.Uri.joinPath(this.sourceFolder, `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}.${extensionForFormat(format)}`);
+		const uri = vscode.Uri.joinPath(this.sourceFolder, `${Date.now().toString(36)}-${globalThis.crypto.randomUUID().slice(0, 8)}.${extensionForFormat(format)}`);
 		await this.write(this.sourceFolder, uri, bytes);
 		return uri;
 	}

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { decodeBase64 } from '../core/encoding/base64';
 import { readImageInfo } from '../core/images/imageInfo';
 import { isInside } from '../core/destination/destination';
 import type { OutputFormat } from '../core/models/capabilities';
@@ -71,8 +72,13 @@ export function viewOf(input: EditInput, webview: vscode.Webview): EditImageView
 
 /** Decodes a PNG the panel painted (a mask or markup overlay, or a padded source). */
 export function decodePanelPng(base64: string, what: string): Uint8Array {
-	const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
-	if (readImageInfo(bytes)?.format !== 'png') {
+	let bytes: Uint8Array | undefined;
+	try {
+		bytes = decodeBase64(base64);
+	} catch {
+		// not base64: refused below like any other bytes that are not a PNG
+	}
+	if (!bytes || readImageInfo(bytes)?.format !== 'png') {
 		throw new IllustrateError(`The ${what} the panel sent is not a PNG.`);
 	}
 	return bytes;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'crypto';
+import { encodeBase64 } from '../core/encoding/base64';
 
 /**
  * The page of an Illustrate webview: a strict CSP (no inline code, scripts only with this
@@ -7,7 +7,7 @@ import { randomBytes } from 'crypto';
  * renders the view named in `data-view`.
  */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: 'generate' | 'history', title: string): string {
-	const nonce = randomBytes(16).toString('base64');
+	const nonce = encodeBase64(globalThis.crypto.getRandomValues(new Uint8Array(16)));
 	const media = vscode.Uri.joinPath(extensionUri, 'media');
 	const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.js'));
 	const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'));

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { environment } from '../platform/environment';
 
 export type Provider = 'openai' | 'azure' | 'openai-compatible';
 
@@ -24,7 +25,7 @@ export interface ApiKey {
 
 /** API keys in SecretStorage, one per provider, with the environment as fallback. */
 export class ApiKeys {
-	constructor(private readonly secrets: vscode.SecretStorage, private readonly env: NodeJS.ProcessEnv = process.env) { }
+	constructor(private readonly secrets: vscode.SecretStorage, private readonly env: Readonly<Record<string, string | undefined>> = environment()) { }
 
 	async get(provider: Provider): Promise<ApiKey | undefined> {
 		const stored = await this.secrets.get(SECRET_PREFIX + provider);

@@ -7,6 +7,8 @@ import { costFromUsage } from '../core/cost/cost';
 import { checkEditRequest } from '../core/edits/editRules';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { ImageRecipe, ImageStore, StoredImage } from '../history/imageStore';
+import { decodeBase64 } from '../core/encoding/base64';
+import { environmentVariable } from '../platform/environment';
 import { readSettings } from '../settings/settings';
 import { KEY_VARIABLES, PROVIDER_LABELS, type ApiKeys } from './apiKeys';
 
@@ -183,7 +185,9 @@ export class ImageService {
 		this.sdk ??= import('openai');
 		const sdk = await this.sdk;
 		// A paid request is never retried by the SDK: Illustrate retries only where nothing can have been charged.
-		const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs };
+		// In the web the SDK runs in the browser's web worker and refuses to unless told: the key
+		// comes from secret storage, on the user's own machine, as in every other host.
+		const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs, ...(ILLUSTRATE_WEB ? { dangerouslyAllowBrowser: true } : {}) };
 		if (provider === 'azure') {
 			if (!settings.azure.endpoint || !settings.azure.deployment) {
 				throw new IllustrateError('Azure OpenAI needs illustrate.azure.endpoint and illustrate.azure.deployment in your user settings.', [], true);
@@ -192,7 +196,7 @@ export class ImageService {
 			const baseURL = `${settings.azure.endpoint.replace(/\/+$/, '')}/openai`;
 			return { client: new sdk.AzureOpenAI({ ...common, baseURL, deployment: settings.azure.deployment, apiVersion: settings.azure.apiVersion }), sdk, key: key.value };
 		}
-		const baseURL = settings.baseUrl ?? (provider === 'openai-compatible' ? process.env.OPENAI_BASE_URL?.trim() || undefined : undefined);
+		const baseURL = settings.baseUrl ?? (provider === 'openai-compatible' ? environmentVariable('OPENAI_BASE_URL')?.trim() || undefined : undefined);
 		if (provider === 'openai-compatible' && !baseURL) {
 			throw new IllustrateError('An OpenAI-compatible endpoint needs illustrate.baseUrl in your user settings (or OPENAI_BASE_URL).', [], true);
 		}
@@ -319,7 +323,7 @@ export class ImageService {
 					for await (const event of stream) {
 						received = true;
 						const slot = first + Math.min(completed, count - 1);
-						const bytes = Buffer.from(event.b64_json, 'base64');
+						const bytes = decodeBase64(event.b64_json);
 						if (event.type === 'image_generation.partial_image' || event.type === 'image_edit.partial_image') {
 							const preview = await this.store.savePreview(bytes, `${batchId}-${slot}-${attempt}-${event.partial_image_index}`, options.outputFormat);
 							events.onPartial?.(slot, preview, event.partial_image_index);
@@ -357,7 +361,7 @@ export class ImageService {
 					if (error instanceof IllustrateError) {
 						illustrateError = error;
 					} else {
-						const described = describeApiError(failure!, { model: options.model, endpoint, key, imageMayHaveBeenCharged: received || failure!.kind === 'connection' || failure!.kind === 'timeout' });
+						const described = describeApiError(failure!, { model: options.model, endpoint, key, imageMayHaveBeenCharged: received || failure!.kind === 'connection' || failure!.kind === 'timeout', failedInBrowser: ILLUSTRATE_WEB && !received });
 						const available = failure!.status === 404 ? await imageModelsOf(client) : '';
 						illustrateError = new IllustrateError(described.message + available, described.actions, isBatchFatal(failure!));
 					}

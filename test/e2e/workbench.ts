@@ -35,6 +35,8 @@ export interface Workbench {
 
 export interface WorkbenchOptions {
 	readonly userSettings?: Record<string, unknown>;
+	/** Remote (machine) settings, as a function of the test API server for those that name it (`illustrate.baseUrl`). */
+	readonly machineSettings?: (api: ImageApiServer) => Record<string, unknown>;
 	readonly apiConfig?: Partial<ServerConfig>;
 	readonly colorScheme?: 'light' | 'dark';
 	/** Keep workspace trust on, so the folder opens as the user decides (default: trusted). */
@@ -61,6 +63,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 			'workbench.colorTheme': options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern',
 			...options.userSettings,
 		},
+		machineSettings: options.machineSettings?.(api),
 	});
 	let browser: BrowserContext | undefined;
 	try {

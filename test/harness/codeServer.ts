@@ -48,6 +48,11 @@ export interface CodeServerOptions {
 	readonly extraVsix?: readonly string[];
 	/** User settings (settings.json). */
 	readonly userSettings?: Record<string, unknown>;
+	/**
+	 * Remote settings (Machine/settings.json): in code-server's window, which is a remote one,
+	 * settings of scope `machine` (`illustrate.baseUrl`, say) are read from here, not from the user settings.
+	 */
+	readonly machineSettings?: Record<string, unknown>;
 }
 
 export interface RunningCodeServer {
@@ -67,6 +72,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 	const userDataDir = join(runDir, 'user-data');
 	const extensionsDir = join(runDir, 'extensions');
 	mkdirSync(join(userDataDir, 'User'), { recursive: true });
+	if (options.machineSettings) {
+		mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+		writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(options.machineSettings, null, '\t'));
+	}
 	mkdirSync(extensionsDir, { recursive: true });
 	writeFileSync(join(runDir, 'config.yaml'), 'auth: none\n');
 	writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({

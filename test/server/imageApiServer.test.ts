@@ -193,6 +193,34 @@ suite('test image API server', function () {
 		await assert.rejects(client.images.generate({ model: 'gpt-image-2', prompt: 'a cursed fox' }), (error: InstanceType<typeof OpenAI.APIError>) => error.status === 500);
 	});
 
+	test('CORS, as the web extension needs it: preflights answered, answers readable from another origin', async () => {
+		const preflight = await fetch(`${server.url}/images/generations`, {
+			method: 'OPTIONS',
+			headers: { origin: 'https://vscode.dev', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-stainless-runtime' },
+		});
+		assert.equal(preflight.status, 204);
+		assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+		assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /\bPOST\b/);
+		assert.equal(preflight.headers.get('access-control-allow-headers'), 'authorization,content-type,x-stainless-runtime');
+		assert.deepEqual(server.preflights, [{ path: '/v1/images/generations', origin: 'https://vscode.dev', method: 'POST', headers: ['authorization', 'content-type', 'x-stainless-runtime'] }]);
+		assert.equal(server.requests.length, 0, 'a preflight is not a request');
+
+		const response = await fetch(`${server.url}/images/generations`, {
+			method: 'POST',
+			headers: { origin: 'https://vscode.dev', authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'x-stainless-runtime': 'browser:chrome' },
+			body: JSON.stringify({ model: 'gpt-image-2', prompt: 'a fox', size: '1024x1024', quality: 'low' }),
+		});
+		assert.equal(response.status, 200);
+		assert.equal(response.headers.get('access-control-allow-origin'), '*');
+		assert.match(response.headers.get('access-control-expose-headers') ?? '', /\bx-request-id\b.*\bretry-after\b/);
+		assert.equal(server.requests[0].origin, 'https://vscode.dev');
+		assert.equal(server.requests[0].runtime, 'browser:chrome');
+
+		server.configure({ cors: false });
+		const refused = await fetch(`${server.url}/images/generations`, { method: 'OPTIONS', headers: { origin: 'https://vscode.dev', 'access-control-request-method': 'POST' } });
+		assert.equal(refused.headers.get('access-control-allow-origin'), null, 'cors: false allows no other origin');
+	});
+
 	test('the control API serves recorded requests and image bytes to other processes', async () => {
 		const response = await client.images.generate({ model: 'gpt-image-2', prompt: 'a fox' });
 		const recorded = await (await fetch(`${server.origin}/__control/requests`)).json() as Array<{ id: string }>;

@@ -36,6 +36,8 @@ export interface ServerConfig {
 	 * benchmark's pictures are rendered once and the fixed latency is not stretched by encoding.
 	 */
 	seedPool: number;
+	/** Answer browsers' cross-origin requests as the API does; off, an endpoint a browser may not call. */
+	cors: boolean;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -49,6 +51,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
 	anyModel: false,
 	models: ['gpt-image-2', 'gpt-image-2-2026-04-21', 'gpt-image-1.5', 'gpt-4.1-mini', 'whisper-1'],
 	seedPool: 0,
+	cors: true,
 };
 
 export interface RecordedFile {
@@ -102,6 +105,19 @@ export interface RecordedRequest {
 	partials: SentImage[];
 	/** Whether the client went away before the response finished. */
 	aborted: boolean;
+	/** The `Origin` header: set by a browser (the web extension), absent from Node's fetch. */
+	readonly origin?: string;
+	/** `X-Stainless-Runtime` as the SDK reports where it runs: `node`, `browser:chrome`, … */
+	readonly runtime?: string;
+}
+
+/** A CORS preflight (OPTIONS) the browser sent before a request from another origin. */
+export interface RecordedPreflight {
+	readonly path: string;
+	readonly origin?: string;
+	readonly method?: string;
+	/** `Access-Control-Request-Headers`, lower case, as the browser lists them. */
+	readonly headers: readonly string[];
 }
 
 export interface ImageApiServer {
@@ -109,6 +125,8 @@ export interface ImageApiServer {
 	readonly url: string;
 	readonly origin: string;
 	readonly requests: RecordedRequest[];
+	/** CORS preflights, in order (the web extension's requests come from the browser). */
+	readonly preflights: RecordedPreflight[];
 	readonly config: ServerConfig;
 	configure(change: Partial<ServerConfig>): void;
 	fail(...failures: FailureSpec[]): void;
@@ -362,10 +380,19 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 	});
 }
 
+/** Response headers a browser lets the client read: the SDK's request id, rate limits, retry-after. */
+const EXPOSED_HEADERS = [
+	'x-request-id', 'openai-processing-ms', 'openai-version', 'openai-organization',
+	'retry-after', 'retry-after-ms',
+	'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests',
+	'x-ratelimit-limit-tokens', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens',
+];
+
 /** Starts the server on 127.0.0.1 (port 0 picks a free one). */
 export async function startImageApiServer(options: { port?: number; config?: Partial<ServerConfig> } = {}): Promise<ImageApiServer> {
 	const config: ServerConfig = { ...DEFAULT_CONFIG, ...options.config };
 	const requests: RecordedRequest[] = [];
+	const preflights: RecordedPreflight[] = [];
 	let failures: Array<FailureSpec & { remaining: number }> = [];
 	const sentBytes = new Map<string, Buffer[]>();
 	const uploads = new Map<string, Buffer[]>();
@@ -473,6 +500,8 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			rawPath,
 			...(azure ? { azure } : {}),
 			keyHeader: request.headers.authorization ? 'authorization' : typeof apiKeyHeader === 'string' ? 'api-key' : 'none',
+			...(typeof request.headers.origin === 'string' ? { origin: request.headers.origin } : {}),
+			...(typeof request.headers['x-stainless-runtime'] === 'string' ? { runtime: request.headers['x-stainless-runtime'] } : {}),
 			contentType: contentType.split(';')[0],
 			authorization,
 			body: parsed.body,
@@ -693,6 +722,28 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 	const http: Server = createServer((request, response) => {
 		const url = new URL(request.url ?? '/', 'http://localhost');
 		const path = url.pathname;
+		// The API allows calls from any origin (the web extension sends them from the browser's
+		// web worker): every answer carries CORS headers, and preflights are answered here.
+		if (config.cors) {
+			response.setHeader('access-control-allow-origin', '*');
+			response.setHeader('access-control-expose-headers', EXPOSED_HEADERS.join(', '));
+		}
+		if (request.method === 'OPTIONS') {
+			const requested = request.headers['access-control-request-headers'] ?? '';
+			preflights.push({
+				path,
+				...(typeof request.headers.origin === 'string' ? { origin: request.headers.origin } : {}),
+				...(typeof request.headers['access-control-request-method'] === 'string' ? { method: request.headers['access-control-request-method'] } : {}),
+				headers: requested.split(',').map(name => name.trim().toLowerCase()).filter(Boolean),
+			});
+			response.writeHead(204, config.cors ? {
+				'access-control-allow-methods': 'GET, POST, OPTIONS',
+				...(requested ? { 'access-control-allow-headers': requested } : {}),
+				'access-control-max-age': '600',
+			} : {});
+			response.end();
+			return;
+		}
 		const azure = /^\/openai\/deployments\/([^/]+)\/images\/(generations|edits)$/.exec(path);
 		const handle = path.startsWith('/__control/')
 			? handleControl(request, response, path)
@@ -723,6 +774,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		url: `${origin}/v1`,
 		origin,
 		requests,
+		preflights,
 		config,
 		configure(change) {
 			Object.assign(config, change);
@@ -733,6 +785,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		reset() {
 			server.releaseFinals();
 			requests.length = 0;
+			preflights.length = 0;
 			failures = [];
 			sentBytes.clear();
 			uploads.clear();

@@ -47,6 +47,13 @@ suite('describeApiError', () => {
 		assert.match(describeApiError({ kind: 'timeout', message: 'Request timed out.' }, context).message, /illustrate\.requestTimeoutSeconds.*may still have been made and charged/);
 	});
 
+	test('a fetch that failed in the browser (the web extension) names CORS: the browser does not say which', () => {
+		const { message, actions } = describeApiError({ kind: 'connection', message: 'Connection error.' }, { ...context, failedInBrowser: true });
+		assert.match(message, /^The request to https:\/\/api\.openai\.com\/v1 failed in the browser: the network is down, or the endpoint does not allow requests from VS Code for the Web \(CORS\)\./);
+		assert.match(message, /may have been made and charged, so Illustrate did not retry/);
+		assert.deepEqual(actions, ['retry']);
+	});
+
 	test('never repeats the key, even when the API echoes it', () => {
 		const described = describeApiError(apiError(400, null, 'invalid_request_error', `bad thing with ${context.key}`), context);
 		assert.ok(!described.message.includes(context.key), described.message);

@@ -54,7 +54,14 @@ export function retryAfterSeconds(headers: unknown): number | undefined {
  * Turns an error from the `openai` SDK (or the network under it) into a message that
  * says what happened and what to do next. Never includes the API key.
  */
-export function describeApiError(failure: ApiFailure, context: { model: string; endpoint: string; key?: string; imageMayHaveBeenCharged?: boolean }): UserFacingError {
+export function describeApiError(failure: ApiFailure, context: {
+	model: string;
+	endpoint: string;
+	key?: string;
+	imageMayHaveBeenCharged?: boolean;
+	/** The web extension's request failed before any answer: a browser does not say whether the network or CORS refused it. */
+	failedInBrowser?: boolean;
+}): UserFacingError {
 	const { status, code, type } = failure;
 	const rawMessage = failure.message;
 	const apiMessage = redactSecrets(rawMessage.replace(/^\d{3}\s+/, ''), context.key);
@@ -64,6 +71,9 @@ export function describeApiError(failure: ApiFailure, context: { model: string; 
 	}
 	if (failure.kind === 'unreachable') {
 		return { message: `Could not reach ${context.endpoint}. Check your network connection (or illustrate.baseUrl), then try again.`, actions: ['retry'] };
+	}
+	if (failure.kind === 'connection' && context.failedInBrowser) {
+		return { message: `The request to ${context.endpoint} failed in the browser: the network is down, or the endpoint does not allow requests from VS Code for the Web (CORS). If it got through, the image may have been made and charged, so Illustrate did not retry on its own. Check the endpoint (illustrate.baseUrl), then try again.`, actions: ['retry'] };
 	}
 	if (failure.kind === 'connection') {
 		return { message: `The connection to ${context.endpoint} dropped before the image arrived. ${context.imageMayHaveBeenCharged === false ? '' : 'The image may still have been made and charged, so Illustrate did not retry on its own. '}Try again if you want another one.`, actions: ['retry'] };

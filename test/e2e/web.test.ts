@@ -1,0 +1,128 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { waitFor } from '../harness/waitFor';
+import { expectEditorLine, goToLine, illustratePanel, imagesLoaded, openFile, runCommand, screenshot, screenshotOnFailure, sentImages, shownImageBytes, startWorkbench, type Workbench } from './workbench';
+
+/** A key only the web extension can have: from secret storage (it sees no environment). */
+const WEB_KEY = 'sk-test-web-worker-0123456789';
+
+/** The row of an extension in Developer: Show Running Extensions, as its text; closes the list again. */
+async function runningExtensionRow(page: Page, name: string): Promise<string> {
+	await runCommand(page, 'Developer: Show Running Extensions');
+	const list = page.locator('.runtime-extensions-editor');
+	await list.locator('.monaco-list-row').first().waitFor({ timeout: 30_000 });
+	// The list renders only the rows in view: scroll until the row is there.
+	const row = list.locator('.monaco-list-row', { has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) }).first();
+	for (let scrolled = 0; scrolled < 30 && await row.count() === 0; scrolled++) {
+		await list.hover();
+		await page.mouse.wheel(0, 300);
+		await page.waitForTimeout(100);
+	}
+	await row.waitFor({ timeout: 5000 });
+	const text = (await row.innerText()).replace(/\s+/g, ' ');
+	await page.keyboard.press('Escape');
+	await list.waitFor({ state: 'hidden' });
+	return text;
+}
+
+suite('The web extension (vscode.dev, github.dev) in the web worker extension host', function () {
+	this.timeout(240_000);
+	let workbench: Workbench;
+
+	suiteSetup(async () => {
+		workbench = await startWorkbench({
+			userSettings: {
+				// Runs Illustrate where vscode.dev runs it: its `browser` entry in the browser's web worker.
+				'remote.extensionKind': { 'illustrate.illustrate': ['web'] },
+				'illustrate.quality': 'low',
+				'illustrate.size': '1024x1024',
+				'illustrate.variants': 2,
+			},
+			// A web worker has no environment variables: the endpoint comes from the settings (a
+			// machine setting, which code-server's remote window reads from its remote settings).
+			machineSettings: api => ({ 'illustrate.baseUrl': api.url }),
+			apiConfig: { imageMs: 400, acceptedKeys: [WEB_KEY] },
+		});
+		writeFileSync(join(workbench.workspace, 'docs', 'web.md'), '# In the browser\n\n![a lighthouse drawn in ink]()\n');
+	});
+
+	screenshotOnFailure(() => workbench);
+
+	suiteTeardown(async () => {
+		await workbench?.close();
+	});
+
+	test('key in secret storage → 2 variants from the browser → Insert: the bytes on disk, the link in the document', async () => {
+		const { page, api, workspace } = workbench;
+		await runCommand(page, 'Illustrate: Set API Key');
+		const input = page.locator('.quick-input-widget input.input');
+		await input.waitFor();
+		await input.fill(WEB_KEY);
+		await input.press('Enter');
+		await page.locator('.notification-toast', { hasText: 'API key for OpenAI saved in secret storage' }).waitFor();
+
+		await openFile(page, 'docs/web.md');
+		await goToLine(page, 3, 5);
+		await runCommand(page, 'Illustrate: Generate Image from Alt Text');
+
+		const panel = illustratePanel(page);
+		await imagesLoaded(panel, 2);
+		assert.equal(await panel.locator('.variant').count(), 2);
+		await screenshot(page, 'web-panel-variants');
+		const shownFirst = await shownImageBytes(panel, 0);
+
+		await panel.getByRole('button', { name: 'Insert', exact: true }).first().click();
+		await panel.locator('.variant').first().getByText('Inserted as images/a-lighthouse-drawn-in-ink.png').waitFor();
+
+		// The requests came from the browser: the SDK reported a browser runtime, the browser
+		// set Origin and asked first (CORS preflight). A Node extension host does none of these.
+		const requests = api.requests;
+		assert.equal(requests.length, 2, 'one request per variant');
+		for (const request of requests) {
+			assert.equal(request.valid, true, request.errors.join('; '));
+			assert.equal(request.path, '/v1/images/generations');
+			assert.equal(request.authorization, `Bearer ${WEB_KEY}`, 'the key from secret storage');
+			assert.match(request.runtime ?? '', /^browser:chrome$/, 'the SDK ran in the browser');
+			assert.ok(request.origin, 'the browser named its origin');
+			assert.deepEqual(
+				{ model: request.body.model, size: request.body.size, quality: request.body.quality, n: request.body.n, prompt: request.body.prompt, stream: request.body.stream },
+				{ model: 'gpt-image-2', size: '1024x1024', quality: 'low', n: 1, prompt: 'a lighthouse drawn in ink', stream: true },
+			);
+		}
+		const preflight = api.preflights.find(sent => sent.path === '/v1/images/generations');
+		assert.ok(preflight, 'the browser sent a CORS preflight');
+		assert.equal(preflight.method, 'POST');
+		assert.ok(preflight.headers.includes('authorization'), `the preflight asked for the Authorization header: ${preflight.headers.join(', ')}`);
+
+		const savedPath = join(workspace, 'docs', 'images', 'a-lighthouse-drawn-in-ink.png');
+		await waitFor(() => { try { return readFileSync(savedPath).length > 0; } catch { return false; } }, 'the inserted file is written');
+		const saved = readFileSync(savedPath);
+		assert.ok(saved.equals(shownFirst), 'the file holds exactly the bytes of the first variant shown');
+		assert.equal(sentImages(api).filter(sent => sent.bytes.equals(saved)).length, 1, 'they are the bytes the server sent for that variant');
+
+		await page.locator('.tab', { hasText: 'web.md' }).click();
+		await expectEditorLine(page, 3, '![a lighthouse drawn in ink](images/a-lighthouse-drawn-in-ink.png)');
+		await page.keyboard.press('Control+S');
+		await waitFor(() => readFileSync(join(workspace, 'docs', 'web.md'), 'utf8').split('\n')[2] === '![a lighthouse drawn in ink](images/a-lighthouse-drawn-in-ink.png)', 'the saved web.md has the link on line 3');
+
+		// And VS Code says where Illustrate runs: in the web worker, not on the server.
+		const row = await runningExtensionRow(page, 'Illustrate');
+		assert.match(row, /web worker/, `Running Extensions: ${row}`);
+	});
+
+	test('an endpoint that does not allow calls from the browser: the panel says so (CORS), nothing is written', async () => {
+		const { page, api, workspace } = workbench;
+		api.configure({ cors: false });
+		writeFileSync(join(workspace, 'docs', 'cors.md'), '![a kite over the sea]()\n');
+		await openFile(page, 'docs/cors.md');
+		await goToLine(page, 1, 5);
+		await runCommand(page, 'Illustrate: Generate Image from Alt Text');
+
+		const panel = illustratePanel(page);
+		await panel.getByText(`The request to ${api.url} failed in the browser: the network is down, or the endpoint does not allow requests from VS Code for the Web (CORS).`, { exact: false }).first().waitFor({ timeout: 60_000 });
+		await screenshot(page, 'web-cors-refused');
+		assert.equal(existsSync(join(workspace, 'docs', 'images', 'a-kite-over-the-sea.png')), false);
+	});
+});
