@@ -17,5 +17,19 @@ suite('base64 (the same code in the Node and the web extension)', () => {
 
 	test('refuses text that is not base64, where Buffer would skip it', () => {
 		assert.throws(() => decodeBase64('iVBOR#w0K'));
+		assert.throws(() => decodeBase64('iVBO#w0KGgo='), 'a length Buffer takes');
+		assert.throws(() => decodeBase64('iVBORw0K$go='));
+	});
+
+	test('the same bytes whichever way it decodes: with Buffer (Node) and with atob (the web)', () => {
+		const text = Buffer.from('an image, or at least its bytes').toString('base64');
+		const withBuffer = decodeBase64(text);
+		const saved = globalThis.Buffer;
+		try {
+			(globalThis as { Buffer?: unknown }).Buffer = undefined;
+			assert.deepEqual(decodeBase64(text), withBuffer);
+		} finally {
+			globalThis.Buffer = saved;
+		}
 	});
 });
