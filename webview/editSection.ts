@@ -1,6 +1,7 @@
 import type { ModelCapabilities } from '../src/core/models/capabilities';
 import { checkSize } from '../src/core/models/validation';
 import type { EditView } from '../src/protocol/messages';
+import * as l10n from '@vscode/l10n';
 import { control, element, setOptions, vscode } from './dom';
 
 type Tool = 'brush' | 'eraser';
@@ -17,23 +18,23 @@ function base64Of(canvas: HTMLCanvasElement): string {
  * undo, clear, invert, an extended canvas for outpainting, and the reference images.
  */
 export class EditSection {
-	readonly root = element('section', { class: 'edit', 'aria-label': 'Edit an image' });
-	private readonly chain = element('nav', { class: 'chain', 'aria-label': 'Steps' });
+	readonly root = element('section', { class: 'edit', 'aria-label': l10n.t('Edit an image') });
+	private readonly chain = element('nav', { class: 'chain', 'aria-label': l10n.t('Steps') });
 	private readonly hint = element('div', { class: 'note' });
 	private readonly stage = element('div', { class: 'stage' });
 	private readonly base = element('canvas', { class: 'base', 'aria-hidden': 'true' });
-	private readonly paint = element('canvas', { class: 'paint', role: 'img', 'aria-label': 'Paint layer: where the image may change' });
-	private readonly brush = control('vscode-button', { appearance: 'secondary', 'aria-pressed': 'true' }, 'Brush');
-	private readonly eraser = control('vscode-button', { appearance: 'secondary', 'aria-pressed': 'false' }, 'Eraser');
-	private readonly size = element('input', { type: 'range', min: '4', max: '256', value: '64', 'aria-label': 'Brush size in pixels' });
-	private readonly sizeValue = element('span', { class: 'size-value' }, '64 px');
-	private readonly undo = control('vscode-button', { appearance: 'secondary' }, 'Undo');
-	private readonly clear = control('vscode-button', { appearance: 'secondary' }, 'Clear');
-	private readonly invert = control('vscode-button', { appearance: 'secondary' }, 'Invert');
-	private readonly canvasSize = control('vscode-dropdown', { 'aria-label': 'Canvas size: extend the image to outpaint' });
-	private readonly references = element('div', { class: 'references', role: 'list', 'aria-label': 'Reference images' });
-	private readonly addReference = control('vscode-button', { appearance: 'secondary' }, 'Add image…');
-	private readonly done = control('vscode-button', { appearance: 'secondary' }, 'Back to generating');
+	private readonly paint = element('canvas', { class: 'paint', role: 'img', 'aria-label': l10n.t('Paint layer: where the image may change') });
+	private readonly brush = control('vscode-button', { appearance: 'secondary', 'aria-pressed': 'true' }, l10n.t('Brush'));
+	private readonly eraser = control('vscode-button', { appearance: 'secondary', 'aria-pressed': 'false' }, l10n.t('Eraser'));
+	private readonly size = element('input', { type: 'range', min: '4', max: '256', value: '64', 'aria-label': l10n.t('Brush size in pixels') });
+	private readonly sizeValue = element('span', { class: 'size-value' }, l10n.t('{0} px', 64));
+	private readonly undo = control('vscode-button', { appearance: 'secondary' }, l10n.t('Undo'));
+	private readonly clear = control('vscode-button', { appearance: 'secondary' }, l10n.t('Clear'));
+	private readonly invert = control('vscode-button', { appearance: 'secondary' }, l10n.t('Invert'));
+	private readonly canvasSize = control('vscode-dropdown', { 'aria-label': l10n.t('Canvas size: extend the image to outpaint') });
+	private readonly references = element('div', { class: 'references', role: 'list', 'aria-label': l10n.t('Reference images') });
+	private readonly addReference = control('vscode-button', { appearance: 'secondary' }, l10n.t('Add image…'));
+	private readonly done = control('vscode-button', { appearance: 'secondary' }, l10n.t('Back to generating'));
 
 	private image: HTMLImageElement | undefined;
 	private sourceSrc = '';
@@ -46,16 +47,16 @@ export class EditSection {
 	private stroke: { x: number; y: number } | undefined;
 
 	constructor(private readonly onChange: () => void) {
-		const tools = element('div', { class: 'tools', role: 'toolbar', 'aria-label': 'Paint tools' });
-		const sizeLabel = element('label', { class: 'brush-size' }, 'Size ');
+		const tools = element('div', { class: 'tools', role: 'toolbar', 'aria-label': l10n.t('Paint tools') });
+		const sizeLabel = element('label', { class: 'brush-size' }, `${l10n.t('Size')} `);
 		sizeLabel.append(this.size, this.sizeValue);
 		tools.append(this.brush, this.eraser, sizeLabel, this.undo, this.clear, this.invert);
 		const canvasField = element('div', { class: 'field canvas-size' });
-		canvasField.append(element('label', {}, 'Canvas'), this.canvasSize);
+		canvasField.append(element('label', {}, l10n.t('Canvas')), this.canvasSize);
 		tools.append(canvasField);
 		this.stage.append(this.base, this.paint);
 		const referencesRow = element('div', { class: 'references-row' });
-		referencesRow.append(element('span', { class: 'note' }, 'Also send:'), this.references, this.addReference);
+		referencesRow.append(element('span', { class: 'note' }, l10n.t('Also send:')), this.references, this.addReference);
 		const header = element('div', { class: 'edit-header' });
 		header.append(this.chain, this.done);
 		this.root.append(header, this.hint, this.stage, tools, referencesRow);
@@ -63,7 +64,7 @@ export class EditSection {
 		this.setTool('brush');
 		this.brush.addEventListener('click', () => this.setTool('brush'));
 		this.eraser.addEventListener('click', () => this.setTool('eraser'));
-		this.size.addEventListener('input', () => { this.sizeValue.textContent = `${this.size.value} px`; });
+		this.size.addEventListener('input', () => { this.sizeValue.textContent = l10n.t('{0} px', this.size.value); });
 		this.undo.addEventListener('click', () => this.undoStroke());
 		this.clear.addEventListener('click', () => this.change(context => context.clearRect(0, 0, this.layout.width, this.layout.height)));
 		this.invert.addEventListener('click', () => this.invertPaint());
@@ -104,9 +105,9 @@ export class EditSection {
 			return index === 0 ? [item] : [element('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'), item];
 		}));
 		this.hint.textContent = this.markup
-			? 'Draw over the image to guide the change (a markup overlay); leave it blank to change the whole image.'
-			: 'Paint where the image may change (a mask); leave it blank to change the whole image.';
-		this.paint.setAttribute('aria-label', this.markup ? 'Markup layer: drawn guidance' : 'Mask layer: painted areas may change');
+			? l10n.t('Draw over the image to guide the change (a markup overlay); leave it blank to change the whole image.')
+			: l10n.t('Paint where the image may change (a mask); leave it blank to change the whole image.');
+		this.paint.setAttribute('aria-label', this.markup ? l10n.t('Markup layer: drawn guidance') : l10n.t('Mask layer: painted areas may change'));
 		this.renderReferences(view);
 		this.renderCanvasSizes(view, model);
 		if (view.source.src !== this.sourceSrc) {
@@ -125,7 +126,8 @@ export class EditSection {
 		this.references.replaceChildren(...view.references.map(reference => {
 			const item = element('div', { class: 'reference', role: 'listitem' });
 			item.append(element('img', { src: reference.src, alt: reference.label, title: reference.label }));
-			const remove = control('vscode-button', { appearance: 'icon', 'aria-label': `Remove ${reference.label}`, title: `Remove ${reference.label}` }, '×');
+			const removeLabel = l10n.t('Remove {0}', reference.label);
+			const remove = control('vscode-button', { appearance: 'icon', 'aria-label': removeLabel, title: removeLabel }, '×');
 			remove.addEventListener('click', () => vscode.postMessage({ type: 'reference', action: 'remove', id: reference.id }));
 			item.append(remove);
 			return item;
@@ -149,8 +151,8 @@ export class EditSection {
 		}
 		const current = this.canvasSize.value || 'original';
 		setOptions(this.canvasSize, [
-			{ value: 'original', label: width ? `Original (${width} × ${height})` : 'Original' },
-			...[...candidates].map(size => ({ value: size, label: `Extend to ${size.replace('x', ' × ')}` })),
+			{ value: 'original', label: width ? l10n.t('Original ({0} × {1})', width, height) : l10n.t('Original') },
+			...[...candidates].map(size => ({ value: size, label: l10n.t('Extend to {0}', size.replace('x', ' × ')) })),
 		], current);
 	}
 

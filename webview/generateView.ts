@@ -10,15 +10,37 @@ import type {
 	PanelState,
 	VariantView,
 } from '../src/protocol/messages';
+import * as l10n from '@vscode/l10n';
 import { control, element, field, setOptions, vscode, type Control } from './dom';
 import { EditSection } from './editSection';
 
 const CUSTOM_SIZE = 'custom';
 const DEFAULT_COMPLEXITY = 'default';
 
-const sizeLabel = (size: string): string => size === 'auto' ? 'Auto' : size === CUSTOM_SIZE ? 'Custom…' : size.replace('x', ' × ');
+const sizeLabel = (size: string): string => size === 'auto' ? l10n.t('Auto') : size === CUSTOM_SIZE ? l10n.t('Custom…') : size.replace('x', ' × ');
 const capitalized = (value: string): string => value[0].toUpperCase() + value.slice(1);
-const qualityLabel = (quality: string): string => quality === 'xhigh' ? 'Extra high' : capitalized(quality);
+
+function qualityLabel(quality: string): string {
+	switch (quality) {
+		case 'auto':
+			return l10n.t('Auto');
+		case 'low':
+			return l10n.t('Low');
+		case 'medium':
+			return l10n.t('Medium');
+		case 'high':
+			return l10n.t('High');
+		case 'xhigh':
+			return l10n.t('Extra high');
+		case 'max':
+			return l10n.t('Maximum');
+		default:
+			return capitalized(quality);
+	}
+}
+
+/** "Variant 2", or the host's label for a re-render or an edit. */
+const variantName = (variant: VariantView): string => variant.label ?? l10n.t('Variant {0}', variant.index + 1);
 
 /** The generate panel: pickers checked against the capability table as you type, the variants as they stream in. */
 export class GenerateView {
@@ -28,19 +50,19 @@ export class GenerateView {
 	private timer: number | undefined;
 	private attempted = false;
 
-	private readonly prompt = control('vscode-text-area', { rows: '3', resize: 'vertical', placeholder: 'Describe the image' });
+	private readonly prompt = control('vscode-text-area', { rows: '3', resize: 'vertical', placeholder: l10n.t('Describe the image') });
 	private readonly model = control('vscode-dropdown');
 	private readonly quality = control('vscode-dropdown');
 	private readonly size = control('vscode-dropdown');
-	private readonly customSize = control('vscode-text-field', { id: 'custom-size', placeholder: '1536x864', 'aria-label': 'Custom size, width x height' });
+	private readonly customSize = control('vscode-text-field', { id: 'custom-size', placeholder: '1536x864', 'aria-label': l10n.t('Custom size, width x height') });
 	private readonly count = control('vscode-dropdown');
 	private readonly format = control('vscode-dropdown');
 	private readonly compression = control('vscode-text-field', { type: 'number', min: '0', max: '100', placeholder: '100' });
 	private readonly background = control('vscode-dropdown');
 	private readonly complexity = control('vscode-dropdown');
 	private readonly style = control('vscode-dropdown');
-	private readonly generate = control('vscode-button', { appearance: 'primary' }, 'Generate');
-	private readonly cancel = control('vscode-button', { appearance: 'secondary' }, 'Cancel');
+	private readonly generate = control('vscode-button', { appearance: 'primary' }, l10n.t('Generate'));
+	private readonly cancel = control('vscode-button', { appearance: 'secondary' }, l10n.t('Cancel'));
 	private readonly insertSelected = control('vscode-button', { appearance: 'secondary' });
 	private readonly messages: Record<string, HTMLElement> = {};
 	private readonly fields: Record<string, HTMLElement> = {};
@@ -49,9 +71,9 @@ export class GenerateView {
 	private readonly status = element('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
 	private readonly error = element('div', { class: 'error', role: 'alert' });
 	private readonly target = element('div', { class: 'target' });
-	private readonly grid = element('div', { class: 'grid', role: 'list', 'aria-label': 'Variants' });
+	private readonly grid = element('div', { class: 'grid', role: 'list', 'aria-label': l10n.t('Variants') });
 	private readonly editSection = new EditSection(() => this.refreshForm());
-	private readonly promptLabel = element('label', { for: 'prompt' }, 'Prompt');
+	private readonly promptLabel = element('label', { for: 'prompt' }, l10n.t('Prompt'));
 	private readonly cards = new Map<string, HTMLElement>();
 
 	mount(root: HTMLElement): void {
@@ -61,27 +83,27 @@ export class GenerateView {
 			this.fields[name] = wrapper;
 			return wrapper;
 		};
-		const promptField = add('prompt', 'Prompt', this.prompt);
+		const promptField = add('prompt', l10n.t('Prompt'), this.prompt);
 		promptField.classList.add('prompt');
 		promptField.querySelector('label')?.replaceWith(this.promptLabel);
-		const sizeField = add('size', 'Size', this.size);
+		const sizeField = add('size', l10n.t('Size'), this.size);
 		sizeField.insertBefore(this.customSize, sizeField.lastChild);
 		this.customSize.setAttribute('aria-describedby', 'size-message');
 
 		const pickers = element('div', { class: 'pickers' });
 		pickers.append(
-			add('model', 'Model', this.model),
-			add('quality', 'Quality', this.quality),
+			add('model', l10n.t('Model'), this.model),
+			add('quality', l10n.t('Quality'), this.quality),
 			sizeField,
-			add('n', 'Variants', this.count),
-			add('outputFormat', 'Format', this.format),
-			add('outputCompression', 'Compression (0–100)', this.compression),
-			add('background', 'Background', this.background),
-			add('complexity', 'Planning', this.complexity),
-			add('style', 'Style', this.style),
+			add('n', l10n.t('Variants'), this.count),
+			add('outputFormat', l10n.t('Format'), this.format),
+			add('outputCompression', l10n.t('Compression (0–100)'), this.compression),
+			add('background', l10n.t('Background'), this.background),
+			add('complexity', l10n.t('Planning'), this.complexity),
+			add('style', l10n.t('Style'), this.style),
 		);
 		this.model.setAttribute('aria-describedby', 'model-note');
-		this.complexity.title = 'How much the model plans the image before rendering';
+		this.complexity.title = l10n.t('How much the model plans the image before rendering');
 
 		const actions = element('div', { class: 'actions' });
 		this.cancel.hidden = true;
@@ -138,9 +160,9 @@ export class GenerateView {
 			models.push({ value: options.model, label: options.model });
 		}
 		setOptions(this.model, models, options.model);
-		setOptions(this.style, [{ value: '', label: 'None' }, ...this.environment.styles.map(name => ({ value: name, label: name }))], options.style ?? '');
+		setOptions(this.style, [{ value: '', label: l10n.t('None') }, ...this.environment.styles.map(name => ({ value: name, label: name }))], options.style ?? '');
 		this.fields.style.hidden = this.environment.styles.length === 0;
-		this.style.title = 'A style preset from .vscode/illustrate-styles.json, added to the prompt';
+		this.style.title = l10n.t('A style preset from .vscode/illustrate-styles.json, added to the prompt');
 		this.applyModel(options);
 	}
 
@@ -171,17 +193,17 @@ export class GenerateView {
 			this.compression.value = String(options.outputCompression);
 		}
 
-		const backgrounds: { value: BackgroundChoice; label: string }[] = [{ value: 'auto', label: 'Auto' }, { value: 'opaque', label: 'Opaque' }];
+		const backgrounds: { value: BackgroundChoice; label: string }[] = [{ value: 'auto', label: l10n.t('Auto') }, { value: 'opaque', label: l10n.t('Opaque') }];
 		if (model.transparentBackground) {
-			backgrounds.push({ value: 'transparent', label: model.transparentBackground === 'preview' ? 'Transparent (preview)' : 'Transparent' });
+			backgrounds.push({ value: 'transparent', label: model.transparentBackground === 'preview' ? l10n.t('Transparent (preview)') : l10n.t('Transparent') });
 		}
 		setOptions(this.background, backgrounds, options?.background ?? this.background.value);
 
 		setOptions(this.complexity, [
-			{ value: DEFAULT_COMPLEXITY, label: 'Model default' },
-			{ value: 'low', label: 'Low' },
-			{ value: 'medium', label: 'Medium' },
-			{ value: 'high', label: 'High' },
+			{ value: DEFAULT_COMPLEXITY, label: l10n.t('Model default') },
+			{ value: 'low', label: l10n.t('Low') },
+			{ value: 'medium', label: l10n.t('Medium') },
+			{ value: 'high', label: l10n.t('High') },
 		], options?.complexity ?? this.complexity.value);
 		this.fields.complexity.hidden = !model.complexity;
 		if (this.state?.edit) {
@@ -243,21 +265,24 @@ export class GenerateView {
 	}
 
 	private renderEstimate(options: PanelOptions, model: ModelCapabilities | undefined, invalid: boolean): void {
-		const lastCost = this.state?.lastCostUsd !== undefined ? ` Last request: ${formatUsd(this.state.lastCostUsd)} (from usage).` : '';
+		const sentences = (...parts: (string | undefined)[]) => parts.filter(Boolean).join(' ');
+		const lastCost = this.state?.lastCostUsd !== undefined ? l10n.t('Last request: {0} (from usage).', formatUsd(this.state.lastCostUsd)) : undefined;
 		if (!model || invalid) {
-			this.estimate.textContent = lastCost.trim();
+			this.estimate.textContent = sentences(lastCost);
 			return;
 		}
 		const estimate = estimateCost(model, options.quality, options.size, options.n);
 		if (estimate === undefined) {
-			this.estimate.textContent = `No published price for ${model.id}: the cost shows after the request, from its usage.${lastCost}`;
+			this.estimate.textContent = sentences(l10n.t('No published price for {0}: the cost shows after the request, from its usage.', model.id), lastCost);
 			return;
 		}
 		const limit = this.environment.maxCostPerRequest;
-		const each = options.n > 1 ? ` (${options.n} × ${formatUsd(estimate / options.n)})` : '';
-		const over = limit !== undefined && estimate > limit ? ` Above your limit of ${formatUsd(limit)}: you will be asked before it is sent.` : '';
-		this.estimate.textContent = `Estimated cost ${formatUsd(estimate)}${each}.${over}${lastCost}`;
-		this.estimate.classList.toggle('warning', over.length > 0);
+		const cost = options.n > 1
+			? l10n.t('Estimated cost {0} ({1} × {2}).', formatUsd(estimate), options.n, formatUsd(estimate / options.n))
+			: l10n.t('Estimated cost {0}.', formatUsd(estimate));
+		const over = limit !== undefined && estimate > limit ? l10n.t('Above your limit of {0}: you will be asked before it is sent.', formatUsd(limit)) : undefined;
+		this.estimate.textContent = sentences(cost, over, lastCost);
+		this.estimate.classList.toggle('warning', over !== undefined);
 	}
 
 	private requestGeneration(): void {
@@ -282,7 +307,7 @@ export class GenerateView {
 	private render(state: PanelState): void {
 		this.state = state;
 		this.cancel.hidden = !state.running;
-		this.target.textContent = state.target ? `Insert into ${state.target.description}` : '';
+		this.target.textContent = state.target ? l10n.t('Insert into {0}', state.target.description) : '';
 		this.target.hidden = !state.target;
 		this.renderError(state);
 		this.renderStatus();
@@ -309,9 +334,9 @@ export class GenerateView {
 		}
 		this.editedSource = source;
 		this.editSection.root.hidden = !editing;
-		this.promptLabel.textContent = editing ? 'Instruction: what to change' : 'Prompt';
+		this.promptLabel.textContent = editing ? l10n.t('Instruction: what to change') : l10n.t('Prompt');
 		this.prompt.setAttribute('aria-label', this.promptLabel.textContent);
-		this.prompt.setAttribute('placeholder', editing ? 'Make the sky a warm sunset; keep everything else' : 'Describe the image');
+		this.prompt.setAttribute('placeholder', editing ? l10n.t('Make the sky a warm sunset; keep everything else') : l10n.t('Describe the image'));
 		if (state.edit) {
 			this.editSection.render(state.edit, this.capabilities());
 		}
@@ -322,7 +347,7 @@ export class GenerateView {
 		if (!state) {
 			return;
 		}
-		const seconds = state.running && state.startedAt ? ` ${Math.max(0, Math.round((Date.now() - state.startedAt) / 1000))} s` : '';
+		const seconds = state.running && state.startedAt ? ` ${l10n.t('{0} s', Math.max(0, Math.round((Date.now() - state.startedAt) / 1000)))}` : '';
 		this.status.textContent = (state.status ?? '') + seconds;
 	}
 
@@ -367,14 +392,14 @@ export class GenerateView {
 	}
 
 	private createCard(variant: VariantView): HTMLElement {
-		const name = variant.label ?? `Variant ${variant.index + 1}`;
+		const name = variantName(variant);
 		const card = element('div', { class: 'variant', role: 'listitem', 'data-variant-id': variant.id, 'aria-label': name });
 		const frame = element('div', { class: 'frame' });
-		const badge = element('span', { class: 'badge' }, 'Preview');
+		const badge = element('span', { class: 'badge' }, l10n.t('Preview'));
 		const caption = element('div', { class: 'caption' });
 		const buttons = element('div', { class: 'variant-actions' });
 		// The toolkit replaces aria-label on checkboxes; their text is their accessible name.
-		const select = control('vscode-checkbox', { title: `Select ${name} to insert several at once` }, 'Select');
+		const select = control('vscode-checkbox', { title: l10n.t('Select {0} to insert several at once', name) }, l10n.t('Select'));
 		select.addEventListener('change', () => {
 			if (select.checked) {
 				this.selected.add(variant.id);
@@ -383,19 +408,19 @@ export class GenerateView {
 			}
 			this.updateInsertSelected();
 		});
-		const insert = control('vscode-button', { class: 'insert' }, 'Insert');
+		const insert = control('vscode-button', { class: 'insert' }, l10n.t('Insert'));
 		insert.addEventListener('click', () => vscode.postMessage({ type: 'insert', variantIds: [variant.id] }));
-		const makeFinal = control('vscode-button', { class: 'make-final', appearance: 'secondary', title: 'Re-render at high quality with this draft as the reference. A new rendering, not an upscale: details can change.' }, 'Make final');
+		const makeFinal = control('vscode-button', { class: 'make-final', appearance: 'secondary', title: l10n.t('Re-render at high quality with this draft as the reference. A new rendering, not an upscale: details can change.') }, l10n.t('Make final'));
 		makeFinal.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'makeFinal', variantId: variant.id }));
-		const copy = control('vscode-button', { class: 'copy-link', appearance: 'secondary', title: 'Save the image beside the document and copy its markdown link' }, 'Copy link');
+		const copy = control('vscode-button', { class: 'copy-link', appearance: 'secondary', title: l10n.t('Save the image beside the document and copy its markdown link') }, l10n.t('Copy link'));
 		copy.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'copyLink', variantId: variant.id }));
-		const open = control('vscode-button', { class: 'open', appearance: 'secondary', title: 'Open the image at full size' }, 'Open');
+		const open = control('vscode-button', { class: 'open', appearance: 'secondary', title: l10n.t('Open the image at full size') }, l10n.t('Open'));
 		open.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'open', variantId: variant.id }));
-		const refine = control('vscode-button', { class: 'refine', appearance: 'secondary', title: 'Edit this image further: an instruction, a mask, references' }, 'Refine');
+		const refine = control('vscode-button', { class: 'refine', appearance: 'secondary', title: l10n.t('Edit this image further: an instruction, a mask, references') }, l10n.t('Refine'));
 		refine.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'edit', variantId: variant.id }));
-		const reference = control('vscode-button', { class: 'use-reference', appearance: 'secondary', title: 'Send this image as a reference with the edit' }, 'Use as reference');
+		const reference = control('vscode-button', { class: 'use-reference', appearance: 'secondary', title: l10n.t('Send this image as a reference with the edit') }, l10n.t('Use as reference'));
 		reference.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'reference', variantId: variant.id }));
-		const replace = control('vscode-button', { class: 'replace', appearance: 'secondary' }, 'Replace');
+		const replace = control('vscode-button', { class: 'replace', appearance: 'secondary' }, l10n.t('Replace'));
 		replace.addEventListener('click', () => vscode.postMessage({ type: 'variant', action: 'replace', variantId: variant.id }));
 		buttons.append(select, insert, replace, refine, makeFinal, reference, copy, open);
 		card.append(frame, badge, caption, buttons);
@@ -408,7 +433,7 @@ export class GenerateView {
 		const frame = card.querySelector('.frame') as HTMLElement;
 		const caption = card.querySelector('.caption') as HTMLElement;
 		const badge = card.querySelector('.badge') as HTMLElement;
-		const name = variant.label ?? `Variant ${variant.index + 1}`;
+		const name = variantName(variant);
 		if (variant.src && (variant.state === 'partial' || variant.state === 'ready')) {
 			let image = frame.querySelector('img');
 			if (!image) {
@@ -420,15 +445,15 @@ export class GenerateView {
 			}
 			image.dataset.partial = String(variant.state === 'partial');
 		} else if (variant.state === 'waiting' && !frame.querySelector('vscode-progress-ring')) {
-			frame.replaceChildren(element('vscode-progress-ring', { 'aria-label': `Generating ${name}` }));
+			frame.replaceChildren(element('vscode-progress-ring', { 'aria-label': l10n.t('Generating {0}', name) }));
 		} else if (variant.state === 'failed') {
-			frame.replaceChildren(element('span', { class: 'failed' }, variant.error ?? 'No image'));
+			frame.replaceChildren(element('span', { class: 'failed' }, variant.error ?? l10n.t('No image')));
 		}
 		badge.hidden = variant.state !== 'partial';
 		const size = variant.width && variant.height ? `${variant.width}×${variant.height}` : '';
-		const time = variant.elapsedMs !== undefined ? `${(variant.elapsedMs / 1000).toFixed(1)} s` : '';
+		const time = variant.elapsedMs !== undefined ? l10n.t('{0} s', (variant.elapsedMs / 1000).toFixed(1)) : '';
 		caption.textContent = variant.insertedAs
-			? `Inserted as ${variant.insertedAs}`
+			? l10n.t('Inserted as {0}', variant.insertedAs)
 			: [variant.label ?? `#${variant.index + 1}`, size, time].filter(Boolean).join(' · ');
 		caption.title = caption.textContent;
 		const ready = variant.state === 'ready';
@@ -439,12 +464,12 @@ export class GenerateView {
 		const edit = this.state?.edit;
 		const replace = card.querySelector('.replace') as HTMLElement;
 		replace.hidden = !edit?.replaceable;
-		replace.title = edit?.replaceable ? `Overwrite ${edit.replaceable} with this image (its old bytes stay in Show Generated Images)` : '';
+		replace.title = edit?.replaceable ? l10n.t('Overwrite {0} with this image (its old bytes stay in Show Generated Images)', edit.replaceable) : '';
 		(card.querySelector('.use-reference') as HTMLElement).hidden = !edit;
 	}
 
 	private updateInsertSelected(): void {
 		this.insertSelected.hidden = this.selected.size < 2;
-		this.insertSelected.textContent = `Insert ${this.selected.size} selected`;
+		this.insertSelected.textContent = l10n.t('Insert {0} selected', this.selected.size);
 	}
 }

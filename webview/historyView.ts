@@ -1,14 +1,15 @@
 import type { HistoryEntryView, HostToHistoryMessage } from '../src/protocol/messages';
+import * as l10n from '@vscode/l10n';
 import { control, element, formatBytes, vscode } from './dom';
 
 /** "Show Generated Images": every stored image, newest first, with Insert, Open and Delete. */
 export class HistoryView {
 	private readonly target = element('div', { class: 'target', 'aria-live': 'polite' });
-	private readonly empty = element('p', { class: 'note' }, 'No images yet. Every image Illustrate receives is kept here, even when its panel closed before you picked one.');
-	private readonly grid = element('div', { class: 'grid history', role: 'list', 'aria-label': 'Generated images' });
+	private readonly empty = element('p', { class: 'note' }, l10n.t('No images yet. Every image Illustrate receives is kept here, even when its panel closed before you picked one.'));
+	private readonly grid = element('div', { class: 'grid history', role: 'list', 'aria-label': l10n.t('Generated images') });
 
 	mount(root: HTMLElement): void {
-		root.append(element('h1', {}, 'Generated Images'), this.target, this.empty, this.grid);
+		root.append(element('h1', {}, l10n.t('Generated Images')), this.target, this.empty, this.grid);
 		window.addEventListener('message', (event: MessageEvent<HostToHistoryMessage>) => {
 			if (event.data.type === 'history') {
 				this.render(event.data.entries, event.data.target);
@@ -18,7 +19,7 @@ export class HistoryView {
 	}
 
 	private render(entries: readonly HistoryEntryView[], target: string | undefined): void {
-		this.target.textContent = target ? `Insert goes to ${target}.` : 'Open a document to insert into.';
+		this.target.textContent = target ? l10n.t('Insert goes to {0}.', target) : l10n.t('Open a document to insert into.');
 		this.empty.hidden = entries.length > 0;
 		this.grid.replaceChildren(...entries.map(entry => this.card(entry)));
 	}
@@ -33,10 +34,10 @@ export class HistoryView {
 		const caption = element('div', { class: 'caption', title: details }, details);
 		const actions = element('div', { class: 'variant-actions' });
 		const actionsFor = entry.restorable
-			? [['restore', 'Restore'], ['open', 'Open'], ['delete', 'Delete']] as const
-			: [['insert', 'Insert'], ['open', 'Open'], ['delete', 'Delete']] as const;
+			? [['restore', l10n.t('Restore')], ['open', l10n.t('Open')], ['delete', l10n.t('Delete')]] as const
+			: [['insert', l10n.t('Insert')], ['open', l10n.t('Open')], ['delete', l10n.t('Delete')]] as const;
 		for (const [action, label] of actionsFor) {
-			const button = control('vscode-button', action === 'insert' || action === 'restore' ? { class: action, ...(action === 'restore' ? { title: `Put these bytes back into ${entry.restorable}` } : {}) } : { class: action, appearance: 'secondary' }, label);
+			const button = control('vscode-button', action === 'insert' || action === 'restore' ? { class: action, ...(action === 'restore' ? { title: l10n.t('Put these bytes back into {0}', entry.restorable ?? '') } : {}) } : { class: action, appearance: 'secondary' }, label);
 			button.addEventListener('click', () => vscode.postMessage({ type: action, id: entry.id }));
 			actions.append(button);
 		}

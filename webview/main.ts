@@ -8,8 +8,13 @@ import {
 	vsCodeTextArea,
 	vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
+import * as l10n from '@vscode/l10n';
+import { L10N_ELEMENT_ID } from '../src/protocol/messages';
 import { GenerateView } from './generateView';
 import { HistoryView } from './historyView';
+
+// The translations come first: the views and the core checks they run read them as they render.
+l10n.config({ contents: document.getElementById(L10N_ELEMENT_ID)?.textContent || '{}' });
 
 provideVSCodeDesignSystem().register(
 	vsCodeButton(),

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { KEY_VARIABLES, PROVIDER_LABELS, type ApiKeys } from '../providers/apiKeys';
+import { KEY_VARIABLES, providerLabel, type ApiKeys } from '../providers/apiKeys';
 import { readSettings } from '../settings/settings';
 import { environmentVariable } from '../platform/environment';
 import type { Command } from './commandManager';
@@ -12,8 +12,8 @@ export class SetApiKeyCommand implements Command {
 	async execute(): Promise<boolean> {
 		const provider = readSettings().provider;
 		const key = await vscode.window.showInputBox({
-			title: vscode.l10n.t('Illustrate: Set API Key for {0}', PROVIDER_LABELS[provider]),
-			prompt: vscode.l10n.t('Your API key for {0}. It is kept in VS Code\'s secret storage, never in settings.', PROVIDER_LABELS[provider]),
+			title: vscode.l10n.t('Illustrate: Set API Key for {0}', providerLabel(provider)),
+			prompt: vscode.l10n.t('Your API key for {0}. It is kept in VS Code\'s secret storage, never in settings.', providerLabel(provider)),
 			placeHolder: 'sk-…',
 			password: true,
 			ignoreFocusOut: true,
@@ -23,7 +23,7 @@ export class SetApiKeyCommand implements Command {
 			return false;
 		}
 		await this.keys.set(provider, key.trim());
-		void vscode.window.showInformationMessage(vscode.l10n.t('Illustrate: API key for {0} saved in secret storage.', PROVIDER_LABELS[provider]));
+		void vscode.window.showInformationMessage(vscode.l10n.t('Illustrate: API key for {0} saved in secret storage.', providerLabel(provider)));
 		return true;
 	}
 }
@@ -38,6 +38,6 @@ export class ClearApiKeyCommand implements Command {
 		await this.keys.clear(provider);
 		const variable = KEY_VARIABLES[provider];
 		const fallback = environmentVariable(variable) ? ' ' + vscode.l10n.t('{0} from the environment is still used.', variable) : '';
-		void vscode.window.showInformationMessage(vscode.l10n.t('Illustrate: API key for {0} removed from secret storage.', PROVIDER_LABELS[provider]) + fallback);
+		void vscode.window.showInformationMessage(vscode.l10n.t('Illustrate: API key for {0} removed from secret storage.', providerLabel(provider)) + fallback);
 	}
 }

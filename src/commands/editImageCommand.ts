@@ -31,16 +31,16 @@ export class EditImageCommand implements Command {
 				const editor = vscode.window.activeTextEditor;
 				const source = editor ? altTextSource(editor) : undefined;
 				if (!editor || !source) {
-					throw new IllustrateError('Put the cursor in a link to an image, or right-click an image file in the Explorer, then run Edit Image again.');
+					throw new IllustrateError(vscode.l10n.t('Put the cursor in a link to an image, or right-click an image file in the Explorer, then run Edit Image again.'));
 				}
 				file = source.url ? resolveLinkTarget(editor.document, source.url) : undefined;
 				if (!file) {
-					throw new IllustrateError('This image has no picture yet: use "Generate Image from Alt Text" first.');
+					throw new IllustrateError(vscode.l10n.t('This image has no picture yet: use "Generate Image from Alt Text" first.'));
 				}
 				try {
 					await vscode.workspace.fs.stat(file);
 				} catch {
-					throw new IllustrateError(`${vscode.workspace.asRelativePath(file)} does not exist yet: use "Generate Image from Alt Text" to create it.`);
+					throw new IllustrateError(vscode.l10n.t('{0} does not exist yet: use "Generate Image from Alt Text" to create it.', vscode.workspace.asRelativePath(file)));
 				}
 				target = new TrackedTarget(editor.document.uri, source.target, source.alt);
 			}

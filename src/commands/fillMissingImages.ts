@@ -8,7 +8,7 @@ import { isFillable, type DocumentImageIndex } from '../editor/documentPlacehold
 import { withLinkedFile } from '../editor/editorTargets';
 import type { StoredImage } from '../history/imageStore';
 import type { PanelServices } from '../panel/generatePanel';
-import { PROVIDER_LABELS, type ApiKeys } from '../providers/apiKeys';
+import { providerLabel, type ApiKeys } from '../providers/apiKeys';
 import { ensureTrusted } from '../workspace/trust';
 import { CancelledError, IllustrateError, type GenerationResult, type ReferenceImage } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
@@ -31,7 +31,7 @@ function parseFillArgs(value: unknown): FillArgs {
 		|| (record.confirm !== undefined && typeof record.confirm !== 'boolean')
 		|| (record.reference !== undefined && record.reference !== 'none' && record.reference !== 'first')
 		|| (record.style !== undefined && typeof record.style !== 'string')) {
-		throw new Error('Illustrate: the argument of illustrate.fillMissingImages is { confirm?: boolean, reference?: "none" | "first", style?: string }.');
+		throw new Error(vscode.l10n.t('Illustrate: the argument of illustrate.fillMissingImages is {0}.', '{ confirm?: boolean, reference?: "none" | "first", style?: string }'));
 	}
 	return record as FillArgs;
 }
@@ -64,7 +64,7 @@ async function referenceFromFile(uri: vscode.Uri): Promise<ReferenceImage> {
 	const bytes = await vscode.workspace.fs.readFile(uri);
 	const format = readImageInfo(bytes)?.format;
 	if (!format) {
-		throw new IllustrateError(`${vscode.workspace.asRelativePath(uri)} is not a PNG, JPEG or WebP image, so it cannot be a reference.`);
+		throw new IllustrateError(vscode.l10n.t('{0} is not a PNG, JPEG or WebP image, so it cannot be a reference.', vscode.workspace.asRelativePath(uri)));
 	}
 	return { bytes, name: uri.path.slice(uri.path.lastIndexOf('/') + 1), format };
 }
@@ -131,7 +131,7 @@ export class FillMissingImagesCommand implements Command {
 		const choice = args.confirm === false ? go : await Promise.resolve(vscode.window.showInformationMessage(question, { modal: true, detail: estimate }, go)).catch(() => undefined);
 		if (choice !== go || !(await this.keys.get(settings.provider))) {
 			if (choice === go) {
-				void vscode.window.showErrorMessage(vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key", then run this again.', PROVIDER_LABELS[settings.provider]));
+				void vscode.window.showErrorMessage(vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key", then run this again.', providerLabel(settings.provider)));
 			}
 			return undefined;
 		}
@@ -214,7 +214,7 @@ export class FillMissingImagesCommand implements Command {
 		const presets = await loadStylePresets(document.uri, this.services.log);
 		const style = args.style ? presets.find(preset => preset.name === args.style) : undefined;
 		if (args.style && !style) {
-			throw new Error(`Illustrate: no style preset "${args.style}" in .vscode/illustrate-styles.json.`);
+			throw new Error(vscode.l10n.t('Illustrate: no style preset "{0}" in .vscode/illustrate-styles.json.', args.style));
 		}
 		return { style, reference: { kind: args.reference ?? 'none' } };
 	}

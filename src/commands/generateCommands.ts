@@ -8,7 +8,7 @@ import type { StoredImage } from '../history/imageStore';
 import { confirmCost } from '../cost/costTracker';
 import { GeneratePanel, toRequestOptions, type PanelServices } from '../panel/generatePanel';
 import type { PanelOptions } from '../protocol/messages';
-import { KEY_VARIABLES, PROVIDER_LABELS, type ApiKeys } from '../providers/apiKeys';
+import { KEY_VARIABLES, providerLabel, type ApiKeys } from '../providers/apiKeys';
 import { ensureTrusted } from '../workspace/trust';
 import { CancelledError, IllustrateError, type GenerationResult } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
@@ -72,7 +72,7 @@ export class GenerateCommand implements Command {
 			}
 		}
 		if (!prompt?.trim()) {
-			throw new Error('Illustrate: there is no prompt: pass { "prompt": "…" }, select text, or put the cursor in an image\'s alt text.');
+			throw new Error(vscode.l10n.t('Illustrate: there is no prompt: pass {0}, select text, or put the cursor in an image\'s alt text.', '{ "prompt": "…" }'));
 		}
 
 		const document = editor?.document;
@@ -84,7 +84,7 @@ export class GenerateCommand implements Command {
 		}
 		if (scripted) {
 			if (!document || !target) {
-				throw new Error('Illustrate: open the document to insert into first.');
+				throw new Error(vscode.l10n.t('Illustrate: open the document to insert into first.'));
 			}
 			return this.generateAndInsert(options, document, target, source, args);
 		}
@@ -123,7 +123,7 @@ export class GenerateCommand implements Command {
 		if (await this.keys.get(provider)) {
 			return true;
 		}
-		const message = vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key" (it is kept in secret storage), or set {1}.', PROVIDER_LABELS[provider], KEY_VARIABLES[provider]);
+		const message = vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key" (it is kept in secret storage), or set {1}.', providerLabel(provider), KEY_VARIABLES[provider]);
 		if (scripted) {
 			throw new Error(`Illustrate: ${message}`);
 		}
@@ -150,7 +150,7 @@ export class GenerateCommand implements Command {
 			throw new Error(`Illustrate: ${error instanceof Error ? error.message : String(error)}`);
 		}
 		if (!(await confirmCost(request, document.uri))) {
-			throw new Error('Illustrate: not sent: the estimated cost is above illustrate.maxCostPerRequest.');
+			throw new Error(vscode.l10n.t('Illustrate: not sent: the estimated cost is above illustrate.maxCostPerRequest.'));
 		}
 		const tracked = new TrackedTarget(document.uri, initialTarget, fixedAlt, source?.preferredFile);
 		try {

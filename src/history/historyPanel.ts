@@ -85,7 +85,7 @@ export class HistoryPanel extends Disposable {
 				quality: image.quality,
 				createdAt: image.createdAt,
 				bytes: image.bytes,
-				...(image.operation === 'makeFinal' ? { label: 'Final re-render' } : image.operation === 'edit' ? { label: 'Edit' } : image.operation === 'replaced' ? { label: 'Replaced file' } : {}),
+				...(image.operation === 'makeFinal' ? { label: vscode.l10n.t('Final re-render') } : image.operation === 'edit' ? { label: vscode.l10n.t('Edit') } : image.operation === 'replaced' ? { label: vscode.l10n.t('Replaced file') } : {}),
 				...(image.operation === 'replaced' && image.originalUri ? { restorable: vscode.workspace.asRelativePath(vscode.Uri.parse(image.originalUri)) } : {}),
 			})),
 			...(editor ? { target: `${vscode.workspace.asRelativePath(editor.document.uri)}, line ${editor.selection.active.line + 1}` } : {}),
@@ -128,7 +128,7 @@ export class HistoryPanel extends Disposable {
 				case 'insert': {
 					const editor = this.services.editors.current;
 					if (!editor) {
-						throw new IllustrateError('Open the document to insert into, put the cursor where the image goes (or inside an image link), then press Insert again.');
+						throw new IllustrateError(vscode.l10n.t('Open the document to insert into, put the cursor where the image goes (or inside an image link), then press Insert again.'));
 					}
 					const source = cursorTarget(editor);
 					const alt = source.alt || altTextFromPrompt(image.prompt);

@@ -47,15 +47,15 @@ export function inputFromStored(image: StoredImage, label: string, variantId?: s
 export async function inputFromWorkspaceFile(uri: vscode.Uri, store: ImageStore): Promise<EditInput> {
 	const folder = vscode.workspace.getWorkspaceFolder(uri);
 	if (!folder || !isInside(uri.path, folder.uri.path)) {
-		throw new IllustrateError(`${uri.fsPath || uri.toString()} is not inside a workspace folder: Illustrate only edits images of the open workspace.`);
+		throw new IllustrateError(vscode.l10n.t('{0} is not inside a workspace folder: Illustrate only edits images of the open workspace.', uri.fsPath || uri.toString()));
 	}
 	if (await leavesThroughLink(uri, folder.uri)) {
-		throw new IllustrateError(`${vscode.workspace.asRelativePath(uri)} leads outside the workspace folder through a symbolic link, so Illustrate does not read it.`);
+		throw new IllustrateError(vscode.l10n.t('{0} leads outside the workspace folder through a symbolic link, so Illustrate does not read it.', vscode.workspace.asRelativePath(uri)));
 	}
 	const bytes = await vscode.workspace.fs.readFile(uri);
 	const info = readImageInfo(bytes);
 	if (!info) {
-		throw new IllustrateError(`${vscode.workspace.asRelativePath(uri)} is not a PNG, JPEG or WebP image.`);
+		throw new IllustrateError(vscode.l10n.t('{0} is not a PNG, JPEG or WebP image.', vscode.workspace.asRelativePath(uri)));
 	}
 	const copy = await store.importSource(bytes, info.format);
 	return { id: `file-${(nextId++).toString(36)}-${Date.now().toString(36)}`, label: vscode.workspace.asRelativePath(uri), uri: copy, format: info.format, width: info.width, height: info.height };
@@ -71,7 +71,7 @@ export function viewOf(input: EditInput, webview: vscode.Webview): EditImageView
 }
 
 /** Decodes a PNG the panel painted (a mask or markup overlay, or a padded source). */
-export function decodePanelPng(base64: string, what: string): Uint8Array {
+export function decodePanelPng(base64: string, what: 'extended image' | 'mask' | 'markup'): Uint8Array {
 	let bytes: Uint8Array | undefined;
 	try {
 		bytes = decodeBase64(base64);
@@ -79,7 +79,11 @@ export function decodePanelPng(base64: string, what: string): Uint8Array {
 		// not base64: refused below like any other bytes that are not a PNG
 	}
 	if (!bytes || readImageInfo(bytes)?.format !== 'png') {
-		throw new IllustrateError(`The ${what} the panel sent is not a PNG.`);
+		throw new IllustrateError(what === 'mask'
+			? vscode.l10n.t('The mask the panel sent is not a PNG.')
+			: what === 'markup'
+				? vscode.l10n.t('The markup the panel sent is not a PNG.')
+				: vscode.l10n.t('The extended image the panel sent is not a PNG.'));
 	}
 	return bytes;
 }

@@ -47,8 +47,8 @@ export async function panelEnvironment(resource?: vscode.Uri): Promise<PanelEnvi
 		styles: styles.map(style => style.name),
 		models: selectableModels(date).map(model => ({
 			id: model.id,
-			label: model.status === 'deprecated' ? `${model.label} (until ${model.shutdownDate})` : model.label,
-			...(model.status === 'deprecated' ? { note: `${model.id} shuts down on ${model.shutdownDate}; use ${model.replacement}.` } : {}),
+			label: model.status === 'deprecated' ? vscode.l10n.t('{0} (until {1})', model.label, model.shutdownDate ?? '') : model.label,
+			...(model.status === 'deprecated' ? { note: vscode.l10n.t('{0} shuts down on {1}; use {2}.', model.id, model.shutdownDate ?? '', model.replacement ?? '') } : {}),
 		})),
 		today: date,
 		allowUnknownModels: settings.provider === 'openai-compatible',
@@ -59,12 +59,18 @@ export async function panelEnvironment(resource?: vscode.Uri): Promise<PanelEnvi
 /** Reference images besides the one being edited: the API takes 16 images in all. */
 const MAX_REFERENCES = 15;
 
-const ACTION_LABELS: Record<PanelActionId, string> = {
-	setApiKey: 'Set API Key',
-	retry: 'Retry',
-	openVerification: 'Verify Organization',
-	openBilling: 'Open Billing',
-};
+function actionLabel(action: PanelActionId): string {
+	switch (action) {
+		case 'setApiKey':
+			return vscode.l10n.t('Set API Key');
+		case 'retry':
+			return vscode.l10n.t('Retry');
+		case 'openVerification':
+			return vscode.l10n.t('Verify Organization');
+		case 'openBilling':
+			return vscode.l10n.t('Open Billing');
+	}
+}
 
 const ACTION_LINKS: Partial<Record<PanelActionId, string>> = {
 	openVerification: 'https://platform.openai.com/settings/organization/general',
@@ -72,7 +78,7 @@ const ACTION_LINKS: Partial<Record<PanelActionId, string>> = {
 };
 
 function panelError(message: string, actions: readonly ErrorAction[]): PanelError {
-	return { message, actions: actions.map(id => ({ id, label: ACTION_LABELS[id] })) };
+	return { message, actions: actions.map(id => ({ id, label: actionLabel(id) })) };
 }
 
 /** The request for the panel's options; a style preset's instruction joins the prompt. */
@@ -164,7 +170,7 @@ export class GeneratePanel extends Disposable {
 				variants.push({ ...revived.readyView(image), id: saved.id, index: saved.index, label: saved.label, insertedAs: saved.insertedAs });
 			}
 		}
-		revived.update({ variants, status: variants.length > 0 ? 'Restored after reload.' : undefined });
+		revived.update({ variants, status: variants.length > 0 ? vscode.l10n.t('Restored after reload.') : undefined });
 		return revived;
 	}
 
@@ -251,7 +257,7 @@ export class GeneratePanel extends Disposable {
 	/** Switches to edit mode on an image (or back to generating, with undefined). */
 	private setEditSession(session: EditSession | undefined): void {
 		this.editSession = session;
-		this.update({ error: undefined, status: session ? 'Describe the change; paint where it goes, or leave the mask empty to change the whole image.' : undefined });
+		this.update({ error: undefined, status: session ? vscode.l10n.t('Describe the change; paint where it goes, or leave the mask empty to change the whole image.') : undefined });
 	}
 
 	private updateVariant(id: string, change: Partial<VariantView>): void {
@@ -366,7 +372,7 @@ export class GeneratePanel extends Disposable {
 					: (message.uris ?? []).map(uri => vscode.Uri.parse(uri, true));
 				for (const uri of uris) {
 					if (session.references.length >= MAX_REFERENCES) {
-						throw new IllustrateError(`An edit takes at most ${MAX_REFERENCES + 1} images: the one you edit and ${MAX_REFERENCES} references.`);
+						throw new IllustrateError(vscode.l10n.t('An edit takes at most {0} images: the one you edit and {1} references.', MAX_REFERENCES + 1, MAX_REFERENCES));
 					}
 					session.references.push(await inputFromWorkspaceFile(uri, this.services.store));
 				}
@@ -404,7 +410,7 @@ export class GeneratePanel extends Disposable {
 			return;
 		}
 		if (!(await confirmCost(inputs, this.target?.documentUri))) {
-			this.update({ options, status: 'Not sent: above your cost limit.' });
+			this.update({ options, status: vscode.l10n.t('Not sent: above your cost limit.') });
 			return;
 		}
 		const batch = Date.now().toString(36);
@@ -419,14 +425,16 @@ export class GeneratePanel extends Disposable {
 				id,
 				index: first + index,
 				state: 'waiting' as const,
-				label: `${session.source.label} → “${shortInstruction}”${options.n > 1 ? ` (${index + 1})` : ''}`,
+				label: options.n > 1
+					? vscode.l10n.t('{0} → “{1}” ({2})', session.source.label, shortInstruction, index + 1)
+					: vscode.l10n.t('{0} → “{1}”', session.source.label, shortInstruction),
 				...(parentId ? { parentId } : {}),
 			}))],
 		});
 		const recipe = { prompt: inputs.prompt, model: inputs.model, size: inputs.size, quality: inputs.quality, operation: 'edit' as const, ...(session.source.stored ? { sourceId: session.source.stored.id } : {}) };
 		await this.runBatch(
 			vscode.l10n.t('Illustrate: editing the image'),
-			options.n === 1 ? 'Editing…' : `Editing: ${options.n} variants…`,
+			options.n === 1 ? vscode.l10n.t('Editing…') : vscode.l10n.t('Editing: {0} variants…', options.n),
 			(signal, events) => this.services.images.editImages(inputs, this.target?.documentUri, signal, events, recipe),
 			slotIds,
 		);
@@ -468,10 +476,14 @@ export class GeneratePanel extends Disposable {
 					this.updateVariant(id, { ...this.readyView(image), elapsedMs: elapsed(started) });
 				}
 			},
-			onRetry: (slot, seconds, reason) => {
+			onRetry: (slot, seconds, status) => {
 				const id = slotIds[slot];
 				if (id) {
-					this.update({ status: `${reason === 'rate limit' ? 'Rate limited by the API' : `The API answered with a ${reason}`}: trying again in ${seconds} s…` });
+					this.update({
+						status: status === 429
+							? vscode.l10n.t('Rate limited by the API: trying again in {0} s…', seconds)
+							: vscode.l10n.t('The API answered with a server error {0}: trying again in {1} s…', status ?? '', seconds),
+					});
 				}
 			},
 			onSlotFailed: (slot, error) => {
@@ -491,8 +503,8 @@ export class GeneratePanel extends Disposable {
 			this.update({
 				running: false,
 				lastCostUsd: result.costUsd,
-				error: failed > 0 ? this.toPanelError(result.errors[0], `${failed} of ${slotIds.length} failed: `) : undefined,
-				status: failed > 0 ? undefined : slotIds.length === 1 ? 'Ready.' : 'Pick one and Insert.',
+				error: failed > 0 ? this.toPanelError(result.errors[0], vscode.l10n.t('{0} of {1} failed:', failed, slotIds.length)) : undefined,
+				status: failed > 0 ? undefined : slotIds.length === 1 ? vscode.l10n.t('Ready.') : vscode.l10n.t('Pick one and Insert.'),
 			});
 		} catch (error) {
 			const cancelled = error instanceof CancelledError;
@@ -503,7 +515,7 @@ export class GeneratePanel extends Disposable {
 			this.update({
 				running: false,
 				variants: this.state.variants.filter(variant => !slotIds.includes(variant.id) || this.images.has(variant.id)),
-				status: cancelled ? 'Cancelled. Images that had arrived are kept.' : undefined,
+				status: cancelled ? vscode.l10n.t('Cancelled. Images that had arrived are kept.') : undefined,
 				error: cancelled ? undefined : this.toPanelError(error),
 				...(partial ? { lastCostUsd: partial.costUsd } : {}),
 			});
@@ -531,7 +543,7 @@ export class GeneratePanel extends Disposable {
 			return;
 		}
 		if (!(await confirmCost(request, this.target?.documentUri))) {
-			this.update({ options, status: 'Not sent: above your cost limit.' });
+			this.update({ options, status: vscode.l10n.t('Not sent: above your cost limit.') });
 			return;
 		}
 		const batch = Date.now().toString(36);
@@ -539,7 +551,7 @@ export class GeneratePanel extends Disposable {
 		this.update({ options, variants: slotIds.map((id, index) => ({ id, index, state: 'waiting' as const })) });
 		await this.runBatch(
 			vscode.l10n.t('Illustrate: generating {0} image(s)', options.n),
-			options.n === 1 ? 'Generating 1 variant…' : `Generating ${options.n} variants…`,
+			options.n === 1 ? vscode.l10n.t('Generating 1 variant…') : vscode.l10n.t('Generating {0} variants…', options.n),
 			(signal, events) => this.services.images.generate(request, this.target?.documentUri, signal, events),
 			slotIds,
 		);
@@ -555,17 +567,17 @@ export class GeneratePanel extends Disposable {
 		const options = toRequestOptions(this.state.options);
 		const finalOptions = { ...options, model: draft.model, quality: 'high', n: 1 };
 		if (!(await confirmCost(finalOptions, this.target?.documentUri))) {
-			this.update({ status: 'Not sent: above your cost limit.' });
+			this.update({ status: vscode.l10n.t('Not sent: above your cost limit.') });
 			return;
 		}
 		const id = `${variantId}-final-${Date.now().toString(36)}`;
 		const at = this.state.variants.indexOf(view) + 1;
 		const variants = [...this.state.variants];
-		variants.splice(at, 0, { id, index: this.state.variants.length, state: 'waiting', label: `Final of #${view.index + 1} (re-render)` });
+		variants.splice(at, 0, { id, index: this.state.variants.length, state: 'waiting', label: vscode.l10n.t('Final of #{0} (re-render)', view.index + 1) });
 		this.update({ variants });
 		await this.runBatch(
 			vscode.l10n.t('Illustrate: re-rendering at high quality'),
-			`Re-rendering #${view.index + 1} at high quality (a new rendering guided by the draft, not an upscale)…`,
+			vscode.l10n.t('Re-rendering #{0} at high quality (a new rendering guided by the draft, not an upscale)…', view.index + 1),
 			(signal, events) => this.services.images.makeFinal({ image: draft, prompt: draft.prompt }, finalOptions, this.target?.documentUri, signal, events),
 			[id],
 		);
@@ -582,7 +594,7 @@ export class GeneratePanel extends Disposable {
 			await this.services.inserter.replace(file, image, this.target?.alt || altTextFromPrompt(image.prompt));
 			this.update({
 				error: undefined,
-				status: `Replaced ${vscode.workspace.asRelativePath(file)}; its earlier bytes are in Show Generated Images, where Restore puts them back.`,
+				status: vscode.l10n.t('Replaced {0}; its earlier bytes are in Show Generated Images, where Restore puts them back.', vscode.workspace.asRelativePath(file)),
 				variants: this.state.variants.map(variant => variant.id === variantId ? { ...variant, insertedAs: vscode.workspace.asRelativePath(file) } : variant),
 			});
 		} catch (error) {
@@ -590,12 +602,14 @@ export class GeneratePanel extends Disposable {
 		}
 	}
 
-	private toPanelError(error: unknown, prefix = ''): PanelError {
+	/** The error as the panel shows it; `prefix` (such as "1 of 2 failed:") goes before the message. */
+	private toPanelError(error: unknown, prefix?: string): PanelError {
+		const withPrefix = (message: string) => prefix ? `${prefix} ${message}` : message;
 		if (error instanceof IllustrateError) {
-			return panelError(prefix + error.message, error.actions);
+			return panelError(withPrefix(error.message), error.actions);
 		}
 		this.services.log.error(error instanceof Error ? error : String(error));
-		return panelError(`${prefix}Something went wrong: ${error instanceof Error ? error.message : String(error)}. Details are in the Illustrate output.`, ['retry']);
+		return panelError(withPrefix(vscode.l10n.t('Something went wrong: {0}. Details are in the Illustrate output.', error instanceof Error ? error.message : String(error))), ['retry']);
 	}
 
 	private async insert(variantIds: readonly string[], mode: 'insert' | 'copyLink'): Promise<void> {
@@ -608,7 +622,7 @@ export class GeneratePanel extends Disposable {
 		try {
 			const target = this.target;
 			if (!target) {
-				throw new IllustrateError('This panel has no document to insert into: open the document and run "Illustrate: Generate Image…" from it. The images are kept in Illustrate: Show Generated Images.');
+				throw new IllustrateError(vscode.l10n.t('This panel has no document to insert into: open the document and run "Illustrate: Generate Image…" from it. The images are kept in Illustrate: Show Generated Images.'));
 			}
 			const document = await target.document();
 			const alt = target.alt || altTextFromPrompt(chosen[0].prompt);
@@ -618,7 +632,7 @@ export class GeneratePanel extends Disposable {
 			const saved = new Map(variantIds.map((id, index) => [id, result.paths[index]]));
 			this.update({
 				error: undefined,
-				status: mode === 'insert' ? `Inserted ${result.paths.join(', ')}.` : `Saved ${result.paths.join(', ')}; the link is on the clipboard.`,
+				status: mode === 'insert' ? vscode.l10n.t('Inserted {0}.', result.paths.join(', ')) : vscode.l10n.t('Saved {0}; the link is on the clipboard.', result.paths.join(', ')),
 				variants: this.state.variants.map(variant => saved.has(variant.id) ? { ...variant, insertedAs: saved.get(variant.id) } : variant),
 			});
 		} catch (error) {

@@ -1,10 +1,20 @@
 import * as vscode from 'vscode';
 import { encodeBase64 } from '../core/encoding/base64';
+import { L10N_ELEMENT_ID, type L10nBundle } from '../protocol/messages';
+
+/**
+ * The translations the panel shows in: the extension's own l10n bundle for the display
+ * language, as JSON the page can carry (`<` escaped, so it cannot close its element).
+ * Empty in English, where the panel's source strings are the text.
+ */
+export function webviewL10nJson(bundle: L10nBundle | undefined = vscode.l10n.bundle): string {
+	return JSON.stringify(bundle ?? {}).replace(/</g, '\\u003c');
+}
 
 /**
  * The page of an Illustrate webview: a strict CSP (no inline code, scripts only with this
- * page's nonce, images only from the allowed folders) and the shared panel bundle, which
- * renders the view named in `data-view`.
+ * page's nonce, images only from the allowed folders), the translations as inert JSON data,
+ * and the shared panel bundle, which renders the view named in `data-view`.
  */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: 'generate' | 'history', title: string): string {
 	const nonce = encodeBase64(globalThis.crypto.getRandomValues(new Uint8Array(16)));
@@ -28,6 +38,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, v
 <title>${title}</title>
 </head>
 <body data-view="${view}">
+<script type="application/json" id="${L10N_ELEMENT_ID}">${webviewL10nJson()}</script>
 <main id="root"></main>
 <script type="module" nonce="${nonce}" src="${script}"></script>
 </body>

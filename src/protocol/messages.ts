@@ -5,6 +5,15 @@
  * the state it hands back after a reload) is untrusted input.
  */
 
+/**
+ * The panel's translations: the extension's l10n bundle for the display language (English
+ * source string → translation), as `vscode.l10n.bundle` gives it. The host writes it into the
+ * page as JSON in the element with this id; the webview hands it to `@vscode/l10n` before it
+ * renders, so the panel and the core checks it runs speak the display language.
+ */
+export type L10nBundle = Readonly<Record<string, string>>;
+export const L10N_ELEMENT_ID = 'illustrate-l10n';
+
 export type OutputFormatChoice = 'png' | 'jpeg' | 'webp';
 export type BackgroundChoice = 'auto' | 'opaque' | 'transparent';
 export type ComplexityChoice = 'low' | 'medium' | 'high';

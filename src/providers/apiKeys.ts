@@ -3,11 +3,17 @@ import { environment } from '../platform/environment';
 
 export type Provider = 'openai' | 'azure' | 'openai-compatible';
 
-export const PROVIDER_LABELS: Record<Provider, string> = {
-	openai: 'OpenAI',
-	azure: 'Azure OpenAI',
-	'openai-compatible': 'your OpenAI-compatible endpoint',
-};
+/** The provider as messages name it: "OpenAI", "Azure OpenAI", "your OpenAI-compatible endpoint". */
+export function providerLabel(provider: Provider): string {
+	switch (provider) {
+		case 'openai':
+			return 'OpenAI';
+		case 'azure':
+			return 'Azure OpenAI';
+		case 'openai-compatible':
+			return vscode.l10n.t('your OpenAI-compatible endpoint');
+	}
+}
 
 /** The environment variable each provider falls back on, as the SDK reads them. */
 export const KEY_VARIABLES: Record<Provider, string> = {

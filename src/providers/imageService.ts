@@ -10,7 +10,7 @@ import type { ImageRecipe, ImageStore, StoredImage } from '../history/imageStore
 import { decodeBase64 } from '../core/encoding/base64';
 import { environmentVariable } from '../platform/environment';
 import { readSettings } from '../settings/settings';
-import { KEY_VARIABLES, PROVIDER_LABELS, type ApiKeys } from './apiKeys';
+import { KEY_VARIABLES, providerLabel, type ApiKeys } from './apiKeys';
 
 /** A failure the user can act on: its message is shown as is, its actions become buttons. */
 export class IllustrateError extends Error {
@@ -22,7 +22,7 @@ export class IllustrateError extends Error {
 
 export class CancelledError extends Error {
 	constructor() {
-		super('The request was cancelled.');
+		super(vscode.l10n.t('The request was cancelled.'));
 		this.name = 'CancelledError';
 	}
 }
@@ -33,8 +33,8 @@ export interface VariantEvents {
 	onPartial?(slot: number, preview: vscode.Uri, partialIndex: number): void;
 	onImage(slot: number, image: StoredImage): void;
 	onSlotFailed?(slot: number, error: IllustrateError): void;
-	/** A request is tried again after `seconds`, for a rate limit or a server error. */
-	onRetry?(slot: number, seconds: number, reason: string): void;
+	/** A request is tried again after `seconds`, for a rate limit (429) or a server error (its HTTP status). */
+	onRetry?(slot: number, seconds: number, status: number | undefined): void;
 }
 
 export interface GenerationResult {
@@ -123,7 +123,7 @@ async function imageModelsOf(client: OpenAI): Promise<string> {
 				ids.push(model.id);
 			}
 		}
-		return ids.length > 0 ? ` Image models your key can use: ${ids.sort().join(', ')}.` : '';
+		return ids.length > 0 ? ` ${vscode.l10n.t('Image models your key can use: {0}.', ids.sort().join(', '))}` : '';
 	} catch {
 		return '';
 	}
@@ -180,7 +180,7 @@ export class ImageService {
 		const provider = settings.provider;
 		const key = await this.keys.get(provider);
 		if (!key) {
-			throw new IllustrateError(`No API key is set for ${PROVIDER_LABELS[provider]}. Set one with "Illustrate: Set API Key" (it is kept in VS Code's secret storage), or set ${KEY_VARIABLES[provider]}.`, ['setApiKey'], true);
+			throw new IllustrateError(vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key" (it is kept in VS Code\'s secret storage), or set {1}.', providerLabel(provider), KEY_VARIABLES[provider]), ['setApiKey'], true);
 		}
 		this.sdk ??= import('openai');
 		const sdk = await this.sdk;
@@ -190,7 +190,7 @@ export class ImageService {
 		const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs, ...(ILLUSTRATE_WEB ? { dangerouslyAllowBrowser: true } : {}) };
 		if (provider === 'azure') {
 			if (!settings.azure.endpoint || !settings.azure.deployment) {
-				throw new IllustrateError('Azure OpenAI needs illustrate.azure.endpoint and illustrate.azure.deployment in your user settings.', [], true);
+				throw new IllustrateError(vscode.l10n.t('Azure OpenAI needs illustrate.azure.endpoint and illustrate.azure.deployment in your user settings.'), [], true);
 			}
 			// The base URL, not the endpoint: the SDK would otherwise also read OPENAI_BASE_URL and refuse both.
 			const baseURL = `${settings.azure.endpoint.replace(/\/+$/, '')}/openai`;
@@ -198,7 +198,7 @@ export class ImageService {
 		}
 		const baseURL = settings.baseUrl ?? (provider === 'openai-compatible' ? environmentVariable('OPENAI_BASE_URL')?.trim() || undefined : undefined);
 		if (provider === 'openai-compatible' && !baseURL) {
-			throw new IllustrateError('An OpenAI-compatible endpoint needs illustrate.baseUrl in your user settings (or OPENAI_BASE_URL).', [], true);
+			throw new IllustrateError(vscode.l10n.t('An OpenAI-compatible endpoint needs illustrate.baseUrl in your user settings (or OPENAI_BASE_URL).'), [], true);
 		}
 		return { client: new sdk.OpenAI({ ...common, baseURL }), sdk, key: key.value };
 	}
@@ -338,7 +338,7 @@ export class ImageService {
 					}
 					this.log.info(`${operation} ${label} done in ${Date.now() - started} ms, request id ${requestId ?? 'unknown'}`);
 					if (completed < count && !batch.signal.aborted) {
-						throw new IllustrateError(completed === 0 ? 'The response ended without an image. Try again.' : `The response ended after ${completed} of ${count} images. Try again for the rest.`, ['retry']);
+						throw new IllustrateError(completed === 0 ? vscode.l10n.t('The response ended without an image. Try again.') : vscode.l10n.t('The response ended after {0} of {1} images. Try again for the rest.', completed, count), ['retry']);
 					}
 					return;
 				} catch (error) {
@@ -352,7 +352,7 @@ export class ImageService {
 						const reason = failure?.status === 429 ? 'rate limit' : `server error ${failure?.status}`;
 						this.log.warn(`${operation} ${label}: ${reason} (request id ${requestId ?? 'unknown'}), retrying in ${wait} s`);
 						for (let slot = first + completed; slot < first + count; slot++) {
-							events.onRetry?.(slot, wait, reason);
+							events.onRetry?.(slot, wait, failure?.status);
 						}
 						await sleep(wait * 1000, batch.signal);
 						continue;
@@ -398,7 +398,7 @@ export class ImageService {
 			throw Object.assign(new CancelledError(), { partial: { slots, images, costUsd, errors } });
 		}
 		if (images.length === 0) {
-			throw errors[0] ?? new IllustrateError('No image arrived. Try again.', ['retry']);
+			throw errors[0] ?? new IllustrateError(vscode.l10n.t('No image arrived. Try again.'), ['retry']);
 		}
 		return { slots, images, costUsd, errors };
 	}

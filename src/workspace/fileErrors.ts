@@ -5,20 +5,31 @@ export function isFileNotFound(error: unknown): boolean {
 	return error instanceof vscode.FileSystemError && error.code === 'FileNotFound';
 }
 
-const FILE_ERRORS: Record<string, string> = {
-	ENOTDIR: 'a file is where a folder should be',
-	EACCES: 'permission denied',
-	EPERM: 'permission denied',
-	NoPermissions: 'permission denied',
-	EROFS: 'the file system is read-only',
-	ENOSPC: 'the disk is full',
-	EDQUOT: 'the disk quota is used up',
-	Unavailable: 'the file system is unavailable',
-};
+const FILE_ERROR_CODES = ['ENOTDIR', 'EACCES', 'EPERM', 'NoPermissions', 'EROFS', 'ENOSPC', 'EDQUOT', 'Unavailable'] as const;
+
+function fileErrorText(code: typeof FILE_ERROR_CODES[number] | undefined): string {
+	switch (code) {
+		case 'ENOTDIR':
+			return vscode.l10n.t('a file is where a folder should be');
+		case 'EACCES':
+		case 'EPERM':
+		case 'NoPermissions':
+			return vscode.l10n.t('permission denied');
+		case 'EROFS':
+			return vscode.l10n.t('the file system is read-only');
+		case 'ENOSPC':
+			return vscode.l10n.t('the disk is full');
+		case 'EDQUOT':
+			return vscode.l10n.t('the disk quota is used up');
+		case 'Unavailable':
+			return vscode.l10n.t('the file system is unavailable');
+		default:
+			return vscode.l10n.t('a file system error');
+	}
+}
 
 /** A file system error in a few words, without the absolute path its message may carry. */
 export function describeFileError(error: unknown): string {
 	const text = `${error instanceof vscode.FileSystemError ? error.code : ''} ${error instanceof Error ? error.message : String(error)}`;
-	const code = Object.keys(FILE_ERRORS).find(candidate => new RegExp(`\\b${candidate}\\b`).test(text));
-	return code ? FILE_ERRORS[code] : 'a file system error';
+	return fileErrorText(FILE_ERROR_CODES.find(candidate => new RegExp(`\\b${candidate}\\b`).test(text)));
 }

@@ -28,7 +28,10 @@ export interface InsertResult {
 	readonly paths: readonly string[];
 }
 
-const KEPT_IN_HISTORY = 'The images are kept in Illustrate: Show Generated Images.';
+/** Ends a message about images that were not saved: they are not lost. */
+function keptInHistory(): string {
+	return vscode.l10n.t('The images are kept in Illustrate: Show Generated Images.');
+}
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
 	try {
@@ -90,7 +93,7 @@ export class ImageInserter {
 	private async plan(request: { readonly document: vscode.TextDocument; readonly images: readonly StoredImage[]; readonly alt: string; readonly preferredFile?: vscode.Uri }) {
 		const document = request.document.isClosed ? await vscode.workspace.openTextDocument(request.document.uri) : request.document;
 		if (document.isUntitled) {
-			throw new IllustrateError(`Save the document first, so Illustrate knows where to put the image files. ${KEPT_IN_HISTORY}`);
+			throw new IllustrateError(`${vscode.l10n.t('Save the document first, so Illustrate knows where to put the image files.')} ${keptInHistory()}`);
 		}
 		const settings = readSettings(document.uri);
 		const kind = documentKindFor(document.languageId, document.uri.path);
@@ -120,7 +123,10 @@ export class ImageInserter {
 				now: new Date(),
 			});
 			if (!isInside(path, boundary)) {
-				throw new IllustrateError(`The image destination ${path} is outside ${folder ? `the workspace folder ${folder.name}` : 'the document\'s folder'}: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written. ${KEPT_IN_HISTORY}`);
+				const outside = folder
+					? vscode.l10n.t('The image destination {0} is outside the workspace folder {1}: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written.', path, folder.name)
+					: vscode.l10n.t('The image destination {0} is outside the document\'s folder: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written.', path);
+				throw new IllustrateError(`${outside} ${keptInHistory()}`);
 			}
 			const desired = document.uri.with({ path });
 			try {
@@ -129,12 +135,15 @@ export class ImageInserter {
 				if (error instanceof IllustrateError) {
 					throw error;
 				}
-				throw new IllustrateError(`Could not write ${relativePath(documentFolder.path, path)} beside ${vscode.workspace.asRelativePath(document.uri)} (${describeFileError(error)}): check that the folder is writable. Nothing was written. ${KEPT_IN_HISTORY}`);
+				throw new IllustrateError(`${vscode.l10n.t('Could not write {0} beside {1} ({2}): check that the folder is writable. Nothing was written.', relativePath(documentFolder.path, path), vscode.workspace.asRelativePath(document.uri), describeFileError(error))} ${keptInHistory()}`);
 			}
 		}
 		for (const file of files) {
 			if (await leavesThroughLink(file, document.uri.with({ path: boundary }))) {
-				throw new IllustrateError(`${vscode.workspace.asRelativePath(file)} leads outside ${folder ? `the workspace folder ${folder.name}` : 'the document\'s folder'} through a symbolic link, so Illustrate does not write there. ${KEPT_IN_HISTORY}`);
+				const outside = folder
+					? vscode.l10n.t('{0} leads outside the workspace folder {1} through a symbolic link, so Illustrate does not write there.', vscode.workspace.asRelativePath(file), folder.name)
+					: vscode.l10n.t('{0} leads outside the document\'s folder through a symbolic link, so Illustrate does not write there.', vscode.workspace.asRelativePath(file));
+				throw new IllustrateError(`${outside} ${keptInHistory()}`);
 			}
 		}
 		const paths = files.map(file => relativePath(documentFolder.path, file.path));
@@ -160,7 +169,7 @@ export class ImageInserter {
 			edit.createFile(file, { overwrite: false, ignoreIfExists: false });
 		}
 		if (!(await vscode.workspace.applyEdit(edit))) {
-			throw new IllustrateError(`Could not write ${plan.paths.join(', ')} beside ${vscode.workspace.asRelativePath(plan.document.uri)}: check that the folder is writable. ${KEPT_IN_HISTORY}`);
+			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} beside {1}: check that the folder is writable.', plan.paths.join(', '), vscode.workspace.asRelativePath(plan.document.uri))} ${keptInHistory()}`);
 		}
 		await this.fill(plan.files, request.images, plan.document, undefined);
 		await this.recordProvenance(plan.provenance, plan.files, request.images, request.alt);
@@ -180,7 +189,7 @@ export class ImageInserter {
 		const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
 		const textEdits = insertionEdits(document.getText(), plan.kind, request.target, { references: plan.references, firstPath: paths[0], keepTarget: plan.keepTarget }, eol);
 		if (!textEdits) {
-			throw new IllustrateError(`The image "${request.alt}" is no longer in ${vscode.workspace.asRelativePath(document.uri)}. Nothing was written. ${KEPT_IN_HISTORY}`);
+			throw new IllustrateError(`${vscode.l10n.t('The image "{0}" is no longer in {1}. Nothing was written.', request.alt, vscode.workspace.asRelativePath(document.uri))} ${keptInHistory()}`);
 		}
 
 		// The files are created empty in the edit and filled right after it: undo and redo still
@@ -198,7 +207,7 @@ export class ImageInserter {
 		}
 		const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });
 		if (!applied) {
-			throw new IllustrateError(`Could not write ${paths.join(', ')} or change ${vscode.workspace.asRelativePath(document.uri)}: check that the folder is writable and the document is not read-only. ${KEPT_IN_HISTORY}`);
+			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} or change {1}: check that the folder is writable and the document is not read-only.', paths.join(', '), vscode.workspace.asRelativePath(document.uri))} ${keptInHistory()}`);
 		}
 		const edited = Date.now();
 		await this.fill(files, request.images, document, textEdits.map((spec, index) => ({ spec, before: replaced[index] })));
@@ -229,7 +238,7 @@ export class ImageInserter {
 				}
 				await vscode.workspace.applyEdit(revert);
 			}
-			throw new IllustrateError(`Could not write ${files.map(file => vscode.workspace.asRelativePath(file)).join(', ')} (${describeFileError(error)}): nothing was linked. ${KEPT_IN_HISTORY}`);
+			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} ({1}): nothing was linked.', files.map(file => vscode.workspace.asRelativePath(file)).join(', '), describeFileError(error))} ${keptInHistory()}`);
 		}
 	}
 
@@ -240,21 +249,21 @@ export class ImageInserter {
 	async replace(file: vscode.Uri, image: StoredImage, alt: string): Promise<void> {
 		const folder = vscode.workspace.getWorkspaceFolder(file);
 		if (!folder || !isInside(file.path, folder.uri.path)) {
-			throw new IllustrateError(`${file.fsPath} is not inside a workspace folder, so Illustrate does not overwrite it.`);
+			throw new IllustrateError(vscode.l10n.t('{0} is not inside a workspace folder, so Illustrate does not overwrite it.', file.fsPath));
 		}
 		if (await leavesThroughLink(file, folder.uri)) {
-			throw new IllustrateError(`${vscode.workspace.asRelativePath(file)} leads outside the workspace folder through a symbolic link, so Illustrate does not overwrite it.`);
+			throw new IllustrateError(vscode.l10n.t('{0} leads outside the workspace folder through a symbolic link, so Illustrate does not overwrite it.', vscode.workspace.asRelativePath(file)));
 		}
 		const old = await vscode.workspace.fs.readFile(file);
 		const oldFormat = readImageInfo(old)?.format ?? image.format;
 		if (oldFormat !== image.format) {
-			throw new IllustrateError(`${vscode.workspace.asRelativePath(file)} is ${oldFormat.toUpperCase()} and the new image is ${image.format.toUpperCase()}: pick that format, or use Insert to save it under a new name.`);
+			throw new IllustrateError(vscode.l10n.t('{0} is {1} and the new image is {2}: pick that format, or use Insert to save it under a new name.', vscode.workspace.asRelativePath(file), oldFormat.toUpperCase(), image.format.toUpperCase()));
 		}
-		await this.store.save(old, { prompt: `The earlier ${vscode.workspace.asRelativePath(file)}, replaced by Illustrate`, model: '', size: '', quality: '', operation: 'replaced', originalUri: file.toString() }, oldFormat);
+		await this.store.save(old, { prompt: vscode.l10n.t('The earlier {0}, replaced by Illustrate', vscode.workspace.asRelativePath(file)), model: '', size: '', quality: '', operation: 'replaced', originalUri: file.toString() }, oldFormat);
 		const edit = new vscode.WorkspaceEdit();
 		edit.createFile(file, { overwrite: true, contents: await this.store.read(image) });
 		if (!(await vscode.workspace.applyEdit(edit))) {
-			throw new IllustrateError(`Could not overwrite ${vscode.workspace.asRelativePath(file)}: check that it is writable. The new image is kept in Illustrate: Show Generated Images.`);
+			throw new IllustrateError(vscode.l10n.t('Could not overwrite {0}: check that it is writable. The new image is kept in Illustrate: Show Generated Images.', vscode.workspace.asRelativePath(file)));
 		}
 		await this.recordProvenance(readSettings(file).provenance, [file], [image], alt);
 	}
@@ -262,21 +271,21 @@ export class ImageInserter {
 	/** Puts the bytes a Replace overwrote back into their file; the bytes it holds now go to the history first. */
 	async restore(replaced: StoredImage): Promise<vscode.Uri> {
 		if (!replaced.originalUri) {
-			throw new IllustrateError('This image did not come from a replaced file.');
+			throw new IllustrateError(vscode.l10n.t('This image did not come from a replaced file.'));
 		}
 		const file = vscode.Uri.parse(replaced.originalUri, true);
 		const folder = vscode.workspace.getWorkspaceFolder(file);
 		if (!folder || !isInside(file.path, folder.uri.path)) {
-			throw new IllustrateError(`${file.fsPath} is not in this workspace: open its folder to restore it.`);
+			throw new IllustrateError(vscode.l10n.t('{0} is not in this workspace: open its folder to restore it.', file.fsPath));
 		}
 		if (await exists(file)) {
 			const current = await vscode.workspace.fs.readFile(file);
-			await this.store.save(current, { prompt: `${vscode.workspace.asRelativePath(file)} before a restore`, model: '', size: '', quality: '', operation: 'replaced', originalUri: file.toString() }, readImageInfo(current)?.format ?? replaced.format);
+			await this.store.save(current, { prompt: vscode.l10n.t('{0} before a restore', vscode.workspace.asRelativePath(file)), model: '', size: '', quality: '', operation: 'replaced', originalUri: file.toString() }, readImageInfo(current)?.format ?? replaced.format);
 		}
 		const edit = new vscode.WorkspaceEdit();
 		edit.createFile(file, { overwrite: true, contents: await this.store.read(replaced) });
 		if (!(await vscode.workspace.applyEdit(edit))) {
-			throw new IllustrateError(`Could not write ${vscode.workspace.asRelativePath(file)}: check that it is writable.`);
+			throw new IllustrateError(vscode.l10n.t('Could not write {0}: check that it is writable.', vscode.workspace.asRelativePath(file)));
 		}
 		return file;
 	}

@@ -38,7 +38,7 @@ export class TrackedTarget extends Disposable {
 			return name;
 		}
 		const offset = this.current.kind === 'image' ? this.current.start : this.current.offset;
-		return `${name}, line ${document.positionAt(offset).line + 1}`;
+		return vscode.l10n.t('{0}, line {1}', name, document.positionAt(offset).line + 1);
 	}
 
 	async document(): Promise<vscode.TextDocument> {

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 
-const MESSAGE = 'Illustrate generates images only in trusted workspaces: it sends requests with your API key and writes files into the workspace.';
+/** Why Illustrate does not generate here. */
+function untrustedMessage(): string {
+	return vscode.l10n.t('Illustrate generates images only in trusted workspaces: it sends requests with your API key and writes files into the workspace.');
+}
 
 /**
  * Whether Illustrate may generate here. In an untrusted workspace it explains why not and
@@ -11,10 +14,10 @@ export async function ensureTrusted(scripted: boolean): Promise<boolean> {
 		return true;
 	}
 	if (scripted) {
-		throw new Error(`Illustrate: ${MESSAGE} Trust the workspace first.`);
+		throw new Error(`Illustrate: ${untrustedMessage()} ${vscode.l10n.t('Trust the workspace first.')}`);
 	}
 	const manage = vscode.l10n.t('Manage Workspace Trust');
-	const choice = await vscode.window.showWarningMessage(vscode.l10n.t(MESSAGE), manage);
+	const choice = await vscode.window.showWarningMessage(untrustedMessage(), manage);
 	if (choice === manage) {
 		await vscode.commands.executeCommand('workbench.trust.manage');
 	}

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
@@ -43,6 +43,8 @@ export interface WorkbenchOptions {
 	readonly workspaceTrust?: boolean;
 	/** More extensions to install beside Illustrate. */
 	readonly extraVsix?: readonly string[];
+	/** The display language; needs a language pack for it among `extraVsix` (see `languagePackVsix`). */
+	readonly locale?: string;
 }
 
 /** Starts everything for one suite, with a fresh copy of the fixture workspace. */
@@ -57,6 +59,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 		env: extensionHostEnvironment(api),
 		workspaceTrust: options.workspaceTrust,
 		extraVsix: options.extraVsix,
+		...(options.locale ? { locale: options.locale } : {}),
 		userSettings: {
 			'[markdown]': { 'editor.wordWrap': 'off' },
 			'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -89,6 +92,30 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 		await api.close();
 		throw error;
 	}
+}
+
+/**
+ * A language pack that translates none of VS Code's own strings, packaged with vsce. VS Code
+ * takes a display language only when a language pack for it is installed (without one, the
+ * workbench, `vscode.env.language` and the extension host stay English whatever the locale);
+ * the real packs come from the Marketplace, which these machines cannot reach. With this one
+ * the window runs in the language, VS Code's own text stays English, and extensions get
+ * their bundles for the language: what Illustrate's translations need to be seen.
+ */
+export function languagePackVsix(folder: string, languageId: string, languageName: string): string {
+	const root = join(folder, `language-pack-${languageId}`);
+	mkdirSync(join(root, 'translations'), { recursive: true });
+	writeFileSync(join(root, 'package.json'), JSON.stringify({
+		name: `test-language-pack-${languageId}`, displayName: `Test language pack (${languageName})`, publisher: 'illustrate-test', version: '0.0.1', license: 'MIT',
+		engines: { vscode: '^1.100.0' }, categories: ['Language Packs'],
+		contributes: { localizations: [{ languageId, languageName, localizedLanguageName: languageName, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
+	}));
+	writeFileSync(join(root, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
+	writeFileSync(join(root, 'README.md'), 'A language pack for tests: it translates nothing of VS Code itself.\n');
+	writeFileSync(join(root, 'LICENSE'), 'MIT\n');
+	const vsix = join(folder, `language-pack-${languageId}.vsix`);
+	execFileSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '--out', vsix], { cwd: root, stdio: 'ignore' });
+	return vsix;
 }
 
 async function quickInput(page: Page, opener: string, text: string, rowText: string | RegExp): Promise<void> {

@@ -3,7 +3,8 @@
  * it in headless Chromium, for integration and end-to-end tests. See TESTING in README.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -53,6 +54,11 @@ export interface CodeServerOptions {
 	 * settings of scope `machine` (`illustrate.baseUrl`, say) are read from here, not from the user settings.
 	 */
 	readonly machineSettings?: Record<string, unknown>;
+	/**
+	 * The display language (code-server's `--locale`). The workbench takes it only when a
+	 * language pack for it is installed (see `languagePackVsix`); otherwise it stays English.
+	 */
+	readonly locale?: string;
 }
 
 export interface RunningCodeServer {
@@ -62,6 +68,36 @@ export interface RunningCodeServer {
 	/** Everything the server printed. */
 	output(): string;
 	stop(): Promise<void>;
+}
+
+/**
+ * Lists the installed language packs in `languagepacks.json`, as VS Code does when one is
+ * installed from its UI: the server reads the display language's translations from there,
+ * and without an entry the window stays English whatever `--locale` says. code-server's
+ * `--install-extension` leaves the file out.
+ */
+function registerLanguagePacks(extensionsDir: string, userDataDir: string): void {
+	interface Localization { languageId: string; languageName: string; localizedLanguageName?: string; translations: { id: string; path: string }[] }
+	const packs: Record<string, { hash: string; extensions: { extensionIdentifier: { id: string }; version: string }[]; translations: Record<string, string>; label: string }> = {};
+	for (const folder of readdirSync(extensionsDir)) {
+		const manifestPath = join(extensionsDir, folder, 'package.json');
+		if (!existsSync(manifestPath)) {
+			continue;
+		}
+		const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { publisher: string; name: string; version: string; contributes?: { localizations?: Localization[] } };
+		const id = `${manifest.publisher}.${manifest.name}`.toLowerCase();
+		for (const localization of manifest.contributes?.localizations ?? []) {
+			packs[localization.languageId] = {
+				hash: createHash('md5').update(id).update(manifest.version).digest('hex'),
+				extensions: [{ extensionIdentifier: { id }, version: manifest.version }],
+				translations: Object.fromEntries(localization.translations.map(translation => [translation.id, join(extensionsDir, folder, translation.path)])),
+				label: localization.localizedLanguageName ?? localization.languageName,
+			};
+		}
+	}
+	if (Object.keys(packs).length > 0) {
+		writeFileSync(join(userDataDir, 'languagepacks.json'), JSON.stringify(packs));
+	}
 }
 
 /** Starts code-server on a free loopback port with HOME and data folders of its own. */
@@ -112,6 +148,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 		});
 	}
 
+	registerLanguagePacks(extensionsDir, userDataDir);
+
 	const port = await freePort();
 	const args = [
 		tools.codeServerEntry,
@@ -125,6 +163,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 		...common,
 		...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
 		...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+		...(options.locale ? ['--locale', options.locale] : []),
 		options.workspace,
 	];
 	const child: ChildProcess = spawn(tools.nodeBinary, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { readImageInfo, type ImageInfo } from '../images/imageInfo';
 import type { ModelCapabilities } from '../models/capabilities';
 import { checkRequest, resolveModel, type ImageRequestOptions, type RequestProblem, type ValidationContext } from '../models/validation';
@@ -62,9 +63,9 @@ export function checkEditRequest(options: EditRequestOptions, context: Validatio
 	const model: ModelCapabilities = resolved.model;
 	const add = (field: RequestProblem['field'], message: string) => problems.push({ field, message });
 	if (options.images.length === 0) {
-		add('images', 'Choose an image to edit.');
+		add('images', l10n.t('Choose an image to edit.'));
 	} else if (options.images.length > model.maxInputImages) {
-		add('images', `${model.id} takes at most ${model.maxInputImages} input images; remove ${options.images.length - model.maxInputImages}.`);
+		add('images', l10n.t('{0} takes at most {1} input images; remove {2}.', model.id, model.maxInputImages, options.images.length - model.maxInputImages));
 	}
 	let first: ImageInfo | undefined;
 	for (const [index, image] of options.images.entries()) {
@@ -73,35 +74,42 @@ export function checkEditRequest(options: EditRequestOptions, context: Validatio
 			first = info;
 		}
 		if (!info) {
-			add('images', `${image.name} is not a PNG, JPEG or WebP image.`);
+			add('images', l10n.t('{0} is not a PNG, JPEG or WebP image.', image.name));
 		} else if (image.bytes.length > MAX_INPUT_IMAGE_BYTES) {
-			add('images', `${image.name} is ${megabytes(image.bytes.length)}; input images must be under 50 MB.`);
+			add('images', l10n.t('{0} is {1}; input images must be under 50 MB.', image.name, megabytes(image.bytes.length)));
 		}
 	}
 	if (options.mask && options.markup) {
-		add('mask', 'Send a mask or a markup overlay, not both.');
+		add('mask', l10n.t('Send a mask or a markup overlay, not both.'));
 	}
 	const overlay = options.mask ?? options.markup;
 	if (overlay) {
 		const kind = options.mask ? 'mask' : 'markup';
 		const info = readImageInfo(overlay.bytes);
 		if (options.markup && !model.markupEdits) {
-			add('markup', `${model.id} does not take markup overlays; paint a mask instead.`);
+			add('markup', l10n.t('{0} does not take markup overlays; paint a mask instead.', model.id));
 		}
 		if (info?.format !== 'png') {
-			add(kind, `The ${kind} must be a PNG.`);
+			add(kind, kind === 'mask' ? l10n.t('The mask must be a PNG.') : l10n.t('The markup must be a PNG.'));
 		} else if (overlay.bytes.length > MAX_MASK_BYTES) {
-			add(kind, `The ${kind} is ${megabytes(overlay.bytes.length)}; it must be under 4 MB.`);
+			add(kind, kind === 'mask'
+				? l10n.t('The mask is {0}; it must be under 4 MB.', megabytes(overlay.bytes.length))
+				: l10n.t('The markup is {0}; it must be under 4 MB.', megabytes(overlay.bytes.length)));
 		} else if (first && (info.width !== first.width || info.height !== first.height)) {
-			add(kind, `The ${kind} is ${info.width}x${info.height} but the image is ${first.width}x${first.height}: they must be the same size.`);
+			const sizes = [`${info.width}x${info.height}`, `${first.width}x${first.height}`];
+			add(kind, kind === 'mask'
+				? l10n.t('The mask is {0} but the image is {1}: they must be the same size.', ...sizes)
+				: l10n.t('The markup is {0} but the image is {1}: they must be the same size.', ...sizes));
 		} else if (!pngHasAlpha(overlay.bytes)) {
-			add(kind, `The ${kind} needs transparency: its transparent pixels mark ${kind === 'mask' ? 'where to edit' : 'the guidance'}.`);
+			add(kind, kind === 'mask'
+				? l10n.t('The mask needs transparency: its transparent pixels mark where to edit.')
+				: l10n.t('The markup needs transparency: its transparent pixels mark the guidance.'));
 		}
 	}
 	if (options.inputFidelity !== undefined && !model.inputFidelity.includes(options.inputFidelity)) {
 		add('inputFidelity', model.inputFidelity.length === 0
-			? `${model.id} does not take input fidelity; leave it unset.`
-			: `${model.id} takes input fidelity ${model.inputFidelity.join(' or ')}, not ${options.inputFidelity}.`);
+			? l10n.t('{0} does not take input fidelity; leave it unset.', model.id)
+			: l10n.t('{0} takes input fidelity {1}, not {2}.', model.id, model.inputFidelity.join(', '), options.inputFidelity));
 	}
 	return problems;
 }

@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /** What the user can do about a failure; the VS Code layer turns these into buttons. */
 export type ErrorAction = 'setApiKey' | 'retry' | 'openVerification' | 'openBilling';
 
@@ -67,43 +69,47 @@ export function describeApiError(failure: ApiFailure, context: {
 	const apiMessage = redactSecrets(rawMessage.replace(/^\d{3}\s+/, ''), context.key);
 
 	if (failure.kind === 'timeout') {
-		return { message: `The request to ${context.endpoint} took longer than illustrate.requestTimeoutSeconds and was given up. The image may still have been made and charged, so Illustrate did not retry on its own. Try again, or pick a lower quality or smaller size.`, actions: ['retry'] };
+		return { message: l10n.t('The request to {0} took longer than illustrate.requestTimeoutSeconds and was given up. The image may still have been made and charged, so Illustrate did not retry on its own. Try again, or pick a lower quality or smaller size.', context.endpoint), actions: ['retry'] };
 	}
 	if (failure.kind === 'unreachable') {
-		return { message: `Could not reach ${context.endpoint}. Check your network connection (or illustrate.baseUrl), then try again.`, actions: ['retry'] };
+		return { message: l10n.t('Could not reach {0}. Check your network connection (or illustrate.baseUrl), then try again.', context.endpoint), actions: ['retry'] };
 	}
 	if (failure.kind === 'connection' && context.failedInBrowser) {
 		return { message: `The request to ${context.endpoint} failed in the browser: the network is down, or the endpoint does not allow requests from VS Code for the Web (CORS). If it got through, the image may have been made and charged, so Illustrate did not retry on its own. Check the endpoint (illustrate.baseUrl), then try again.`, actions: ['retry'] };
 	}
 	if (failure.kind === 'connection') {
-		return { message: `The connection to ${context.endpoint} dropped before the image arrived. ${context.imageMayHaveBeenCharged === false ? '' : 'The image may still have been made and charged, so Illustrate did not retry on its own. '}Try again if you want another one.`, actions: ['retry'] };
+		return { message: context.imageMayHaveBeenCharged === false
+				? l10n.t('The connection to {0} dropped before the image arrived. Try again if you want another one.', context.endpoint)
+				: l10n.t('The connection to {0} dropped before the image arrived. The image may still have been made and charged, so Illustrate did not retry on its own. Try again if you want another one.', context.endpoint), actions: ['retry'] };
 	}
 	switch (status) {
 		case 400:
 			if (code === 'moderation_blocked' || type === 'image_generation_user_error') {
-				return { message: 'OpenAI\'s safety system rejected this prompt. Rephrase it and try again.', actions: [] };
+				return { message: l10n.t('OpenAI\'s safety system rejected this prompt. Rephrase it and try again.'), actions: [] };
 			}
-			return { message: `OpenAI refused the request: ${apiMessage}`, actions: [] };
+			return { message: l10n.t('OpenAI refused the request: {0}', apiMessage), actions: [] };
 		case 401:
-			return { message: 'OpenAI rejected the API key (401). Set a valid key with "Illustrate: Set API Key".', actions: ['setApiKey'] };
+			return { message: l10n.t('OpenAI rejected the API key (401). Set a valid key with "Illustrate: Set API Key".'), actions: ['setApiKey'] };
 		case 403:
 			if (/verif/i.test(rawMessage)) {
-				return { message: `Your OpenAI organization must be verified to use ${context.model}. Verify it, wait a few minutes, then try again.`, actions: ['openVerification', 'retry'] };
+				return { message: l10n.t('Your OpenAI organization must be verified to use {0}. Verify it, wait a few minutes, then try again.', context.model), actions: ['openVerification', 'retry'] };
 			}
-			return { message: `OpenAI denied access to ${context.model} (403): ${apiMessage}`, actions: ['setApiKey'] };
+			return { message: l10n.t('OpenAI denied access to {0} (403): {1}', context.model, apiMessage), actions: ['setApiKey'] };
 		case 404:
-			return { message: `The model "${context.model}" is not available to your API key. Pick another model.`, actions: [] };
+			return { message: l10n.t('The model "{0}" is not available to your API key. Pick another model.', context.model), actions: [] };
 		case 429: {
 			if (code === 'insufficient_quota' || type === 'insufficient_quota') {
-				return { message: 'Your OpenAI account has no credit left (insufficient_quota). Add credit to your account, then try again.', actions: ['openBilling'] };
+				return { message: l10n.t('Your OpenAI account has no credit left (insufficient_quota). Add credit to your account, then try again.'), actions: ['openBilling'] };
 			}
 			const wait = retryAfterSeconds(failure.headers);
-			return { message: `OpenAI's rate limit was reached, and still was after Illustrate waited and tried again. Try again${wait !== undefined ? ` in ${wait} s` : ' in a moment'}.`, actions: ['retry'] };
+			return { message: wait !== undefined
+				? l10n.t('OpenAI\'s rate limit was reached, and still was after Illustrate waited and tried again. Try again in {0} s.', wait)
+				: l10n.t('OpenAI\'s rate limit was reached, and still was after Illustrate waited and tried again. Try again in a moment.'), actions: ['retry'] };
 		}
 		default:
 			if (status !== undefined && status >= 500) {
-				return { message: `OpenAI had a server error (${status}) and no image was made. Illustrate tried again and gave up; try again in a moment.`, actions: ['retry'] };
+				return { message: l10n.t('OpenAI had a server error ({0}) and no image was made. Illustrate tried again and gave up; try again in a moment.', status), actions: ['retry'] };
 			}
-			return { message: `The image request failed: ${apiMessage}`, actions: ['retry'] };
+			return { message: l10n.t('The image request failed: {0}', apiMessage), actions: ['retry'] };
 	}
 }

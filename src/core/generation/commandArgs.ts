@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { OutputFormat } from '../models/capabilities';
 
 export type InsertMode = 'none' | 'first' | 'all';
@@ -31,7 +32,7 @@ export function parseGenerateArgs(value: unknown): GenerateCommandArgs {
 		return {};
 	}
 	if (typeof value !== 'object' || Array.isArray(value)) {
-		throw new Error('Illustrate: the command argument must be an object such as { "prompt": "a red fox", "insert": "first" }.');
+		throw new Error(l10n.t('Illustrate: the command argument must be an object such as {0}.', '{ "prompt": "a red fox", "insert": "first" }'));
 	}
 	if (looksLikeUri(value)) {
 		return {};
@@ -39,33 +40,33 @@ export function parseGenerateArgs(value: unknown): GenerateCommandArgs {
 	const record = value as Record<string, unknown>;
 	const unknown = Object.keys(record).filter(key => !KNOWN_KEYS.has(key));
 	if (unknown.length > 0) {
-		throw new Error(`Illustrate: unknown argument ${unknown.map(key => `"${key}"`).join(', ')}; the known ones are ${[...KNOWN_KEYS].join(', ')}.`);
+		throw new Error(l10n.t('Illustrate: unknown argument {0}; the known ones are {1}.', unknown.map(key => `"${key}"`).join(', '), [...KNOWN_KEYS].join(', ')));
 	}
 	const args: { -readonly [K in keyof GenerateCommandArgs]: GenerateCommandArgs[K] } = {};
 	for (const key of STRING_KEYS) {
 		const field = record[key];
 		if (field !== undefined) {
 			if (typeof field !== 'string') {
-				throw new Error(`Illustrate: "${key}" must be a string.`);
+				throw new Error(l10n.t('Illustrate: "{0}" must be a string.', key));
 			}
 			args[key] = field;
 		}
 	}
 	if (record.variants !== undefined) {
 		if (typeof record.variants !== 'number' || !Number.isInteger(record.variants) || record.variants < 1 || record.variants > 10) {
-			throw new Error('Illustrate: "variants" must be a whole number from 1 to 10.');
+			throw new Error(l10n.t('Illustrate: "variants" must be a whole number from 1 to 10.'));
 		}
 		args.variants = record.variants;
 	}
 	if (record.outputFormat !== undefined) {
 		if (record.outputFormat !== 'png' && record.outputFormat !== 'jpeg' && record.outputFormat !== 'webp') {
-			throw new Error('Illustrate: "outputFormat" must be "png", "jpeg" or "webp".');
+			throw new Error(l10n.t('Illustrate: "outputFormat" must be "png", "jpeg" or "webp".'));
 		}
 		args.outputFormat = record.outputFormat;
 	}
 	if (record.insert !== undefined) {
 		if (record.insert !== 'none' && record.insert !== 'first' && record.insert !== 'all') {
-			throw new Error('Illustrate: "insert" must be "none", "first" or "all".');
+			throw new Error(l10n.t('Illustrate: "insert" must be "none", "first" or "all".'));
 		}
 		args.insert = record.insert;
 	}

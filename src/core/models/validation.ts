@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { findModel, isAvailable, permissiveCapabilities, type Background, type ModelCapabilities, type OutputFormat } from './capabilities';
 
 /** What the user asks for, before it becomes an API request. */
@@ -51,11 +52,11 @@ function nearestMultiple(value: number, multiple: number): number {
 /** Checks a size against a model's rules, with the reason when it is refused. */
 export function checkSize(model: ModelCapabilities, size: string): SizeCheck {
 	if (size === 'auto') {
-		return model.autoSize ? { ok: true } : { ok: false, message: `${model.id} needs an explicit size; "auto" is not supported.` };
+		return model.autoSize ? { ok: true } : { ok: false, message: l10n.t('{0} needs an explicit size; "auto" is not supported.', model.id) };
 	}
 	const parsed = parseSize(size);
 	if (!parsed) {
-		return { ok: false, message: `"${size}" is not a size: use WIDTHxHEIGHT, for example 1536x1024, or auto.` };
+		return { ok: false, message: l10n.t('"{0}" is not a size: use WIDTHxHEIGHT, for example 1536x1024, or auto.', size) };
 	}
 	const { width, height } = parsed;
 	const canonical = `${width}x${height}`;
@@ -64,29 +65,29 @@ export function checkSize(model: ModelCapabilities, size: string): SizeCheck {
 	}
 	const rules = model.customSizes;
 	if (!rules) {
-		return { ok: false, message: `${model.id} supports only ${[...model.sizePresets, ...(model.autoSize ? ['auto'] : [])].join(', ')}.`, width, height };
+		return { ok: false, message: l10n.t('{0} supports only {1}.', model.id, [...model.sizePresets, ...(model.autoSize ? ['auto'] : [])].join(', ')), width, height };
 	}
 	const fail = (message: string): SizeCheck => ({ ok: false, message, width, height });
 	if (width % rules.multipleOf !== 0 || height % rules.multipleOf !== 0) {
 		const suggestion = `${nearestMultiple(width, rules.multipleOf)}x${nearestMultiple(height, rules.multipleOf)}`;
-		return fail(`Width and height must both be multiples of ${rules.multipleOf} for ${model.id}; try ${suggestion}.`);
+		return fail(l10n.t('Width and height must both be multiples of {0} for {1}; try {2}.', rules.multipleOf, model.id, suggestion));
 	}
 	if (Math.max(width, height) > rules.maxEdge) {
-		return fail(`The longest side can be at most ${rules.maxEdge} pixels for ${model.id} (largest size 3840x2160).`);
+		return fail(l10n.t('The longest side can be at most {0} pixels for {1} (largest size 3840x2160).', rules.maxEdge, model.id));
 	}
 	const ratio = Math.max(width, height) / Math.min(width, height);
 	if (ratio > rules.maxAspectRatio) {
-		return fail(`The aspect ratio must be between 1:${rules.maxAspectRatio} and ${rules.maxAspectRatio}:1 for ${model.id}; ${canonical} is ${ratio.toFixed(2)}:1.`);
+		return fail(l10n.t('The aspect ratio must be between 1:{0} and {0}:1 for {1}; {2} is {3}:1.', rules.maxAspectRatio, model.id, canonical, ratio.toFixed(2)));
 	}
 	const pixels = width * height;
 	if (pixels < rules.minPixels) {
-		return fail(`${canonical} is too small for ${model.id}: at least ${rules.minPixels.toLocaleString('en-US')} pixels (for example 1024x640).`);
+		return fail(l10n.t('{0} is too small for {1}: at least {2} pixels (for example 1024x640).', canonical, model.id, rules.minPixels.toLocaleString('en-US')));
 	}
 	if (pixels > rules.maxPixels) {
-		return fail(`${canonical} is too large for ${model.id}: at most ${rules.maxPixels.toLocaleString('en-US')} pixels (3840x2160).`);
+		return fail(l10n.t('{0} is too large for {1}: at most {2} pixels (3840x2160).', canonical, model.id, rules.maxPixels.toLocaleString('en-US')));
 	}
 	if (pixels > rules.experimentalAbovePixels) {
-		return { ok: true, experimental: true, message: `Sizes above 2560x1440 are experimental for ${model.id}.`, width, height };
+		return { ok: true, experimental: true, message: l10n.t('Sizes above 2560x1440 are experimental for {0}.', model.id), width, height };
 	}
 	return { ok: true, width, height };
 }
@@ -98,13 +99,13 @@ export function resolveModel(id: string, context: ValidationContext): { model: M
 		if (context.allowUnknownModels && id.trim().length > 0) {
 			return { model: permissiveCapabilities(id.trim()) };
 		}
-		return { problem: `"${id}" is not a known image model. Pick one of the listed models, or set illustrate.provider to openai-compatible for a custom endpoint.` };
+		return { problem: l10n.t('"{0}" is not a known image model. Pick one of the listed models, or set illustrate.provider to openai-compatible for a custom endpoint.', id) };
 	}
 	if (model.status === 'retired') {
-		return { problem: `${model.id} was retired on ${model.shutdownDate}. Use ${model.replacement} instead.` };
+		return { problem: l10n.t('{0} was retired on {1}. Use {2} instead.', model.id, model.shutdownDate ?? '', model.replacement ?? '') };
 	}
 	if (!isAvailable(model, context.today)) {
-		return { problem: `${model.id} was shut down on ${model.shutdownDate}. Use ${model.replacement} instead.` };
+		return { problem: l10n.t('{0} was shut down on {1}. Use {2} instead.', model.id, model.shutdownDate ?? '', model.replacement ?? '') };
 	}
 	return { model };
 }
@@ -122,38 +123,38 @@ export function checkRequest(options: ImageRequestOptions, context: ValidationCo
 	const problems: RequestProblem[] = [];
 	const prompt = options.prompt.trim();
 	if (prompt.length === 0) {
-		problems.push({ field: 'prompt', message: 'The prompt is empty: describe the image you want.' });
+		problems.push({ field: 'prompt', message: l10n.t('The prompt is empty: describe the image you want.') });
 	} else if (options.prompt.length > model.maxPromptLength) {
-		problems.push({ field: 'prompt', message: `The prompt has ${options.prompt.length.toLocaleString('en-US')} characters; ${model.id} takes at most ${model.maxPromptLength.toLocaleString('en-US')}. Shorten it.` });
+		problems.push({ field: 'prompt', message: l10n.t('The prompt has {0} characters; {1} takes at most {2}. Shorten it.', options.prompt.length.toLocaleString('en-US'), model.id, model.maxPromptLength.toLocaleString('en-US')) });
 	}
 	if (!model.qualities.includes(options.quality as never)) {
-		problems.push({ field: 'quality', message: `${model.id} does not support quality "${options.quality}"; use ${model.qualities.join(', ')}.` });
+		problems.push({ field: 'quality', message: l10n.t('{0} does not support quality "{1}"; use {2}.', model.id, options.quality, model.qualities.join(', ')) });
 	}
 	const size = checkSize(model, options.size);
 	if (!size.ok) {
-		problems.push({ field: 'size', message: size.message ?? 'Unsupported size.' });
+		problems.push({ field: 'size', message: size.message ?? l10n.t('Unsupported size.') });
 	}
 	if (!Number.isInteger(options.n) || options.n < 1 || options.n > model.maxVariants) {
-		problems.push({ field: 'n', message: `The number of variants must be a whole number from 1 to ${model.maxVariants}.` });
+		problems.push({ field: 'n', message: l10n.t('The number of variants must be a whole number from 1 to {0}.', model.maxVariants) });
 	}
 	if (!model.outputFormats.includes(options.outputFormat)) {
-		problems.push({ field: 'outputFormat', message: `${model.id} cannot return ${options.outputFormat}; use ${model.outputFormats.join(', ')}.` });
+		problems.push({ field: 'outputFormat', message: l10n.t('{0} cannot return {1}; use {2}.', model.id, options.outputFormat, model.outputFormats.join(', ')) });
 	}
 	if (options.outputCompression !== undefined) {
 		if (options.outputFormat === 'png') {
-			problems.push({ field: 'outputCompression', message: 'Compression applies only to JPEG and WebP output.' });
+			problems.push({ field: 'outputCompression', message: l10n.t('Compression applies only to JPEG and WebP output.') });
 		} else if (!Number.isInteger(options.outputCompression) || options.outputCompression < 0 || options.outputCompression > 100) {
-			problems.push({ field: 'outputCompression', message: 'Compression must be a whole number from 0 to 100.' });
+			problems.push({ field: 'outputCompression', message: l10n.t('Compression must be a whole number from 0 to 100.') });
 		}
 	}
 	if (options.complexity !== undefined && !model.complexity) {
-		problems.push({ field: 'complexity', message: `${model.id} does not take a planning level (complexity); leave it on the model's default.` });
+		problems.push({ field: 'complexity', message: l10n.t('{0} does not take a planning level (complexity); leave it on the model\'s default.', model.id) });
 	}
 	if (options.background === 'transparent') {
 		if (!model.transparentBackground) {
-			problems.push({ field: 'background', message: `${model.id} cannot make a transparent background.` });
+			problems.push({ field: 'background', message: l10n.t('{0} cannot make a transparent background.', model.id) });
 		} else if (options.outputFormat === 'jpeg') {
-			problems.push({ field: 'background', message: 'A transparent background needs PNG or WebP output; JPEG has no transparency.' });
+			problems.push({ field: 'background', message: l10n.t('A transparent background needs PNG or WebP output; JPEG has no transparency.') });
 		}
 	}
 	return problems;
