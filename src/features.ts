@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { ClearApiKeyCommand, SetApiKeyCommand } from './commands/apiKeyCommands';
 import type { Command } from './commands/commandManager';
@@ -31,6 +32,10 @@ export interface Features extends vscode.Disposable {
 }
 
 export function createFeatures({ context, log, editors, images }: FeatureHost): Features {
+	// The core's messages (validation, API errors, …) speak the display language too.
+	if (vscode.l10n.bundle) {
+		l10n.config({ contents: vscode.l10n.bundle });
+	}
 	const keys = new ApiKeys(context.secrets);
 	const store = new ImageStore(context.globalStorageUri, () => readSettings().historyMaxBytes, log);
 	const inserter = new ImageInserter(store, log);

@@ -79,4 +79,13 @@ suite('VS Code in German', function () {
 		await panel.locator('#custom-size input').fill('1000x1000');
 		await panel.getByText('Breite und Höhe müssen für gpt-image-2 beide Vielfache von 16 sein; versuchen Sie 1008x1008.').waitFor();
 	});
+
+	test('the API\'s refusal comes back in German: the core\'s message, written in the extension host', async () => {
+		const { page, api } = workbench;
+		const panel = illustratePanel(page);
+		await panel.locator('#custom-size input').fill('1024x1024');
+		api.fail({ kind: 'moderation_blocked', times: 2 });
+		await panel.getByRole('button', { name: 'Generieren', exact: true }).click();
+		await panel.locator('.error', { hasText: 'Das Sicherheitssystem von OpenAI hat diesen Prompt abgelehnt. Formulieren Sie ihn um und versuchen Sie es erneut.' }).waitFor({ timeout: 40_000 });
+	});
 });
