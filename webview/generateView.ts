@@ -281,6 +281,7 @@ export class GenerateView {
 
 	private render(state: PanelState): void {
 		this.state = state;
+		const cancelHadFocus = document.activeElement === this.cancel;
 		this.cancel.hidden = !state.running;
 		this.target.textContent = state.target ? `Insert into ${state.target.description}` : '';
 		this.target.hidden = !state.target;
@@ -295,6 +296,11 @@ export class GenerateView {
 		this.renderEdit(state);
 		this.renderVariants(state.variants);
 		this.refreshForm();
+		if (cancelHadFocus && this.cancel.hidden) {
+			// Keep a keyboard user's place: Cancel went away under the focus. The toolkit
+			// enables Generate's inner button on its next update.
+			requestAnimationFrame(() => this.generate.focus());
+		}
 	}
 
 	private editedSource: string | undefined;
