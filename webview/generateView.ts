@@ -47,6 +47,9 @@ export class GenerateView {
 	private readonly modelNote = element('div', { class: 'note', id: 'model-note' });
 	private readonly estimate = element('div', { class: 'estimate', 'aria-live': 'polite' });
 	private readonly status = element('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+	// Outside the live region: a screen reader hears the status once, not every second.
+	private readonly elapsed = element('span', { class: 'elapsed' });
+	private readonly heading = element('h1', { class: 'visually-hidden' }, 'Generate an image');
 	private readonly error = element('div', { class: 'error', role: 'alert' });
 	private readonly target = element('div', { class: 'target' });
 	private readonly grid = element('div', { class: 'grid', role: 'list', 'aria-label': 'Variants' });
@@ -86,10 +89,10 @@ export class GenerateView {
 		const actions = element('div', { class: 'actions' });
 		this.cancel.hidden = true;
 		this.insertSelected.hidden = true;
-		actions.append(this.generate, this.cancel, this.insertSelected, this.status);
+		actions.append(this.generate, this.cancel, this.insertSelected, this.status, this.elapsed);
 
 		this.editSection.root.hidden = true;
-		root.append(this.target, this.editSection.root, promptField, pickers, this.modelNote, this.estimate, actions, this.error, this.grid);
+		root.append(this.heading, this.target, this.editSection.root, promptField, pickers, this.modelNote, this.estimate, actions, this.error, this.grid);
 
 		this.model.addEventListener('change', () => this.applyModel());
 		for (const input of [this.prompt, this.quality, this.size, this.customSize, this.count, this.format, this.compression, this.background, this.complexity, this.style]) {
@@ -316,6 +319,7 @@ export class GenerateView {
 		this.editedSource = source;
 		this.editSection.root.hidden = !editing;
 		this.promptLabel.textContent = editing ? 'Instruction: what to change' : 'Prompt';
+		this.heading.textContent = editing ? 'Edit an image' : 'Generate an image';
 		this.prompt.setAttribute('aria-label', this.promptLabel.textContent);
 		this.prompt.setAttribute('placeholder', editing ? 'Make the sky a warm sunset; keep everything else' : 'Describe the image');
 		if (state.edit) {
@@ -328,8 +332,11 @@ export class GenerateView {
 		if (!state) {
 			return;
 		}
-		const seconds = state.running && state.startedAt ? ` ${Math.max(0, Math.round((Date.now() - state.startedAt) / 1000))} s` : '';
-		this.status.textContent = (state.status ?? '') + seconds;
+		const status = state.status ?? '';
+		if (this.status.textContent !== status) {
+			this.status.textContent = status;
+		}
+		this.elapsed.textContent = state.running && state.startedAt ? `${Math.max(0, Math.round((Date.now() - state.startedAt) / 1000))} s` : '';
 	}
 
 	private renderError(state: PanelState): void {
@@ -379,14 +386,17 @@ export class GenerateView {
 		const badge = element('span', { class: 'badge' }, 'Preview');
 		const caption = element('div', { class: 'caption' });
 		const buttons = element('div', { class: 'variant-actions' });
-		// The toolkit replaces aria-label on checkboxes; their text is their accessible name.
+		// The toolkit replaces aria-label on checkboxes; their text is their accessible name,
+		// so the variant's name is there, for screen readers only.
 		const select = control('vscode-checkbox', { title: `Select ${name} to insert several at once` }, 'Select');
+		select.append(element('span', { class: 'visually-hidden' }, ` ${name}`));
 		select.addEventListener('change', () => {
 			if (select.checked) {
 				this.selected.add(variant.id);
 			} else {
 				this.selected.delete(variant.id);
 			}
+			card.classList.toggle('selected', select.checked);
 			this.updateInsertSelected();
 		});
 		const insert = control('vscode-button', { class: 'insert' }, 'Insert');

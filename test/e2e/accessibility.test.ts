@@ -200,6 +200,7 @@ suite('Accessibility of the panel: axe-core, keyboard, themes', function () {
 		await runCommand(page, 'Illustrate: Generate Image from Alt Text');
 		const panel = illustratePanel(page);
 		await imagesLoaded(panel, 2);
+		const frame = await frameOf(panel);
 		await page.keyboard.press('Control+B');
 		await page.mouse.move(1, 400);
 		// The picker's names in VS Code 1.139 for the settings ids "Default Light Modern",
@@ -215,6 +216,9 @@ suite('Accessibility of the panel: axe-core, keyboard, themes', function () {
 			}
 			await page.mouse.move(1, 400);
 			await expectNoSeriousViolations(panel, `the panel with variants in ${theme}`);
+			// The keyboard on the first variant's Insert, to show the focus in each theme.
+			await panel.locator('.target').click();
+			await tabTo(page, frame, 'Variant 1 / Insert');
 			await screenshot(page, image);
 		}
 		await setColorTheme(page, panel, 'Dark Modern', 'vscode-dark');
@@ -228,7 +232,7 @@ suite('Accessibility of the panel: axe-core, keyboard, themes', function () {
 		assert.equal(stops[0], '#prompt', 'the prompt is the first control');
 		const expected = ['#prompt', '#model', '#quality', '#size', '#n', '#outputFormat', '#background', 'Generate'];
 		for (const card of ['Variant 1', 'Variant 2']) {
-			expected.push(...['Select', 'Insert', 'Make final', 'Copy link', 'Open', 'Refine'].map(name => `${card} / ${name}`));
+			expected.push(...[`Select ${card}`, 'Insert', 'Make final', 'Copy link', 'Open', 'Refine'].map(name => `${card} / ${name}`));
 		}
 		assert.deepEqual(expected.filter(key => !stops.includes(key)), [], `every control is reached; reached: ${stops.join(', ')}`);
 		assert.deepEqual((await visibleControls(frame)).filter(key => !stops.includes(key)), [], 'nothing on screen is left out of the Tab order');
@@ -247,14 +251,15 @@ suite('Accessibility of the panel: axe-core, keyboard, themes', function () {
 		await panel.locator('.estimate', { hasText: '2 × $0.006' }).waitFor();
 
 		// Select with Space on two cards: "Insert 2 selected" joins the Tab order.
-		await tabTo(page, frame, 'Variant 1 / Select');
+		await tabTo(page, frame, 'Variant 1 / Select Variant 1');
 		await page.keyboard.press('Space');
-		await tabTo(page, frame, 'Variant 2 / Select');
+		await tabTo(page, frame, 'Variant 2 / Select Variant 2');
 		await page.keyboard.press('Space');
 		assert.deepEqual(await panel.locator('.variant vscode-checkbox').evaluateAll(boxes => boxes.map(box => box.getAttribute('aria-checked'))), ['true', 'true']);
+		assert.equal(await panel.locator('.variant.selected').count(), 2, 'selected cards are marked');
 		await panel.locator('.target').click();
 		await tabTo(page, frame, 'Insert 2 selected');
-		await tabTo(page, frame, 'Variant 1 / Select');
+		await tabTo(page, frame, 'Variant 1 / Select Variant 1');
 		await page.keyboard.press('Space');
 		await panel.getByRole('button', { name: 'Insert 2 selected' }).waitFor({ state: 'hidden' });
 
@@ -270,6 +275,8 @@ suite('Accessibility of the panel: axe-core, keyboard, themes', function () {
 		await tabTo(page, frame, 'Generate');
 		await page.keyboard.press('Enter');
 		await waitFor(() => api.requests.length >= before + 2, 'Enter on Generate sent the requests');
+		await panel.locator('.elapsed', { hasText: /\d s$/ }).waitFor();
+		assert.equal(await panel.locator('[aria-live] .elapsed, [role="status"] .elapsed').count(), 0, 'the ticking elapsed time is outside the live regions');
 		await page.keyboard.press('Tab');
 		assert.equal((await focusedControl(frame))?.key, 'Cancel', 'Cancel follows Generate while it runs');
 		await expectVisibleFocus(page, frame);
