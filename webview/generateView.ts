@@ -284,7 +284,9 @@ export class GenerateView {
 
 	private render(state: PanelState): void {
 		this.state = state;
-		const cancelHadFocus = document.activeElement === this.cancel;
+		// Only while the panel has the keyboard: focusing in a frame that lost it would take it
+		// back from wherever the user went (the palette, a menu, another editor).
+		const cancelHadFocus = document.hasFocus() && document.activeElement === this.cancel;
 		this.cancel.hidden = !state.running;
 		this.target.textContent = state.target ? `Insert into ${state.target.description}` : '';
 		this.target.hidden = !state.target;
@@ -302,7 +304,11 @@ export class GenerateView {
 		if (cancelHadFocus && this.cancel.hidden) {
 			// Keep a keyboard user's place: Cancel went away under the focus. The toolkit
 			// enables Generate's inner button on its next update.
-			requestAnimationFrame(() => this.generate.focus());
+			requestAnimationFrame(() => {
+				if (document.hasFocus() && (document.activeElement === document.body || document.activeElement === this.cancel)) {
+					this.generate.focus();
+				}
+			});
 		}
 	}
 
