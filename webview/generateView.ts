@@ -69,6 +69,9 @@ export class GenerateView {
 	private readonly modelNote = element('div', { class: 'note', id: 'model-note' });
 	private readonly estimate = element('div', { class: 'estimate', 'aria-live': 'polite' });
 	private readonly status = element('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+	// Outside the live region: a screen reader hears the status once, not every second.
+	private readonly elapsed = element('span', { class: 'elapsed' });
+	private readonly heading = element('h1', { class: 'visually-hidden' }, l10n.t('Generate an image'));
 	private readonly error = element('div', { class: 'error', role: 'alert' });
 	private readonly target = element('div', { class: 'target' });
 	private readonly grid = element('div', { class: 'grid', role: 'list', 'aria-label': l10n.t('Variants') });
@@ -108,10 +111,10 @@ export class GenerateView {
 		const actions = element('div', { class: 'actions' });
 		this.cancel.hidden = true;
 		this.insertSelected.hidden = true;
-		actions.append(this.generate, this.cancel, this.insertSelected, this.status);
+		actions.append(this.generate, this.cancel, this.insertSelected, this.status, this.elapsed);
 
 		this.editSection.root.hidden = true;
-		root.append(this.target, this.editSection.root, promptField, pickers, this.modelNote, this.estimate, actions, this.error, this.grid);
+		root.append(this.heading, this.target, this.editSection.root, promptField, pickers, this.modelNote, this.estimate, actions, this.error, this.grid);
 
 		this.model.addEventListener('change', () => this.applyModel());
 		for (const input of [this.prompt, this.quality, this.size, this.customSize, this.count, this.format, this.compression, this.background, this.complexity, this.style]) {
@@ -306,6 +309,9 @@ export class GenerateView {
 
 	private render(state: PanelState): void {
 		this.state = state;
+		// Only while the panel has the keyboard: focusing in a frame that lost it would take it
+		// back from wherever the user went (the palette, a menu, another editor).
+		const cancelHadFocus = document.hasFocus() && document.activeElement === this.cancel;
 		this.cancel.hidden = !state.running;
 		this.target.textContent = state.target ? l10n.t('Insert into {0}', state.target.description) : '';
 		this.target.hidden = !state.target;
@@ -320,6 +326,15 @@ export class GenerateView {
 		this.renderEdit(state);
 		this.renderVariants(state.variants);
 		this.refreshForm();
+		if (cancelHadFocus && this.cancel.hidden) {
+			// Keep a keyboard user's place: Cancel went away under the focus. The toolkit
+			// enables Generate's inner button on its next update.
+			requestAnimationFrame(() => {
+				if (document.hasFocus() && (document.activeElement === document.body || document.activeElement === this.cancel)) {
+					this.generate.focus();
+				}
+			});
+		}
 	}
 
 	private editedSource: string | undefined;
@@ -335,6 +350,7 @@ export class GenerateView {
 		this.editedSource = source;
 		this.editSection.root.hidden = !editing;
 		this.promptLabel.textContent = editing ? l10n.t('Instruction: what to change') : l10n.t('Prompt');
+		this.heading.textContent = editing ? l10n.t('Edit an image') : l10n.t('Generate an image');
 		this.prompt.setAttribute('aria-label', this.promptLabel.textContent);
 		this.prompt.setAttribute('placeholder', editing ? l10n.t('Make the sky a warm sunset; keep everything else') : l10n.t('Describe the image'));
 		if (state.edit) {
@@ -347,8 +363,11 @@ export class GenerateView {
 		if (!state) {
 			return;
 		}
-		const seconds = state.running && state.startedAt ? ` ${l10n.t('{0} s', Math.max(0, Math.round((Date.now() - state.startedAt) / 1000)))}` : '';
-		this.status.textContent = (state.status ?? '') + seconds;
+		const status = state.status ?? '';
+		if (this.status.textContent !== status) {
+			this.status.textContent = status;
+		}
+		this.elapsed.textContent = state.running && state.startedAt ? l10n.t('{0} s', Math.max(0, Math.round((Date.now() - state.startedAt) / 1000))) : '';
 	}
 
 	private renderError(state: PanelState): void {
@@ -398,14 +417,17 @@ export class GenerateView {
 		const badge = element('span', { class: 'badge' }, l10n.t('Preview'));
 		const caption = element('div', { class: 'caption' });
 		const buttons = element('div', { class: 'variant-actions' });
-		// The toolkit replaces aria-label on checkboxes; their text is their accessible name.
+		// The toolkit replaces aria-label on checkboxes; their text is their accessible name,
+		// so the variant's name is there, for screen readers only.
 		const select = control('vscode-checkbox', { title: l10n.t('Select {0} to insert several at once', name) }, l10n.t('Select'));
+		select.append(element('span', { class: 'visually-hidden' }, ` ${name}`));
 		select.addEventListener('change', () => {
 			if (select.checked) {
 				this.selected.add(variant.id);
 			} else {
 				this.selected.delete(variant.id);
 			}
+			card.classList.toggle('selected', select.checked);
 			this.updateInsertSelected();
 		});
 		const insert = control('vscode-button', { class: 'insert' }, l10n.t('Insert'));
