@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { TEST_API_KEY } from '../test/harness/testEnvironment';
 import { PROJECT_ROOT } from '../test/harness/codeServer';
-import { closeTab, goToLine, illustratePanel, openFile, packagedExtension, runCommand, screenshot, startWorkbench, type Workbench } from '../test/e2e/workbench';
+import { closeTab, goToLine, illustratePanel, openFile, packagedExtension, runCommand, runningExtensionRow, screenshot, startWorkbench, type Workbench } from '../test/e2e/workbench';
 
 function option(name: string, fallback: number): number {
 	const at = process.argv.indexOf(name);
@@ -211,20 +211,7 @@ async function insertRun(workbench: Workbench, index: number): Promise<{ fileMs:
 async function activationMs(page: Page, name: string, command: string): Promise<{ ms: number; text: string }> {
 	await runCommand(page, command);
 	await page.waitForTimeout(2000);
-	await runCommand(page, 'Developer: Show Running Extensions');
-	const list = page.locator('.runtime-extensions-editor');
-	await list.locator('.monaco-list-row').first().waitFor({ timeout: 30_000 });
-	// The list is sorted slowest first and renders only the rows in view: scroll to the row.
-	const row = list.locator('.monaco-list-row', { hasText: name }).first();
-	for (let scrolled = 0; scrolled < 30 && await row.count() === 0; scrolled++) {
-		await list.hover();
-		await page.mouse.wheel(0, 300);
-		await page.waitForTimeout(100);
-	}
-	await row.waitFor({ timeout: 5000 });
-	const text = (await row.innerText()).replace(/\s+/g, ' ');
-	await page.keyboard.press('Escape');
-	await list.waitFor({ state: 'hidden' });
+	const text = await runningExtensionRow(page, name);
 	await page.waitForTimeout(500);
 	const match = /Activation:\s*(\d+)\s*ms/.exec(text);
 	if (!match) {

@@ -1,31 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { waitFor } from '../harness/waitFor';
-import { expectEditorLine, goToLine, illustratePanel, imagesLoaded, openFile, runCommand, screenshot, screenshotOnFailure, sentImages, shownImageBytes, startWorkbench, type Workbench } from './workbench';
+import { expectEditorLine, goToLine, illustratePanel, imagesLoaded, openFile, runCommand, runningExtensionRow, screenshot, screenshotOnFailure, sentImages, shownImageBytes, startWorkbench, type Workbench } from './workbench';
 
 /** A key only the web extension can have: from secret storage (it sees no environment). */
 const WEB_KEY = 'sk-test-web-worker-0123456789';
-
-/** The row of an extension in Developer: Show Running Extensions, as its text; closes the list again. */
-async function runningExtensionRow(page: Page, name: string): Promise<string> {
-	await runCommand(page, 'Developer: Show Running Extensions');
-	const list = page.locator('.runtime-extensions-editor');
-	await list.locator('.monaco-list-row').first().waitFor({ timeout: 30_000 });
-	// The list renders only the rows in view: scroll until the row is there.
-	const row = list.locator('.monaco-list-row', { has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) }).first();
-	for (let scrolled = 0; scrolled < 30 && await row.count() === 0; scrolled++) {
-		await list.hover();
-		await page.mouse.wheel(0, 300);
-		await page.waitForTimeout(100);
-	}
-	await row.waitFor({ timeout: 5000 });
-	const text = (await row.innerText()).replace(/\s+/g, ' ');
-	await page.keyboard.press('Escape');
-	await list.waitFor({ state: 'hidden' });
-	return text;
-}
 
 suite('The web extension (vscode.dev, github.dev) in the web worker extension host', function () {
 	this.timeout(240_000);

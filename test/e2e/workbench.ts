@@ -271,3 +271,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 	await page.screenshot({ path });
 	return path;
 }
+
+/** The row of an extension in Developer: Show Running Extensions, as its text; closes the list again. */
+export async function runningExtensionRow(page: Page, name: string): Promise<string> {
+	await runCommand(page, 'Developer: Show Running Extensions');
+	const list = page.locator('.runtime-extensions-editor');
+	await list.locator('.monaco-list-row').first().waitFor({ timeout: 30_000 });
+	// The list renders only the rows in view: scroll until the row is there.
+	const row = list.locator('.monaco-list-row', { has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) }).first();
+	for (let scrolled = 0; scrolled < 30 && await row.count() === 0; scrolled++) {
+		await list.hover();
+		await page.mouse.wheel(0, 300);
+		await page.waitForTimeout(100);
+	}
+	await row.waitFor({ timeout: 5000 });
+	const text = (await row.innerText()).replace(/\s+/g, ' ');
+	await page.keyboard.press('Escape');
+	await list.waitFor({ state: 'hidden' });
+	return text;
+}
