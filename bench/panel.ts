@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { TEST_API_KEY } from '../test/harness/testEnvironment';
 import { PROJECT_ROOT } from '../test/harness/codeServer';
-import { closeTab, goToLine, illustratePanel, openFile, packagedExtension, runCommand, runningExtensionRow, screenshot, startWorkbench, type Workbench } from '../test/e2e/workbench';
+import { closeTab, goToLine, illustratePanel, openFile, packagedExtension, packageTestExtension, runCommand, runningExtensionRow, screenshot, startWorkbench, type Workbench } from '../test/e2e/workbench';
 
 function option(name: string, fallback: number): number {
 	const at = process.argv.indexOf(name);
@@ -225,19 +225,13 @@ async function activationMs(page: Page, name: string, command: string): Promise<
  * is the floor every extension pays there, so the difference is Illustrate's own.
  */
 function baselineExtension(folder: string): string {
-	const root = join(folder, 'baseline');
-	mkdirSync(root, { recursive: true });
-	writeFileSync(join(root, 'package.json'), JSON.stringify({
-		name: 'empty-baseline', displayName: 'Empty Baseline', publisher: 'illustrate-bench', version: '0.0.1', license: 'MIT',
-		engines: { vscode: '^1.100.0' }, main: './extension.js', activationEvents: [],
+	return packageTestExtension(folder, 'baseline', {
+		name: 'empty-baseline', displayName: 'Empty Baseline', publisher: 'illustrate-bench', main: './extension.js', activationEvents: [],
 		contributes: { commands: [{ command: 'emptyBaseline.hello', title: 'Empty Baseline: Hello' }] },
-	}));
-	writeFileSync(join(root, 'extension.js'), `exports.activate = context => { context.subscriptions.push(require('vscode').commands.registerCommand('emptyBaseline.hello', () => undefined)); };\n`);
-	writeFileSync(join(root, 'README.md'), 'Benchmark baseline.\n');
-	writeFileSync(join(root, 'LICENSE'), 'MIT\n');
-	const vsix = join(folder, 'baseline.vsix');
-	execFileSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '--out', vsix], { cwd: root, stdio: 'ignore' });
-	return vsix;
+	}, {
+		'extension.js': `exports.activate = context => { context.subscriptions.push(require('vscode').commands.registerCommand('emptyBaseline.hello', () => undefined)); };\n`,
+		'README.md': 'Benchmark baseline.\n',
+	});
 }
 
 function fileSizeKb(path: string): number {

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, PROJECT_ROOT, startCodeServer, workbenchUrl, type RunningCodeServer } from '../harness/codeServer';
 import { extensionHostEnvironment } from '../harness/testEnvironment';
@@ -103,17 +103,28 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
  * their bundles for the language: what Illustrate's translations need to be seen.
  */
 export function languagePackVsix(folder: string, languageId: string, languageName: string): string {
-	const root = join(folder, `language-pack-${languageId}`);
-	mkdirSync(join(root, 'translations'), { recursive: true });
-	writeFileSync(join(root, 'package.json'), JSON.stringify({
-		name: `test-language-pack-${languageId}`, displayName: `Test language pack (${languageName})`, publisher: 'illustrate-test', version: '0.0.1', license: 'MIT',
-		engines: { vscode: '^1.100.0' }, categories: ['Language Packs'],
+	return packageTestExtension(folder, `language-pack-${languageId}`, {
+		name: `test-language-pack-${languageId}`, displayName: `Test language pack (${languageName})`, publisher: 'illustrate-test',
+		categories: ['Language Packs'],
 		contributes: { localizations: [{ languageId, languageName, localizedLanguageName: languageName, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
-	}));
-	writeFileSync(join(root, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
-	writeFileSync(join(root, 'README.md'), 'A language pack for tests: it translates nothing of VS Code itself.\n');
-	writeFileSync(join(root, 'LICENSE'), 'MIT\n');
-	const vsix = join(folder, `language-pack-${languageId}.vsix`);
+	}, {
+		'translations/main.i18n.json': JSON.stringify({ version: '1.0.0', contents: {} }),
+		'README.md': 'A language pack for tests: it translates nothing of VS Code itself.\n',
+	});
+}
+
+/**
+ * An extension of a test's (or the bench's) own, packaged with vsce into `folder/<name>.vsix`:
+ * the manifest (version, license and engine filled in) and its files by relative path.
+ */
+export function packageTestExtension(folder: string, name: string, manifest: Record<string, unknown>, files: Record<string, string>): string {
+	const root = join(folder, name);
+	const contents = { 'package.json': JSON.stringify({ version: '0.0.1', license: 'MIT', engines: { vscode: '^1.100.0' }, ...manifest }), LICENSE: 'MIT\n', ...files };
+	for (const [path, text] of Object.entries(contents)) {
+		mkdirSync(dirname(join(root, path)), { recursive: true });
+		writeFileSync(join(root, path), text);
+	}
+	const vsix = join(folder, `${name}.vsix`);
 	execFileSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '--out', vsix], { cwd: root, stdio: 'ignore' });
 	return vsix;
 }
