@@ -32,8 +32,9 @@ export interface ServerConfig {
 	/** What `GET /v1/models` lists. */
 	models: string[];
 	/**
-	 * Draw pictures from this many seeds (by request number) instead of one per request, so a
-	 * benchmark's pictures are rendered once and the fixed latency is not stretched by encoding.
+	 * Draw pictures from this many seeds (by request number and image index) instead of one per
+	 * request, so a benchmark's pictures are rendered once and the fixed latency is not
+	 * stretched by encoding. The images of one request differ while `n` ≤ the pool.
 	 */
 	seedPool: number;
 	/** Answer browsers' cross-origin requests as the API does; off, an endpoint a browser may not call. */
@@ -625,13 +626,14 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			total_tokens: textTokens + imageInputTokens + outputTokens * n,
 		};
 		const eventUsage = { ...usage, output_tokens: outputTokens, total_tokens: textTokens + imageInputTokens + outputTokens };
-		const seed = (index: number) => config.seedPool > 0 ? `pool|${record.seq % config.seedPool}|${index}` : `${prompt}|${record.seq}|${index}`;
+		const seed = (index: number) => config.seedPool > 0 ? `pool|${(record.seq + index) % config.seedPool}` : `${prompt}|${record.seq}|${index}`;
 		const render = (index: number, partial?: number) => renderImage({
 			width, height, format, compression, seed: seed(index), grain: config.grain,
 			partial: partial === undefined ? undefined : { index: partial, of: partialCount },
 		});
-		const remember = async (index: number, bytes: Buffer, partialIndex?: number) => {
-			const sent: SentImage = { index, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, width, height, format, partialIndex };
+		const fingerprint = (index: number, bytes: Buffer, partialIndex?: number): SentImage => ({ index, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, width, height, format, partialIndex });
+		const remember = (sent: SentImage, bytes: Buffer) => {
+			const { index, partialIndex } = sent;
 			if (partialIndex === undefined) {
 				record.images.push(sent);
 				const list = sentBytes.get(record.id) ?? [];
@@ -657,7 +659,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			const data: { b64_json: string }[] = [];
 			for (let index = 0; index < n; index++) {
 				const bytes = await render(index);
-				await remember(index, bytes);
+				remember(fingerprint(index, bytes), bytes);
 				data.push({ b64_json: bytes.toString('base64') });
 			}
 			await waitUntil(readyAt(n - 1));
@@ -686,8 +688,9 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		record.status = 200;
 		response.writeHead(200, { ...baseHeaders, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
 		const prefix = isEdit ? 'image_edit' : 'image_generation';
+		const eventText = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 		const send = (event: string, data: unknown) => {
-			response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+			response.write(eventText(event, data));
 		};
 		const common = () => ({ created_at: Math.floor(Date.now() / 1000), size: `${width}x${height}`, quality, background, output_format: format });
 		for (let index = 0; index < n; index++) {
@@ -696,25 +699,31 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 				response.end();
 				return;
 			}
+			// Each event is encoded before its time comes, as the non-streaming reply is: the
+			// server's own encoding never delays an event past its fixed latency.
 			for (let partial = 0; partial < partialCount; partial++) {
 				const bytes = await render(index, partial);
+				const sent = fingerprint(index, bytes, partial);
+				const text = eventText(`${prefix}.partial_image`, { type: `${prefix}.partial_image`, b64_json: bytes.toString('base64'), partial_image_index: partial, ...common() });
 				await waitUntil(readyAt(index, partial));
 				if (signal.aborted) {
 					return;
 				}
-				await remember(index, bytes, partial);
-				send(`${prefix}.partial_image`, { type: `${prefix}.partial_image`, b64_json: bytes.toString('base64'), partial_image_index: partial, ...common() });
-				record.partials[record.partials.length - 1].sentAt = Date.now();
+				remember(sent, bytes);
+				response.write(text);
+				sent.sentAt = Date.now();
 			}
 			const bytes = await render(index);
+			const sent = fingerprint(index, bytes);
+			const text = eventText(`${prefix}.completed`, { type: `${prefix}.completed`, b64_json: bytes.toString('base64'), ...common(), usage: eventUsage });
 			await waitUntil(readyAt(index));
 			await finalsReleased(signal);
 			if (signal.aborted) {
 				return;
 			}
-			await remember(index, bytes);
-			send(`${prefix}.completed`, { type: `${prefix}.completed`, b64_json: bytes.toString('base64'), ...common(), usage: eventUsage });
-			record.images[record.images.length - 1].sentAt = Date.now();
+			remember(sent, bytes);
+			response.write(text);
+			sent.sentAt = Date.now();
 		}
 		response.end();
 	};
