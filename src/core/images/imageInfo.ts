@@ -1,5 +1,8 @@
 import type { OutputFormat } from '../models/capabilities';
 
+export const MIME_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const satisfies Record<OutputFormat, string>;
+export type ImageMimeType = typeof MIME_TYPES[OutputFormat];
+
 export interface ImageInfo {
 	readonly format: OutputFormat;
 	readonly width: number;

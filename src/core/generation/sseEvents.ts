@@ -1,0 +1,129 @@
+/** One server-sent event: its `event:` name (null when it has none) and its `data:` lines joined. */
+export interface ServerSentEvent {
+	readonly event: string | null;
+	readonly data: string;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const RETAINED_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * The events of a `text/event-stream` body, as the SSE format defines them (lines end in LF,
+ * CRLF or CR; a blank line ends an event; `:` lines are comments). Lines are found with the
+ * engine's native `indexOf` and decoded once each: an image event is one `data:` line of
+ * 20+ MB of base64, which a byte-by-byte scanner in JavaScript takes about a second to read.
+ */
+export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+	const decoder = new TextDecoder();
+	let buffer = new Uint8Array(RETAINED_BUFFER_BYTES);
+	let start = 0;
+	let end = 0;
+	/** Where the search for the current line's end goes on from. */
+	let scanned = 0;
+	/** A CR ended the last line: a LF right after it belongs to that line ending. */
+	let skipLf = false;
+	let event: string | null = null;
+	let data: string[] = [];
+	let hasData = false;
+
+	const takeLine = (line: string): ServerSentEvent | undefined => {
+		if (line === '') {
+			// An event without data is not dispatched.
+			const complete = hasData ? { event, data: data.join('\n') } : undefined;
+			event = null;
+			data = [];
+			hasData = false;
+			return complete;
+		}
+		if (line.startsWith(':')) {
+			return undefined;
+		}
+		const colon = line.indexOf(':');
+		const field = colon < 0 ? line : line.slice(0, colon);
+		let value = colon < 0 ? '' : line.slice(colon + 1);
+		if (value.startsWith(' ')) {
+			value = value.slice(1);
+		}
+		if (field === 'event') {
+			event = value;
+		} else if (field === 'data') {
+			data.push(value);
+			hasData = true;
+		}
+		return undefined;
+	};
+
+	const reader = body.getReader();
+	let finished = false;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) {
+				finished = true;
+				break;
+			}
+			if (end + value.length > buffer.length) {
+				const live = end - start;
+				if (live + value.length > buffer.length / 2) {
+					const grown = new Uint8Array(Math.max(buffer.length * 2, live + value.length));
+					grown.set(buffer.subarray(start, end));
+					buffer = grown;
+				} else {
+					buffer.copyWithin(0, start, end);
+				}
+				scanned -= start;
+				end = live;
+				start = 0;
+			}
+			buffer.set(value, end);
+			end += value.length;
+			for (;;) {
+				if (skipLf && start < end) {
+					skipLf = false;
+					if (buffer[start] === LF) {
+						start++;
+						scanned = Math.max(scanned, start);
+					}
+				}
+				const window = buffer.subarray(scanned, end);
+				const lf = window.indexOf(LF);
+				const cr = (lf < 0 ? window : window.subarray(0, lf)).indexOf(CR);
+				const at = cr >= 0 ? cr : lf;
+				if (at < 0) {
+					scanned = end;
+					break;
+				}
+				const lineEnd = scanned + at;
+				const line = decoder.decode(buffer.subarray(start, lineEnd));
+				if (buffer[lineEnd] === CR) {
+					if (lineEnd + 1 < end) {
+						start = buffer[lineEnd + 1] === LF ? lineEnd + 2 : lineEnd + 1;
+					} else {
+						start = lineEnd + 1;
+						skipLf = true;
+					}
+				} else {
+					start = lineEnd + 1;
+				}
+				scanned = start;
+				if (start === end && buffer.length > RETAINED_BUFFER_BYTES) {
+					// Nothing is left of a large event: let its buffer go.
+					buffer = new Uint8Array(RETAINED_BUFFER_BYTES);
+					start = end = scanned = 0;
+				}
+				const complete = takeLine(line);
+				if (complete) {
+					yield complete;
+				}
+			}
+		}
+		// A last event the stream ended without a blank line after is dropped, as the format says.
+	} finally {
+		// Left early (an error, or the consumer stopped): the rest of the body is not wanted.
+		if (!finished) {
+			await reader.cancel().catch(() => undefined);
+		}
+		reader.releaseLock();
+	}
+}

@@ -1,0 +1,125 @@
+import * as assert from 'node:assert/strict';
+import { deflateSync, inflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import { crc32, pngThumbnail, thumbnailSize, type DeflateCodec } from '../../src/core/images/pngThumbnail';
+
+const codec: DeflateCodec = {
+	inflate: async data => inflateSync(data),
+	deflate: async data => deflateSync(data),
+};
+
+/** A picture with detail everywhere (gradients and a checker), so every PNG filter gets used. */
+function picture(width: number, height: number, channels: 1 | 2 | 3 | 4): Buffer {
+	const raw = Buffer.alloc(width * height * channels);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			const at = (y * width + x) * channels;
+			const checker = ((x >> 3) + (y >> 3)) % 2 ? 40 : 0;
+			const values = [(x * 255 / width + checker) % 256, (y * 255 / height) | 0, ((x * y) >> 4) & 0xff, (x + y) * 255 / (width + height) | 0];
+			const alpha = channels === 2 || channels === 4 ? Math.min(255, (x * 3) % 300) : 255;
+			for (let c = 0; c < channels; c++) {
+				raw[at + c] = channels === 2 && c === 1 ? alpha : channels === 4 && c === 3 ? alpha : values[c];
+			}
+		}
+	}
+	return raw;
+}
+
+async function decode(png: Uint8Array): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
+	const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+	return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+/** Box averages of the source's pixels (alpha-weighted colour), the way the thumbnail is meant to be. */
+function boxAverages(source: { data: Buffer; width: number; height: number; channels: number }, tw: number, th: number): number[][] {
+	const sums = Array.from({ length: tw * th }, () => [0, 0, 0, 0, 0]);
+	for (let y = 0; y < source.height; y++) {
+		for (let x = 0; x < source.width; x++) {
+			const at = (y * source.width + x) * source.channels;
+			const gray = source.channels <= 2;
+			const rgb = gray ? [source.data[at], source.data[at], source.data[at]] : [source.data[at], source.data[at + 1], source.data[at + 2]];
+			const alpha = source.channels === 4 ? source.data[at + 3] : source.channels === 2 ? source.data[at + 1] : 255;
+			const box = sums[Math.floor(y * th / source.height) * tw + Math.floor(x * tw / source.width)];
+			for (let c = 0; c < 3; c++) {
+				box[c] += rgb[c] * alpha;
+			}
+			box[3] += alpha;
+			box[4]++;
+		}
+	}
+	return sums.map(([r, g, b, a, count]) => a > 0 ? [r / a, g / a, b / a, a / count] : [0, 0, 0, 0]);
+}
+
+async function assertThumbnailOf(png: Buffer, maxSide: number, expectAlpha: boolean): Promise<void> {
+	const source = await decode(png);
+	const thumbnail = await pngThumbnail(png, maxSide, codec);
+	assert.ok(thumbnail, 'a thumbnail is made');
+	const expected = thumbnailSize(source.width, source.height, maxSide);
+	assert.deepEqual({ width: thumbnail.width, height: thumbnail.height }, expected);
+	const shown = await decode(thumbnail.png);
+	assert.deepEqual({ width: shown.width, height: shown.height, channels: shown.channels }, { ...expected, channels: expectAlpha ? 4 : 3 }, 'sharp reads it back at that size');
+	const boxes = boxAverages(source, expected.width, expected.height);
+	let worst = 0;
+	boxes.forEach((box, index) => {
+		const at = index * shown.channels;
+		const alpha = expectAlpha ? shown.data[at + 3] : 255;
+		worst = Math.max(worst, Math.abs(alpha - box[3]));
+		if (box[3] > 0) {
+			for (let c = 0; c < 3; c++) {
+				worst = Math.max(worst, Math.abs(shown.data[at + c] - box[c]));
+			}
+		}
+	});
+	assert.ok(worst <= 1, `every thumbnail pixel is its box's average (worst difference ${worst})`);
+}
+
+suite('pngThumbnail', () => {
+	test('thumbnailSize keeps the aspect ratio and never enlarges', () => {
+		assert.deepEqual(thumbnailSize(3840, 2160, 1024), { width: 1024, height: 576 });
+		assert.deepEqual(thumbnailSize(1024, 1536, 1024), { width: 683, height: 1024 });
+		assert.deepEqual(thumbnailSize(800, 600, 1024), { width: 800, height: 600 });
+		assert.deepEqual(thumbnailSize(3000, 1, 1024), { width: 1024, height: 1 });
+	});
+
+	test('crc32 of "123456789" is the standard check value', () => {
+		assert.equal((crc32(new TextEncoder().encode('123456789')) ^ 0xffffffff) >>> 0, 0xcbf43926);
+	});
+
+	test('RGB with every filter type (adaptive filtering) becomes box averages, RGB', async () => {
+		const png = await sharp(picture(301, 203, 3), { raw: { width: 301, height: 203, channels: 3 } }).png({ adaptiveFiltering: true, compressionLevel: 9 }).toBuffer();
+		await assertThumbnailOf(png, 64, false);
+	});
+
+	test('RGBA averages colour by alpha and keeps the transparency', async () => {
+		const png = await sharp(picture(250, 130, 4), { raw: { width: 250, height: 130, channels: 4 } }).png({ adaptiveFiltering: true }).toBuffer();
+		await assertThumbnailOf(png, 100, true);
+	});
+
+	test('grey, grey with alpha and palette images decode too', async () => {
+		const grey = await sharp(picture(200, 120, 1), { raw: { width: 200, height: 120, channels: 1 } }).png().toBuffer();
+		await assertThumbnailOf(grey, 50, false);
+		const greyAlpha = await sharp(picture(200, 120, 2), { raw: { width: 200, height: 120, channels: 2 } }).png().toBuffer();
+		await assertThumbnailOf(greyAlpha, 50, true);
+		const palette = await sharp(picture(200, 120, 3), { raw: { width: 200, height: 120, channels: 3 } }).png({ palette: true, colours: 64, dither: 0 }).toBuffer();
+		assert.equal(palette[25], 3, 'sharp wrote an indexed PNG');
+		await assertThumbnailOf(palette, 50, false);
+	});
+
+	test('what it does not take is left alone: small, interlaced, 16-bit, JPEG, damaged', async () => {
+		const raw = picture(120, 80, 3);
+		const small = await sharp(raw, { raw: { width: 120, height: 80, channels: 3 } }).png().toBuffer();
+		assert.equal(await pngThumbnail(small, 1024, codec), undefined, 'already fits');
+		const interlaced = await sharp(raw, { raw: { width: 120, height: 80, channels: 3 } }).png({ progressive: true }).toBuffer();
+		assert.equal(interlaced[28], 1, 'sharp wrote an interlaced PNG');
+		assert.equal(await pngThumbnail(interlaced, 32, codec), undefined);
+		const deep = await sharp(raw, { raw: { width: 120, height: 80, channels: 3 } }).toColourspace('rgb16').png().toBuffer();
+		assert.equal(deep[24], 16, 'sharp wrote a 16-bit PNG');
+		assert.equal(await pngThumbnail(deep, 32, codec), undefined);
+		const jpeg = await sharp(raw, { raw: { width: 120, height: 80, channels: 3 } }).jpeg().toBuffer();
+		assert.equal(await pngThumbnail(jpeg, 32, codec), undefined);
+		assert.equal(await pngThumbnail(small.subarray(0, small.length - 40), 32, codec), undefined, 'cut short');
+		const corrupt = Buffer.from(small);
+		corrupt.fill(0x55, 60, 80);
+		assert.equal(await pngThumbnail(corrupt, 32, codec), undefined, 'image data that does not inflate');
+	});
+});

@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import { sseEvents, type ServerSentEvent } from '../../src/core/generation/sseEvents';
+
+function body(chunks: readonly (string | Uint8Array)[]): ReadableStream<Uint8Array> {
+	const encoder = new TextEncoder();
+	return new ReadableStream({
+		start(controller) {
+			for (const chunk of chunks) {
+				controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
+			}
+			controller.close();
+		},
+	});
+}
+
+async function collect(stream: ReadableStream<Uint8Array>): Promise<ServerSentEvent[]> {
+	const events: ServerSentEvent[] = [];
+	for await (const event of sseEvents(stream)) {
+		events.push(event);
+	}
+	return events;
+}
+
+/** Every way to cut `text` in two, and byte by byte: the events must not depend on the chunks. */
+async function assertEventsOf(text: string, expected: ServerSentEvent[]): Promise<void> {
+	const bytes = new TextEncoder().encode(text);
+	assert.deepEqual(await collect(body([bytes])), expected, 'in one chunk');
+	assert.deepEqual(await collect(body(Array.from(bytes, byte => Uint8Array.of(byte)))), expected, 'byte by byte');
+	for (let cut = 1; cut < bytes.length; cut++) {
+		assert.deepEqual(await collect(body([bytes.slice(0, cut), bytes.slice(cut)])), expected, `cut at ${cut}`);
+	}
+}
+
+suite('sseEvents', () => {
+	test('events with names, multi-line data, comments and the three line endings', async () => {
+		const expected = [
+			{ event: 'image_generation.partial_image', data: '{"a":1}' },
+			{ event: null, data: 'one\ntwo' },
+			{ event: 'x', data: 'ünïcödé ✓' },
+			{ event: null, data: '' },
+		];
+		await assertEventsOf('event: image_generation.partial_image\ndata: {"a":1}\n\n: a comment\ndata:one\ndata: two\n\nevent:x\ndata: ünïcödé ✓\n\ndata\n\n', expected);
+		await assertEventsOf('event: image_generation.partial_image\r\ndata: {"a":1}\r\n\r\n: a comment\r\ndata:one\r\ndata: two\r\n\r\nevent:x\r\ndata: ünïcödé ✓\r\n\r\ndata\r\n\r\n', expected);
+		await assertEventsOf('event: image_generation.partial_image\rdata: {"a":1}\r\r: a comment\rdata:one\rdata: two\r\revent:x\rdata: ünïcödé ✓\r\rdata\r\r', expected);
+	});
+
+	test('an event without data is not dispatched; one the stream ends inside is dropped', async () => {
+		await assertEventsOf('event: ping\n\ndata: kept\n\nevent: cut\ndata: short', [{ event: null, data: 'kept' }]);
+		await assertEventsOf('id: 7\nretry: 100\nunknown: field\ndata: x\n\n', [{ event: null, data: 'x' }]);
+	});
+
+	test('a 24 MB data line in 64 KB chunks arrives whole', async () => {
+		const payload = 'A'.repeat(24 * 1024 * 1024);
+		const text = new TextEncoder().encode(`event: image_generation.completed\ndata: {"b64_json":"${payload}"}\n\nevent: next\ndata: 2\n\n`);
+		const chunks: Uint8Array[] = [];
+		for (let at = 0; at < text.length; at += 65_536) {
+			chunks.push(text.slice(at, at + 65_536));
+		}
+		const events = await collect(body(chunks));
+		assert.equal(events.length, 2);
+		assert.equal(events[0].event, 'image_generation.completed');
+		assert.equal((JSON.parse(events[0].data) as { b64_json: string }).b64_json.length, payload.length);
+		assert.deepEqual(events[1], { event: 'next', data: '2' });
+	});
+
+	test('stopping early cancels the rest of the body', async () => {
+		let cancelled = false;
+		const stream = new ReadableStream<Uint8Array>({
+			pull(controller) {
+				controller.enqueue(new TextEncoder().encode('data: 1\n\n'));
+			},
+			cancel() {
+				cancelled = true;
+			},
+		});
+		for await (const event of sseEvents(stream)) {
+			assert.equal(event.data, '1');
+			break;
+		}
+		assert.equal(cancelled, true);
+	});
+});
