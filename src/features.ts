@@ -55,8 +55,6 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 		new ClearApiKeyCommand(keys),
 		{ id: 'illustrate.showHistory', execute: () => void HistoryPanel.show(historyServices) },
 	];
-	// Partial images of requests that a reload or crash cut short.
-	void store.deleteStalePreviews().catch(() => undefined);
 	return {
 		commands: new Map(commands.map(command => [command.id, command])),
 		reviveGeneratePanel: async (panel, state) => void await GeneratePanel.revive(panel, services, state),

@@ -8,6 +8,7 @@ import type {
 	PanelEnvironment,
 	PanelOptions,
 	PanelState,
+	VariantPixels,
 	VariantView,
 } from '../src/protocol/messages';
 import * as l10n from '@vscode/l10n';
@@ -78,6 +79,8 @@ export class GenerateView {
 	private readonly editSection = new EditSection(() => this.refreshForm());
 	private readonly promptLabel = element('label', { for: 'prompt' }, l10n.t('Prompt'));
 	private readonly cards = new Map<string, HTMLElement>();
+	/** Pixels the host sent per variant (its latest partial, or its final image), as blob URLs. */
+	private readonly pixels = new Map<string, { readonly url: string; readonly partialIndex?: number }>();
 
 	mount(root: HTMLElement): void {
 		const add = (name: string, label: string, input: Control) => {
@@ -148,6 +151,36 @@ export class GenerateView {
 			case 'state':
 				this.render(message.state);
 				break;
+			case 'pixels':
+				this.showPixels(message);
+				break;
+		}
+	}
+
+	/** Shows an image's bytes in its card at once, from memory: no file to fetch back. */
+	private showPixels(message: VariantPixels): void {
+		const previous = this.pixels.get(message.variantId);
+		if (previous && previous.partialIndex === undefined) {
+			return;
+		}
+		// Structured clone gives the page its own ArrayBuffer, never a shared one.
+		const url = URL.createObjectURL(new Blob([message.bytes as Uint8Array<ArrayBuffer>], { type: message.mime }));
+		this.pixels.set(message.variantId, { url, ...(message.partialIndex !== undefined ? { partialIndex: message.partialIndex } : {}) });
+		if (previous) {
+			URL.revokeObjectURL(previous.url);
+		}
+		const card = this.cards.get(message.variantId);
+		const variant = this.state?.variants.find(candidate => candidate.id === message.variantId);
+		if (card && variant) {
+			this.updateCard(card, variant);
+		}
+	}
+
+	private forgetPixels(id: string): void {
+		const shown = this.pixels.get(id);
+		if (shown) {
+			URL.revokeObjectURL(shown.url);
+			this.pixels.delete(id);
 		}
 	}
 
@@ -393,6 +426,11 @@ export class GenerateView {
 				this.selected.delete(id);
 			}
 		}
+		for (const id of [...this.pixels.keys()]) {
+			if (!ids.has(id)) {
+				this.forgetPixels(id);
+			}
+		}
 		let previous: HTMLElement | undefined;
 		for (const variant of variants) {
 			let card = this.cards.get(variant.id);
@@ -456,22 +494,33 @@ export class GenerateView {
 		const caption = card.querySelector('.caption') as HTMLElement;
 		const badge = card.querySelector('.badge') as HTMLElement;
 		const name = variantName(variant);
-		if (variant.src && (variant.state === 'partial' || variant.state === 'ready')) {
+		// What the host sent from memory, else the stored file (after a window reload).
+		const shown = this.pixels.get(variant.id);
+		const src = shown?.url ?? variant.src;
+		const final = variant.state === 'ready' || (shown !== undefined && shown.partialIndex === undefined);
+		if (src && variant.state !== 'failed') {
 			let image = frame.querySelector('img');
 			if (!image) {
 				image = element('img', { alt: name });
 				frame.replaceChildren(image);
 			}
-			if (image.getAttribute('src') !== variant.src) {
-				image.src = variant.src;
+			if (image.getAttribute('src') !== src) {
+				image.src = src;
 			}
-			image.dataset.partial = String(variant.state === 'partial');
-		} else if (variant.state === 'waiting' && !frame.querySelector('vscode-progress-ring')) {
-			frame.replaceChildren(element('vscode-progress-ring', { 'aria-label': l10n.t('Generating {0}', name) }));
+			image.dataset.partial = String(!final);
+			image.dataset.pixels = shown ? shown.partialIndex === undefined ? 'final' : `partial-${shown.partialIndex}` : 'stored';
+			// The stored file's address, for the tests and the benchmark; what is shown came from the same bytes.
+			if (variant.state === 'ready' && variant.src) {
+				image.dataset.stored = variant.src;
+			}
+		} else if (variant.state === 'waiting' && !frame.querySelector('.waiting')) {
+			// Still text, not a spinner per card: the status line counts the seconds, and eight
+			// animations would keep the renderer busy for the whole request.
+			frame.replaceChildren(element('span', { class: 'waiting' }, l10n.t('Waiting for the first preview…')));
 		} else if (variant.state === 'failed') {
 			frame.replaceChildren(element('span', { class: 'failed' }, variant.error ?? l10n.t('No image')));
 		}
-		badge.hidden = variant.state !== 'partial';
+		badge.hidden = variant.state !== 'partial' || final;
 		const size = variant.width && variant.height ? `${variant.width}×${variant.height}` : '';
 		const time = variant.elapsedMs !== undefined ? l10n.t('{0} s', (variant.elapsedMs / 1000).toFixed(1)) : '';
 		caption.textContent = variant.insertedAs

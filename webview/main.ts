@@ -4,7 +4,6 @@ import {
 	vsCodeCheckbox,
 	vsCodeDropdown,
 	vsCodeOption,
-	vsCodeProgressRing,
 	vsCodeTextArea,
 	vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
@@ -21,7 +20,6 @@ provideVSCodeDesignSystem().register(
 	vsCodeCheckbox(),
 	vsCodeDropdown(),
 	vsCodeOption(),
-	vsCodeProgressRing(),
 	vsCodeTextArea(),
 	vsCodeTextField(),
 );

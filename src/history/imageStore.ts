@@ -61,7 +61,6 @@ async function ignoreMissing(operation: Thenable<void>): Promise<void> {
  */
 export class ImageStore implements vscode.Disposable {
 	readonly folder: vscode.Uri;
-	readonly previewFolder: vscode.Uri;
 	/** Copies of workspace images being edited, so the panel only ever shows extension storage. */
 	readonly sourceFolder: vscode.Uri;
 	private index: Promise<Map<string, StoredImage>> | undefined;
@@ -73,7 +72,6 @@ export class ImageStore implements vscode.Disposable {
 
 	constructor(storageRoot: vscode.Uri, private readonly maxBytes: () => number, private readonly log?: vscode.LogOutputChannel) {
 		this.folder = vscode.Uri.joinPath(storageRoot, 'images');
-		this.previewFolder = vscode.Uri.joinPath(storageRoot, 'previews');
 		this.sourceFolder = vscode.Uri.joinPath(storageRoot, 'sources');
 	}
 
@@ -102,14 +100,6 @@ export class ImageStore implements vscode.Disposable {
 		return image;
 	}
 
-	/** Writes a partial image for the panel to show until the final one arrives. */
-	async savePreview(bytes: Uint8Array, name: string, fallbackFormat: OutputFormat): Promise<vscode.Uri> {
-		const format = readImageInfo(bytes)?.format ?? fallbackFormat;
-		const uri = vscode.Uri.joinPath(this.previewFolder, `${name}.${extensionForFormat(format)}`);
-		await this.write(this.previewFolder, uri, bytes);
-		return uri;
-	}
-
 	/** Keeps a copy of a workspace image an edit uses, for the panel to show. */
 	async importSource(bytes: Uint8Array, format: OutputFormat): Promise<vscode.Uri> {
 		const uri = vscode.Uri.joinPath(this.sourceFolder, `${Date.now().toString(36)}-${globalThis.crypto.randomUUID().slice(0, 8)}.${extensionForFormat(format)}`);
@@ -135,38 +125,6 @@ export class ImageStore implements vscode.Disposable {
 			await vscode.workspace.fs.createDirectory(folder);
 			await vscode.workspace.fs.writeFile(uri, bytes);
 		}
-	}
-
-	/** Removes the partial images of one batch. */
-	async deletePreviews(batchId: string): Promise<void> {
-		await this.deletePreviewsWhere(name => name.startsWith(`${batchId}-`));
-	}
-
-	/**
-	 * Removes partial images left by requests a reload or crash cut short. Only old ones:
-	 * another window shares this storage and may be streaming right now.
-	 */
-	async deleteStalePreviews(olderThanMs = 10 * 60_000): Promise<void> {
-		const cutoff = Date.now() - olderThanMs;
-		await this.deletePreviewsWhere(async name => (await vscode.workspace.fs.stat(vscode.Uri.joinPath(this.previewFolder, name))).mtime < cutoff);
-	}
-
-	private async deletePreviewsWhere(matches: (name: string) => boolean | Promise<boolean>): Promise<void> {
-		let entries: [string, vscode.FileType][];
-		try {
-			entries = await vscode.workspace.fs.readDirectory(this.previewFolder);
-		} catch {
-			return;
-		}
-		await Promise.all(entries.map(async ([name]) => {
-			try {
-				if (await matches(name)) {
-					await ignoreMissing(vscode.workspace.fs.delete(vscode.Uri.joinPath(this.previewFolder, name)));
-				}
-			} catch {
-				// Gone already, or taken by another window: nothing to clean.
-			}
-		}));
 	}
 
 	private entries(): Promise<Map<string, StoredImage>> {

@@ -4,6 +4,7 @@ import { altTextFromPrompt } from '../core/prompt/altText';
 import type { ErrorAction } from '../core/generation/apiErrors';
 import type { InsertionTarget } from '../core/markdown/insertion';
 import { selectableModels } from '../core/models/capabilities';
+import { MIME_TYPES } from '../core/images/imageInfo';
 import type { ImageRequestOptions } from '../core/models/validation';
 import { confirmCost, type CostTracker } from '../cost/costTracker';
 import type { ImageStore, StoredImage } from '../history/imageStore';
@@ -20,13 +21,15 @@ import {
 	type VariantView,
 	type WebviewToHostMessage,
 } from '../protocol/messages';
-import { CancelledError, IllustrateError, today, type EditInputs, type GenerationResult, type ImageService, type VariantEvents } from '../providers/imageService';
+import { CancelledError, IllustrateError, PARTIAL_IMAGES, today, type EditInputs, type GenerationResult, type ImageService, type VariantEvents } from '../providers/imageService';
+import { BatchProgress } from '../core/generation/batchProgress';
 import { decodePanelPng, inputFromStored, inputFromWorkspaceFile, referenceOf, viewOf, type EditSession } from './editSession';
 import { readSettings } from '../settings/settings';
 import type { ImageInserter } from '../workspace/imageInserter';
 import { applyStyle, loadStylePresets, type StylePreset } from '../workspace/stylePresets';
 import { ensureTrusted } from '../workspace/trust';
 import { webviewHtml } from './webviewHtml';
+import { PanelPixels } from './panelPixels';
 import { TrackedTarget } from '../workspace/trackedTarget';
 
 export interface PanelServices {
@@ -177,7 +180,7 @@ export class GeneratePanel extends Disposable {
 	private static webviewOptions(services: PanelServices): vscode.WebviewOptions & vscode.WebviewPanelOptions {
 		return {
 			enableScripts: true,
-			localResourceRoots: [vscode.Uri.joinPath(services.extensionUri, 'media'), services.store.folder, services.store.previewFolder, services.store.sourceFolder],
+			localResourceRoots: [vscode.Uri.joinPath(services.extensionUri, 'media'), services.store.folder, services.store.sourceFolder],
 		};
 	}
 
@@ -462,18 +465,33 @@ export class GeneratePanel extends Disposable {
 		this.abort = abort;
 		const started = Date.now();
 		this.update({ running: true, startedAt: started, status, error: undefined });
+		// The notification's bar follows the variants (partials, then finals): a determinate bar
+		// stands still between steps, where an indeterminate one animates the whole time.
+		const progress = new BatchProgress(slotIds.length, PARTIAL_IMAGES);
+		let reportProgress: (increment: number) => void = () => undefined;
+		const pixels = new PanelPixels(this.panel.webview, id => {
+			if (!this.images.has(id)) {
+				this.updateVariant(id, { state: 'partial' });
+			}
+		});
 		const events: VariantEvents = {
-			onPartial: (slot, preview) => {
+			onPixels: (slot, arrived) => {
 				const id = slotIds[slot];
 				if (id && !this.images.has(id)) {
-					this.updateVariant(id, { state: 'partial', src: this.panel.webview.asWebviewUri(preview).toString() });
+					pixels.offer({ type: 'pixels', variantId: id, bytes: arrived.bytes, mime: MIME_TYPES[arrived.format], ...(arrived.partialIndex !== undefined ? { partialIndex: arrived.partialIndex } : {}) });
+					if (arrived.partialIndex !== undefined) {
+						reportProgress(progress.partial(slot, arrived.partialIndex));
+					}
 				}
 			},
 			onImage: (slot, image) => {
 				const id = slotIds[slot];
 				if (id) {
 					this.images.set(id, image);
-					this.updateVariant(id, { ...this.readyView(image), elapsedMs: elapsed(started) });
+					const elapsedMs = elapsed(started);
+					// After its pixels, so the card never takes a partial for the final image.
+					void pixels.finalShown(id).then(() => this.updateVariant(id, { ...this.readyView(image), elapsedMs }));
+					reportProgress(progress.finish(slot));
 				}
 			},
 			onRetry: (slot, seconds, status) => {
@@ -490,12 +508,15 @@ export class GeneratePanel extends Disposable {
 				const id = slotIds[slot];
 				if (id) {
 					this.updateVariant(id, { state: 'failed', error: error.message, src: undefined });
+					reportProgress(progress.finish(slot));
 				}
 			},
 		};
 		try {
-			const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+			const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (notification, token) => {
 				token.onCancellationRequested(() => abort.abort());
+				reportProgress = increment => notification.report({ increment, message: vscode.l10n.t('{0} of {1} done', progress.finished, slotIds.length) });
+				reportProgress(0);
 				return run(abort.signal, events);
 			});
 			this.services.costs.add(result.costUsd, result.images.length);

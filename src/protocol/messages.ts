@@ -5,6 +5,8 @@
  * the state it hands back after a reload) is untrusted input.
  */
 
+import type { ImageMimeType } from '../core/images/imageInfo';
+
 /**
  * The panel's translations: the extension's l10n bundle for the display language (English
  * source string → translation), as `vscode.l10n.bundle` gives it. The host writes it into the
@@ -47,7 +49,11 @@ export interface VariantView {
 	readonly id: string;
 	readonly index: number;
 	readonly state: 'waiting' | 'partial' | 'ready' | 'failed';
-	/** A webview URI of a stored image file (partial or final), never image data. */
+	/**
+	 * A webview URI of the stored image file, once it is stored. The pixels of partial and
+	 * final images come first in `pixels` messages, never in the state: the webview keeps
+	 * the state for window reloads, where it shows `src`.
+	 */
 	readonly src?: string;
 	readonly width?: number;
 	readonly height?: number;
@@ -132,9 +138,24 @@ export interface PanelEnvironment {
 	readonly styles: readonly string[];
 }
 
+/**
+ * An image's bytes for a variant the moment they are decoded: a partial image, or the final
+ * one before it is stored. The webview shows them from memory (a blob URL); a remote
+ * window would otherwise fetch each file back through the remote connection.
+ */
+export interface VariantPixels {
+	readonly type: 'pixels';
+	readonly variantId: string;
+	readonly bytes: Uint8Array;
+	readonly mime: ImageMimeType;
+	/** Which partial image this is; absent for the final image. */
+	readonly partialIndex?: number;
+}
+
 export type HostToWebviewMessage =
 	| { readonly type: 'init'; readonly environment: PanelEnvironment; readonly state: PanelState }
-	| { readonly type: 'state'; readonly state: PanelState };
+	| { readonly type: 'state'; readonly state: PanelState }
+	| VariantPixels;
 
 export type VariantAction = 'insert' | 'makeFinal' | 'copyLink' | 'open' | 'edit' | 'replace' | 'reference';
 

@@ -213,7 +213,10 @@ export function illustratePanel(page: Page): FrameLocator {
  * points at (the panel's CSP forbids fetching it from inside the webview).
  */
 export async function shownImageBytes(panel: FrameLocator, cardIndex: number): Promise<Buffer> {
-	const src = await panel.locator('.variant').nth(cardIndex).locator('img').getAttribute('src');
+	// A card shows the bytes the host sent from memory (a blob URL) or, after a reload, the
+	// stored file; `data-stored` names the stored file either way.
+	const image = panel.locator('.variant').nth(cardIndex).locator('img');
+	const src = await image.getAttribute('data-stored') ?? await image.getAttribute('src');
 	assert.ok(src, `card ${cardIndex + 1} shows an image`);
 	const path = decodeURIComponent(new URL(src).pathname);
 	assert.ok(path.includes('/globalStorage/'), `card ${cardIndex + 1} shows a stored file: ${src}`);

@@ -1,0 +1,71 @@
+import type * as vscode from 'vscode';
+import { ConcurrencyLimit } from '../core/generation/concurrency';
+import { PixelQueue } from '../core/generation/pixelQueue';
+import { readImageInfo } from '../core/images/imageInfo';
+import { pngThumbnail } from '../core/images/pngThumbnail';
+import { deflateCodec } from '../platform/compression';
+import type { VariantPixels } from '../protocol/messages';
+
+/**
+ * Partial images on their way to the panel at most (finals always go): over a slow
+ * connection to a remote window, newer partials and finals replace the ones still waiting.
+ */
+const PIXELS_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
+/** The longest side the cards get of a large image: twice a wide card on a high-DPI screen. */
+export const CARD_IMAGE_MAX_SIDE = 1024;
+/** Larger than this many pixels (2048×1024), a PNG goes to the cards as a scaled-down copy. */
+const LARGE_IMAGE_PIXELS = 2 * CARD_IMAGE_MAX_SIDE * CARD_IMAGE_MAX_SIDE;
+
+/**
+ * Sends the pixels of a batch's variants to the panel as they arrive. A large PNG goes as a
+ * copy the size the card shows (a 3840×2160 image is 17 MB; its card copy under 2 MB); the
+ * stored file keeps every pixel, for Insert and Open. A variant's final pixels go before its
+ * "ready" state (see `finalShown`), so a card never shows a partial as the final image.
+ */
+export class PanelPixels {
+	private readonly queue: PixelQueue<VariantPixels>;
+	private readonly finals = new Map<string, Promise<void>>();
+	private readonly codec = deflateCodec();
+	/** Scaling is CPU and memory heavy (33 MB of pixels for 3840×2160): two at a time. */
+	private readonly scaling = new ConcurrencyLimit(2);
+
+	constructor(private readonly webview: vscode.Webview, private readonly partialShown: (variantId: string) => void) {
+		this.queue = new PixelQueue(PIXELS_IN_FLIGHT_BYTES, pixels => {
+			const sent = this.send(pixels);
+			if (pixels.partialIndex === undefined) {
+				this.finals.set(pixels.variantId, sent);
+			}
+			void sent.finally(() => this.queue.delivered(pixels));
+		});
+	}
+
+	offer(pixels: VariantPixels): void {
+		this.queue.offer(pixels);
+	}
+
+	/** Settles once the variant's final pixels went to the panel (at once if none were offered). */
+	finalShown(variantId: string): Promise<void> {
+		return this.finals.get(variantId) ?? Promise.resolve();
+	}
+
+	private async send(pixels: VariantPixels): Promise<void> {
+		let message = pixels;
+		const info = readImageInfo(pixels.bytes);
+		if (info?.format === 'png' && info.width * info.height > LARGE_IMAGE_PIXELS) {
+			// A PNG this decoder does not take (16-bit, interlaced) goes as it is.
+			const thumbnail = await this.scaling.run(() => pngThumbnail(pixels.bytes, CARD_IMAGE_MAX_SIDE, this.codec)).catch(() => undefined);
+			if (thumbnail) {
+				message = { ...pixels, bytes: thumbnail.png };
+			}
+		}
+		try {
+			await this.webview.postMessage(message);
+		} catch {
+			// The panel closed: the image is stored all the same.
+			return;
+		}
+		if (pixels.partialIndex !== undefined) {
+			this.partialShown(pixels.variantId);
+		}
+	}
+}
