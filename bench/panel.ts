@@ -34,6 +34,8 @@ const JSON_OUT = stringOption('--json', join(PROJECT_ROOT, '.test-runs', 'bench.
 const SIZES = stringOption('--sizes', '1024x1024,3840x2160').split(',');
 const COUNTS = stringOption('--counts', '1,4,8').split(',').map(Number);
 const PROMPT = 'a lighthouse on a cliff at dusk, detailed watercolour';
+/** The server's pictures repeat over this many seeds, so it renders each once. */
+const SEED_POOL = 8;
 
 const median = (values: readonly number[]) => quantile(values, 0.5);
 function quantile(values: readonly number[], q: number): number {
@@ -49,8 +51,8 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 /** What the recorder in the panel's page saw: every image that loaded, and when it was painted. */
 interface PaintedImage {
-	readonly file: string;
-	readonly folder: string;
+	/** `final`, `partial-<index>`, or `stored` (a file, after a reload). */
+	readonly pixels: string;
 	readonly card: string;
 	readonly paintedAt: number;
 }
@@ -69,10 +71,9 @@ function installRecorder(): void {
 		if (image.tagName !== 'IMG') {
 			return;
 		}
-		const path = decodeURIComponent(new URL(image.src).searchParams.get('path') ?? new URL(image.src).pathname);
-		const parts = path.split('/');
 		const card = image.closest('.variant')?.getAttribute('data-variant-id') ?? '';
-		requestAnimationFrame(() => state.painted.push({ file: parts.at(-1) ?? '', folder: parts.at(-2) ?? '', card, paintedAt: Date.now() }));
+		const pixels = image.dataset.pixels ?? '';
+		requestAnimationFrame(() => state.painted.push({ pixels, card, paintedAt: Date.now() }));
 	}, true);
 }
 
@@ -141,23 +142,25 @@ async function panelRun(workbench: Workbench, n: number): Promise<PanelRun> {
 	await generate.click();
 	await frame.waitForFunction(count => {
 		const state = (window as unknown as { __illustrateBench: { painted: PaintedImage[] } }).__illustrateBench;
-		return state.painted.filter(image => image.folder === 'images').length >= count;
+		return state.painted.filter(image => image.pixels === 'final').length >= count;
 	}, n, { polling: 50, timeout: 180_000 });
 	const painted = await frame.evaluate(() => (window as unknown as { __illustrateBench: { painted: PaintedImage[] } }).__illustrateBench.painted);
-	const finals = painted.filter(image => image.folder === 'images');
+	const finals = painted.filter(image => image.pixels === 'final');
 	const requests = api.requests.slice(firstRequest);
 
-	// Which request each card's images came from: its final image's bytes, as kept in the history.
-	const historyFolder = join(workbench.server.userDataDir, 'User', 'globalStorage', 'illustrate.illustrate', 'images');
+	// Which request each card's images came from: its final image's bytes, as stored in the history.
+	const panel = illustratePanel(page);
 	const partialLatenciesMs: number[] = [];
 	for (const final of finals) {
-		const hash = sha256(readFileSync(join(historyFolder, final.file)));
+		const stored = panel.locator(`.variant[data-variant-id="${final.card}"][data-state="ready"] img[data-stored]`);
+		const src = await stored.getAttribute('data-stored', { timeout: 30_000 });
+		const hash = sha256(readFileSync(decodeURIComponent(new URL(src ?? '').pathname)));
 		const request = requests.find(candidate => candidate.images.some(image => image.sha256 === hash));
 		if (!request) {
-			throw new Error(`No request sent the image ${final.file}.`);
+			throw new Error(`No request sent the image of ${final.card}.`);
 		}
-		for (const partial of painted.filter(image => image.folder === 'previews' && image.card === final.card)) {
-			const partialIndex = Number(/-(\d+)\.\w+$/.exec(partial.file)?.[1]);
+		for (const partial of painted.filter(image => image.pixels.startsWith('partial-') && image.card === final.card)) {
+			const partialIndex = Number(partial.pixels.slice('partial-'.length));
 			const sent = request.partials.find(candidate => candidate.partialIndex === partialIndex)?.sentAt;
 			if (sent !== undefined) {
 				partialLatenciesMs.push(partial.paintedAt - sent);
@@ -174,6 +177,20 @@ async function bareRun(client: OpenAI, size: string, n: number, folder: string):
 	const { writeFile } = await import('node:fs/promises');
 	await Promise.all((response.data ?? []).map((image, index) => writeFile(join(folder, `bare-${index}.png`), Buffer.from(image.b64_json ?? '', 'base64'))));
 	return Date.now() - started;
+}
+
+/**
+ * Has the server render every picture the runs ask for (each seed of its pool, partials
+ * included), so no run waits for the server's own encoding.
+ */
+async function warmUp(client: OpenAI, size: string, n: number, folder: string): Promise<void> {
+	await Promise.all(Array.from({ length: SEED_POOL }, async () => {
+		const stream = await client.images.generate({ model: 'gpt-image-2', prompt: PROMPT, n: 1, size: size as '1024x1024', quality: 'low', output_format: 'png', stream: true, partial_images: 2 });
+		for await (const _event of stream) {
+			// Consumed only for the server's sake.
+		}
+	}));
+	await bareRun(client, size, n, folder);
 }
 
 /** Insert: from the click to the file on disk and the link in the editor. */
@@ -244,7 +261,7 @@ async function main(): Promise<void> {
 	const workbench = await startWorkbench({
 		extraVsix: [baselineExtension(baselineFolder)],
 		userSettings: { 'illustrate.quality': 'low', 'illustrate.size': '1024x1024', 'illustrate.variants': 1, 'illustrate.history.maxSizeMB': 4000 },
-		apiConfig: { firstByteMs: FIRST_BYTE_MS, imageMs: IMAGE_MS, grain: GRAIN, parallelVariants: true, seedPool: 8 },
+		apiConfig: { firstByteMs: FIRST_BYTE_MS, imageMs: IMAGE_MS, grain: GRAIN, parallelVariants: true, seedPool: SEED_POOL },
 	});
 	const results: Record<string, unknown> = {};
 	try {
@@ -271,8 +288,8 @@ async function main(): Promise<void> {
 			await setSize(page, size);
 			for (const n of COUNTS) {
 				await choose(page, '#n', String(n));
-				// One unmeasured round renders the server's pictures for this size and count.
-				await bareRun(client, size, n, scratch);
+				// Unmeasured rounds render the server's pictures for this size and count.
+				await warmUp(client, size, n, scratch);
 				const before = size === '3840x2160' && n === 8 ? extensionHostRssMb(workbench) : undefined;
 				const panelMs: number[] = [];
 				const bareMs: number[] = [];
