@@ -380,7 +380,8 @@ function printTable(results: Record<string, unknown>): void {
 	console.log(`| webview bundle | ${sizes.webviewBundle} KB JS + ${sizes.webviewCss} KB CSS |`);
 	console.log(`| .vsix | ${sizes.vsix} KB |`);
 	if (memory) {
-		console.log(`| extension host memory (RSS) | ${memory.beforeMb} MB before, ${memory.peakWhileStreamingMb} MB at the peak of the first 8 × 3840×2160 batch (+${memory.peakWhileStreamingMb - memory.beforeMb}), ${memory.with8x4kShownMb} MB with them shown (+${memory.with8x4kShownMb - memory.beforeMb}), ${memory.afterCloseMb} MB 10 s after closing the panel (+${memory.afterCloseMb - memory.beforeMb}), ${memory.thirtySecondsAfterCloseMb} MB after 30 s (+${memory.thirtySecondsAfterCloseMb - memory.beforeMb}) |`);
+		const growth = (mb: number) => `${mb >= memory.beforeMb ? '+' : '−'}${Math.abs(mb - memory.beforeMb)}`;
+		console.log(`| extension host memory (RSS) | ${memory.beforeMb} MB before, ${memory.peakWhileStreamingMb} MB at the peak of the first 8 × 3840×2160 batch (${growth(memory.peakWhileStreamingMb)}), ${memory.with8x4kShownMb} MB with them shown (${growth(memory.with8x4kShownMb)}), ${memory.afterCloseMb} MB 10 s after closing the panel (${growth(memory.afterCloseMb)}), ${memory.thirtySecondsAfterCloseMb} MB after 30 s (${growth(memory.thirtySecondsAfterCloseMb)}) |`);
 	}
 }
 
