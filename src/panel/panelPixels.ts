@@ -12,7 +12,7 @@ import type { VariantPixels } from '../protocol/messages';
  */
 const PIXELS_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 /** The longest side the cards get of a large image: twice a wide card on a high-DPI screen. */
-export const CARD_IMAGE_MAX_SIDE = 1024;
+const CARD_IMAGE_MAX_SIDE = 1024;
 /** Larger than this many pixels (2048×1024), a PNG goes to the cards as a scaled-down copy. */
 const LARGE_IMAGE_PIXELS = 2 * CARD_IMAGE_MAX_SIDE * CARD_IMAGE_MAX_SIDE;
 

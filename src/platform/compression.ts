@@ -10,7 +10,8 @@ export function deflateCodec(): DeflateCodec {
 	return ILLUSTRATE_WEB ? streamCodec : nodeCodec;
 }
 
-const streamCodec: DeflateCodec = {
+/** Compression streams: what a browser has; Node has them too. */
+export const streamCodec: DeflateCodec = {
 	inflate: data => throughStream(data, new DecompressionStream('deflate')),
 	deflate: data => throughStream(data, new CompressionStream('deflate')),
 };
@@ -20,7 +21,7 @@ async function throughStream(data: Uint8Array, transform: CompressionStream | De
 	return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-const nodeCodec: DeflateCodec = {
+export const nodeCodec: DeflateCodec = {
 	inflate: async data => {
 		const { inflate } = await import('node:zlib');
 		return new Promise((resolve, reject) => inflate(data, (error, result) => error ? reject(error) : resolve(result)));

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { deflateSync, inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { crc32, pngThumbnail, thumbnailSize, type DeflateCodec } from '../../src/core/images/pngThumbnail';
+import { nodeCodec, streamCodec } from '../../src/platform/compression';
 
 const codec: DeflateCodec = {
 	inflate: async data => inflateSync(data),
@@ -103,6 +104,17 @@ suite('pngThumbnail', () => {
 		const palette = await sharp(picture(200, 120, 3), { raw: { width: 200, height: 120, channels: 3 } }).png({ palette: true, colours: 64, dither: 0 }).toBuffer();
 		assert.equal(palette[25], 3, 'sharp wrote an indexed PNG');
 		await assertThumbnailOf(palette, 50, false);
+	});
+
+	test('the browser\'s compression streams and Node\'s zlib make the same thumbnail', async () => {
+		const png = await sharp(picture(301, 203, 4), { raw: { width: 301, height: 203, channels: 4 } }).png({ adaptiveFiltering: true }).toBuffer();
+		const fromStreams = await pngThumbnail(png, 80, streamCodec);
+		const fromZlib = await pngThumbnail(png, 80, nodeCodec);
+		assert.ok(fromStreams && fromZlib);
+		const [a, b] = await Promise.all([decode(fromStreams.png), decode(fromZlib.png)]);
+		assert.deepEqual({ width: a.width, height: a.height }, { width: 80, height: 54 });
+		assert.ok(a.data.equals(b.data), 'the same pixels');
+		await assertThumbnailOf(png, 80, true);
 	});
 
 	test('what it does not take is left alone: small, interlaced, 16-bit, JPEG, damaged', async () => {
