@@ -149,7 +149,8 @@ async function quickInput(page: Page, opener: string, text: string, rowText: str
 		}
 		await input.press('Enter');
 		// Done when the palette closes, or when the command opens a quick pick of its own in it.
-		await waitFor(async () => !(await widget.isVisible()) || (await input.inputValue()) !== text, `"${text}" was run`, 30_000);
+		// A command that reloads the window takes the input away mid-check: look again.
+		await waitFor(async () => !(await widget.isVisible()) || (await input.inputValue({ timeout: 1000 }).catch(() => text)) !== text, `"${text}" was run`, 30_000);
 		return;
 	}
 }
