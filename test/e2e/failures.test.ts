@@ -5,7 +5,7 @@ import type { Frame, FrameLocator } from 'playwright-core';
 import type { FailureSpec } from '../server/apiFailures';
 import { waitFor } from '../harness/waitFor';
 import { TEST_API_KEY } from '../harness/testEnvironment';
-import { closeTab, goToLine, illustratePanel, openFile, runCommand, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
+import { closeTab, goToLine, illustratePanel, openFile, runCommand, screenshotOnFailure, setApiKeyFromPalette, startWorkbench, type Workbench } from './workbench';
 
 /** A key only the secret storage holds: set through the UI, the one the server accepts. */
 const SECRET_KEY = 'sk-secret-storage-9f8e7d6c5b4a39281706';
@@ -53,13 +53,7 @@ suite('Failures, keys, trust and hostile messages', function () {
 
 	test('the key set with Set API Key is used, taking precedence over OPENAI_API_KEY', async () => {
 		const { page, api } = workbench;
-		await runCommand(page, 'Illustrate: Set API Key');
-		const input = page.locator('.quick-input-widget input.input');
-		await input.waitFor();
-		assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password field');
-		await input.fill(SECRET_KEY);
-		await input.press('Enter');
-		await page.locator('.notification-toast', { hasText: 'API key for OpenAI saved in secret storage' }).waitFor();
+		await setApiKeyFromPalette(page, SECRET_KEY);
 
 		await openFile(page, 'docs/failures.md');
 		await goToLine(page, 3, 5);

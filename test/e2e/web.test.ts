@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../harness/waitFor';
-import { expectEditorLine, goToLine, illustratePanel, imagesLoaded, openFile, runCommand, runningExtensionRow, screenshot, screenshotOnFailure, sentImages, shownImageBytes, startWorkbench, type Workbench } from './workbench';
+import { expectEditorLine, goToLine, illustratePanel, imagesLoaded, openFile, runCommand, runningExtensionRow, screenshot, screenshotOnFailure, sentImages, setApiKeyFromPalette, shownImageBytes, startWorkbench, type Workbench } from './workbench';
 
 /** A key only the web extension can have: from secret storage (it sees no environment). */
 const WEB_KEY = 'sk-test-web-worker-0123456789';
@@ -36,12 +36,7 @@ suite('The web extension (vscode.dev, github.dev) in the web worker extension ho
 
 	test('key in secret storage → 2 variants from the browser → Insert: the bytes on disk, the link in the document', async () => {
 		const { page, api, workspace } = workbench;
-		await runCommand(page, 'Illustrate: Set API Key');
-		const input = page.locator('.quick-input-widget input.input');
-		await input.waitFor();
-		await input.fill(WEB_KEY);
-		await input.press('Enter');
-		await page.locator('.notification-toast', { hasText: 'API key for OpenAI saved in secret storage' }).waitFor();
+		await setApiKeyFromPalette(page, WEB_KEY);
 
 		await openFile(page, 'docs/web.md');
 		await goToLine(page, 3, 5);

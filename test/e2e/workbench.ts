@@ -160,6 +160,17 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 	await quickInput(page, 'F1', `>${title}`, title);
 }
 
+/** Illustrate: Set API Key from the palette, as a user does: the key typed into a password field, a notification to confirm. */
+export async function setApiKeyFromPalette(page: Page, key: string): Promise<void> {
+	await runCommand(page, 'Illustrate: Set API Key');
+	const input = page.locator('.quick-input-widget input.input');
+	await input.waitFor();
+	assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password field');
+	await input.fill(key);
+	await input.press('Enter');
+	await page.locator('.notification-toast', { hasText: 'API key for OpenAI saved in secret storage' }).waitFor();
+}
+
 /** Opens a workspace file with Quick Open and waits for its editor. */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
 	const name = relativePath.split('/').pop() ?? relativePath;
