@@ -28,6 +28,7 @@ async function main(): Promise<number> {
 			...extensionHostEnvironment(api),
 			ILLUSTRATE_TEST_RESULTS: resultsFile,
 			ILLUSTRATE_TEST_WORKSPACE: workspace,
+			...(process.env.ILLUSTRATE_TEST_GREP ? { ILLUSTRATE_TEST_GREP: process.env.ILLUSTRATE_TEST_GREP } : {}),
 		},
 	});
 	const browser = await launchBrowser(join(scratch, 'profile'));

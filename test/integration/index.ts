@@ -13,7 +13,8 @@ export const OUTPUT_MARKER = '\u2063it\u2063 ';
 export function run(): Promise<void> {
 	const log = console.log.bind(console);
 	Mocha.reporters.Base.consoleLog = (...args: unknown[]) => log(OUTPUT_MARKER + format(...args));
-	const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
+	const grep = process.env.ILLUSTRATE_TEST_GREP;
+	const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec', ...(grep ? { grep } : {}) });
 	for (const file of readdirSync(__dirname).filter(name => name.endsWith('.test.js')).sort()) {
 		mocha.addFile(join(__dirname, file));
 	}
