@@ -61,6 +61,7 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 		reviveHistoryPanel: panel => void HistoryPanel.revive(panel, historyServices),
 		dispose: () => {
 			store.dispose();
+			keys.dispose();
 			costs.dispose();
 		},
 	};
