@@ -63,6 +63,58 @@ function brokenLinks(path: string, markdown: string): string[] {
 	return problems;
 }
 
+/** The words of a message, without punctuation, its `{0}` placeholders as tokens of their own. */
+function tokens(text: string): string[] {
+	return text.match(/\{\d+\}|[\p{L}\p{N}_'’.-]*[\p{L}\p{N}]/gu) ?? [];
+}
+
+/**
+ * Whether a quoted fragment can be part of a message the template makes: its words in order,
+ * a placeholder standing for one to three of them (a model, a status, a file), the first and
+ * last words possibly cut, and at least half of the words the template's own.
+ */
+function fragmentOf(fragment: readonly string[], template: readonly string[]): boolean {
+	const from = (f: number, t: number, own: number): boolean => {
+		if (f === fragment.length) {
+			return own * 2 >= fragment.length;
+		}
+		if (t === template.length) {
+			return false;
+		}
+		if (/^\{\d+\}$/.test(template[t])) {
+			return [1, 2, 3].some(taken => f + taken <= fragment.length && from(f + taken, t + 1, own));
+		}
+		const word = fragment[f];
+		const same = word === template[t] || (f === 0 && template[t].endsWith(word)) || (f === fragment.length - 1 && template[t].startsWith(word));
+		return same && from(f + 1, t + 1, own + 1);
+	};
+	return template.some((_, start) => from(0, start, 0));
+}
+
+/** The files under a folder of the repository, recursively. */
+function filesUnder(folder: string): string[] {
+	return readdirSync(join(root, folder), { withFileTypes: true }).flatMap(entry => entry.isDirectory() ? filesUnder(`${folder}/${entry.name}`) : [`${folder}/${entry.name}`]);
+}
+
+/**
+ * The messages Illustrate can show: the l10n bundle's, and the template literals of src/
+ * (a message not localised yet), their `${…}` as placeholders.
+ */
+function messageTemplates(): string[] {
+	const bundle = Object.keys(JSON.parse(read('l10n/bundle.l10n.json')) as Record<string, string>);
+	const literals = filesUnder('src').filter(path => path.endsWith('.ts')).flatMap(path => [...read(path).matchAll(/`((?:[^`\\]|\\.)*)`/g)].map(match => match[1].replace(/\$\{[^}]*\}/g, '{0}')));
+	return [...bundle, ...literals];
+}
+
+/** The messages a troubleshooting table quotes (its first column, in italics) that no template of the l10n bundle makes. */
+function unknownMessages(markdown: string, templates: readonly string[][]): string[] {
+	const table = markdown.slice(markdown.indexOf('| What you see |'));
+	return [...table.matchAll(/^\| \*([^|*]+)\*/gm)].map(match => match[1]).filter(message => {
+		const fragments = message.split('…').map(part => part.trim().replace(/^[.,:]+|[.,:]+$/g, '').trim()).filter(Boolean);
+		return !fragments.every(fragment => templates.some(template => fragmentOf(tokens(fragment), template)));
+	});
+}
+
 suite('README stays true to package.json', () => {
 	const generator = join(root, 'scripts', 'settings-table.mjs');
 	const check = (readmePath: string) => spawnSync(process.execPath, [generator, '--check', '--readme', readmePath], { encoding: 'utf8' });
@@ -119,6 +171,16 @@ suite('The documents hold together', () => {
 			'docs/guide.md: nowhere.md (no file docs/nowhere.md)',
 			'docs/guide.md: security.md#no-such-heading (no heading #no-such-heading in docs/security.md)',
 		]);
+	});
+
+	test('every message the troubleshooting tables quote is one Illustrate shows', () => {
+		const templates = messageTemplates().map(tokens);
+		for (const path of ['README.md', 'docs/troubleshooting.md']) {
+			const markdown = read(path);
+			assert.ok(markdown.includes('| What you see |'), `${path} has no troubleshooting table`);
+			assert.deepEqual(unknownMessages(markdown, templates), [], `${path} quotes messages Illustrate does not show`);
+		}
+		assert.deepEqual(unknownMessages('| What you see |\n|---|\n| *OpenAI is down for … minutes* | Wait. |\n| *n of m failed: …* | See. |\n', templates), ['OpenAI is down for … minutes']);
 	});
 
 	test('every npm script the documents name exists in package.json', () => {
