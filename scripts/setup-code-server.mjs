@@ -54,7 +54,7 @@ export function ensureCodeServer() {
 		console.log(`code-server installed in ${Math.round((Date.now() - started) / 1000)} s`);
 	}
 	if (!existsSync('/usr/bin/chromium')) {
-		throw new Error('Chromium is missing: install Debian\'s chromium package (apt-get install chromium), see README.');
+		throw new Error('Chromium is missing: install Debian\'s chromium package (apt-get install chromium), see CONTRIBUTING.md.');
 	}
 	return paths;
 }

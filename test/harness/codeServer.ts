@@ -1,6 +1,6 @@
 /**
  * Starts a real VS Code (code-server: the VS Code server and web workbench) and opens
- * it in headless Chromium, for integration and end-to-end tests. See TESTING in README.
+ * it in headless Chromium, for integration and end-to-end tests. See CONTRIBUTING.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
