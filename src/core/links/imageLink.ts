@@ -99,14 +99,31 @@ export function decodeLinkDestination(destination: string): string {
 	try {
 		return decodeURIComponent(destination);
 	} catch {
-		return destination.replace(/(?:%[0-9a-f]{2})+/gi, run => {
-			try {
-				return decodeURIComponent(run);
-			} catch {
-				return run;
-			}
-		});
+		return destination.replace(/(?:%[0-9a-f]{2})+/gi, decodeEscapes);
 	}
+}
+
+/** A run of `%XX` escapes: each UTF-8 sequence in it decoded (the longest first), each stray byte kept. */
+function decodeEscapes(run: string): string {
+	const escapes = run.match(/%../g) ?? [];
+	let decoded = '';
+	for (let index = 0; index < escapes.length;) {
+		let length = Math.min(4, escapes.length - index);
+		for (; length > 0; length--) {
+			try {
+				decoded += decodeURIComponent(escapes.slice(index, index + length).join(''));
+				break;
+			} catch {
+				// Not a whole UTF-8 sequence: try a shorter one.
+			}
+		}
+		if (length === 0) {
+			decoded += escapes[index];
+			length = 1;
+		}
+		index += length;
+	}
+	return decoded;
 }
 
 /**
