@@ -4,7 +4,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HtmlRenderer, Parser } from 'commonmark';
 import MarkdownIt from 'markdown-it';
 import { buildImageReference, type DocumentKind, type LinkStyle } from '../../src/core/links/documentKinds';
-import { normalizeAltText, relativePath } from '../../src/core/links/imageLink';
+import { normalizePath } from '../../src/core/destination/destination';
+import { findDocumentImages } from '../../src/core/documents/documentImages';
+import { linkTargetFilePath, normalizeAltText, relativePath } from '../../src/core/links/imageLink';
 
 /**
  * Every link form Illustrate writes, over a corpus of hostile file names, folders and alt
@@ -276,4 +278,29 @@ suite('every link form round-trips through its format\'s reference parser', () =
 		const parsed = all.length === CASES.length ? all.map(image => [image]) : await Promise.all(documents.map(imagesOf));
 		assertRoundTrips(FORMS.asciidoc, parsed);
 	});
+
+	// What Illustrate writes, Illustrate reads back the same: the placeholder's alt text and the file a kept link names.
+	for (const form of Object.values(FORMS)) {
+		test(`${form.name}: Illustrate's own reader`, () => {
+			const failures: string[] = [];
+			for (const testCase of CASES) {
+				const reference = referenceFor(form, testCase);
+				const images = findDocumentImages(markdownDocument(reference), form.kind);
+				if (images.length !== 1) {
+					failures.push(`${JSON.stringify(reference)}: ${images.length} images`);
+					continue;
+				}
+				const path = linkTargetFilePath(images[0].url ?? '');
+				const documentFolder = testCase.documentPath.slice(0, testCase.documentPath.lastIndexOf('/'));
+				const file = path === undefined ? undefined : normalizePath(`${documentFolder}/${path}`);
+				if (file !== testCase.file) {
+					failures.push(`${JSON.stringify(reference)}: target ${JSON.stringify(images[0].url)} names ${JSON.stringify(file)}, not ${JSON.stringify(testCase.file)}`);
+				}
+				if (images[0].alt !== normalizeAltText(testCase.alt)) {
+					failures.push(`${JSON.stringify(reference)}: alt ${JSON.stringify(images[0].alt)}, not ${JSON.stringify(normalizeAltText(testCase.alt))}`);
+				}
+			}
+			assert.deepEqual(failures.slice(0, 15), [], `${failures.length} of ${CASES.length} references do not read back`);
+		});
+	}
 });

@@ -8,7 +8,7 @@ function htmlParser(): Htmlparser {
 	return htmlparser ??= require('htmlparser2') as Htmlparser;
 }
 import { parseMarkdownImages } from '../markdown/imageLinks';
-import type { DocumentKind } from '../links/documentKinds';
+import { unescapeAsciidocAlt, type DocumentKind } from '../links/documentKinds';
 
 /** How an image is written, which decides how its target is filled. */
 export type ImageSyntax = 'markdown' | 'markdown-reference' | 'html' | 'restructuredtext' | 'asciidoc';
@@ -146,15 +146,19 @@ export function findRestructuredTextImages(text: string): DocumentImage[] {
 	return images;
 }
 
-/** The first positional attribute of an AsciiDoc macro: its alt text. */
+/**
+ * The first positional attribute of an AsciiDoc macro, its alt text, as Asciidoctor reads it:
+ * in double quotes up to the first `"` without a backslash before it (only `\"` is an escape
+ * there), else up to the first comma; a named attribute (`width=…`) is none.
+ */
 function asciidocAltOf(attributes: string): string {
 	const trimmed = attributes.trim();
 	if (trimmed.startsWith('"')) {
-		const quoted = /^"((?:\\.|[^"\\])*)"/.exec(trimmed);
-		return quoted ? quoted[1].replace(/\\(.)/g, '$1') : trimmed;
+		const quoted = /^"(.*?)(?<!\\)"/s.exec(trimmed);
+		return unescapeAsciidocAlt(quoted ? quoted[1].replace(/\\"/g, '"') : trimmed);
 	}
 	const first = trimmed.split(',')[0];
-	return first.includes('=') ? '' : first.trim();
+	return /^\w[\w-]*=/.test(first) ? '' : unescapeAsciidocAlt(first.trim());
 }
 
 /** `image::target[alt]` block macros of AsciiDoc, outside listing, literal, passthrough and comment blocks. */

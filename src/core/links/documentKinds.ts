@@ -59,18 +59,26 @@ const WORD = String.raw`[\p{L}\p{M}\p{N}\p{Pc}]`;
  * What Asciidoctor's replacements would turn into typography or a character reference in
  * alt text (`(C)`, `--`, `...`, `->`, an apostrophe between letters, `&amp;`), and attribute
  * references (`{name}`), which it would substitute: each is kept literal by a backslash.
+ * `before` is what must precede it, `text` the text itself.
  */
-const ASCIIDOC_SUBSTITUTED = new RegExp([
-	String.raw`\((?:C|R|TM)\)`,
-	String.raw`\.\.\.`,
-	'`\'',
-	'->', '=>', '<-', '<=',
-	String.raw`&(?=(?:[a-zA-Z][a-zA-Z]+\d{0,2}|#\d{2,6}|#x[\da-fA-F]{2,5});)`,
-	`(?<=${WORD})'(?=${WORD})`,
-	`(?<=${WORD})--(?=${WORD})`,
-	'(?<=^| )--(?= |$)',
-	String.raw`\{(?=\w+(?:-\w+)*\}|(?:set|counter2?):[^}]+\})`,
-].join('|'), 'gu');
+const ASCIIDOC_SUBSTITUTIONS: ReadonlyArray<{ readonly before?: string; readonly text: string }> = [
+	{ text: String.raw`\((?:C|R|TM)\)` },
+	{ text: String.raw`\.\.\.` },
+	{ text: '`\'' },
+	{ text: '->|=>|<-|<=' },
+	{ text: String.raw`&(?=(?:[a-zA-Z][a-zA-Z]+\d{0,2}|#\d{2,6}|#x[\da-fA-F]{2,5});)` },
+	{ before: WORD, text: `'(?=${WORD})` },
+	{ before: WORD, text: `--(?=${WORD})` },
+	{ before: '^| ', text: '--(?= |$)' },
+	{ text: String.raw`\{(?=\w+(?:-\w+)*\}|(?:set|counter2?):[^}]+\})` },
+];
+const ASCIIDOC_SUBSTITUTED = new RegExp(ASCIIDOC_SUBSTITUTIONS.map(({ before, text }) => `${before ? `(?<=${before})` : ''}(?:${text})`).join('|'), 'gu');
+const ASCIIDOC_ESCAPE = new RegExp(ASCIIDOC_SUBSTITUTIONS.map(({ before, text }) => `${before ? `(?<=${before})` : ''}\\\\(?=${text})`).join('|'), 'gu');
+
+/** AsciiDoc alt text as its writer escaped it, back to the text: the inverse of `asciidocAlt`'s escapes. */
+export function unescapeAsciidocAlt(text: string): string {
+	return text.replace(ASCIIDOC_ESCAPE, '');
+}
 
 /**
  * An AsciiDoc alt text: substitutions escaped, and quoted when empty or holding what would
