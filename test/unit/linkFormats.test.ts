@@ -7,6 +7,7 @@ import { buildImageReference, type DocumentKind, type LinkStyle } from '../../sr
 import { normalizePath } from '../../src/core/destination/destination';
 import { findDocumentImages } from '../../src/core/documents/documentImages';
 import { linkTargetFilePath, normalizeAltText, relativePath } from '../../src/core/links/imageLink';
+import { insertionEdits } from '../../src/core/markdown/insertion';
 
 /**
  * Every link form Illustrate writes, over a corpus of hostile file names, folders and alt
@@ -107,10 +108,41 @@ interface Form {
 	readonly extension: string;
 }
 
+function pathFor(testCase: Case): string {
+	return relativePath(testCase.documentPath.slice(0, testCase.documentPath.lastIndexOf('/')), testCase.file);
+}
+
 function referenceFor(form: Form, testCase: Case): string {
-	const documentFolder = testCase.documentPath.slice(0, testCase.documentPath.lastIndexOf('/'));
-	const path = relativePath(documentFolder, testCase.file);
-	return buildImageReference({ kind: form.kind, linkStyle: form.linkStyle, alt: testCase.alt, path, width: 512 });
+	return buildImageReference({ kind: form.kind, linkStyle: form.linkStyle, alt: testCase.alt, path: pathFor(testCase), width: 512 });
+}
+
+/** An empty image in the form's syntax (`![alt]()`, `<img src="">`, …) whose target Illustrate fills with the file's path. */
+function filledPlaceholderFor(form: Form, testCase: Case): string {
+	const placeholder = buildImageReference({ kind: form.kind, linkStyle: form.linkStyle, alt: testCase.alt, path: '' });
+	const [image] = findDocumentImages(placeholder, form.kind);
+	assert.ok(image?.target, `Illustrate finds its own placeholder ${JSON.stringify(placeholder)}`);
+	const edits = insertionEdits(placeholder, form.kind, { kind: 'image', start: image.start, alt: image.alt }, { references: [referenceFor(form, testCase)], firstPath: pathFor(testCase) }, '\n');
+	assert.ok(edits, `the placeholder ${JSON.stringify(placeholder)} is filled`);
+	return [...edits].sort((a, b) => b.start - a.start).reduce((text, edit) => text.slice(0, edit.start) + edit.newText + text.slice(edit.end), placeholder);
+}
+
+/** What Illustrate writes for a case: a new reference, and a placeholder it filled; two images, each its own paragraph. */
+const written = new Map<string, string>();
+function writtenFor(form: Form, testCase: Case): string {
+	const key = `${form.name}\u0000${CASES.indexOf(testCase)}`;
+	let text = written.get(key);
+	if (text === undefined) {
+		text = `${referenceFor(form, testCase)}\n\n${filledPlaceholderFor(form, testCase)}`;
+		written.set(key, text);
+	}
+	return text;
+}
+
+const IMAGES_PER_CASE = 2;
+
+/** Images of a document holding the whole corpus, by case; undefined when they do not add up. */
+function byCase<T>(all: readonly T[]): T[][] | undefined {
+	return all.length === CASES.length * IMAGES_PER_CASE ? CASES.map((_, index) => all.slice(index * IMAGES_PER_CASE, (index + 1) * IMAGES_PER_CASE)) : undefined;
 }
 
 /** The file a browser loads for `src` in the document at `documentPath`. */
@@ -147,24 +179,25 @@ function assertRoundTrips(form: Form, parsed: readonly (readonly Parsed[])[]): v
 	const failures: string[] = [];
 	CASES.forEach((testCase, index) => {
 		const images = parsed[index];
-		const reference = referenceFor(form, testCase);
-		if (images.length !== 1) {
-			failures.push(`${JSON.stringify(reference)}: ${images.length} images`);
+		const written = writtenFor(form, testCase);
+		if (images.length !== IMAGES_PER_CASE) {
+			failures.push(`${JSON.stringify(written)}: ${images.length} images`);
 			return;
 		}
-		const [image] = images;
-		let resolved: string;
-		try {
-			resolved = resolveAsBrowser(image.src, `${testCase.documentPath}.${form.extension}`);
-		} catch (error) {
-			failures.push(`${JSON.stringify(reference)}: src ${JSON.stringify(image.src)} does not resolve (${(error as Error).message})`);
-			return;
-		}
-		if (resolved !== testCase.file) {
-			failures.push(`${JSON.stringify(reference)}: src ${JSON.stringify(image.src)} is ${JSON.stringify(resolved)}, not ${JSON.stringify(testCase.file)}`);
-		}
-		if (image.alt !== normalizeAltText(testCase.alt)) {
-			failures.push(`${JSON.stringify(reference)}: alt ${JSON.stringify(image.alt)}, not ${JSON.stringify(normalizeAltText(testCase.alt))}`);
+		for (const image of images) {
+			let resolved: string;
+			try {
+				resolved = resolveAsBrowser(image.src, `${testCase.documentPath}.${form.extension}`);
+			} catch (error) {
+				failures.push(`${JSON.stringify(written)}: src ${JSON.stringify(image.src)} does not resolve (${(error as Error).message})`);
+				continue;
+			}
+			if (resolved !== testCase.file) {
+				failures.push(`${JSON.stringify(written)}: src ${JSON.stringify(image.src)} is ${JSON.stringify(resolved)}, not ${JSON.stringify(testCase.file)}`);
+			}
+			if (image.alt !== normalizeAltText(testCase.alt)) {
+				failures.push(`${JSON.stringify(written)}: alt ${JSON.stringify(image.alt)}, not ${JSON.stringify(normalizeAltText(testCase.alt))}`);
+			}
 		}
 	});
 	assert.deepEqual(failures.slice(0, 15), [], `${failures.length} of ${CASES.length} references do not round-trip`);
@@ -200,18 +233,18 @@ suite('every link form round-trips through its format\'s reference parser', () =
 	for (const form of [FORMS.markdown, FORMS.markdownHtml]) {
 		test(`${form.name}: markdown-it`, () => {
 			const markdownIt = new MarkdownIt({ html: true });
-			assertRoundTrips(form, CASES.map(testCase => imagesInHtml(parse5, markdownIt.render(markdownDocument(referenceFor(form, testCase))))));
+			assertRoundTrips(form, CASES.map(testCase => imagesInHtml(parse5, markdownIt.render(markdownDocument(writtenFor(form, testCase))))));
 		});
 
 		test(`${form.name}: commonmark.js`, () => {
 			const parser = new Parser();
 			const renderer = new HtmlRenderer();
-			assertRoundTrips(form, CASES.map(testCase => imagesInHtml(parse5, renderer.render(parser.parse(markdownDocument(referenceFor(form, testCase)))))));
+			assertRoundTrips(form, CASES.map(testCase => imagesInHtml(parse5, renderer.render(parser.parse(markdownDocument(writtenFor(form, testCase)))))));
 		});
 	}
 
 	test('HTML: parse5', () => {
-		assertRoundTrips(FORMS.html, CASES.map(testCase => imagesInHtml(parse5, `<!doctype html><title>t</title><p>Text before.</p>\n${referenceFor(FORMS.html, testCase)}\n<p>Text after.</p>`)));
+		assertRoundTrips(FORMS.html, CASES.map(testCase => imagesInHtml(parse5, `<!doctype html><title>t</title><p>Text before.</p>\n${writtenFor(FORMS.html, testCase)}\n<p>Text after.</p>`)));
 	});
 
 	for (const form of [FORMS.mdx, FORMS.mdxHtml]) {
@@ -240,8 +273,8 @@ suite('every link form round-trips through its format\'s reference parser', () =
 				}
 			};
 			// One document for the whole corpus (MDX compiles slowly); each case on its own when that one does not read back.
-			const all = await parseOne(CASES.map(testCase => markdownDocument(referenceFor(form, testCase))).join('\n'));
-			const parsed = all.length === CASES.length ? all.map(image => [image]) : await Promise.all(CASES.map(testCase => parseOne(markdownDocument(referenceFor(form, testCase)))));
+			const all = await parseOne(CASES.map(testCase => markdownDocument(writtenFor(form, testCase))).join('\n'));
+			const parsed = byCase(all) ?? await Promise.all(CASES.map(testCase => parseOne(markdownDocument(writtenFor(form, testCase)))));
 			assertRoundTrips(form, parsed);
 		});
 	}
@@ -264,18 +297,18 @@ suite('every link form round-trips through its format\'s reference parser', () =
 			assert.equal(result.status, 0, `docutils (Debian: python3-docutils) runs: ${result.stderr}`);
 			return JSON.parse(result.stdout) as Parsed[][];
 		};
-		const documents = CASES.map(testCase => `Text before.\n\n${referenceFor(FORMS.restructuredtext, testCase)}\n\nText after.\n`);
+		const documents = CASES.map(testCase => `Text before.\n\n${writtenFor(FORMS.restructuredtext, testCase)}\n\nText after.\n`);
 		// The whole corpus in one document (docutils takes ~30 ms a document); each case on its own when that one does not read back.
 		const [all] = parse([documents.join('\n')]);
-		assertRoundTrips(FORMS.restructuredtext, all.length === CASES.length ? all.map(image => [image]) : parse(documents));
+		assertRoundTrips(FORMS.restructuredtext, byCase(all) ?? parse(documents));
 	});
 
 	test('AsciiDoc: Asciidoctor.js', async () => {
 		const { convert } = await import('@asciidoctor/core');
 		const imagesOf = async (source: string) => imagesInHtml(parse5, await convert(source, { safe: 'safe' }) as string);
-		const documents = CASES.map(testCase => `Text before.\n\n${referenceFor(FORMS.asciidoc, testCase)}\n\nText after.\n`);
+		const documents = CASES.map(testCase => `Text before.\n\n${writtenFor(FORMS.asciidoc, testCase)}\n\nText after.\n`);
 		const all = await imagesOf(documents.join('\n'));
-		const parsed = all.length === CASES.length ? all.map(image => [image]) : await Promise.all(documents.map(imagesOf));
+		const parsed = byCase(all) ?? await Promise.all(documents.map(imagesOf));
 		assertRoundTrips(FORMS.asciidoc, parsed);
 	});
 
@@ -284,20 +317,22 @@ suite('every link form round-trips through its format\'s reference parser', () =
 		test(`${form.name}: Illustrate's own reader`, () => {
 			const failures: string[] = [];
 			for (const testCase of CASES) {
-				const reference = referenceFor(form, testCase);
-				const images = findDocumentImages(markdownDocument(reference), form.kind);
-				if (images.length !== 1) {
-					failures.push(`${JSON.stringify(reference)}: ${images.length} images`);
+				const written = writtenFor(form, testCase);
+				const images = findDocumentImages(markdownDocument(written), form.kind);
+				if (images.length !== IMAGES_PER_CASE) {
+					failures.push(`${JSON.stringify(written)}: ${images.length} images`);
 					continue;
 				}
-				const path = linkTargetFilePath(images[0].url ?? '');
-				const documentFolder = testCase.documentPath.slice(0, testCase.documentPath.lastIndexOf('/'));
-				const file = path === undefined ? undefined : normalizePath(`${documentFolder}/${path}`);
-				if (file !== testCase.file) {
-					failures.push(`${JSON.stringify(reference)}: target ${JSON.stringify(images[0].url)} names ${JSON.stringify(file)}, not ${JSON.stringify(testCase.file)}`);
-				}
-				if (images[0].alt !== normalizeAltText(testCase.alt)) {
-					failures.push(`${JSON.stringify(reference)}: alt ${JSON.stringify(images[0].alt)}, not ${JSON.stringify(normalizeAltText(testCase.alt))}`);
+				for (const image of images) {
+					const path = linkTargetFilePath(image.url ?? '');
+					const documentFolder = testCase.documentPath.slice(0, testCase.documentPath.lastIndexOf('/'));
+					const file = path === undefined ? undefined : normalizePath(`${documentFolder}/${path}`);
+					if (file !== testCase.file) {
+						failures.push(`${JSON.stringify(written)}: target ${JSON.stringify(image.url)} names ${JSON.stringify(file)}, not ${JSON.stringify(testCase.file)}`);
+					}
+					if (image.alt !== normalizeAltText(testCase.alt)) {
+						failures.push(`${JSON.stringify(written)}: alt ${JSON.stringify(image.alt)}, not ${JSON.stringify(normalizeAltText(testCase.alt))}`);
+					}
 				}
 			}
 			assert.deepEqual(failures.slice(0, 15), [], `${failures.length} of ${CASES.length} references do not read back`);
