@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { findDocumentImages } from '../../src/core/documents/documentImages';
 import { buildImageReference, encodeUrlPath, type DocumentKind } from '../../src/core/links/documentKinds';
-import { buildMarkdownImage, decodeLinkDestination, escapeAltText, formatLinkDestination, linkTargetFilePath, relativePath } from '../../src/core/links/imageLink';
+import { buildMarkdownImage, decodeLinkDestination, escapeAltText, formatLinkDestination, linkTargetFilePath, normalizeAltText, relativePath } from '../../src/core/links/imageLink';
 import { findMarkdownImages } from '../../src/core/markdown/imageLinks';
 
 /** Parses a built link back with a CommonMark parser: what a renderer will see. */
@@ -158,4 +158,26 @@ suite('placeholder targets name files decoded (issue #14)', () => {
 	test('an escape that is no UTF-8 stays as written, the rest is decoded', () => {
 		assert.equal(linkTargetFilePath('a%A0%20b%zz.png'), 'a%A0 b%zz.png');
 	});
+});
+
+suite('normalizeAltText: only what no link form can hold changes', () => {
+	const kept = ['no\u00a0break\u00a0spaces', 'ideographic\u3000space', 'zero\u200bwidth\u200djoiner', 'bidi \u202eoverride\u202c', '狐狸 🦊 {x} [y] <z> "q" \\ `', 'a b'];
+	for (const alt of kept) {
+		test(`${JSON.stringify(alt)} is kept as written`, () => {
+			assert.equal(normalizeAltText(alt), alt);
+		});
+	}
+
+	const changed: Array<[string, string]> = [
+		['  leading and trailing  ', 'leading and trailing'],
+		['line\nbreaks\r\nand\u2028separators\u2029', 'line breaks and separators'],
+		['control\u0001\u0007\u007f\u0085\u009fchars', 'control chars'],
+		['\u00a0no-break at the ends\u3000', 'no-break at the ends'],
+		['tabs\tand  runs   of spaces', 'tabs and runs of spaces'],
+	];
+	for (const [alt, expected] of changed) {
+		test(`${JSON.stringify(alt)} → ${JSON.stringify(expected)}`, () => {
+			assert.equal(normalizeAltText(alt), expected);
+		});
+	}
 });
