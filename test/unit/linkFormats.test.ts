@@ -59,7 +59,7 @@ function hostileNames(): string[] {
 		'C:drive.png', 'colon:name.png', 'http:x.png', 'https:x.png', 'javascript:alert(1).png', 'file:x.png', 'data:x.png', 'mailto:x.png', 'a:b:c.png', 'C:\\windows.png',
 		'.hidden.png', '..double.png', '...png', 'name.png.', 'name..png', '. .png', '.. x.png', '-dash.png', '~tilde.png', '#hash.png', '?q.png',
 		'x'.repeat(250) + '.png', '狐'.repeat(80) + '.png', '🦊'.repeat(60) + '.png', `${'a '.repeat(100)}.png`, `${'%41'.repeat(60)}.png`,
-		'image', 'no extension', 'UPPER.PNG', 'con.png', 'nul.png', 'a.b.c.d.png',
+		'image', 'no extension', 'UPPER.PNG', 'con.png', 'nul.png', 'a.b.c.d.png', 'ends with underscore_', 'ends with two__', 'ends with colon:', '`quoted`_', 'ends with a dot.', 'ends with a backslash\\', 'ends with %', 'ends with ]',
 	);
 	return [...new Set(names)];
 }

@@ -1,4 +1,4 @@
-import { buildMarkdownImage, formatLinkDestination, normalizeAltText, withoutSchemeLookalike } from './imageLink';
+import { buildMarkdownImage, formatLinkDestination, normalizeAltText, percentEncode, withoutSchemeLookalike } from './imageLink';
 
 /** The kinds of document Illustrate writes image references into. */
 export type DocumentKind = 'markdown' | 'mdx' | 'html' | 'restructuredtext' | 'asciidoc';
@@ -29,8 +29,7 @@ export function documentKindFor(languageId: string, path: string): DocumentKind 
  * the path readable; a first segment with a `:` gets `./` so it does not read as a scheme.
  */
 export function encodeUrlPath(path: string): string {
-	return withoutSchemeLookalike(path).replace(/[%#?\\&<>"'\s\u0000-\u001f\u007f-\u009f[\](){}|`]/g, char =>
-		encodeURIComponent(char).replace(/[!'()*]/g, ascii => '%' + ascii.charCodeAt(0).toString(16).toUpperCase()));
+	return withoutSchemeLookalike(path).replace(/[%#?\\&<>"'\s\u0000-\u001f\u007f-\u009f[\](){}|`]/g, percentEncode);
 }
 
 function escapeHtmlAttribute(value: string): string {

@@ -18,7 +18,7 @@ function splitPath(path: string): string[] {
 }
 
 /** `%XX` for each UTF-8 byte of a character, as URLs encode it. */
-function percentEncode(char: string): string {
+export function percentEncode(char: string): string {
 	return encodeURIComponent(char).replace(/[!'()*]/g, ascii => '%' + ascii.charCodeAt(0).toString(16).toUpperCase());
 }
 
