@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { findDocumentImages, type DocumentImage } from '../core/documents/documentImages';
 import { documentKindFor, type DocumentKind } from '../core/links/documentKinds';
+import { linkTargetFilePath } from '../core/links/imageLink';
 
 /** The document kinds Illustrate reads and writes images in. */
 export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
@@ -38,8 +39,8 @@ export function documentKind(document: vscode.TextDocument): DocumentKind {
 
 /** The local file a link target points at, relative to the document (or the workspace folder for `/…`). */
 export function resolveLinkTarget(document: vscode.TextDocument, url: string): vscode.Uri | undefined {
-	const path = url.replace(/[?#].*$/, '');
-	if (!path || /^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
+	const path = linkTargetFilePath(url);
+	if (path === undefined) {
 		return undefined;
 	}
 	if (path.startsWith('/')) {

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { fillDestination, isInside, matchDestination, resolveDestination, type DestinationContext } from '../../src/core/destination/destination';
+import { fillDestination, isInside, matchDestination, normalizePath, resolveDestination, type DestinationContext } from '../../src/core/destination/destination';
+import { buildImageReference } from '../../src/core/links/documentKinds';
+import { relativePath } from '../../src/core/links/imageLink';
 
 const context: DestinationContext = {
 	documentPath: '/Users/me/myProject/docs/README.md',
@@ -106,5 +108,73 @@ suite('isInside', () => {
 		assert.equal(isInside('/ws-other/a.png', '/ws'), false);
 		assert.equal(isInside('/ws/../etc/passwd', '/ws'), false);
 		assert.equal(isInside('/anything', '/'), true);
+	});
+});
+
+/*
+ * The cases of VS Code's own tests of `markdown.copyFiles.destination`
+ * (microsoft/vscode, extensions/markdown-language-features/src/test/copyFile.test.ts,
+ * MIT License, Copyright (c) Microsoft Corporation), as data. There the document is
+ * test://projects/project/sub/readme.md, whose path is /project/sub/readme.md.
+ */
+suite('destination templates: VS Code\'s own resolveCopyDestination cases', () => {
+	const inWorkspace: DestinationContext = { documentPath: '/project/sub/readme.md', workspaceFolderPath: '/project', workspaceFolderPaths: ['/project'], fileName: 'img.png', now: new Date(0) };
+	const noWorkspace: DestinationContext = { ...inWorkspace, workspaceFolderPath: undefined, workspaceFolderPaths: [] };
+	const cases: Array<[string, string, DestinationContext, string]> = [
+		['Relative destinations should resolve next to document', '${fileName}', inWorkspace, '/project/sub/img.png'],
+		['Relative destinations should resolve next to document', './${fileName}', inWorkspace, '/project/sub/img.png'],
+		['Relative destinations should resolve next to document', '../${fileName}', inWorkspace, '/project/img.png'],
+		['Destination starting with / should go to workspace root', '/${fileName}', inWorkspace, '/project/img.png'],
+		['If there is no workspace root, / should resolve to document dir', '/${fileName}', noWorkspace, '/project/sub/img.png'],
+		['If path ends in /, we should automatically add the fileName', 'images/', inWorkspace, '/project/sub/images/img.png'],
+		['If path ends in /, we should automatically add the fileName', './', inWorkspace, '/project/sub/img.png'],
+		['If path ends in /, we should automatically add the fileName', '/', inWorkspace, '/project/img.png'],
+		['Basic transform', '${fileName/.png/.gif/}', noWorkspace, '/project/sub/img.gif'],
+		['Transforms should support capture groups', '${fileName/(.+)\\.(.+)/$2.$1/}', noWorkspace, '/project/sub/png.img'],
+		['Should support escaping snippet variables: escape leading $', '\\${fileName}', noWorkspace, '/project/sub/${fileName}'],
+		['Should support escaping snippet variables: escape closing }', '${fileName\\}', noWorkspace, '/project/sub/${fileName\\}'],
+		['Transforms should support escaped slashes', '${fileName/(.+)/x\\/y/}.${fileExtName}', noWorkspace, '/project/sub/x/y.png'],
+		['Snippet parsing: variables and an escaped one', 'src=${fileName}; escaped=\\${fileName}', { ...noWorkspace, fileName: 'docs/video.mp4' }, '/project/sub/src=docs/video.mp4; escaped=${fileName}'],
+		['Snippet parsing: a transform with escaped slashes', '${fileName/docs\\/video/cdn\\/video/}', { ...noWorkspace, fileName: 'docs/video.mp4' }, '/project/sub/cdn/video.mp4'],
+		// Its implementation applies a transform only when both pattern and replacement are non-empty.
+		['A transform with an empty replacement leaves the value as it is', '${fileName/\\.png//}', noWorkspace, '/project/sub/img.png'],
+	];
+	for (const [what, template, context, expected] of cases) {
+		test(`${what}: ${JSON.stringify(template)}`, () => {
+			assert.equal(fillDestination(template, context), expected);
+		});
+	}
+
+	test('Snippet parsing should remain linear for incomplete transforms', () => {
+		const adversarial = '${fileName/' + '\\/'.repeat(26);
+		const started = performance.now();
+		// The incomplete transform stays as written; the trailing `/` takes the file name, as always.
+		assert.equal(fillDestination(adversarial, { ...noWorkspace, fileName: 'docs/video.mp4' }), normalizePath(`/project/sub/${adversarial}docs/video.mp4`));
+		assert.ok(performance.now() - started < 100, 'snippet parsing should remain linear');
+	});
+});
+
+suite('matching globs with VS Code\'s picomatch options ({ dot: true })', () => {
+	const cases: Array<[string, string, boolean]> = [
+		['**/*', '/Users/me/myProject/.github/README.md', true],
+		['**/*.md', '/Users/me/myProject/docs/.draft.md', true],
+		['*.md', '/Users/me/myProject/.hidden/notes.md', true],
+		['/docs/**/*', '/Users/me/myProject/docs/.vitepress/page.md', true],
+		['/docs/*.md', '/Users/me/myProject/docs/.draft.md', true],
+		['/docs/*.md', '/Users/me/myProject/docs/sub/page.md', false],
+		['docs/*.md', '/Users/me/myProject/other/docs/page.md', true],
+	];
+	for (const [glob, documentPath, matches] of cases) {
+		test(`${glob} ${matches ? 'matches' : 'does not match'} ${documentPath}`, () => {
+			assert.equal(matchDestination({ [glob]: 'x/' }, { ...context, documentPath }) !== undefined, matches);
+		});
+	}
+});
+
+suite('a destination whose first segment holds a colon still links as a path', () => {
+	test('C:/images/ beside the document: the link is ./C:/images/…, which no renderer reads as a scheme', () => {
+		const file = fillDestination('C:/images/', context);
+		assert.equal(file, '/Users/me/myProject/docs/C:/images/image.png');
+		assert.equal(buildImageReference({ kind: 'markdown', linkStyle: 'markdown', alt: 'a', path: relativePath('/Users/me/myProject/docs', file) }), '![a](./C:/images/image.png)');
 	});
 });

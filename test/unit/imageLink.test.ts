@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { buildMarkdownImage, decodeLinkDestination, escapeAltText, formatLinkDestination, relativePath } from '../../src/core/links/imageLink';
+import { findDocumentImages } from '../../src/core/documents/documentImages';
+import { buildImageReference, encodeUrlPath, type DocumentKind } from '../../src/core/links/documentKinds';
+import { buildMarkdownImage, decodeLinkDestination, escapeAltText, formatLinkDestination, linkTargetFilePath, normalizeAltText, relativePath } from '../../src/core/links/imageLink';
 import { findMarkdownImages } from '../../src/core/markdown/imageLinks';
 
 /** Parses a built link back with a CommonMark parser: what a renderer will see. */
@@ -97,5 +99,85 @@ suite('buildMarkdownImage round trip through a CommonMark parser', () => {
 				assert.equal(parsed.path, path);
 			});
 		}
+	}
+});
+
+suite('hostile names in links (issue #14)', () => {
+	test('a no-break space is percent-encoded as its UTF-8 bytes in every form', () => {
+		assert.equal(encodeUrlPath('images/a\u00a0b.png'), 'images/a%C2%A0b.png');
+		for (const kind of ['html', 'restructuredtext', 'asciidoc'] as const) {
+			const reference = buildImageReference({ kind, linkStyle: 'markdown', alt: 'x', path: 'images/a\u00a0b.png' });
+			assert.ok(reference.includes('images/a%C2%A0b.png') && !reference.includes('a%A0b'), reference);
+		}
+		assert.equal(formatLinkDestination('images/a\u00a0b.png'), 'images/a%C2%A0b.png');
+	});
+
+	test('a first segment with a colon gets ./ so that it is no scheme', () => {
+		assert.equal(formatLinkDestination('C:drive.png'), './C:drive.png');
+		assert.equal(formatLinkDestination('colon:name.png'), './colon:name.png');
+		assert.equal(encodeUrlPath('C:/images/a.png'), './C:/images/a.png');
+		assert.equal(formatLinkDestination('images/C:drive.png'), 'images/C:drive.png');
+		assert.equal(formatLinkDestination('../C:drive.png'), '../C:drive.png');
+	});
+
+	test('MDX alt text: braces are escaped', () => {
+		assert.equal(escapeAltText('a {b} c'), 'a \\{b\\} c');
+	});
+});
+
+suite('placeholder targets name files decoded (issue #14)', () => {
+	const documents: Array<[DocumentKind, string]> = [
+		['markdown', '![a red fox](images/red%20fox.png)\n'],
+		['markdown', '![a red fox](<images/red%20fox.png>)\n'],
+		['markdown', '<img src="images/red%20fox.png" alt="a red fox">\n'],
+		['html', '<p><img src="images/red%20fox.png" alt="a red fox"></p>\n'],
+		['restructuredtext', '.. image:: images/red%20fox.png\n   :alt: a red fox\n'],
+		['asciidoc', 'image::images/red%20fox.png[a red fox]\n'],
+	];
+	for (const [kind, text] of documents) {
+		test(`${kind}: ${JSON.stringify(text.trim())} names images/red fox.png`, () => {
+			const [image] = findDocumentImages(text, kind);
+			assert.equal(linkTargetFilePath(image.url ?? ''), 'images/red fox.png');
+		});
+	}
+
+	test('an encoded # or ? is part of the name; a raw one starts the fragment or query', () => {
+		assert.equal(linkTargetFilePath('images/a%23b%3F.png#frag'), 'images/a#b?.png');
+		assert.equal(linkTargetFilePath('images/a.png?v=1'), 'images/a.png');
+		const [rst] = findDocumentImages('.. image:: images/c%23.png\n', 'restructuredtext');
+		assert.equal(linkTargetFilePath(rst.url ?? ''), 'images/c#.png');
+	});
+
+	test('URLs with a scheme and network paths name no file; ./C:drive.png does', () => {
+		for (const url of ['https://example.com/a.png', 'data:image/png;base64,AAAA', 'C:drive.png', '//host/a.png', '']) {
+			assert.equal(linkTargetFilePath(url), undefined, url);
+		}
+		assert.equal(linkTargetFilePath('./C:drive.png'), './C:drive.png');
+	});
+
+	test('an escape that is no UTF-8 stays as written, the rest is decoded', () => {
+		assert.equal(linkTargetFilePath('a%A0%20b%zz.png'), 'a%A0 b%zz.png');
+	});
+});
+
+suite('normalizeAltText: only what no link form can hold changes', () => {
+	const kept = ['no\u00a0break\u00a0spaces', 'ideographic\u3000space', 'zero\u200bwidth\u200djoiner', 'bidi \u202eoverride\u202c', '狐狸 🦊 {x} [y] <z> "q" \\ `', 'a b'];
+	for (const alt of kept) {
+		test(`${JSON.stringify(alt)} is kept as written`, () => {
+			assert.equal(normalizeAltText(alt), alt);
+		});
+	}
+
+	const changed: Array<[string, string]> = [
+		['  leading and trailing  ', 'leading and trailing'],
+		['line\nbreaks\r\nand\u2028separators\u2029', 'line breaks and separators'],
+		['control\u0001\u0007\u007f\u0085\u009fchars', 'control chars'],
+		['\u00a0no-break at the ends\u3000', 'no-break at the ends'],
+		['tabs\tand  runs   of spaces', 'tabs and runs of spaces'],
+	];
+	for (const [alt, expected] of changed) {
+		test(`${JSON.stringify(alt)} → ${JSON.stringify(expected)}`, () => {
+			assert.equal(normalizeAltText(alt), expected);
+		});
 	}
 });

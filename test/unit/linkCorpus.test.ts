@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isInside, resolveDestination } from '../../src/core/destination/destination';
 import { findDocumentImages } from '../../src/core/documents/documentImages';
 import { buildImageReference } from '../../src/core/links/documentKinds';
-import { buildMarkdownImage, relativePath } from '../../src/core/links/imageLink';
+import { buildMarkdownImage, normalizeAltText, relativePath } from '../../src/core/links/imageLink';
 import { insertionEdits, type TextEditSpec } from '../../src/core/markdown/insertion';
 import { fileStemFromText } from '../../src/core/naming/fileNames';
 
@@ -67,7 +67,7 @@ function runCase(testCase: Case): void {
 
 	const found = findDocumentImages(document, 'markdown');
 	assert.equal(found.length, 1, 'only the real placeholder is an image, none of the decoys in code');
-	assert.equal(found[0].alt, testCase.alt.replace(/\s+/g, ' ').trim(), 'the placeholder\'s alt text reads back exactly');
+	assert.equal(found[0].alt, normalizeAltText(testCase.alt), 'the placeholder\'s alt text reads back exactly');
 
 	const folder = testCase.workspaceFolders.find(candidate => isInside(testCase.documentPath, candidate));
 	const documentFolder = testCase.documentPath.slice(0, testCase.documentPath.lastIndexOf('/')) || '/';
@@ -110,6 +110,8 @@ const documents: Array<[string, string]> = [
 	['CJK', '/ws/文档/使用说明.md'],
 	['right-to-left', '/ws/مستندات/دليل.md'],
 	['emoji', '/ws/docs/🦊 fox/page.md'],
+	['a no-break space', '/ws/docs/no\u00a0break/page.md'],
+	['a folder whose name has a colon', '/ws/C:/page.md'],
 ];
 const alts = [
 	'a red fox reading a book',
@@ -122,6 +124,7 @@ const alts = [
 	'🦊 emoji fox',
 	'a # hash, a % percent and a ? question',
 	'code `ticks` and an ! exclamation',
+	'MDX {braces} and a no\u00a0break space',
 ];
 const destinations: Array<[string, Record<string, string> | undefined]> = [
 	['images/ beside the document', undefined],
@@ -129,6 +132,7 @@ const destinations: Array<[string, Record<string, string> | undefined]> = [
 	['a folder per document', { '**/*': '${documentBaseName}/' }],
 	['a folder named after the document\'s folder', { '**/*': '/art/${documentRelativeDirName}/' }],
 	['a sibling folder up', { '**/*': '../shared images/' }],
+	['a folder with a colon beside the document', { '**/*': 'C:/' }],
 ];
 
 suite('link corpus: placeholder → saved file → link → parsed back and resolved', () => {

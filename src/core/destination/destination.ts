@@ -71,6 +71,8 @@ export function isInside(path: string, folder: string): boolean {
 /**
  * The globs a key of the setting stands for, as VS Code reads `markdown.copyFiles.destination`:
  * a leading `/` anchors it to each workspace folder; anything else matches at any depth.
+ * They are matched against the document's path with picomatch's `dot` option, as VS Code
+ * does, so `**` also crosses folders and files whose names start with a dot.
  */
 function globsFor(rawGlob: string, workspaceFolderPaths: readonly string[]): string[] {
 	if (rawGlob.startsWith('/')) {
@@ -85,7 +87,7 @@ export function matchDestination(config: Readonly<Record<string, string>>, conte
 		if (typeof template !== 'string') {
 			continue;
 		}
-		if (globsFor(rawGlob, context.workspaceFolderPaths).some(glob => picomatch().isMatch(context.documentPath, glob))) {
+		if (globsFor(rawGlob, context.workspaceFolderPaths).some(glob => picomatch().isMatch(context.documentPath, glob, { dot: true }))) {
 			return template;
 		}
 	}
@@ -135,7 +137,8 @@ export function fillDestination(template: string, context: DestinationContext): 
 			if (value === undefined) {
 				return match;
 			}
-			if (pattern !== undefined && replacement !== undefined) {
+			// As VS Code: a transform with an empty replacement leaves the value as it is.
+			if (pattern && replacement) {
 				try {
 					return value.replace(new RegExp(unescapeSlashes(pattern)), unescapeSlashes(replacement));
 				} catch {

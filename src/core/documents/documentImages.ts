@@ -8,7 +8,7 @@ function htmlParser(): Htmlparser {
 	return htmlparser ??= require('htmlparser2') as Htmlparser;
 }
 import { parseMarkdownImages } from '../markdown/imageLinks';
-import type { DocumentKind } from '../links/documentKinds';
+import { unescapeAsciidocAlt, type DocumentKind } from '../links/documentKinds';
 
 /** How an image is written, which decides how its target is filled. */
 export type ImageSyntax = 'markdown' | 'markdown-reference' | 'html' | 'restructuredtext' | 'asciidoc';
@@ -17,7 +17,10 @@ export type ImageSyntax = 'markdown' | 'markdown-reference' | 'html' | 'restruct
 export interface DocumentImage {
 	readonly syntax: ImageSyntax;
 	readonly alt: string;
-	/** The target as written, decoded; `''` when empty, undefined for an undefined reference. */
+	/**
+	 * The target as written, with the syntax's own escapes and entities resolved but not its
+	 * `%XX` escapes (`linkTargetFilePath` gives the file); `''` when empty, undefined for an undefined reference.
+	 */
 	readonly url: string | undefined;
 	readonly start: number;
 	readonly end: number;
@@ -133,7 +136,7 @@ export function findRestructuredTextImages(text: string): DocumentImage[] {
 			}
 			// `.. image::` with nothing after it needs a space before the path it gets.
 			const prefix = directive[3] === '' ? ' ' : undefined;
-			images.push({ syntax: 'restructuredtext', alt, url: decodeTarget(url), start: start + indent, end, target: { start: targetStart, end: targetStart + url.length, ...(prefix ? { prefix } : {}) } });
+			images.push({ syntax: 'restructuredtext', alt, url, start: start + indent, end, target: { start: targetStart, end: targetStart + url.length, ...(prefix ? { prefix } : {}) } });
 			continue;
 		}
 		if (/^\s*\.\.\s+(code|code-block|sourcecode|literalinclude|raw)::/.test(line) || (/::\s*$/.test(line) && !/^\s*\.\./.test(line))) {
@@ -143,15 +146,19 @@ export function findRestructuredTextImages(text: string): DocumentImage[] {
 	return images;
 }
 
-/** The first positional attribute of an AsciiDoc macro: its alt text. */
+/**
+ * The first positional attribute of an AsciiDoc macro, its alt text, as Asciidoctor reads it:
+ * in double quotes up to the first `"` without a backslash before it (only `\"` is an escape
+ * there), else up to the first comma; a named attribute (`width=…`) is none.
+ */
 function asciidocAltOf(attributes: string): string {
 	const trimmed = attributes.trim();
 	if (trimmed.startsWith('"')) {
-		const quoted = /^"((?:\\.|[^"\\])*)"/.exec(trimmed);
-		return quoted ? quoted[1].replace(/\\(.)/g, '$1') : trimmed;
+		const quoted = /^"(.*?)(?<!\\)"/s.exec(trimmed);
+		return unescapeAsciidocAlt(quoted ? quoted[1].replace(/\\"/g, '"') : trimmed);
 	}
 	const first = trimmed.split(',')[0];
-	return first.includes('=') ? '' : first.trim();
+	return /^\w[\w-]*=/.test(first) ? '' : unescapeAsciidocAlt(first.trim());
 }
 
 /** `image::target[alt]` block macros of AsciiDoc, outside listing, literal, passthrough and comment blocks. */
@@ -174,18 +181,10 @@ export function findAsciidocImages(text: string): DocumentImage[] {
 		const macro = /^image::([^\[\s]*)\[(.*)\]\s*$/.exec(line);
 		if (macro) {
 			const targetStart = start + 'image::'.length;
-			images.push({ syntax: 'asciidoc', alt: asciidocAltOf(macro[2]), url: decodeTarget(macro[1]), start, end: start + line.length, target: { start: targetStart, end: targetStart + macro[1].length } });
+			images.push({ syntax: 'asciidoc', alt: asciidocAltOf(macro[2]), url: macro[1], start, end: start + line.length, target: { start: targetStart, end: targetStart + macro[1].length } });
 		}
 	}
 	return images;
-}
-
-function decodeTarget(target: string): string {
-	try {
-		return decodeURIComponent(target);
-	} catch {
-		return target;
-	}
 }
 
 /** Every image of a document, in the syntax its kind uses, never one inside code. */

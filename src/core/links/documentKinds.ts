@@ -1,4 +1,4 @@
-import { buildMarkdownImage, formatLinkDestination } from './imageLink';
+import { buildMarkdownImage, formatLinkDestination, normalizeAltText, percentEncode, withoutSchemeLookalike } from './imageLink';
 
 /** The kinds of document Illustrate writes image references into. */
 export type DocumentKind = 'markdown' | 'mdx' | 'html' | 'restructuredtext' | 'asciidoc';
@@ -23,20 +23,17 @@ export function documentKindFor(languageId: string, path: string): DocumentKind 
 	return 'markdown';
 }
 
-/** Percent-encodes what a URL in an attribute or directive cannot hold as is, keeping the path readable. */
+/**
+ * Percent-encodes, as UTF-8, what a URL in an attribute or directive cannot hold as is
+ * (whitespace of any kind, control characters, `%#?\\&<>"'[](){}|`), keeping the rest of
+ * the path readable; a first segment with a `:` gets `./` so it does not read as a scheme.
+ */
 export function encodeUrlPath(path: string): string {
-	return path.replace(/[%#?\\&<>"'\s\u0000-\u001f\u007f[\]()]/g, char => {
-		const code = char.charCodeAt(0);
-		return code > 0xff ? encodeURIComponent(char) : '%' + code.toString(16).toUpperCase().padStart(2, '0');
-	});
+	return withoutSchemeLookalike(path).replace(/[%#?\\&<>"'\s\u0000-\u001f\u007f-\u009f[\](){}|`]/g, percentEncode);
 }
 
 function escapeHtmlAttribute(value: string): string {
 	return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function singleLine(text: string): string {
-	return text.replace(/\s+/g, ' ').trim();
 }
 
 export interface ImageReferenceOptions {
@@ -52,13 +49,47 @@ export interface ImageReferenceOptions {
 /** An `<img>` element; self-closed for MDX, whose JSX needs it. */
 export function buildHtmlImage(alt: string, path: string, width: number | undefined, selfClosing: boolean): string {
 	const widthAttribute = width ? ` width="${Math.round(width)}"` : '';
-	return `<img src="${escapeHtmlAttribute(encodeUrlPath(path))}" alt="${escapeHtmlAttribute(singleLine(alt))}"${widthAttribute}${selfClosing ? ' />' : '>'}`;
+	return `<img src="${escapeHtmlAttribute(encodeUrlPath(path))}" alt="${escapeHtmlAttribute(normalizeAltText(alt))}"${widthAttribute}${selfClosing ? ' />' : '>'}`;
 }
 
-/** An AsciiDoc alt text: quoted when it holds a comma or quote, which would otherwise split or end it. */
+const WORD = String.raw`[\p{L}\p{M}\p{N}\p{Pc}]`;
+
+/**
+ * What Asciidoctor's replacements would turn into typography or a character reference in
+ * alt text (`(C)`, `--`, `...`, `->`, an apostrophe between letters, `&amp;`), and attribute
+ * references (`{name}`), which it would substitute: each is kept literal by a backslash.
+ * `before` is what must precede it, `text` the text itself.
+ */
+const ASCIIDOC_SUBSTITUTIONS: ReadonlyArray<{ readonly before?: string; readonly text: string }> = [
+	{ text: String.raw`\((?:C|R|TM)\)` },
+	{ text: String.raw`\.\.\.` },
+	{ text: '`\'' },
+	{ text: '->|=>|<-|<=' },
+	{ text: String.raw`&(?=(?:[a-zA-Z][a-zA-Z]+\d{0,2}|#\d{2,6}|#x[\da-fA-F]{2,5});)` },
+	{ before: WORD, text: `'(?=${WORD})` },
+	{ before: WORD, text: `--(?=${WORD})` },
+	{ before: '^| ', text: '--(?= |$)' },
+	{ text: String.raw`\{(?=\w+(?:-\w+)*\}|(?:set|counter2?):[^}]+\})` },
+];
+const ASCIIDOC_SUBSTITUTED = new RegExp(ASCIIDOC_SUBSTITUTIONS.map(({ before, text }) => `${before ? `(?<=${before})` : ''}(?:${text})`).join('|'), 'gu');
+const ASCIIDOC_ESCAPE = new RegExp(ASCIIDOC_SUBSTITUTIONS.map(({ before, text }) => `${before ? `(?<=${before})` : ''}\\\\(?=${text})`).join('|'), 'gu');
+
+/** AsciiDoc alt text as its writer escaped it, back to the text: the inverse of `asciidocAlt`'s escapes. */
+export function unescapeAsciidocAlt(text: string): string {
+	return text.replace(ASCIIDOC_ESCAPE, '');
+}
+
+/**
+ * An AsciiDoc alt text: substitutions escaped, and quoted when empty or holding what would
+ * split it (`,`), name it (`=`) or start a quoted value; inside quotes only `"` is escaped.
+ */
 function asciidocAlt(alt: string): string {
-	const text = singleLine(alt);
-	return /[,"\]=]/.test(text) ? `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : text;
+	const text = normalizeAltText(alt).replace(ASCIIDOC_SUBSTITUTED, '\\$&');
+	if (text === '' || /[,="]/.test(text) || /^'/.test(text)) {
+		// A backslash just before the closing quote would escape it; nothing in AsciiDoc writes one there.
+		return `"${text.replace(/"/g, '\\"').replace(/\\+$/, '')}"`;
+	}
+	return text;
 }
 
 /** The whole reference to an image, in the syntax of the document's kind. */
@@ -70,7 +101,7 @@ export function buildImageReference(options: ImageReferenceOptions): string {
 		case 'mdx':
 			return options.linkStyle === 'html' ? buildHtmlImage(alt, path, options.width, true) : buildMarkdownImage(alt, path);
 		case 'restructuredtext':
-			return `.. image:: ${encodeUrlPath(path)}\n   :alt: ${singleLine(alt)}`;
+			return `.. image:: ${encodeUrlPath(path)}\n   :alt: ${normalizeAltText(alt)}`;
 		case 'asciidoc':
 			return `image::${encodeUrlPath(path)}[${asciidocAlt(alt)}]`;
 		case 'markdown':
