@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
 import { createServer } from 'node:net';
+import { waitFor } from '../harness/waitFor';
 import { api, closeAllEditors, openFreshDocument, placeCursor, rejectionOf, removeIfPresent, workspaceRoot } from './helpers';
 
 /** A loopback address nothing listens on any more: a request sent there is refused. */
@@ -58,7 +59,8 @@ suite('Endpoint: illustrate.baseUrl and OPENAI_BASE_URL', () => {
 	test('a workspace cannot redirect the key: illustrate.baseUrl in .vscode/settings.json is ignored', async () => {
 		const settings = vscode.Uri.joinPath(workspaceRoot(), '.vscode', 'settings.json');
 		await vscode.workspace.fs.writeFile(settings, new TextEncoder().encode(JSON.stringify({ 'illustrate.baseUrl': UNREACHABLE })));
-		await new Promise(resolve => setTimeout(resolve, 500));
+		// The workspace value is there for Illustrate to read (and ignore) once VS Code has read the file.
+		await waitFor(() => vscode.workspace.getConfiguration('illustrate').inspect('baseUrl')?.workspaceValue === UNREACHABLE, 'VS Code read .vscode/settings.json');
 		const editor = await openFreshDocument('endpoint/c.md', '![a kite]()\n');
 		placeCursor(editor, '![a');
 		const result = await vscode.commands.executeCommand<GenerateCommandResult>('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
