@@ -58,9 +58,10 @@ suite('Endpoint: illustrate.baseUrl and OPENAI_BASE_URL', () => {
 
 	test('a workspace cannot redirect the key: illustrate.baseUrl in .vscode/settings.json is ignored', async () => {
 		const settings = vscode.Uri.joinPath(workspaceRoot(), '.vscode', 'settings.json');
-		await vscode.workspace.fs.writeFile(settings, new TextEncoder().encode(JSON.stringify({ 'illustrate.baseUrl': UNREACHABLE })));
-		// The workspace value is there for Illustrate to read (and ignore) once VS Code has read the file.
-		await waitFor(() => vscode.workspace.getConfiguration('illustrate').inspect('baseUrl')?.workspaceValue === UNREACHABLE, 'VS Code read .vscode/settings.json');
+		// A window setting beside it shows when VS Code has read the file (illustrate.baseUrl is
+		// machine-scoped: VS Code itself drops it from workspace settings, so it cannot show that).
+		await vscode.workspace.fs.writeFile(settings, new TextEncoder().encode(JSON.stringify({ 'illustrate.baseUrl': UNREACHABLE, 'editor.tabSize': 7 })));
+		await waitFor(() => vscode.workspace.getConfiguration('editor').inspect('tabSize')?.workspaceValue === 7, 'VS Code read .vscode/settings.json');
 		const editor = await openFreshDocument('endpoint/c.md', '![a kite]()\n');
 		placeCursor(editor, '![a');
 		const result = await vscode.commands.executeCommand<GenerateCommandResult>('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
