@@ -22,6 +22,21 @@ async function paintStroke(page: Page, panel: FrameLocator, from: [number, numbe
 	await page.mouse.up();
 }
 
+/**
+ * Waits until the paint layer is laid out over the image being edited: the canvas has the
+ * size the edit sends (the image's, or the extended canvas) and the image is drawn under it.
+ * Until then a stroke paints nothing.
+ */
+async function paintLayerReady(panel: FrameLocator, width: number, height: number): Promise<void> {
+	await panel.locator('canvas.paint').waitFor();
+	await waitFor(() => panel.locator('.stage').evaluate((stage, [w, h]) => {
+		const paint = stage.querySelector<HTMLCanvasElement>('canvas.paint');
+		const base = stage.querySelector<HTMLCanvasElement>('canvas.base');
+		return !!paint && !!base && paint.width === w && paint.height === h && base.width === w
+			&& base.getContext('2d')?.getImageData(w / 2, h / 2, 1, 1).data[3] !== 0;
+	}, [width, height] as const), `the paint layer is ${width}×${height} over the image`);
+}
+
 /** Clicks Refine on a card and waits until the panel edits that image. */
 async function refine(panel: FrameLocator, card: ReturnType<FrameLocator['locator']>): Promise<void> {
 	const label = await card.getAttribute('data-label');
@@ -63,8 +78,7 @@ suite('Edit and refine: mask painting, Explorer, refine chains, replace and rest
 		await imagesLoaded(panel, 1);
 		const draft = await shownImageBytes(panel, 0);
 		await refine(panel, panel.locator('.variant').first());
-		await panel.locator('canvas.paint').waitFor();
-		await page.waitForTimeout(300);
+		await paintLayerReady(panel, 1024, 1024);
 
 		// A horizontal stroke across the middle, with the 64 px brush.
 		await paintStroke(page, panel, [0.25, 0.5], [0.75, 0.5]);
@@ -125,7 +139,7 @@ suite('Edit and refine: mask painting, Explorer, refine chains, replace and rest
 		const canvas = panel.locator('.canvas-size vscode-dropdown');
 		await canvas.click();
 		await canvas.locator('vscode-option', { hasText: 'Extend to 1536 × 1024' }).click();
-		await page.waitForTimeout(300);
+		await paintLayerReady(panel, 1536, 1024);
 		await panel.getByRole('button', { name: 'Generate', exact: true }).click();
 		await waitFor(() => api.requests[api.requests.length - 1]?.body.prompt === 'continue the scene to both sides' && api.requests[api.requests.length - 1].status === 200, 'the outpainting request was answered');
 		const edit = api.requests[api.requests.length - 1];
@@ -185,9 +199,16 @@ suite('Edit and refine: mask painting, Explorer, refine chains, replace and rest
 		const generate = panel.getByRole('button', { name: 'Generate', exact: true });
 		assert.equal(await generate.evaluate(button => (button as HTMLElement & { disabled: boolean }).disabled), true);
 		await generate.click({ force: true });
-		await page.waitForTimeout(500);
-		assert.equal(api.requests.length, before, 'no request was sent');
+		// What proves the click was handled: the size the panel suggests, Generate again, and
+		// that edit answered. The host takes the panel's messages in order, so a request from
+		// the refused click would have reached the server before this one.
+		await panel.locator('#custom-size input').fill('1008x1008');
+		await waitFor(async () => !(await generate.evaluate(button => (button as HTMLElement & { disabled: boolean }).disabled)), 'Generate is enabled for 1008x1008');
+		await generate.click();
+		await panel.locator('.variant[data-state="ready"]', { hasText: 'wider' }).waitFor({ timeout: 30_000 });
+		assert.deepEqual(api.requests.slice(before).map(request => request.body.size), ['1008x1008'], 'only the corrected edit was sent, nothing for the refused click');
 		await panel.getByRole('button', { name: 'Back to generating' }).click();
+		await panel.locator('section.edit').waitFor({ state: 'hidden' });
 	});
 
 	test('Edit from the Explorer, Replace in place, then Restore the old bytes from history', async () => {
@@ -205,15 +226,20 @@ suite('Edit and refine: mask painting, Explorer, refine chains, replace and rest
 		await lake.waitFor();
 		await lake.click({ button: 'right' });
 		const menuItem = page.locator('.monaco-menu .action-label', { hasText: 'Edit Image…' });
-		await menuItem.click();
-		// A context menu can drop a click that comes as it opens (seen once in CI: the item
-		// highlighted, the menu still open, no command run): click again only then.
-		if (!await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false)) {
-			await menuItem.click();
-		}
-
+		const menu = page.locator('.context-view .monaco-menu');
 		const panel = illustratePanel(page);
-		await panel.locator('.chain', { hasText: 'docs/images/lake.png' }).waitFor({ timeout: 30_000 });
+		const editing = panel.locator('.chain', { hasText: 'docs/images/lake.png' });
+		// A context menu can drop a click that comes as it opens (seen once in CI: the item
+		// highlighted, the menu still open, no command run): click again only while the menu is
+		// still open and the panel has not started the edit, at most three times.
+		for (let attempt = 1; ; attempt++) {
+			await menuItem.click();
+			const handled = await waitFor(async () => !(await menu.isVisible()) || await editing.isVisible(), 'the context menu took the click', 3000).then(() => true, () => false);
+			if (handled || attempt === 3) {
+				break;
+			}
+		}
+		await editing.waitFor({ timeout: 30_000 });
 		await typeInstruction(panel, 'autumn colours on the shore');
 		await panel.getByRole('button', { name: 'Generate', exact: true }).click();
 		const result = panel.locator('.variant[data-state="ready"]', { hasText: 'docs/images/lake.png → “autumn colours' });

@@ -138,6 +138,7 @@ suite('Failures, keys, trust and hostile messages', function () {
 		assert.equal(await panel.locator('.variant[data-state="ready"]', { hasText: 'make it autumn' }).count(), 1, 'the image that arrived before the error is shown');
 		assertHistoryHoldsEverythingSent();
 		await panel.getByRole('button', { name: 'Back to generating' }).click();
+		await panel.locator('section.edit').waitFor({ state: 'hidden' });
 	});
 
 	test('hostile messages from the webview are ignored and change nothing', async () => {
@@ -165,14 +166,17 @@ suite('Failures, keys, trust and hostile messages', function () {
 			{ type: '__proto__', polluted: true },
 			'just a string',
 			null,
+			// Last, so its line in the log proves the host has taken every message before it.
+			{ type: 'sentinel', after: 'the hostile messages' },
 		]);
-		await page.waitForTimeout(1500);
+		const illustrateLog = () => filesUnder(join(workbench.server.userDataDir, 'logs')).filter(file => file.endsWith('Illustrate.log')).map(file => readFileSync(file, 'utf8')).join('\n');
+		await waitFor(() => illustrateLog().includes('Ignored an invalid message from the panel: {"type":"sentinel","after":"the hostile messages"}'), 'the Illustrate log shows the last message was handled', 20_000);
+		const log = illustrateLog();
+		assert.match(log, /Ignored an invalid message from the panel: \{"type":"action","action":"runShellCommand"\}/);
+		assert.match(log, /Insert asked for unknown variants: not-a-variant/);
 		assert.equal(api.requests.length, 0, 'nothing was sent');
 		assert.deepEqual(snapshot(workspace), before, 'nothing was written');
 		assert.equal(existsSync(join(workbench.server.userDataDir, 'User', 'globalStorage', 'illustrate.illustrate', 'sources', 'hosts')), false);
-		const logs = filesUnder(join(workbench.server.userDataDir, 'logs')).filter(file => file.endsWith('Illustrate.log'));
-		assert.ok(logs.length > 0, 'the Illustrate log exists');
-		assert.match(logs.map(file => readFileSync(file, 'utf8')).join('\n'), /Ignored an invalid message from the panel/);
 		await panel.getByRole('button', { name: 'Generate', exact: true }).waitFor();
 	});
 

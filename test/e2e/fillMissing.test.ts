@@ -54,8 +54,11 @@ suite('Fill Missing Images in Document, through the UI', function () {
 		api.fail({ kind: 'moderation_blocked', promptIncludes: 'forbidden' });
 		await openFile(page, 'docs/fox-docs.md');
 		await page.keyboard.press('Control+B');
-		await page.locator('.codelens-decoration', { hasText: 'Generate image' }).first().waitFor({ timeout: 30_000 });
-		assert.equal(await page.locator('.codelens-decoration', { hasText: 'Generate image' }).count(), 5, 'a Generate image lens above each placeholder');
+		// The lenses come as VS Code resolves them: wait for all five.
+		const lenses = page.locator('.codelens-decoration', { hasText: 'Generate image' });
+		let count = 0;
+		await waitFor(async () => (count = await lenses.count()) === 5, 'a Generate image lens above each placeholder', 30_000)
+			.catch(() => assert.equal(count, 5, 'a Generate image lens above each placeholder'));
 		await screenshot(page, 'fill-before');
 
 		await runCommand(page, 'Illustrate: Fill Missing Images in Document');

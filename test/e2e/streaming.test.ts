@@ -37,6 +37,13 @@ suite('The panel: streaming, cancel, make final, reload, history', function () {
 
 	screenshotOnFailure(() => workbench);
 
+	// A test that fails while the server holds its finals must not leave the next one a panel
+	// busy with a batch that never ends (one failure became six in a loaded CI run).
+	teardown(() => {
+		workbench?.api.configure({ holdFinals: false });
+		workbench?.api.releaseFinals();
+	});
+
 	suiteTeardown(async () => {
 		await workbench?.close();
 	});

@@ -203,16 +203,9 @@ export async function editorLine(page: Page, line: number): Promise<string> {
 
 /** Waits until a line of the focused editor reads `expected`; fails with what it read last. */
 export async function expectEditorLine(page: Page, line: number, expected: string, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
 	let actual = '';
-	while (Date.now() < deadline) {
-		actual = await editorLine(page, line).catch(() => '');
-		if (actual === expected) {
-			return;
-		}
-		await page.waitForTimeout(100);
-	}
-	assert.equal(actual, expected, `line ${line} of the editor`);
+	await waitFor(async () => (actual = await editorLine(page, line).catch(() => '')) === expected, `line ${line} of the editor reads "${expected}"`, timeoutMs)
+		.catch(() => assert.equal(actual, expected, `line ${line} of the editor`));
 }
 
 /** The DOM of the visible Illustrate webview (a webview is two nested iframes). */
@@ -261,7 +254,7 @@ export async function closeTab(page: Page, title: string): Promise<void> {
 			await tab.waitFor({ state: 'detached', timeout: 5000 });
 			// Off the tab bar, so the close button's hover does not linger over the next step.
 			await page.mouse.move(1, 400);
-			await page.waitForTimeout(300);
+			await waitFor(async () => await page.locator('.monaco-hover:visible, .workbench-hover:visible').count() === 0, 'no hover is shown over the workbench', 5000);
 			return;
 		} catch (error) {
 			if (attempt >= 3) {
@@ -305,12 +298,14 @@ export async function runningExtensionRow(page: Page, name: string): Promise<str
 	await list.locator('.monaco-list-row').first().waitFor({ timeout: 30_000 });
 	// The list renders only the rows in view: scroll until the row is there.
 	const row = list.locator('.monaco-list-row', { has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) }).first();
-	for (let scrolled = 0; scrolled < 30 && await row.count() === 0; scrolled++) {
+	await waitFor(async () => {
+		if (await row.count() > 0) {
+			return true;
+		}
 		await list.hover();
 		await page.mouse.wheel(0, 300);
-		await page.waitForTimeout(100);
-	}
-	await row.waitFor({ timeout: 5000 });
+		return false;
+	}, `the row of ${name} is in Running Extensions`, 15_000);
 	const text = (await row.innerText()).replace(/\s+/g, ' ');
 	await page.keyboard.press('Escape');
 	await list.waitFor({ state: 'hidden' });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
 import { createServer } from 'node:net';
+import { waitFor } from '../harness/waitFor';
 import { api, closeAllEditors, openFreshDocument, placeCursor, rejectionOf, removeIfPresent, workspaceRoot } from './helpers';
 
 /** A loopback address nothing listens on any more: a request sent there is refused. */
@@ -57,8 +58,10 @@ suite('Endpoint: illustrate.baseUrl and OPENAI_BASE_URL', () => {
 
 	test('a workspace cannot redirect the key: illustrate.baseUrl in .vscode/settings.json is ignored', async () => {
 		const settings = vscode.Uri.joinPath(workspaceRoot(), '.vscode', 'settings.json');
-		await vscode.workspace.fs.writeFile(settings, new TextEncoder().encode(JSON.stringify({ 'illustrate.baseUrl': UNREACHABLE })));
-		await new Promise(resolve => setTimeout(resolve, 500));
+		// A window setting beside it shows when VS Code has read the file (illustrate.baseUrl is
+		// machine-scoped: VS Code itself drops it from workspace settings, so it cannot show that).
+		await vscode.workspace.fs.writeFile(settings, new TextEncoder().encode(JSON.stringify({ 'illustrate.baseUrl': UNREACHABLE, 'editor.tabSize': 7 })));
+		await waitFor(() => vscode.workspace.getConfiguration('editor').inspect('tabSize')?.workspaceValue === 7, 'VS Code read .vscode/settings.json');
 		const editor = await openFreshDocument('endpoint/c.md', '![a kite]()\n');
 		placeCursor(editor, '![a');
 		const result = await vscode.commands.executeCommand<GenerateCommandResult>('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });

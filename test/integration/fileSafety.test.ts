@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { waitFor } from '../harness/waitFor';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
 import { api, bytesEqual, closeAllEditors, exists, openFreshDocument, placeCursor, readWorkspaceFile, rejectionOf, removeIfPresent, sentImages, workspaceRoot } from './helpers';
 
@@ -24,13 +25,7 @@ async function assertEverySentImageInHistory(): Promise<void> {
 
 /** Waits until the test server has received `count` requests. */
 async function requestsReceived(count: number): Promise<void> {
-	for (let waited = 0; waited < 20_000; waited += 50) {
-		if ((await api().requests()).length >= count) {
-			return;
-		}
-		await new Promise(resolve => setTimeout(resolve, 50));
-	}
-	assert.fail(`the server did not receive ${count} request(s)`);
+	await waitFor(async () => (await api().requests()).length >= count, `the server received ${count} request(s)`, 20_000);
 }
 
 /**

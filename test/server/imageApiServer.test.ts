@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import OpenAI, { toFile } from 'openai';
 import sharp from 'sharp';
 import { readImageInfo } from '../../src/core/images/imageInfo';
+import { waitFor } from '../harness/waitFor';
 import { startImageApiServer, type ImageApiServer } from './imageApiServer';
 import { validateAgainstSpec } from './schemaValidator';
 
@@ -85,8 +86,9 @@ suite('test image API server', function () {
 				seen.push(event.type);
 			}
 		})();
-		await new Promise(resolve => setTimeout(resolve, 300));
+		await waitFor(() => seen.length > 0, 'the partial image arrived');
 		assert.deepEqual(seen, ['image_generation.partial_image']);
+		assert.equal(server.requests[0].images.length, 0, 'the final image is held at the server');
 		server.releaseFinals();
 		await consumed;
 		assert.deepEqual(seen, ['image_generation.partial_image', 'image_generation.completed']);
