@@ -415,6 +415,7 @@ async function main(): Promise<void> {
 		bare.stop();
 		await workbench.close();
 		rmSync(baselineFolder, { recursive: true, force: true });
+		rmSync(dirname(DIAGNOSTICS_FILE), { recursive: true, force: true });
 	}
 	mkdirSync(dirname(JSON_OUT), { recursive: true });
 	writeFileSync(JSON_OUT, `${JSON.stringify(results, null, '\t')}\n`);
