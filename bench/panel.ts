@@ -5,9 +5,13 @@
  *   --runs 3            runs per configuration (median reported)
  *   --first-byte-ms 400 --image-ms 2500 --grain 8   the server's fixed latency and picture noise
  *   --json <file>       where the figures go (default .test-runs/bench.json)
+ *   --sizes 1024x1024,3840x2160 --counts 1,4,8   the configurations
+ * The extension host measures each batch itself (event-loop delay, CPU time) when the
+ * environment has ILLUSTRATE_DIAGNOSTICS (src/platform/diagnostics.ts): the bench sets it for
+ * code-server and reads the file it names.
  */
 import OpenAI from 'openai';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -15,6 +19,10 @@ import { dirname, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { TEST_API_KEY } from '../test/harness/testEnvironment';
 import { PROJECT_ROOT } from '../test/harness/codeServer';
+import { waitFor } from '../test/harness/waitFor';
+import { DIAGNOSTICS_VARIABLE } from '../src/platform/diagnostics';
+import type { BareRequest } from './bareScript';
+import { diagnosticsLines, hostTableRows, median, quantile, summarize, targetChecks, targetLines, type BareRun, type ConfigurationFigures, type HostRun } from './figures';
 import { closeTab, goToLine, illustratePanel, openFile, packagedExtension, packageTestExtension, runCommand, runningExtensionRow, screenshot, startWorkbench, type Workbench } from '../test/e2e/workbench';
 
 function option(name: string, fallback: number): number {
@@ -37,16 +45,6 @@ const PROMPT = 'a lighthouse on a cliff at dusk, detailed watercolour';
 /** The server's pictures repeat over this many seeds, so it renders each once. */
 const SEED_POOL = 8;
 
-const median = (values: readonly number[]) => quantile(values, 0.5);
-function quantile(values: readonly number[], q: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	if (sorted.length === 0) {
-		return Number.NaN;
-	}
-	const at = (sorted.length - 1) * q;
-	const low = Math.floor(at);
-	return sorted[low] + (sorted[Math.ceil(at)] - sorted[low]) * (at - low);
-}
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** What the recorder in the panel's page saw: every image that loaded, and when it was painted. */
@@ -57,15 +55,26 @@ interface PaintedImage {
 	readonly paintedAt: number;
 }
 
-/** Installed in the panel's page: notes each image's load, then the next frame painted after it. */
+interface Recorder {
+	painted: PaintedImage[];
+	/** The first click in the panel's page since the recorder was reset (the page's clock, the machine's). */
+	clickedAt?: number;
+}
+
+/**
+ * Installed in the panel's page: notes each image's load, then the next frame painted after
+ * it, and when the click arrived in the page.
+ */
 function installRecorder(): void {
-	const global = window as unknown as { __illustrateBench?: { painted: PaintedImage[] } };
+	const global = window as unknown as { __illustrateBench?: Recorder };
 	if (global.__illustrateBench) {
 		global.__illustrateBench.painted = [];
+		global.__illustrateBench.clickedAt = undefined;
 		return;
 	}
-	const state = { painted: [] as PaintedImage[] };
+	const state: Recorder = { painted: [] };
 	global.__illustrateBench = state;
+	document.addEventListener('click', () => state.clickedAt ??= Date.now(), true);
 	document.addEventListener('load', event => {
 		const image = event.target as HTMLImageElement;
 		if (image.tagName !== 'IMG') {
@@ -132,7 +141,12 @@ async function setSize(page: Page, size: string): Promise<void> {
 interface PanelRun {
 	readonly allVisibleMs: number;
 	readonly partialLatenciesMs: number[];
+	readonly host: HostRun;
 }
+
+/** Where the extension host writes its batches' figures (set for code-server in main). */
+const DIAGNOSTICS_FILE = join(mkdtempSync(join(tmpdir(), 'illustrate-diagnostics-')), 'batches.jsonl');
+const diagnosticsText = () => existsSync(DIAGNOSTICS_FILE) ? readFileSync(DIAGNOSTICS_FILE, 'utf8') : '';
 
 /** Generate in the panel: from the click to every final image painted. */
 async function panelRun(workbench: Workbench, n: number): Promise<PanelRun> {
@@ -140,6 +154,7 @@ async function panelRun(workbench: Workbench, n: number): Promise<PanelRun> {
 	const frame = panelFrame(page);
 	await frame.evaluate(installRecorder);
 	const firstRequest = api.requests.length;
+	const batchesBefore = diagnosticsLines(diagnosticsText(), 0).length;
 	const generate = illustratePanel(page).getByRole('button', { name: 'Generate', exact: true });
 	await generate.waitFor();
 	const started = Date.now();
@@ -148,9 +163,21 @@ async function panelRun(workbench: Workbench, n: number): Promise<PanelRun> {
 		const state = (window as unknown as { __illustrateBench: { painted: PaintedImage[] } }).__illustrateBench;
 		return state.painted.filter(image => image.pixels === 'final').length >= count;
 	}, n, { polling: 50, timeout: 180_000 });
-	const painted = await frame.evaluate(() => (window as unknown as { __illustrateBench: { painted: PaintedImage[] } }).__illustrateBench.painted);
+	const { painted, clickedAt } = await frame.evaluate(() => (window as unknown as { __illustrateBench: Recorder }).__illustrateBench);
 	const finals = painted.filter(image => image.pixels === 'final');
 	const requests = api.requests.slice(firstRequest);
+	await waitFor(() => requests.every(request => request.lastByteAt !== undefined), 'the server finished every response of the batch', 30_000);
+	await waitFor(() => diagnosticsLines(diagnosticsText(), batchesBefore).length > 0, 'the extension host wrote the figures of the batch', 30_000);
+	const [batch] = diagnosticsLines(diagnosticsText(), batchesBefore);
+	if (clickedAt === undefined) {
+		throw new Error('The panel\'s page saw no click.');
+	}
+	const lastPainted = Math.max(...finals.map(image => image.paintedAt));
+	const host: HostRun = {
+		batch,
+		clickToRequestMs: Math.min(...requests.map(request => request.receivedAt)) - clickedAt,
+		lastByteToPaintedMs: lastPainted - Math.max(...requests.map(request => request.lastByteAt ?? Number.NaN)),
+	};
 
 	// Which request each card's images came from: its final image's bytes, as stored in the history.
 	const panel = illustratePanel(page);
@@ -171,30 +198,50 @@ async function panelRun(workbench: Workbench, n: number): Promise<PanelRun> {
 			}
 		}
 	}
-	return { allVisibleMs: Math.max(...finals.map(image => image.paintedAt)) - started, partialLatenciesMs };
+	return { allVisibleMs: lastPainted - started, partialLatenciesMs, host };
 }
 
-/** The simplest client: one request with the SDK, each image decoded and written to disk. */
-async function bareRun(client: OpenAI, size: string, n: number, folder: string): Promise<number> {
-	const started = Date.now();
-	const response = await client.images.generate({ model: 'gpt-image-2', prompt: PROMPT, n, size: size as '1024x1024', quality: 'low', output_format: 'png' });
-	const { writeFile } = await import('node:fs/promises');
-	await Promise.all((response.data ?? []).map((image, index) => writeFile(join(folder, `bare-${index}.png`), Buffer.from(image.b64_json ?? '', 'base64'))));
-	return Date.now() - started;
+/** The bare SDK script (bench/bareScript.ts), in its own process. */
+class BareScript {
+	private readonly child: ChildProcess = fork(join(PROJECT_ROOT, 'out', 'bench', 'bareScript.js'), { stdio: 'inherit' });
+
+	constructor(private readonly baseURL: string) { }
+
+	/** One request for `n` images of `size`, each written to `folder`: its wall and CPU time. */
+	run(size: string, n: number, folder: string): Promise<BareRun> {
+		const request: BareRequest = { baseURL: this.baseURL, apiKey: TEST_API_KEY, prompt: PROMPT, size, n, folder };
+		return new Promise((resolve, reject) => {
+			const exited = (code: number | null) => reject(new Error(`The bare script exited (${code}).`));
+			this.child.once('exit', exited);
+			this.child.once('message', (answer: { result?: BareRun; error?: string }) => {
+				this.child.off('exit', exited);
+				if (answer.result) {
+					resolve(answer.result);
+				} else {
+					reject(new Error(`The bare script failed: ${answer.error}`));
+				}
+			});
+			this.child.send(request);
+		});
+	}
+
+	stop(): void {
+		this.child.kill();
+	}
 }
 
 /**
  * Has the server render every picture the runs ask for (each seed of its pool, partials
  * included), so no run waits for the server's own encoding.
  */
-async function warmUp(client: OpenAI, size: string, n: number, folder: string): Promise<void> {
+async function warmUp(client: OpenAI, bare: BareScript, size: string, n: number, folder: string): Promise<void> {
 	await Promise.all(Array.from({ length: SEED_POOL }, async () => {
 		const stream = await client.images.generate({ model: 'gpt-image-2', prompt: PROMPT, n: 1, size: size as '1024x1024', quality: 'low', output_format: 'png', stream: true, partial_images: 2 });
 		for await (const _event of stream) {
 			// Consumed only for the server's sake.
 		}
 	}));
-	await bareRun(client, size, n, folder);
+	await bare.run(size, n, folder);
 }
 
 /** Insert: from the click to the file on disk and the link in the editor. */
@@ -262,12 +309,15 @@ function fileSizeKb(path: string): number {
 async function main(): Promise<void> {
 	const vsix = packagedExtension();
 	const baselineFolder = mkdtempSync(join(tmpdir(), 'illustrate-baseline-'));
+	// Inherited by code-server and so by the extension host.
+	process.env[DIAGNOSTICS_VARIABLE] = DIAGNOSTICS_FILE;
 	const workbench = await startWorkbench({
 		extraVsix: [baselineExtension(baselineFolder)],
 		userSettings: { 'illustrate.quality': 'low', 'illustrate.size': '1024x1024', 'illustrate.variants': 1, 'illustrate.history.maxSizeMB': 4000 },
 		apiConfig: { firstByteMs: FIRST_BYTE_MS, imageMs: IMAGE_MS, grain: GRAIN, parallelVariants: true, seedPool: SEED_POOL },
 	});
 	const results: Record<string, unknown> = {};
+	const bare = new BareScript(workbench.api.url);
 	try {
 		const { page, api } = workbench;
 		const client = new OpenAI({ apiKey: TEST_API_KEY, baseURL: api.url, maxRetries: 0, timeout: 600_000 });
@@ -286,28 +336,36 @@ async function main(): Promise<void> {
 		}
 
 		const generation: Array<Record<string, unknown>> = [];
+		const hostFigures: ConfigurationFigures[] = [];
 		const partialLatencies: number[] = [];
 		let memory: Record<string, number> | undefined;
+		const hostPid = extensionHostPid(workbench);
 		for (const size of SIZES) {
 			await setSize(page, size);
 			for (const n of COUNTS) {
 				await choose(page, '#n', String(n));
 				// Unmeasured rounds render the server's pictures for this size and count.
-				await warmUp(client, size, n, scratch);
-				const measured = size === '3840x2160' && n === 8 ? extensionHostPid(workbench) : undefined;
-				const before = measured ? rssMb(measured) : undefined;
-				let peak = 0;
-				const sampler = measured ? setInterval(() => peak = Math.max(peak, rssMb(measured)), 200) : undefined;
+				await warmUp(client, bare, size, n, scratch);
+				const measured = size === '3840x2160' && n === 8 ? hostPid : undefined;
+				// The extension host's memory over the first batch of each configuration.
+				const before = rssMb(hostPid);
+				let peak = before;
+				const sampler = setInterval(() => peak = Math.max(peak, rssMb(hostPid)), 200);
 				const panelMs: number[] = [];
 				const bareMs: number[] = [];
+				const hostRuns: HostRun[] = [];
+				const bareRuns: BareRun[] = [];
 				for (let run = 0; run < RUNS; run++) {
 					const panel = await panelRun(workbench, n);
 					clearInterval(sampler);
 					panelMs.push(panel.allVisibleMs);
 					partialLatencies.push(...panel.partialLatenciesMs);
-					bareMs.push(await bareRun(client, size, n, scratch));
+					hostRuns.push(panel.host);
+					const bareRun = await bare.run(size, n, scratch);
+					bareRuns.push(bareRun);
+					bareMs.push(bareRun.ms);
 				}
-				if (measured && before !== undefined) {
+				if (measured) {
 					const shown = rssMb(measured);
 					await closeTab(page, 'Illustrate');
 					// The extension host's garbage collector and allocator give memory back in their own time.
@@ -317,7 +375,10 @@ async function main(): Promise<void> {
 					memory = { beforeMb: Math.round(before), peakWhileStreamingMb: Math.round(peak), with8x4kShownMb: Math.round(shown), afterCloseMb: Math.round(afterClose), thirtySecondsAfterCloseMb: Math.round(rssMb(measured)) };
 				}
 				const imageBytes = api.requests.at(-1)?.images[0]?.size ?? 0;
-				generation.push({ size, n, imageMb: Number((imageBytes / 1e6).toFixed(1)), panelMs: Math.round(median(panelMs)), bareSdkMs: Math.round(median(bareMs)), ratio: Number((median(panelMs) / median(bareMs)).toFixed(3)), panelRunsMs: panelMs, bareRunsMs: bareMs });
+				const ratio = Number((median(panelMs) / median(bareMs)).toFixed(3));
+				generation.push({ size, n, imageMb: Number((imageBytes / 1e6).toFixed(1)), panelMs: Math.round(median(panelMs)), bareSdkMs: Math.round(median(bareMs)), ratio, panelRunsMs: panelMs, bareRunsMs: bareMs });
+				hostFigures.push({ size, n, ratio, ...summarize(hostRuns, bareRuns), peakHostGrowthMb: Math.round(peak - before) });
+				results.hostRuns = [...(results.hostRuns as unknown[] ?? []), { size, n, host: hostRuns, bare: bareRuns }];
 			}
 		}
 		rmSync(scratch, { recursive: true, force: true });
@@ -326,6 +387,8 @@ async function main(): Promise<void> {
 		results.machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, commit: execFileSync('git', ['log', '-1', '--format=%h'], { cwd: PROJECT_ROOT }).toString().trim() };
 		results.server = { firstByteMs: FIRST_BYTE_MS, imageMs: IMAGE_MS, grain: GRAIN, runs: RUNS };
 		results.generation = generation;
+		results.host = hostFigures;
+		results.targets = targetChecks(hostFigures, { median: Math.round(median(partialLatencies)), p95: Math.round(quantile(partialLatencies, 0.95)) });
 		results.partialVisibleMs = { median: Math.round(median(partialLatencies)), p95: Math.round(quantile(partialLatencies, 0.95)), samples: partialLatencies.length };
 		results.insertMs = { fileMedian: Math.round(median(inserts.map(run => run.fileMs))), linkMedian: Math.round(median(inserts.map(run => run.linkMs))), runs: inserts };
 		results.activationMs = activation.ms;
@@ -349,8 +412,10 @@ async function main(): Promise<void> {
 		console.error(`Screenshot of the failure: ${await screenshot(workbench.page, 'bench-failure')}`);
 		throw error;
 	} finally {
+		bare.stop();
 		await workbench.close();
 		rmSync(baselineFolder, { recursive: true, force: true });
+		rmSync(dirname(DIAGNOSTICS_FILE), { recursive: true, force: true });
 	}
 	mkdirSync(dirname(JSON_OUT), { recursive: true });
 	writeFileSync(JSON_OUT, `${JSON.stringify(results, null, '\t')}\n`);
@@ -367,6 +432,9 @@ function printTable(results: Record<string, unknown>): void {
 		console.log(`| ${row.size} | ${row.n} | ${row.imageMb} MB | ${row.panelMs} ms | ${row.bareSdkMs} ms | ${row.ratio.toFixed(2)} |`);
 	}
 	const partial = results.partialVisibleMs as { median: number; p95: number; samples: number };
+	const host = results.host as ConfigurationFigures[];
+	console.log('\nInside the extension host (its own figures, ILLUSTRATE_DIAGNOSTICS) and at the server; bare script in its own process');
+	console.log(hostTableRows(host).join('\n'));
 	const insert = results.insertMs as { fileMedian: number; linkMedian: number };
 	const sizes = results.sizesKb as Record<string, number>;
 	const memory = results.memory as Record<string, number> | undefined;
@@ -383,6 +451,8 @@ function printTable(results: Record<string, unknown>): void {
 		const growth = (mb: number) => `${mb >= memory.beforeMb ? '+' : '−'}${Math.abs(mb - memory.beforeMb)}`;
 		console.log(`| extension host memory (RSS) | ${memory.beforeMb} MB before, ${memory.peakWhileStreamingMb} MB at the peak of the first 8 × 3840×2160 batch (${growth(memory.peakWhileStreamingMb)}), ${memory.with8x4kShownMb} MB with them shown (${growth(memory.with8x4kShownMb)}), ${memory.afterCloseMb} MB 10 s after closing the panel (${growth(memory.afterCloseMb)}), ${memory.thirtySecondsAfterCloseMb} MB after 30 s (${growth(memory.thirtySecondsAfterCloseMb)}) |`);
 	}
+	console.log('\nTargets (issue #16)');
+	console.log(targetLines(targetChecks(host, partial)).join('\n'));
 }
 
 main().catch(error => {

@@ -30,6 +30,7 @@ import { applyStyle, loadStylePresets, type StylePreset } from '../workspace/sty
 import { ensureTrusted } from '../workspace/trust';
 import { webviewHtml } from './webviewHtml';
 import { PanelPixels } from './panelPixels';
+import { startBatchDiagnostics } from '../platform/diagnostics';
 import { TrackedTarget } from '../workspace/trackedTarget';
 
 export interface PanelServices {
@@ -464,6 +465,7 @@ export class GeneratePanel extends Disposable {
 		const abort = new AbortController();
 		this.abort = abort;
 		const started = Date.now();
+		const diagnostics = startBatchDiagnostics();
 		this.update({ running: true, startedAt: started, status, error: undefined });
 		// The notification's bar follows the variants (partials, then finals): a determinate bar
 		// stands still between steps, where an indeterminate one animates the whole time.
@@ -541,6 +543,7 @@ export class GeneratePanel extends Disposable {
 				...(partial ? { lastCostUsd: partial.costUsd } : {}),
 			});
 		} finally {
+			diagnostics?.end(slotIds.filter(id => this.images.has(id)).length, Promise.allSettled(slotIds.map(id => pixels.finalShown(id))));
 			if (this.abort === abort) {
 				this.abort = undefined;
 			}

@@ -6,6 +6,7 @@ import { readImageInfo } from '../../src/core/images/imageInfo';
 import { waitFor } from '../harness/waitFor';
 import { startImageApiServer, type ImageApiServer } from './imageApiServer';
 import { validateAgainstSpec } from './schemaValidator';
+import { waitFor } from '../harness/waitFor';
 
 const KEY = 'sk-test-server-0123456789';
 
@@ -105,6 +106,11 @@ suite('test image API server', function () {
 		assert.equal(times.length, 2);
 		assert.ok(times[0] >= 240, `partial at ${times[0]} ms`);
 		assert.ok(times[1] >= 390, `final at ${times[1]} ms`);
+		// When the last byte left, for the bench's "server's last byte → all painted".
+		const [request] = server.requests;
+		await waitFor(() => request.lastByteAt !== undefined, 'the response finished');
+		assert.ok(request.lastByteAt! >= request.images[0].sentAt! && request.images[0].sentAt! >= request.partials[0].sentAt! && request.partials[0].sentAt! >= request.receivedAt);
+		assert.ok(request.lastByteAt! - request.receivedAt >= 390, `last byte ${request.lastByteAt! - request.receivedAt} ms after the request`);
 	});
 
 	test('edits: multipart image and mask are parsed, recorded and checked', async () => {

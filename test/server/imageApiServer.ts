@@ -96,6 +96,8 @@ export interface RecordedRequest {
 	readonly body: Record<string, unknown>;
 	readonly files: RecordedFile[];
 	readonly receivedAt: number;
+	/** When the response's last byte was handed to the operating system (its `finish`), epoch ms; unset until then. */
+	lastByteAt?: number;
 	valid: boolean;
 	errors: string[];
 	status: number;
@@ -517,6 +519,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			aborted: false,
 		};
 		requests.push(record);
+		response.on('finish', () => { record.lastByteAt = Date.now(); });
 		if (parsed.files.length > 0) {
 			uploads.set(id, parsed.ordered);
 			if (uploads.size > KEPT_IMAGE_REQUESTS) {

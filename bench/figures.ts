@@ -1,0 +1,124 @@
+/**
+ * The bench's arithmetic, apart from the machinery that drives VS Code (bench/panel.ts), so
+ * unit tests can check it: quantiles, one configuration's summary, and the issue #16 targets.
+ */
+import type { BatchFigures } from '../src/platform/diagnostics';
+
+export function quantile(values: readonly number[], q: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	if (sorted.length === 0) {
+		return Number.NaN;
+	}
+	const at = (sorted.length - 1) * q;
+	const low = Math.floor(at);
+	return sorted[low] + (sorted[Math.ceil(at)] - sorted[low]) * (at - low);
+}
+
+export const median = (values: readonly number[]) => quantile(values, 0.5);
+
+/** The lines of the diagnostics file (src/platform/diagnostics.ts) after the first `skip`. */
+export function diagnosticsLines(text: string, skip: number): BatchFigures[] {
+	return text.split('\n').filter(line => line.trim() !== '').slice(skip).map(line => JSON.parse(line) as BatchFigures);
+}
+
+/** What one panel run measured besides its total time. */
+export interface HostRun {
+	/** The batch, as the extension host measured it. */
+	readonly batch: BatchFigures;
+	/** The panel page's click event → the first request's arrival at the server. */
+	readonly clickToRequestMs: number;
+	/** The server's last byte of the batch → the last final image painted. */
+	readonly lastByteToPaintedMs: number;
+}
+
+/** A bare SDK run in its own process: its wall time and its CPU time. */
+export interface BareRun {
+	readonly ms: number;
+	readonly cpuMs: number;
+	readonly images: number;
+}
+
+/** One configuration (size × variants) over its runs. */
+export interface HostSummary {
+	/** The longest event-loop delay of any batch. */
+	readonly eventLoopDelayMaxMs: number;
+	/** The median over batches of each batch's p99 delay. */
+	readonly eventLoopDelayP99Ms: number;
+	readonly clickToRequestMs: number;
+	readonly lastByteToPaintedMs: number;
+	/** The extension host's CPU time per final image (median over batches). */
+	readonly hostCpuPerImageMs: number;
+	/** The bare script's CPU time per image (median over runs). */
+	readonly bareCpuPerImageMs: number;
+	readonly cpuRatio: number;
+}
+
+const cpuOf = (batch: BatchFigures) => batch.cpuMs.user + batch.cpuMs.system;
+
+export function summarize(host: readonly HostRun[], bare: readonly BareRun[]): HostSummary {
+	const hostCpuPerImageMs = median(host.filter(run => run.batch.images > 0).map(run => cpuOf(run.batch) / run.batch.images));
+	const bareCpuPerImageMs = median(bare.filter(run => run.images > 0).map(run => run.cpuMs / run.images));
+	return {
+		eventLoopDelayMaxMs: Math.max(...host.map(run => run.batch.eventLoopDelayMs.max)),
+		eventLoopDelayP99Ms: round1(median(host.map(run => run.batch.eventLoopDelayMs.p99))),
+		clickToRequestMs: Math.round(median(host.map(run => run.clickToRequestMs))),
+		lastByteToPaintedMs: Math.round(median(host.map(run => run.lastByteToPaintedMs))),
+		hostCpuPerImageMs: Math.round(hostCpuPerImageMs),
+		bareCpuPerImageMs: Math.round(bareCpuPerImageMs),
+		cpuRatio: Number((hostCpuPerImageMs / bareCpuPerImageMs).toFixed(2)),
+	};
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** A configuration's figures as the bench prints them, and the targets check them. */
+export interface ConfigurationFigures extends HostSummary {
+	readonly size: string;
+	readonly n: number;
+	readonly ratio: number;
+	/** The extension host's resident memory at the peak of the configuration's first batch, minus before it. */
+	readonly peakHostGrowthMb: number;
+}
+
+/** Table rows, in the same order as the time table's. */
+export function hostTableRows(rows: readonly ConfigurationFigures[]): string[] {
+	return [
+		'| size | variants | event-loop delay max (p99) | click → request at the server | server\'s last byte → all painted | host CPU per image | bare script CPU per image | CPU ratio | peak host memory growth |',
+		'|---|---|---|---|---|---|---|---|---|',
+		...rows.map(row => `| ${row.size.replace('x', '×')} | ${row.n} | ${row.eventLoopDelayMaxMs} ms (${row.eventLoopDelayP99Ms} ms) | ${row.clickToRequestMs} ms | ${row.lastByteToPaintedMs} ms | ${row.hostCpuPerImageMs} ms | ${row.bareCpuPerImageMs} ms | ${row.cpuRatio.toFixed(2)} | +${row.peakHostGrowthMb} MB |`),
+	];
+}
+
+export interface TargetCheck {
+	readonly target: string;
+	readonly measured: string;
+	/** Undefined where the target is a figure to follow, not a limit. */
+	readonly met?: boolean;
+}
+
+/** The issue #16 targets against these figures: what the later work is measured by. */
+export function targetChecks(rows: readonly ConfigurationFigures[], partials: { median: number; p95: number }): TargetCheck[] {
+	const worstDelay = rows.reduce((worst, row) => row.eventLoopDelayMaxMs > worst.eventLoopDelayMaxMs ? row : worst, rows[0]);
+	const slowestRequest = rows.reduce((worst, row) => row.clickToRequestMs > worst.clickToRequestMs ? row : worst, rows[0]);
+	const large = rows.filter(row => row.size === '3840x2160');
+	const growth = rows.reduce((worst, row) => row.peakHostGrowthMb > worst.peakHostGrowthMb ? row : worst, rows[0]);
+	const label = (row: ConfigurationFigures) => `${row.n} × ${row.size.replace('x', '×')}`;
+	return [
+		{ target: 'event-loop delay max ≤ 50 ms during any batch', measured: `${worstDelay.eventLoopDelayMaxMs} ms (${label(worstDelay)})`, met: worstDelay.eventLoopDelayMaxMs <= 50 },
+		{ target: 'click → first request at the server ≤ 50 ms', measured: `${slowestRequest.clickToRequestMs} ms (${label(slowestRequest)})`, met: slowestRequest.clickToRequestMs <= 50 },
+		{ target: 'partial event → painted p50 / p95', measured: `${partials.median} ms / ${partials.p95} ms` },
+		{ target: 'ratio panel / bare SDK', measured: rows.map(row => `${row.ratio.toFixed(2)} (${label(row)})`).join(', ') },
+		large.length > 0
+			? { target: 'host CPU per 3840×2160 final ≤ 2 × the bare script\'s per image', measured: large.map(row => `${row.cpuRatio.toFixed(2)} × (${label(row)})`).join(', '), met: large.every(row => row.cpuRatio <= 2) }
+			: { target: 'host CPU per 3840×2160 final ≤ 2 × the bare script\'s per image', measured: 'not measured (no 3840x2160 in --sizes)' },
+		{ target: 'peak host memory growth', measured: `+${growth.peakHostGrowthMb} MB (${label(growth)})` },
+	];
+}
+
+export function targetLines(checks: readonly TargetCheck[]): string[] {
+	return [
+		'| target | measured | |',
+		'|---|---|---|',
+		...checks.map(check => `| ${check.target} | ${check.measured} | ${check.met === undefined ? '' : check.met ? 'met' : 'missed'} |`),
+	];
+}

@@ -1,0 +1,79 @@
+import { environmentVariable } from './environment';
+
+/**
+ * Measurements for the benchmark (bench/panel.ts), off unless the extension host's
+ * environment has `ILLUSTRATE_DIAGNOSTICS`, the path of a file: each batch then appends a line
+ * of JSON to it with the event-loop delay during the batch and the host's CPU time. Node
+ * extension host only; the web bundle drops it.
+ */
+export const DIAGNOSTICS_VARIABLE = 'ILLUSTRATE_DIAGNOSTICS';
+
+/** How often the event-loop monitor's timer fires; a delay is how late it fired. */
+export const EVENT_LOOP_RESOLUTION_MS = 10;
+
+/** One batch, as the diagnostics file has it. */
+export interface BatchFigures {
+	readonly startedAt: number;
+	readonly endedAt: number;
+	/** Final images the batch produced. */
+	readonly images: number;
+	/** How late the monitor's timer fired, in ms: the longest time the host could not answer. */
+	readonly eventLoopDelayMs: { readonly max: number; readonly p99: number; readonly mean: number };
+	/** The host process's CPU time during the batch (all its threads), in ms. */
+	readonly cpuMs: { readonly user: number; readonly system: number };
+}
+
+/** What the figures need of Node's `IntervalHistogram` (values in ns). */
+export interface DelayHistogram {
+	readonly max: number;
+	readonly mean: number;
+	percentile(percentile: number): number;
+}
+
+/** A batch's figures from the delay histogram (ns) and the `process.cpuUsage` delta (µs). */
+export function batchFigures(histogram: DelayHistogram, cpu: { user: number; system: number }, startedAt: number, endedAt: number, images: number): BatchFigures {
+	// The histogram holds the time between the timer's firings: the delay is what exceeds its period.
+	const delay = (ns: number) => Number.isFinite(ns) ? Math.round(Math.max(0, ns / 1e6 - EVENT_LOOP_RESOLUTION_MS) * 10) / 10 : 0;
+	return {
+		startedAt,
+		endedAt,
+		images,
+		eventLoopDelayMs: { max: delay(histogram.max), p99: delay(histogram.percentile(99)), mean: delay(histogram.mean) },
+		cpuMs: { user: Math.round(cpu.user / 1000), system: Math.round(cpu.system / 1000) },
+	};
+}
+
+export interface BatchDiagnostics {
+	/** Writes the batch's figures once `settled` has (the last pixels sent to the panel). */
+	end(images: number, settled?: Promise<unknown>): void;
+}
+
+/** Starts measuring a batch, when the environment asks for it. */
+export function startBatchDiagnostics(): BatchDiagnostics | undefined {
+	if (!ILLUSTRATE_WEB) {
+		const file = environmentVariable(DIAGNOSTICS_VARIABLE);
+		if (file) {
+			return nodeBatchDiagnostics(file);
+		}
+	}
+	return undefined;
+}
+
+function nodeBatchDiagnostics(file: string): BatchDiagnostics {
+	// Loaded here, so that normal use never loads them.
+	const { monitorEventLoopDelay } = require('node:perf_hooks') as typeof import('node:perf_hooks');
+	const { appendFile } = require('node:fs') as typeof import('node:fs');
+	const histogram = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
+	histogram.enable();
+	const startedAt = Date.now();
+	const cpu = process.cpuUsage();
+	return {
+		end(images, settled = Promise.resolve()) {
+			void settled.catch(() => undefined).then(() => {
+				histogram.disable();
+				const figures = batchFigures(histogram, process.cpuUsage(cpu), startedAt, Date.now(), images);
+				appendFile(file, `${JSON.stringify(figures)}\n`, () => undefined);
+			});
+		},
+	};
+}
