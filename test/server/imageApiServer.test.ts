@@ -6,7 +6,6 @@ import { readImageInfo } from '../../src/core/images/imageInfo';
 import { waitFor } from '../harness/waitFor';
 import { startImageApiServer, type ImageApiServer } from './imageApiServer';
 import { validateAgainstSpec } from './schemaValidator';
-import { waitFor } from '../harness/waitFor';
 
 const KEY = 'sk-test-server-0123456789';
 
