@@ -69,7 +69,8 @@ suite('An untrusted workspace', function () {
 		const trustEditor = page.locator('.workspace-trust-editor');
 		await trustEditor.locator('.monaco-button', { hasText: /^Trust$/ }).first().click();
 		await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).waitFor({ state: 'detached' });
-		await closeTab(page, 'Workspace Trust');
+		await runCommand(page, 'View: Close Editor');
+		await trustEditor.waitFor({ state: 'hidden' });
 		await openFile(page, 'docs/untrusted.md');
 		await goToLine(page, 3, 5);
 		await runCommand(page, 'Illustrate: Generate Image from Alt Text');
@@ -89,11 +90,14 @@ suite('An untrusted workspace', function () {
 		}));
 		const originalBytes = readFileSync(original);
 
-		// Don't Trust: the window reloads in Restricted Mode and the panel comes back.
+		// Trust taken back (the folder's entry deleted from the trusted folders): the window
+		// reloads in Restricted Mode and the panel comes back.
 		await runCommand(page, 'Workspaces: Manage Workspace Trust');
+		const entry = trustEditor.locator('.monaco-list-row', { hasText: 'workspace' }).first();
+		await entry.hover();
 		await Promise.all([
 			page.waitForEvent('framenavigated', { predicate: frame => frame === page.mainFrame(), timeout: 60_000 }),
-			page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Don't Trust$/ }).first().click(),
+			entry.locator('[aria-label="Delete Path"], [title="Delete Path"]').first().click(),
 		]);
 		await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).waitFor({ timeout: 60_000 });
 		await page.locator('.tab', { hasText: 'Illustrate' }).click();
