@@ -99,7 +99,8 @@ suite('An untrusted workspace', function () {
 			page.waitForEvent('framenavigated', { predicate: frame => frame === page.mainFrame(), timeout: 60_000 }),
 			entry.locator('[aria-label="Delete Path"], [title="Delete Path"]').first().click(),
 		]);
-		await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).waitFor({ timeout: 60_000 });
+		// The workbench decides on trust once the remote extension host is back: slow on a loaded machine.
+		await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).waitFor({ timeout: 120_000 });
 		await page.locator('.tab', { hasText: 'Illustrate' }).click();
 		panel = illustratePanel(page);
 		await imagesLoaded(panel, 2);
