@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { waitFor } from '../harness/waitFor';
 import { closeTab, goToLine, illustratePanel, imagesLoaded, openFile, reloadWindow, runCommand, screenshot, screenshotOnFailure, shownImageBytes, startWorkbench, type Workbench } from './workbench';
 
 /** Waits for the notification that Illustrate needs a trusted workspace, then clears the notifications. */
@@ -21,6 +22,17 @@ function panelHostFrame(page: Page): Frame {
 	const frames = page.frames().filter(frame => frame.url().includes('extensionId=illustrate.illustrate') && frame.url().includes('/webview/browser/pre/index.html'));
 	assert.equal(frames.length, 1, 'one Illustrate webview');
 	return frames[0];
+}
+
+/** The text of every Illustrate log file under a folder. */
+function illustrateLogs(folder: string): string {
+	if (!existsSync(folder)) {
+		return '';
+	}
+	return readdirSync(folder).map(name => {
+		const path = join(folder, name);
+		return statSync(path).isDirectory() ? illustrateLogs(path) : name.endsWith('Illustrate.log') ? readFileSync(path, 'utf8') : '';
+	}).join('\n');
 }
 
 suite('An untrusted workspace', function () {
@@ -62,7 +74,7 @@ suite('An untrusted workspace', function () {
 		await clearNotifications(page);
 	});
 
-	test('a panel revived in Restricted Mode asks for trust before Make final and Insert; its saved state cannot name a document outside the workspace', async () => {
+	test('a panel revived in Restricted Mode asks for trust before Make final and Insert; its saved state cannot name a document outside the workspace; an ill-typed message is logged without its text', async () => {
 		const { page, api, workspace, server } = workbench;
 		// Trusted for a while: the panel makes two variants.
 		await runCommand(page, 'Workspaces: Manage Workspace Trust');
@@ -117,6 +129,16 @@ suite('An untrusted workspace', function () {
 		await clearNotifications(page);
 		assert.equal(readFileSync(join(workspace, 'docs', 'untrusted.md'), 'utf8'), document, 'Insert wrote nothing into the document');
 		assert.equal(existsSync(join(workspace, 'docs', 'images')), false, 'nor an image file');
+
+		// An ill-typed message is logged by its shape, never its text.
+		const secret = 'Project Nightjar launch poster';
+		await panelHostFrame(page).evaluate(message => {
+			(window as unknown as Record<string, (channel: string, data: unknown) => void>)['__vscode_post_message__']('onmessage', { message });
+		}, { type: 'generate', options: { prompt: secret, model: 'gpt-image-2', quality: 'low', size: '1024x1024', n: 1000, outputFormat: 'png' } });
+		const logs = join(server.userDataDir, 'logs');
+		await waitFor(() => /Ignored an invalid message from the panel: an object of type "generate"/.test(illustrateLogs(logs)), 'the ignored message is logged');
+		assert.ok(!illustrateLogs(logs).includes('Nightjar'), 'the prompt of an ill-typed message is not in the log');
+		assert.equal(api.requests.length, 2, 'nothing was sent');
 
 		// The webview keeps the panel's state and hands it back after a reload: it may name any file.
 		const outside = join(workspace, '..', 'outside.md');
