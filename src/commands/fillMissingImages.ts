@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { estimateCost, formatUsd } from '../core/cost/cost';
 import { runBounded } from '../core/generation/concurrency';
+import { errorKind } from '../core/logging/logShape';
 import { findModel } from '../core/models/capabilities';
 import type { ImageRequestOptions } from '../core/models/validation';
 import { readImageInfo } from '../core/images/imageInfo';
@@ -186,7 +187,7 @@ export class FillMissingImagesCommand implements Command {
 							return;
 						}
 						failures.push({ alt: target.alt, reason: error instanceof Error ? error.message : String(error) });
-						this.services.log.warn(`Fill Missing Images: "${target.alt}" failed: ${error instanceof Error ? error.message : String(error)}`);
+						this.services.log.warn(`Fill Missing Images: placeholder ${targets.indexOf(target) + 1} of ${targets.length} (alt text of ${target.alt.length} characters) failed: ${errorKind(error)}`);
 					} finally {
 						done++;
 						progress.report({ message: vscode.l10n.t('{0} of {1}', done, count), increment: 100 / count });
@@ -270,7 +271,8 @@ export class FillMissingImagesCommand implements Command {
 			void vscode.window.showInformationMessage(summary + left);
 			return;
 		}
-		this.services.log.warn(`${summary} Not filled: ${notFilled}`);
+		// The reasons name the alt texts: they go to the notification, never to the log.
+		this.services.log.warn(`${summary} ${failures.length} not filled.`);
 		const details = vscode.l10n.t('Show Log');
 		void vscode.window.showWarningMessage(`${summary} ${vscode.l10n.t('Not filled:')} ${notFilled}${left}`, details).then(choice => {
 			if (choice === details) {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { COMMAND_IDS } from '../commandIds';
+import { codeSpan, escapeMarkdown, markdownLinkTarget } from '../core/markdown/escapeMarkdown';
 import { MANIFEST_NAME, parseManifest, type ProvenanceEntry } from '../core/provenance/manifest';
 import { Disposable } from '../lifecycle/disposable';
 import { readSettings } from '../settings/settings';
@@ -77,19 +78,21 @@ export class ImageLenses extends Disposable implements vscode.CodeLensProvider, 
 		if (!item) {
 			return undefined;
 		}
+		// Everything here comes from files a repository controls (the document, its file names,
+		// the provenance manifest): escaped, so none of it can add a link or an image to the hover.
 		const markdown = new vscode.MarkdownString(undefined, true);
 		if (item.status === 'existing' && item.file) {
-			markdown.appendMarkdown(`![${item.image.alt.replace(/[[\]]/g, '')}](${item.file.toString()}|width=320)\n\n`);
+			markdown.appendMarkdown(`![${escapeMarkdown(item.image.alt)}](${markdownLinkTarget(item.file.toString())}|width=320)\n\n`);
 			const provenance = await provenanceOf(item.file);
 			if (provenance) {
 				const date = provenance.createdAt ? provenance.createdAt.slice(0, 10) : '';
-				markdown.appendMarkdown(vscode.l10n.t('Generated with **{0}**, {1}, {2} quality, {3}', provenance.model, provenance.size, provenance.quality, date) + '\n\n');
+				markdown.appendMarkdown(vscode.l10n.t('Generated with **{0}**, {1}, {2} quality, {3}', escapeMarkdown(provenance.model), escapeMarkdown(provenance.size), escapeMarkdown(provenance.quality), escapeMarkdown(date)) + '\n\n');
 				markdown.appendText(vscode.l10n.t('Prompt: {0}', provenance.prompt.length > 400 ? `${provenance.prompt.slice(0, 400)}…` : provenance.prompt));
 			}
 		} else if (item.status === 'placeholder') {
 			markdown.appendMarkdown(vscode.l10n.t('No image yet. Use **Generate image** above, or run **Illustrate: Fill Missing Images in Document**.'));
 		} else if (item.status === 'missing' && item.file) {
-			markdown.appendMarkdown(vscode.l10n.t('`{0}` does not exist yet. Use **Generate image** above to create it.', vscode.workspace.asRelativePath(item.file)));
+			markdown.appendMarkdown(vscode.l10n.t('{0} does not exist yet. Use **Generate image** above to create it.', codeSpan(vscode.workspace.asRelativePath(item.file))));
 		} else {
 			return undefined;
 		}

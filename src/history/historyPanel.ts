@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { HISTORY_VIEW_TYPE } from '../commandIds';
+import { messageShape } from '../core/logging/logShape';
 import { altTextFromPrompt } from '../core/prompt/altText';
 import { cursorTarget, type LastTextEditor } from '../editor/editorTargets';
 import { Disposable } from '../lifecycle/disposable';
@@ -7,6 +8,7 @@ import { webviewHtml } from '../panel/webviewHtml';
 import { parseHistoryMessage, type HistoryToHostMessage, type HostToHistoryMessage } from '../protocol/messages';
 import { IllustrateError } from '../providers/imageService';
 import type { ImageInserter } from '../workspace/imageInserter';
+import { ensureTrusted } from '../workspace/trust';
 import type { ImageStore } from './imageStore';
 
 export interface HistoryServices {
@@ -55,7 +57,7 @@ export class HistoryPanel extends Disposable {
 			if (message) {
 				void this.handle(message);
 			} else {
-				services.log.warn(`Ignored an invalid message from the history view: ${JSON.stringify(raw)?.slice(0, 200)}`);
+				services.log.warn(`Ignored an invalid message from the history view: ${messageShape(raw)}`);
 			}
 		}));
 		this.register(services.store.onDidChange(() => void this.refresh()));
@@ -116,6 +118,9 @@ export class HistoryPanel extends Disposable {
 					break;
 				}
 				case 'restore': {
+					if (!(await ensureTrusted(false))) {
+						break;
+					}
 					const restore = vscode.l10n.t('Restore');
 					const where = image.originalUri ? vscode.workspace.asRelativePath(vscode.Uri.parse(image.originalUri)) : '';
 					const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Put these bytes back into {0}? What it holds now is kept in this history first.', where), { modal: true }, restore);
@@ -126,6 +131,9 @@ export class HistoryPanel extends Disposable {
 					break;
 				}
 				case 'insert': {
+					if (!(await ensureTrusted(false))) {
+						break;
+					}
 					const editor = this.services.editors.current;
 					if (!editor) {
 						throw new IllustrateError(vscode.l10n.t('Open the document to insert into, put the cursor where the image goes (or inside an image link), then press Insert again.'));

@@ -57,7 +57,8 @@ async function ignoreMissing(operation: Thenable<void>): Promise<void> {
 /**
  * Every image received, kept in the extension's global storage the moment it arrives,
  * so nothing paid for is lost when a panel closes, a window reloads or an insert fails.
- * Old entries are pruned by a size cap, never images of the current window session.
+ * Old entries are pruned by a size cap, never images of the current window session nor
+ * the originals a Replace kept for Restore.
  */
 export class ImageStore implements vscode.Disposable {
 	readonly folder: vscode.Uri;
@@ -180,10 +181,14 @@ export class ImageStore implements vscode.Disposable {
 		this.changed.fire();
 	}
 
-	/** Deletes the oldest images until the history fits the size cap; keeps this session's images. */
+	/**
+	 * Deletes the oldest images until the history fits the size cap; keeps this session's
+	 * images. A file's bytes a Replace overwrote are the only copy Restore has: they are not
+	 * counted and never pruned, only deleted by the user.
+	 */
 	async prune(): Promise<number> {
 		const limit = this.maxBytes();
-		const images = await this.list();
+		const images = (await this.list()).filter(image => image.operation !== 'replaced');
 		let total = images.reduce((sum, image) => sum + image.bytes, 0);
 		let removed = 0;
 		for (const image of [...images].reverse()) {

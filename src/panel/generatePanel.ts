@@ -5,6 +5,7 @@ import type { ErrorAction } from '../core/generation/apiErrors';
 import type { InsertionTarget } from '../core/markdown/insertion';
 import { selectableModels } from '../core/models/capabilities';
 import { MIME_TYPES } from '../core/images/imageInfo';
+import { messageShape } from '../core/logging/logShape';
 import type { ImageRequestOptions } from '../core/models/validation';
 import { confirmCost, type CostTracker } from '../cost/costTracker';
 import type { ImageStore, StoredImage } from '../history/imageStore';
@@ -157,12 +158,17 @@ export class GeneratePanel extends Disposable {
 		if (restored.target) {
 			try {
 				const uri = vscode.Uri.parse(restored.target.documentUri, true);
+				// The saved state is the webview's: it may name any file. Only a document of an
+				// open workspace folder becomes the panel's target again.
+				if (!vscode.workspace.getWorkspaceFolder(uri)) {
+					throw new Error('outside the workspace');
+				}
 				const insertion: InsertionTarget = restored.target.kind === 'image'
 					? { kind: 'image', start: restored.target.offset, alt: restored.target.alt ?? '' }
 					: { kind: 'after', offset: restored.target.offset };
 				target = new TrackedTarget(uri, insertion, restored.target.alt);
 			} catch {
-				services.log.warn('Could not restore the panel\'s document: its URI is not valid.');
+				services.log.warn('Did not restore the panel\'s document: its URI is not valid or not in an open workspace folder.');
 			}
 		}
 		const revived = new GeneratePanel(panel, services, target, { options: restored.options, variants: [], running: false });
@@ -282,7 +288,7 @@ export class GeneratePanel extends Disposable {
 	private receive(raw: unknown): void {
 		const message = parseWebviewMessage(raw);
 		if (!message) {
-			this.services.log.warn(`Ignored an invalid message from the panel: ${JSON.stringify(raw)?.slice(0, 200)}`);
+			this.services.log.warn(`Ignored an invalid message from the panel: ${messageShape(raw)}`);
 			return;
 		}
 		void this.handle(message);
@@ -585,7 +591,7 @@ export class GeneratePanel extends Disposable {
 	private async makeFinal(variantId: string): Promise<void> {
 		const draft = this.images.get(variantId);
 		const view = this.state.variants.find(variant => variant.id === variantId);
-		if (!draft || !view || this.state.running) {
+		if (!draft || !view || this.state.running || !(await ensureTrusted(false))) {
 			return;
 		}
 		const options = toRequestOptions(this.state.options);
@@ -611,7 +617,7 @@ export class GeneratePanel extends Disposable {
 	private async replaceLinked(variantId: string): Promise<void> {
 		const image = this.images.get(variantId);
 		const file = this.editSession?.linkedFile;
-		if (!image || !file) {
+		if (!image || !file || !(await ensureTrusted(false))) {
 			return;
 		}
 		try {
@@ -640,6 +646,9 @@ export class GeneratePanel extends Disposable {
 		const images = variantIds.map(id => this.images.get(id));
 		if (images.length === 0 || images.some(image => image === undefined)) {
 			this.services.log.warn(`Insert asked for unknown variants: ${variantIds.join(', ')}`);
+			return;
+		}
+		if (!(await ensureTrusted(false))) {
 			return;
 		}
 		const chosen = images as StoredImage[];

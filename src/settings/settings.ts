@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL, type OutputFormat } from '../core/models/capabilities';
+import { costCeiling } from '../core/settings/costCeiling';
 import type { Provider } from '../providers/apiKeys';
 
 /** Illustrate's settings for one resource, typed, with the defaults package.json declares. */
@@ -11,7 +12,7 @@ export interface IllustrateSettings {
 	readonly outputFormat: OutputFormat;
 	/** Only from user (machine) settings: a workspace can never redirect the key. */
 	readonly baseUrl: string | undefined;
-	/** Ask before a request estimated above this many USD; undefined: never ask. */
+	/** Ask before a request estimated above this many USD; undefined: never ask. A workspace can only lower the user's limit. */
 	readonly maxCostPerRequest: number | undefined;
 	/** Bytes the image history may take before the oldest entries are pruned. */
 	readonly historyMaxBytes: number;
@@ -48,7 +49,6 @@ export function readSettings(resource?: vscode.Uri): IllustrateSettings {
 	const baseUrl = machineOnly('baseUrl');
 	const provider = machineOnly('provider') ?? 'openai';
 	const timeout = config.get<number>('requestTimeoutSeconds', 180);
-	const maxCost = config.get<number | null>('maxCostPerRequest', null);
 	const historyMb = config.get<number>('history.maxSizeMB', 500);
 	const markdownDestination = vscode.workspace.getConfiguration('markdown', resource).get<unknown>('copyFiles.destination');
 	return {
@@ -58,7 +58,7 @@ export function readSettings(resource?: vscode.Uri): IllustrateSettings {
 		variants: Number.isInteger(variants) && variants >= 1 && variants <= 10 ? variants : 2,
 		outputFormat: outputFormat === 'jpeg' || outputFormat === 'webp' ? outputFormat : 'png',
 		baseUrl: baseUrl ? baseUrl : undefined,
-		maxCostPerRequest: typeof maxCost === 'number' && Number.isFinite(maxCost) && maxCost >= 0 ? maxCost : undefined,
+		maxCostPerRequest: costCeiling(config.inspect<number | null>('maxCostPerRequest')),
 		historyMaxBytes: (Number.isFinite(historyMb) && historyMb > 0 ? historyMb : 500) * 1024 * 1024,
 		destinations: { illustrate: stringMap(config.get<unknown>('destination')), markdown: stringMap(markdownDestination) },
 		linkStyle: config.get<string>('linkStyle') === 'html' ? 'html' : 'markdown',

@@ -59,6 +59,23 @@ suite('Image history store', () => {
 		store.dispose();
 	});
 
+	test('the bytes a Replace kept for Restore are never pruned, however old, and do not count against the cap', async () => {
+		const folder = vscode.Uri.joinPath(root, 'images');
+		const replaced = { id: 'replaced-1', file: 'replaced-1.png', prompt: '', model: '', size: '', quality: '', format: 'png', bytes: 900, createdAt: '2025-01-01T00:00:00.000Z', operation: 'replaced', originalUri: 'file:///ws/docs/diagram.png' };
+		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'replaced-1.png'), fakePng(900));
+		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'replaced-1.json'), new TextEncoder().encode(JSON.stringify(replaced)));
+		await oldEntry('old-1', '2026-01-01T00:00:00.000Z', 400);
+		await oldEntry('old-2', '2026-02-01T00:00:00.000Z', 400);
+		// A later session: the replaced original is its oldest entry.
+		const store = new ImageStore(root, () => 500);
+		await store.prune();
+		assert.deepEqual((await store.list()).map(image => image.id), ['old-2', 'replaced-1'], 'the oldest generated image went; the original stayed, and the rest fits the cap without it');
+		assert.equal(await exists(vscode.Uri.joinPath(folder, 'replaced-1.png')), true);
+		await store.delete('replaced-1');
+		assert.equal(await exists(vscode.Uri.joinPath(folder, 'replaced-1.png')), false, 'the user can still delete it');
+		store.dispose();
+	});
+
 	test('a hand-edited or broken entry is skipped, never fatal', async () => {
 		await oldEntry('good', '2026-01-01T00:00:00.000Z', 100);
 		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, 'images', 'broken.json'), new TextEncoder().encode('{ not json'));
