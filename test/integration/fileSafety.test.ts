@@ -7,6 +7,7 @@ import type { FillResult } from '../../src/commands/fillMissingImages';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
 import { ImageStore, type StoredImage } from '../../src/history/imageStore';
 import { ImageInserter } from '../../src/workspace/imageInserter';
+import { leavesThroughLink } from '../../src/workspace/realPath';
 import { api, bytesEqual, closeAllEditors, exists, openFreshDocument, placeCursor, readWorkspaceFile, rejectionOf, removeIfPresent, sentImages, workspaceRoot } from './helpers';
 
 /** The image files Illustrate keeps in its history (global storage). */
@@ -268,6 +269,60 @@ suite('Files never leave the workspace, by any path', () => {
 		const message = await rejectionOfPromise(inserter.restore(replaced));
 		assert.match(message, /leads outside the workspace folder .* through a symbolic link/);
 		assert.equal(readFileSync(join(outside, 'logo.png'), 'utf8'), 'another project\'s logo');
+	});
+
+	test('links in a circle count as leaving; a path that does not exist yet, under real folders, does not', async () => {
+		rmSync(folderOnDisk('links', 'images'), { recursive: true });
+		symlinkSync(folderOnDisk('links', 'pictures'), folderOnDisk('links', 'images'));
+		symlinkSync(folderOnDisk('links', 'images'), folderOnDisk('links', 'pictures'));
+		assert.equal(await leavesThroughLink(uriOf('links', 'images', 'a-fox.png'), workspaceRoot()), true);
+		assert.equal(await leavesThroughLink(uriOf('links', 'new', 'deeper', 'a-fox.png'), workspaceRoot()), false);
+	});
+
+	/**
+	 * A history whose next read runs `change` first: a link made at the worst moment (a pull
+	 * while Illustrate reads the bytes), after the checks made when the action started.
+	 */
+	function storeChangingOnRead(change: () => void): ImageStore {
+		let pending: (() => void) | undefined = change;
+		return new class extends ImageStore {
+			override async read(image: StoredImage): Promise<Uint8Array> {
+				const bytes = await super.read(image);
+				pending?.();
+				pending = undefined;
+				return bytes;
+			}
+		}(storeRoot, () => 100 * 1024 * 1024);
+	}
+
+	test('checked again right before the write: Insert, when the folder becomes a link while the bytes are read', async () => {
+		const racing = storeChangingOnRead(() => {
+			rmSync(folderOnDisk('links', 'images'), { recursive: true });
+			symlinkSync(outside, folderOnDisk('links', 'images'));
+		});
+		const editor = await openFreshDocument('links/race.md', 'Text.\n');
+		const image = await racing.save(pngLike(7), { prompt: 'a fox', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
+		const message = await rejectionOfPromise(new ImageInserter(racing).insert({ document: editor.document, target: { kind: 'after', offset: 0 }, images: [image], alt: 'a fox' }));
+		racing.dispose();
+		assert.match(message, /links\/images\/a-fox\.png leads outside the workspace folder .* through a symbolic link/);
+		assert.equal(editor.document.getText(), 'Text.\n');
+		assert.deepEqual(readdirSync(outside), []);
+	});
+
+	test('checked again right before the write: Replace, when the file becomes a link while the bytes are read', async () => {
+		const outsideFile = join(outside, 'id_rsa');
+		writeFileSync(outsideFile, 'a private key\n');
+		const file = uriOf('links', 'images', 'logo.png');
+		await vscode.workspace.fs.writeFile(file, pngLike(1));
+		const racing = storeChangingOnRead(() => {
+			unlinkSync(file.fsPath);
+			symlinkSync(outsideFile, file.fsPath);
+		});
+		const image = await racing.save(pngLike(2), { prompt: 'a new logo', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
+		const message = await rejectionOfPromise(new ImageInserter(racing).replace(file, image, 'logo'));
+		racing.dispose();
+		assert.match(message, /links\/images\/logo\.png leads outside the workspace folder .* through a symbolic link/);
+		assert.equal(readFileSync(outsideFile, 'utf8'), 'a private key\n');
 	});
 
 	test('a link that stays inside the workspace is fine', async () => {
