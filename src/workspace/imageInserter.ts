@@ -182,21 +182,26 @@ export class ImageInserter {
 		const planned = Date.now();
 		const { document, files, paths } = plan;
 		const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-		const textEdits = insertionEdits(document.getText(), plan.kind, request.target, { references: plan.references, firstPath: paths[0], keepTarget: plan.keepTarget }, eol);
-		if (!textEdits) {
-			throw new IllustrateError(`${vscode.l10n.t('The image "{0}" is no longer in {1}. Nothing was written.', request.alt, vscode.workspace.asRelativePath(document.uri))} ${keptInHistory()}`);
-		}
-
 		// The files carry their bytes in the edit: undo removes files and link together, redo
 		// brings both back byte for byte, and no crash can leave an empty file linked.
 		const edit = new ScopedWorkspaceEdit(plan.scope);
 		for (const [index, file] of files.entries()) {
 			edit.createFile(file, await this.store.read(request.images[index]), { overwrite: false });
 		}
-		for (const spec of textEdits) {
-			edit.replace(document.uri, new vscode.Range(document.positionAt(spec.start), document.positionAt(spec.end)), spec.newText);
-		}
-		const applied = await edit.apply({ more: keptInHistory(), metadata: { isRefactoring: false } });
+		const applied = await edit.apply({
+			more: keptInHistory(),
+			metadata: { isRefactoring: false },
+			// From the text as it is now: the user may have typed while the bytes were read.
+			addText: edit => {
+				const textEdits = insertionEdits(document.getText(), plan.kind, request.target, { references: plan.references, firstPath: paths[0], keepTarget: plan.keepTarget }, eol);
+				if (!textEdits) {
+					throw new IllustrateError(`${vscode.l10n.t('The image "{0}" is no longer in {1}. Nothing was written.', request.alt, vscode.workspace.asRelativePath(document.uri))} ${keptInHistory()}`);
+				}
+				for (const spec of textEdits) {
+					edit.replace(document.uri, new vscode.Range(document.positionAt(spec.start), document.positionAt(spec.end)), spec.newText);
+				}
+			},
+		});
 		if (!applied) {
 			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} or change {1}: check that the folder is writable and the document is not read-only.', paths.join(', '), vscode.workspace.asRelativePath(document.uri))} ${keptInHistory()}`);
 		}

@@ -98,9 +98,12 @@ export class ScopedWorkspaceEdit {
 	/**
 	 * Checks every file it creates, then applies the edit. Throws the refusal (with `more` after
 	 * it) when a file would leave the scope; false when VS Code could not apply the edit.
+	 * `addText` runs between the check and the edit with nothing awaited in between, so text
+	 * changes it adds are computed from the document as the edit finds it.
 	 */
-	async apply(options: { readonly more?: string; readonly metadata?: vscode.WorkspaceEditMetadata } = {}): Promise<boolean> {
+	async apply(options: { readonly more?: string; readonly metadata?: vscode.WorkspaceEditMetadata; readonly addText?: (edit: ScopedWorkspaceEdit) => void } = {}): Promise<boolean> {
 		await assertWritable(this.writes, this.scope, options.more);
+		options.addText?.(this);
 		return vscode.workspace.applyEdit(this.edit, options.metadata);
 	}
 }

@@ -283,13 +283,14 @@ suite('Files never leave the workspace, by any path', () => {
 	 * A history whose next read runs `change` first: a link made at the worst moment (a pull
 	 * while Illustrate reads the bytes), after the checks made when the action started.
 	 */
-	function storeChangingOnRead(change: () => void): ImageStore {
-		let pending: (() => void) | undefined = change;
+	function storeChangingOnRead(change: () => void | Thenable<unknown>): ImageStore {
+		let pending: (() => void | Thenable<unknown>) | undefined = change;
 		return new class extends ImageStore {
 			override async read(image: StoredImage): Promise<Uint8Array> {
 				const bytes = await super.read(image);
-				pending?.();
+				const run = pending;
 				pending = undefined;
+				await run?.();
 				return bytes;
 			}
 		}(storeRoot, () => 100 * 1024 * 1024);
@@ -323,6 +324,16 @@ suite('Files never leave the workspace, by any path', () => {
 		racing.dispose();
 		assert.match(message, /links\/images\/logo\.png leads outside the workspace folder .* through a symbolic link/);
 		assert.equal(readFileSync(outsideFile, 'utf8'), 'a private key\n');
+	});
+
+	test('text typed while the bytes are read: the link still goes where the placeholder is now', async () => {
+		const editor = await openFreshDocument('links/typed.md', '# Typed\n\n![a fox]()\n');
+		const racing = storeChangingOnRead(() => editor.edit(edit => edit.insert(new vscode.Position(1, 0), '\nA paragraph typed meanwhile.\n')));
+		const image = await racing.save(pngLike(7), { prompt: 'a fox', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
+		const start = editor.document.getText().indexOf('![a fox]');
+		await new ImageInserter(racing).insert({ document: editor.document, target: { kind: 'image', start, alt: 'a fox' }, images: [image], alt: 'a fox' });
+		racing.dispose();
+		assert.equal(editor.document.getText(), '# Typed\n\nA paragraph typed meanwhile.\n\n![a fox](images/a-fox.png)\n');
 	});
 
 	test('a link that stays inside the workspace is fine', async () => {
