@@ -108,9 +108,9 @@ suite('The user\'s files are safe while images are generated', () => {
 	});
 });
 
-/** Waits for something a test can observe (a file appearing or going), failing after 20 s. */
+/** Waits for something a test can observe (a file appearing or going), failing after 60 s. */
 async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
-	for (let waited = 0; waited < 20_000; waited += 50) {
+	for (let waited = 0; waited < 60_000; waited += 50) {
 		if (await condition()) {
 			return;
 		}
@@ -362,7 +362,7 @@ suite('Insert is one edit with the bytes: undo and redo take file and link toget
 
 	for (const size of ['1024x1024', '3840x2160']) {
 		test(`insert, undo, redo: the file comes back byte for byte (${size})`, async function () {
-			this.timeout(120_000);
+			this.timeout(300_000);
 			// Grain makes the file as large as a photo-like image (a 3840×2160 one is about 17 MB).
 			await api().configure({ grain: 24 });
 			const editor = await openFreshDocument(`undo/${size}.md`, '![a night market]()\n');
