@@ -10,7 +10,7 @@ import type { ImageStore, StoredImage } from '../history/imageStore';
 import { IllustrateError } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
 import { describeFileError, isFileNotFound } from './fileErrors';
-import { leavesThroughLink } from './realPath';
+import { assertWritable, ScopedWorkspaceEdit, writeRefusal, writeScopeOfDocument, writeScopeOfWorkspaceFile, writeWorkspaceFile, type WriteScope } from './workspaceWriter';
 
 export interface InsertRequest {
 	readonly document: vscode.TextDocument;
@@ -68,7 +68,8 @@ async function freeFileUri(desired: vscode.Uri, taken: Set<string>): Promise<vsc
  * Saves images where the document's settings say (`illustrate.destination`, else
  * `markdown.copyFiles.destination`, else `images/` beside it) and links them in the
  * document's own syntax, as one workspace edit: the new files and the text change are
- * undone together. Never overwrites a file; never writes outside the workspace folder.
+ * undone together. Never overwrites a file; never writes outside the workspace folder, by
+ * name or through a symbolic link (every write goes through ./workspaceWriter).
  */
 export class ImageInserter {
 	/** One insert at a time per document: each edit is computed from the text the previous one left. */
@@ -99,7 +100,8 @@ export class ImageInserter {
 		const kind = documentKindFor(document.languageId, document.uri.path);
 		const folder = vscode.workspace.getWorkspaceFolder(document.uri);
 		const documentFolder = vscode.Uri.joinPath(document.uri, '..');
-		const boundary = folder?.uri.path ?? documentFolder.path;
+		const scope = writeScopeOfDocument(document.uri);
+		const boundary = scope.folder.path;
 		const sameFileSystem = (vscode.workspace.workspaceFolders ?? []).filter(candidate => candidate.uri.scheme === document.uri.scheme && candidate.uri.authority === document.uri.authority);
 		const stem = fileStemFromText(request.alt);
 		const taken = new Set<string>();
@@ -138,14 +140,8 @@ export class ImageInserter {
 				throw new IllustrateError(`${vscode.l10n.t('Could not write {0} beside {1} ({2}): check that the folder is writable. Nothing was written.', relativePath(documentFolder.path, path), vscode.workspace.asRelativePath(document.uri), describeFileError(error))} ${keptInHistory()}`);
 			}
 		}
-		for (const file of files) {
-			if (await leavesThroughLink(file, document.uri.with({ path: boundary }))) {
-				const outside = folder
-					? vscode.l10n.t('{0} leads outside the workspace folder {1} through a symbolic link, so Illustrate does not write there.', vscode.workspace.asRelativePath(file), folder.name)
-					: vscode.l10n.t('{0} leads outside the document\'s folder through a symbolic link, so Illustrate does not write there.', vscode.workspace.asRelativePath(file));
-				throw new IllustrateError(`${outside} ${keptInHistory()}`);
-			}
-		}
+		// Refused here before anything is written; checked again right before the edit.
+		await assertWritable(files, scope, keptInHistory());
 		const paths = files.map(file => relativePath(documentFolder.path, file.path));
 		const references = paths.map((path, index) => buildImageReference({
 			kind,
@@ -154,7 +150,7 @@ export class ImageInserter {
 			path,
 			width: request.images[index].width ? Math.round(request.images[index].width / 2) : undefined,
 		}));
-		return { document, kind, files, paths, references, provenance: settings.provenance, keepTarget };
+		return { document, kind, files, paths, references, provenance: settings.provenance, keepTarget, scope };
 	}
 
 	/** Saves the images beside the document (never overwriting) and puts their links on the clipboard. */
@@ -164,15 +160,14 @@ export class ImageInserter {
 
 	private async saveAndCopyNow(request: { readonly document: vscode.TextDocument; readonly images: readonly StoredImage[]; readonly alt: string }): Promise<InsertResult> {
 		const plan = await this.plan(request);
-		const edit = new vscode.WorkspaceEdit();
-		for (const file of plan.files) {
-			edit.createFile(file, { overwrite: false, ignoreIfExists: false });
+		const edit = new ScopedWorkspaceEdit(plan.scope);
+		for (const [index, file] of plan.files.entries()) {
+			edit.createFile(file, await this.store.read(request.images[index]), { overwrite: false });
 		}
-		if (!(await vscode.workspace.applyEdit(edit))) {
+		if (!(await edit.apply({ more: keptInHistory() }))) {
 			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} beside {1}: check that the folder is writable.', plan.paths.join(', '), vscode.workspace.asRelativePath(plan.document.uri))} ${keptInHistory()}`);
 		}
-		await this.fill(plan.files, request.images, plan.document, undefined);
-		await this.recordProvenance(plan.provenance, plan.files, request.images, request.alt);
+		await this.recordProvenance(plan.provenance, plan.files, request.images, request.alt, plan.scope);
 		await vscode.env.clipboard.writeText(plan.references.join('\n\n'));
 		return { files: plan.files, paths: plan.paths };
 	}
@@ -187,59 +182,33 @@ export class ImageInserter {
 		const planned = Date.now();
 		const { document, files, paths } = plan;
 		const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-		const textEdits = insertionEdits(document.getText(), plan.kind, request.target, { references: plan.references, firstPath: paths[0], keepTarget: plan.keepTarget }, eol);
-		if (!textEdits) {
-			throw new IllustrateError(`${vscode.l10n.t('The image "{0}" is no longer in {1}. Nothing was written.', request.alt, vscode.workspace.asRelativePath(document.uri))} ${keptInHistory()}`);
+		// The files carry their bytes in the edit: undo removes files and link together, redo
+		// brings both back byte for byte, and no crash can leave an empty file linked.
+		const edit = new ScopedWorkspaceEdit(plan.scope);
+		for (const [index, file] of files.entries()) {
+			edit.createFile(file, await this.store.read(request.images[index]), { overwrite: false });
 		}
-
-		// The files are created empty in the edit and filled right after it: undo and redo still
-		// take the files with the link, and the bytes go straight to disk instead of through the
-		// window (which costs about a second per 2 MB in a remote window).
-		const edit = new vscode.WorkspaceEdit();
-		for (const file of files) {
-			edit.createFile(file, { overwrite: false, ignoreIfExists: false });
-		}
-		const replaced: string[] = [];
-		for (const spec of textEdits) {
-			const range = new vscode.Range(document.positionAt(spec.start), document.positionAt(spec.end));
-			edit.replace(document.uri, range, spec.newText);
-			replaced.push(document.getText(range));
-		}
-		const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });
+		const applied = await edit.apply({
+			more: keptInHistory(),
+			metadata: { isRefactoring: false },
+			// From the text as it is now: the user may have typed while the bytes were read.
+			addText: edit => {
+				const textEdits = insertionEdits(document.getText(), plan.kind, request.target, { references: plan.references, firstPath: paths[0], keepTarget: plan.keepTarget }, eol);
+				if (!textEdits) {
+					throw new IllustrateError(`${vscode.l10n.t('The image "{0}" is no longer in {1}. Nothing was written.', request.alt, vscode.workspace.asRelativePath(document.uri))} ${keptInHistory()}`);
+				}
+				for (const spec of textEdits) {
+					edit.replace(document.uri, new vscode.Range(document.positionAt(spec.start), document.positionAt(spec.end)), spec.newText);
+				}
+			},
+		});
 		if (!applied) {
 			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} or change {1}: check that the folder is writable and the document is not read-only.', paths.join(', '), vscode.workspace.asRelativePath(document.uri))} ${keptInHistory()}`);
 		}
 		const edited = Date.now();
-		await this.fill(files, request.images, document, textEdits.map((spec, index) => ({ spec, before: replaced[index] })));
-		const filled = Date.now();
-		await this.recordProvenance(plan.provenance, files, request.images, request.alt);
-		this.log?.info(`Inserted ${paths.join(', ')} into ${vscode.workspace.asRelativePath(document.uri)} in ${Date.now() - started} ms (plan ${planned - started} ms, edit ${edited - planned} ms, write ${filled - edited} ms, provenance ${Date.now() - filled} ms)`);
+		await this.recordProvenance(plan.provenance, files, request.images, request.alt, plan.scope);
+		this.log?.info(`Inserted ${paths.join(', ')} into ${vscode.workspace.asRelativePath(document.uri)} in ${Date.now() - started} ms (plan ${planned - started} ms, edit with the bytes ${edited - planned} ms, provenance ${Date.now() - edited} ms)`);
 		return { files, paths };
-	}
-
-	/**
-	 * Writes the images' bytes into the files an edit just created. Should that fail, the
-	 * files are removed and the text change taken back, so no empty image is left linked.
-	 */
-	private async fill(files: readonly vscode.Uri[], images: readonly StoredImage[], document: vscode.TextDocument, textEdits: readonly { spec: { start: number; end: number; newText: string }; before: string }[] | undefined): Promise<void> {
-		try {
-			await Promise.all(files.map(async (file, index) => vscode.workspace.fs.writeFile(file, await this.store.read(images[index]))));
-		} catch (error) {
-			await Promise.all(files.map(file => vscode.workspace.fs.delete(file).then(undefined, () => undefined)));
-			if (textEdits && textEdits.length > 0) {
-				// Take the inserted text back: each edit where the earlier ones have moved it.
-				const revert = new vscode.WorkspaceEdit();
-				let shift = 0;
-				const ordered = [...textEdits].sort((a, b) => a.spec.start - b.spec.start);
-				for (const { spec, before } of ordered) {
-					const start = spec.start + shift;
-					revert.replace(document.uri, new vscode.Range(document.positionAt(start), document.positionAt(start + spec.newText.length)), before);
-					shift += spec.newText.length - (spec.end - spec.start);
-				}
-				await vscode.workspace.applyEdit(revert);
-			}
-			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} ({1}): nothing was linked.', files.map(file => vscode.workspace.asRelativePath(file)).join(', '), describeFileError(error))} ${keptInHistory()}`);
-		}
 	}
 
 	/**
@@ -247,25 +216,23 @@ export class ImageInserter {
 	 * history (from where Restore puts them back). One undoable edit.
 	 */
 	async replace(file: vscode.Uri, image: StoredImage, alt: string): Promise<void> {
-		const folder = vscode.workspace.getWorkspaceFolder(file);
-		if (!folder || !isInside(file.path, folder.uri.path)) {
+		const scope = writeScopeOfWorkspaceFile(file);
+		if (!scope || !isInside(file.path, scope.folder.path)) {
 			throw new IllustrateError(vscode.l10n.t('{0} is not inside a workspace folder, so Illustrate does not overwrite it.', file.fsPath));
 		}
-		if (await leavesThroughLink(file, folder.uri)) {
-			throw new IllustrateError(vscode.l10n.t('{0} leads outside the workspace folder through a symbolic link, so Illustrate does not overwrite it.', vscode.workspace.asRelativePath(file)));
-		}
+		await assertWritable([file], scope);
 		const old = await vscode.workspace.fs.readFile(file);
 		const oldFormat = readImageInfo(old)?.format ?? image.format;
 		if (oldFormat !== image.format) {
 			throw new IllustrateError(vscode.l10n.t('{0} is {1} and the new image is {2}: pick that format, or use Insert to save it under a new name.', vscode.workspace.asRelativePath(file), oldFormat.toUpperCase(), image.format.toUpperCase()));
 		}
 		await this.store.save(old, { prompt: vscode.l10n.t('The earlier {0}, replaced by Illustrate', vscode.workspace.asRelativePath(file)), model: '', size: '', quality: '', operation: 'replaced', originalUri: file.toString() }, oldFormat);
-		const edit = new vscode.WorkspaceEdit();
-		edit.createFile(file, { overwrite: true, contents: await this.store.read(image) });
-		if (!(await vscode.workspace.applyEdit(edit))) {
+		const edit = new ScopedWorkspaceEdit(scope);
+		edit.createFile(file, await this.store.read(image), { overwrite: true });
+		if (!(await edit.apply({ more: keptInHistory() }))) {
 			throw new IllustrateError(vscode.l10n.t('Could not overwrite {0}: check that it is writable. The new image is kept in Illustrate: Show Generated Images.', vscode.workspace.asRelativePath(file)));
 		}
-		await this.recordProvenance(readSettings(file).provenance, [file], [image], alt);
+		await this.recordProvenance(readSettings(file).provenance, [file], [image], alt, scope);
 	}
 
 	/** Puts the bytes a Replace overwrote back into their file; the bytes it holds now go to the history first. */
@@ -274,24 +241,26 @@ export class ImageInserter {
 			throw new IllustrateError(vscode.l10n.t('This image did not come from a replaced file.'));
 		}
 		const file = vscode.Uri.parse(replaced.originalUri, true);
-		const folder = vscode.workspace.getWorkspaceFolder(file);
-		if (!folder || !isInside(file.path, folder.uri.path)) {
+		const scope = writeScopeOfWorkspaceFile(file);
+		if (!scope || !isInside(file.path, scope.folder.path)) {
 			throw new IllustrateError(vscode.l10n.t('{0} is not in this workspace: open its folder to restore it.', file.fsPath));
 		}
+		// Before reading what the file holds now, and again right before the write.
+		await assertWritable([file], scope);
 		if (await exists(file)) {
 			const current = await vscode.workspace.fs.readFile(file);
 			await this.store.save(current, { prompt: vscode.l10n.t('{0} before a restore', vscode.workspace.asRelativePath(file)), model: '', size: '', quality: '', operation: 'replaced', originalUri: file.toString() }, readImageInfo(current)?.format ?? replaced.format);
 		}
-		const edit = new vscode.WorkspaceEdit();
-		edit.createFile(file, { overwrite: true, contents: await this.store.read(replaced) });
-		if (!(await vscode.workspace.applyEdit(edit))) {
+		const edit = new ScopedWorkspaceEdit(scope);
+		edit.createFile(file, await this.store.read(replaced), { overwrite: true });
+		if (!(await edit.apply())) {
 			throw new IllustrateError(vscode.l10n.t('Could not write {0}: check that it is writable.', vscode.workspace.asRelativePath(file)));
 		}
 		return file;
 	}
 
 	/** Adds the images to the provenance manifest of their folder; a failure here never undoes the insert. */
-	private async recordProvenance(mode: 'manifest' | 'off', files: readonly vscode.Uri[], images: readonly StoredImage[], alt: string): Promise<void> {
+	private async recordProvenance(mode: 'manifest' | 'off', files: readonly vscode.Uri[], images: readonly StoredImage[], alt: string, scope: WriteScope): Promise<void> {
 		if (mode !== 'manifest') {
 			return;
 		}
@@ -315,13 +284,19 @@ export class ImageInserter {
 		for (const { folder, entries } of byFolder.values()) {
 			const manifest = vscode.Uri.joinPath(folder, MANIFEST_NAME);
 			try {
+				// A manifest linked outside the workspace is neither read nor written.
+				const refusal = await writeRefusal([manifest], scope);
+				if (refusal !== undefined) {
+					this.log?.warn(`${refusal} ${MANIFEST_NAME} was left as it is, without the new images.`);
+					continue;
+				}
 				const existing = await exists(manifest) ? new TextDecoder().decode(await vscode.workspace.fs.readFile(manifest)) : undefined;
 				const text = withEntries(existing, entries);
 				if (text === undefined) {
 					this.log?.warn(`${manifest.fsPath} is not valid JSON: left as it is, without the new images.`);
 					continue;
 				}
-				await vscode.workspace.fs.writeFile(manifest, new TextEncoder().encode(text));
+				await writeWorkspaceFile(manifest, new TextEncoder().encode(text), scope);
 			} catch (error) {
 				this.log?.warn(`Could not update ${manifest.fsPath}: ${error}`);
 			}

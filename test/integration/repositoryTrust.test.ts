@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { waitFor } from '../harness/waitFor';
 import type { FillResult } from '../../src/commands/fillMissingImages';
 import { api, closeAllEditors, openFreshDocument, placeCursor, rejectionOf, removeIfPresent, workspaceRoot } from './helpers';
 
@@ -31,14 +32,9 @@ function illustrateLogs(): string {
 }
 
 async function logContains(pattern: RegExp): Promise<string> {
-	for (let waited = 0; waited < 20_000; waited += 100) {
-		const text = illustrateLogs();
-		if (pattern.test(text)) {
-			return text;
-		}
-		await new Promise(resolve => setTimeout(resolve, 100));
-	}
-	assert.fail(`the Illustrate log never said ${pattern}`);
+	let text = '';
+	await waitFor(() => pattern.test(text = illustrateLogs()), `the Illustrate log says ${pattern}`, 20_000);
+	return text;
 }
 
 suite('What a repository cannot do', () => {
