@@ -167,12 +167,14 @@ suite('Failures, keys, trust and hostile messages', function () {
 			'just a string',
 			null,
 			// Last, so its line in the log proves the host has taken every message before it.
-			{ type: 'sentinel', after: 'the hostile messages' },
+			{ type: 'sentinel', afterTheHostileMessages: true },
 		]);
 		const illustrateLog = () => filesUnder(join(workbench.server.userDataDir, 'logs')).filter(file => file.endsWith('Illustrate.log')).map(file => readFileSync(file, 'utf8')).join('\n');
-		await waitFor(() => illustrateLog().includes('Ignored an invalid message from the panel: {"type":"sentinel","after":"the hostile messages"}'), 'the Illustrate log shows the last message was handled', 20_000);
+		await waitFor(() => illustrateLog().includes('Ignored an invalid message from the panel: an object of type "sentinel" with afterTheHostileMessages: boolean'), 'the Illustrate log shows the last message was handled', 20_000);
 		const log = illustrateLog();
-		assert.match(log, /Ignored an invalid message from the panel: \{"type":"action","action":"runShellCommand"\}/);
+		// Logged by its shape, never its text.
+		assert.match(log, /Ignored an invalid message from the panel: an object of type "action" with action: string of 15 characters/);
+		assert.doesNotMatch(log, /runShellCommand|just a string/);
 		assert.match(log, /Insert asked for unknown variants: not-a-variant/);
 		assert.equal(api.requests.length, 0, 'nothing was sent');
 		assert.deepEqual(snapshot(workspace), before, 'nothing was written');

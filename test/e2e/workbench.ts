@@ -135,9 +135,11 @@ async function quickInput(page: Page, opener: string, text: string, rowText: str
 		await page.keyboard.press(opener);
 		await widget.waitFor({ state: 'visible' });
 		const input = widget.locator('input.input');
-		await input.fill(text);
 		const row = widget.locator('.monaco-list-row', { hasText: rowText }).first();
 		try {
+			// The palette closes when the focus moves (an editor taking it as a tab closes), so
+			// the input can go away between opening and typing: open it again.
+			await input.fill(text, { timeout: 5000 });
 			await row.waitFor({ state: 'visible', timeout: 3000 });
 		} catch (error) {
 			// A contributed command may not be registered for the first seconds: try again.
