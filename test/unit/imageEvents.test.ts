@@ -67,7 +67,7 @@ suite('response problems', () => {
 		assert.match(describeResponseProblem({ kind: 'contentType', contentType: '' }, context).message, /answered with "no content type"/);
 		assert.equal(describeResponseProblem({ kind: 'idle', seconds: 90 }, { ...context, imagesKept: 2 }).message,
 			'The endpoint http://127.0.0.1:9/v1 sent nothing for 90 s, so Illustrate gave up on the request. The image may still have been made and charged, so Illustrate did not retry on its own. The images that arrived before it (2) are kept in the history. Try again.');
-		assert.match(describeResponseProblem({ kind: 'eventTooLarge', limitBytes: 58_000_000 }, context).message, /an event of more than 55.3 MB, larger than any image gpt-image-2 makes/);
+		assert.match(describeResponseProblem({ kind: 'eventTooLarge', limitBytes: 58_000_000 }, context).message, /an event of more than 58 MB, larger than any image gpt-image-2 makes/);
 		assert.match(describeResponseProblem({ kind: 'imageTooLarge', width: 200_000_000, height: 1 }, context).message, /an image of 200000000×1 pixels, larger than any image gpt-image-2 makes; it was not kept/);
 	});
 

@@ -92,7 +92,7 @@ export function describeResponseProblem(problem: ResponseProblem, context: { end
 			what = l10n.t('The endpoint {0} sent an image event without a readable image, so Illustrate stopped reading the response.', endpoint);
 			break;
 		case 'eventTooLarge':
-			what = l10n.t('The endpoint {0} sent an event of more than {1} MB, larger than any image {2} makes, so Illustrate stopped reading the response.', endpoint, Math.round(problem.limitBytes / 1024 / 1024 * 10) / 10, context.model);
+			what = l10n.t('The endpoint {0} sent an event of more than {1} MB, larger than any image {2} makes, so Illustrate stopped reading the response.', endpoint, Math.round(problem.limitBytes / 100_000) / 10, context.model);
 			break;
 		case 'notAnImage':
 			what = l10n.t('The endpoint {0} sent image data that is not a PNG, JPEG or WebP image.', endpoint);
