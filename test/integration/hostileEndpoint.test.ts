@@ -12,6 +12,12 @@ import { ApiKeys } from '../../src/providers/apiKeys';
 import { IllustrateError, ImageService, type GenerationResult } from '../../src/providers/imageService';
 import { watchEventLoop } from '../harness/eventLoopWatch';
 import { api } from './helpers';
+import { OUTPUT_MARKER } from './index';
+
+/** A line in the suite's output (the test runner shows it with the results), not only in the workbench log. */
+function report(line: string): void {
+	console.log(`${OUTPUT_MARKER}      ${line}`);
+}
 
 const config = () => vscode.workspace.getConfiguration('illustrate');
 const OPTIONS: ImageRequestOptions = { prompt: 'a lighthouse in a storm', model: 'gpt-image-2', size: '1024x1024', quality: 'low', n: 1, outputFormat: 'png' };
@@ -108,7 +114,7 @@ suite('A hostile or broken endpoint', () => {
 			assert.equal(result.images.length, 1);
 			assert.match(result.errors[0]?.message ?? '', /^The endpoint http:\/\/127\.0\.0\.1:\d+\/v1 sent an event of more than 55\.4 MB, larger than any image gpt-image-2 makes, so Illustrate stopped reading the response\. Try again\.$/);
 			const growth = (peak - baseline) / 1024 / 1024;
-			console.log(`      endless data line refused after ${seconds.toFixed(1)} s; extension host memory grew ${growth.toFixed(0)} MB at most`);
+			report(`endless data line refused after ${seconds.toFixed(1)} s; extension host memory grew ${growth.toFixed(0)} MB at most`);
 			assert.ok(growth < 400, `memory grew ${growth.toFixed(0)} MB`);
 		} finally {
 			clearInterval(sampler);
@@ -118,7 +124,7 @@ suite('A hostile or broken endpoint', () => {
 	test('fuzz: 1,000 damaged responses; the host survives, never blocks, says what happened, keeps every whole image', async function () {
 		this.timeout(10 * 60_000);
 		const seed = Number(process.env.ILLUSTRATE_FUZZ_SEED) || DEFAULT_FUZZ_SEED;
-		console.log(`      fuzz seed ${seed} (repeat with ILLUSTRATE_FUZZ_SEED=${seed})`);
+		report(`fuzz seed ${seed} (repeat with ILLUSTRATE_FUZZ_SEED=${seed})`);
 		await api().configure({ fuzzSeed: seed });
 		const pixels = new PanelPixels({ postMessage: async () => true } as unknown as vscode.Webview, () => undefined);
 		const messages: string[] = [];
@@ -169,12 +175,12 @@ suite('A hostile or broken endpoint', () => {
 			const kind = request.fuzz!.case.split('/')[0];
 			cases.set(kind, (cases.get(kind) ?? 0) + 1);
 		}
-		console.log(`      fuzz figures: ${responses.length} responses tried in ${seconds.toFixed(0)} s, ${crashes.length} crashes, longest event-loop block ${blocks.cpuWithoutGcMs.toFixed(0)} ms of JavaScript (${blocks.cpuMs.toFixed(0)} ms of CPU with garbage collection, longest GC pause ${blocks.gcMs.toFixed(0)} ms, ${blocks.wallMs.toFixed(0)} ms wall clock on this machine's load), ${history.size} images kept (${expected.length - lost.length} of ${expected.length} that arrived whole), ${messages.length} failures with a clear message (${unclear.length} unclear), memory grew ${((peak - baseline) / 1024 / 1024).toFixed(0)} MB at most`);
-		console.log(`      cases: ${[...cases].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
+		report(`fuzz figures: ${responses.length} responses tried in ${seconds.toFixed(0)} s, ${crashes.length} crashes, longest event-loop block ${blocks.cpuWithoutGcMs.toFixed(0)} ms of JavaScript (${blocks.cpuMs.toFixed(0)} ms of CPU with garbage collection, longest GC pause ${blocks.gcMs.toFixed(0)} ms, ${blocks.wallMs.toFixed(0)} ms wall clock on this machine's load), ${history.size} images kept (${expected.length - lost.length} of ${expected.length} that arrived whole), ${messages.length} failures with a clear message (${unclear.length} unclear), memory grew ${((peak - baseline) / 1024 / 1024).toFixed(0)} MB at most`);
+		report(`cases: ${[...cases].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
 		// What was in flight when the longest blocks happened, to find their cause.
 		for (const block of blocks.longest) {
 			const during = responses.filter(request => request.receivedAt <= block.at && request.receivedAt > block.at - 1500).map(request => request.fuzz!.case);
-			console.log(`      block of ${block.cpuMs} ms CPU (${block.gcMs} ms of it GC) while answering: ${during.join(', ') || 'nothing'}`);
+			report(`block of ${block.cpuMs} ms CPU (${block.gcMs} ms of it GC) while answering: ${during.join(', ') || 'nothing'}`);
 		}
 		assert.ok(responses.length >= FUZZ_CALLS, `${responses.length} responses`);
 		assert.deepEqual(crashes, []);
