@@ -523,6 +523,8 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			aborted: false,
 		};
 		requests.push(record);
+		/** The request's place since the last reset: what a fuzz run's responses follow, whatever ran before. */
+		const position = requests.length;
 		if (parsed.files.length > 0) {
 			uploads.set(id, parsed.ordered);
 			if (uploads.size > KEPT_IMAGE_REQUESTS) {
@@ -576,7 +578,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			const format = (typeof parsed.body.output_format === 'string' ? parsed.body.output_format : 'png') as ImageFormat;
 			const partials = record.stream && typeof parsed.body.partial_images === 'number' ? parsed.body.partial_images : 0;
 			try {
-				record.fuzz = await fuzzResponse({ seed: config.fuzzSeed, seq: record.seq, isEdit, format, partials, request, response, signal: abort.signal, headers: baseHeaders });
+				record.fuzz = await fuzzResponse({ seed: config.fuzzSeed, seq: position, isEdit, format, partials, request, response, signal: abort.signal, headers: baseHeaders });
 			} catch (error) {
 				record.fuzz = { case: `server-error/${String(error)}`, keep: [] };
 				response.destroy();
