@@ -12,19 +12,42 @@ export function deflateCodec(): DeflateCodec {
 
 /** Compression streams: what a browser has; Node has them too. */
 export const streamCodec: DeflateCodec = {
-	inflate: data => throughStream(data, new DecompressionStream('deflate')),
+	inflate: (data, maxOutputBytes) => throughStream(data, new DecompressionStream('deflate'), maxOutputBytes),
 	deflate: data => throughStream(data, new CompressionStream('deflate')),
 };
 
-async function throughStream(data: Uint8Array, transform: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-	const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(transform);
-	return new Uint8Array(await new Response(stream).arrayBuffer());
+/** The stream's output; past `maxOutputBytes` the stream is cancelled and this rejects. */
+async function throughStream(data: Uint8Array, transform: CompressionStream | DecompressionStream, maxOutputBytes = Infinity): Promise<Uint8Array> {
+	const reader = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(transform).getReader();
+	const parts: Uint8Array[] = [];
+	let total = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) {
+			break;
+		}
+		total += value.length;
+		if (total > maxOutputBytes) {
+			await reader.cancel().catch(() => undefined);
+			throw new RangeError(`The data inflates to more than ${maxOutputBytes} bytes.`);
+		}
+		parts.push(value);
+	}
+	const result = new Uint8Array(total);
+	let at = 0;
+	for (const part of parts) {
+		result.set(part, at);
+		at += part.length;
+	}
+	return result;
 }
 
 export const nodeCodec: DeflateCodec = {
-	inflate: async data => {
+	inflate: async (data, maxOutputBytes) => {
 		const { inflate } = await import('node:zlib');
-		return new Promise((resolve, reject) => inflate(data, (error, result) => error ? reject(error) : resolve(result)));
+		// zlib stops (and fails) at the limit: a deflate bomb never gets its gigabytes.
+		const options = maxOutputBytes === undefined ? {} : { maxOutputLength: Math.max(1, maxOutputBytes) };
+		return new Promise((resolve, reject) => inflate(data, options, (error, result) => error ? reject(error) : resolve(result)));
 	},
 	deflate: async data => {
 		const { deflate } = await import('node:zlib');

@@ -1,19 +1,21 @@
 import * as vscode from 'vscode';
 import type OpenAI from 'openai';
-import { describeApiError, type ApiFailure, type ErrorAction } from '../core/generation/apiErrors';
+import { describeApiError, describeResponseProblem, type ApiFailure, type ErrorAction, type ResponseProblem } from '../core/generation/apiErrors';
 import { retryWait } from '../core/generation/retryPolicy';
 import { runBounded } from '../core/generation/concurrency';
-import { sseEvents } from '../core/generation/sseEvents';
-import { costFromUsage } from '../core/cost/cost';
+import { EventTooLargeError, sseEvents, StreamReadError, type SseOptions } from '../core/generation/sseEvents';
+import { MalformedEventError, readStreamEvent, type ImageStreamEvent } from '../core/generation/imageEvents';
+import { largestImageEventBytes, largestImagePixels } from '../core/images/imageBounds';
 import { checkEditRequest } from '../core/edits/editRules';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { ImageRecipe, ImageStore, StoredImage } from '../history/imageStore';
 import { decodeBase64 } from '../core/encoding/base64';
-import { MIME_TYPES, readImageInfo } from '../core/images/imageInfo';
+import { MIME_TYPES, readImageInfo, type ImageInfo } from '../core/images/imageInfo';
 import type { OutputFormat } from '../core/models/capabilities';
 import { environmentVariable } from '../platform/environment';
 import { readSettings } from '../settings/settings';
 import { KEY_VARIABLES, providerLabel, type ApiKeys } from './apiKeys';
+import { withBoundedErrorBodies } from './boundedFetch';
 
 /** A failure the user can act on: its message is shown as is, its actions become buttons. */
 export class IllustrateError extends Error {
@@ -164,33 +166,111 @@ function isBatchFatal(failure: ApiFailure): boolean {
 
 type Sdk = typeof import('openai');
 
+/** A response Illustrate stopped reading: the problem says why, for the message. */
+class ResponseProblemError extends Error {
+	constructor(readonly problem: ResponseProblem) {
+		super(problem.kind);
+		this.name = 'ResponseProblemError';
+	}
+}
+
+/** No bytes of a response for this long (half of illustrate.requestTimeoutSeconds, at least 5 s) and it is given up. */
+export function idleTimeoutMs(requestTimeoutMs: number): number {
+	return Math.max(5_000, Math.round(requestTimeoutMs / 2));
+}
+
 /**
- * The image events of a streaming response (the SDK has sent the request and checked its
- * status), read with Illustrate's SSE reader: the SDK's reader scans every byte in JavaScript
- * twice, 350–710 ms for one 24 MB event of a 3840×2160 image against 280–390 ms. Error events
- * throw the SDK's APIError, as the SDK's stream does.
+ * The clocks of one request: a deadline for the whole of it, headers and body, and an idle
+ * limit between the body's chunks (the SDK's own timeout stops when the headers arrive, so
+ * a stream that never ends would otherwise be read forever). Either aborts `signal`.
  */
-async function* imageEvents(response: Response, sdk: Sdk): AsyncGenerator<OpenAI.ImageGenStreamEvent | OpenAI.ImageEditStreamEvent> {
+class RequestClock {
+	private readonly controller = new AbortController();
+	readonly signal: AbortSignal;
+	/** Which clock ran out, if one did. */
+	expired: 'deadline' | 'idle' | undefined;
+	private readonly deadline: ReturnType<typeof setTimeout>;
+	private idle: ReturnType<typeof setTimeout> | undefined;
+
+	constructor(outer: AbortSignal, deadlineMs: number, private readonly idleMs: number) {
+		this.signal = AbortSignal.any([outer, this.controller.signal]);
+		this.deadline = setTimeout(() => this.expire('deadline'), deadlineMs);
+	}
+
+	/** Bytes arrived: the idle clock starts again. */
+	readonly touch = (): void => {
+		clearTimeout(this.idle);
+		this.idle = setTimeout(() => this.expire('idle'), this.idleMs);
+	};
+
+	private expire(which: 'deadline' | 'idle'): void {
+		this.expired ??= which;
+		this.controller.abort();
+	}
+
+	dispose(): void {
+		clearTimeout(this.deadline);
+		clearTimeout(this.idle);
+	}
+}
+
+/**
+ * The items of a streaming response (the SDK has sent the request and checked its status),
+ * read with Illustrate's SSE reader: the SDK's reader scans every byte in JavaScript twice,
+ * 350–710 ms for one 24 MB event of a 3840×2160 image against 280–390 ms. Nothing in the
+ * body is trusted: it must be an event stream, no event may be longer than the largest image
+ * the model makes, and each event is checked before it is used. Error events throw the SDK's
+ * APIError, as the SDK's stream does.
+ */
+async function* streamItems(response: Response, sdk: Sdk, options: SseOptions): AsyncGenerator<ImageStreamEvent> {
+	const contentType = response.headers.get('content-type') ?? '';
+	if (!/^\s*text\/event-stream\s*(;|$)/i.test(contentType)) {
+		await response.body?.cancel().catch(() => undefined);
+		throw new ResponseProblemError({ kind: 'contentType', contentType: contentType.split(';')[0].trim() });
+	}
 	if (!response.body) {
 		return;
 	}
-	for await (const sse of sseEvents(response.body)) {
-		if (sse.data === '[DONE]') {
-			return;
+	try {
+		for await (const sse of sseEvents(response.body, options)) {
+			const item = readStreamEvent(sse);
+			if (item.kind === 'done') {
+				return;
+			}
+			if (item.kind === 'error') {
+				throw new sdk.APIError(undefined, item.error, undefined, response.headers);
+			}
+			if (item.kind === 'image') {
+				yield item.event;
+			}
 		}
-		let data: { error?: unknown; type?: string } | undefined;
-		try {
-			data = JSON.parse(sse.data) as typeof data;
-		} catch {
-			throw new SyntaxError('Error reading response: malformed server-sent event JSON.');
+	} catch (error) {
+		if (error instanceof EventTooLargeError) {
+			throw new ResponseProblemError({ kind: 'eventTooLarge', limitBytes: error.limitBytes });
 		}
-		if (sse.event === 'error' || data?.error) {
-			throw new sdk.APIError(undefined, (data?.error ?? data) as object, undefined, response.headers);
+		if (error instanceof MalformedEventError) {
+			throw new ResponseProblemError({ kind: error.problem === 'json' ? 'malformedJson' : 'malformedEvent' });
 		}
-		if (data?.type === 'image_generation.partial_image' || data?.type === 'image_edit.partial_image' || data?.type === 'image_generation.completed' || data?.type === 'image_edit.completed') {
-			yield data as OpenAI.ImageGenStreamEvent | OpenAI.ImageEditStreamEvent;
-		}
+		throw error;
 	}
+}
+
+/** The bytes of an event's image, checked: undefined when they are not base64 of an image, or declare more pixels than `maxPixels`. */
+function imageOf(event: ImageStreamEvent, maxPixels: number): { bytes: Uint8Array; info: ImageInfo } | ResponseProblem {
+	let bytes: Uint8Array;
+	try {
+		bytes = decodeBase64(event.b64);
+	} catch {
+		return { kind: 'malformedEvent' };
+	}
+	const info = readImageInfo(bytes);
+	if (!info || info.width === 0 || info.height === 0) {
+		return { kind: 'notAnImage' };
+	}
+	if (info.width * info.height > maxPixels) {
+		return { kind: 'imageTooLarge', width: info.width, height: info.height };
+	}
+	return { bytes, info };
 }
 
 /**
@@ -227,7 +307,7 @@ export class ImageService {
 		// A paid request is never retried by the SDK: Illustrate retries only where nothing can have been charged.
 		// In the web the SDK runs in the browser's web worker and refuses to unless told: the key
 		// comes from secret storage, on the user's own machine, as in every other host.
-		const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs, ...(ILLUSTRATE_WEB ? { dangerouslyAllowBrowser: true } : {}) };
+		const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs, fetch: withBoundedErrorBodies(), ...(ILLUSTRATE_WEB ? { dangerouslyAllowBrowser: true } : {}) };
 		if (provider === 'azure') {
 			if (!settings.azure.endpoint || !settings.azure.deployment) {
 				throw new IllustrateError(vscode.l10n.t('Azure OpenAI needs illustrate.azure.endpoint and illustrate.azure.deployment in your user settings.'), [], true);
@@ -337,6 +417,9 @@ export class ImageService {
 	): Promise<GenerationResult> {
 		const { client, sdk, key } = await this.client(resource);
 		const endpoint = client.baseURL;
+		const settings = readSettings(resource);
+		const maxPixels = largestImagePixels(options.model, options.size);
+		const maxEventBytes = largestImageEventBytes(maxPixels);
 		const batch = new AbortController();
 		const abortBatch = () => batch.abort();
 		signal.addEventListener('abort', abortBatch, { once: true });
@@ -356,26 +439,39 @@ export class ImageService {
 				}
 				let requestId: string | null | undefined;
 				let received = false;
+				const clock = new RequestClock(batch.signal, settings.requestTimeoutMs, idleTimeoutMs(settings.requestTimeoutMs));
 				try {
-					const response = await send(client, batch.signal, sdk, count - completed);
+					const response = await send(client, clock.signal, sdk, count - completed);
 					requestId = response.headers.get('x-request-id');
-					for await (const event of imageEvents(response, sdk)) {
+					clock.touch();
+					for await (const event of streamItems(response, sdk, { maxEventBytes, onChunk: clock.touch })) {
 						received = true;
 						const slot = first + Math.min(completed, count - 1);
-						const bytes = decodeBase64(event.b64_json);
-						const format = readImageInfo(bytes)?.format ?? options.outputFormat;
-						if (event.type === 'image_generation.partial_image' || event.type === 'image_edit.partial_image') {
-							events.onPixels?.(slot, { bytes, format, partialIndex: event.partial_image_index });
-						} else {
-							const cost = costFromUsage(event.usage);
-							costUsd = (costUsd ?? 0) + cost;
-							// Its file write starts first; the panel shows the pixels while it runs.
-							const saving = this.store.save(bytes, { ...recipe, size: event.size ?? recipe.size, quality: event.quality ?? recipe.quality, costUsd: cost }, options.outputFormat);
-							events.onPixels?.(slot, { bytes, format });
-							const image = await saving;
-							slots[slot] = image;
-							completed++;
-							events.onImage(slot, image);
+						const image = imageOf(event, maxPixels);
+						if (!event.final) {
+							// A partial that is not an image is not shown; the final decides.
+							if (!('kind' in image)) {
+								events.onPixels?.(slot, { bytes: image.bytes, format: image.info.format, partialIndex: event.partialIndex });
+							}
+							continue;
+						}
+						if ('kind' in image) {
+							throw new ResponseProblemError(image);
+						}
+						const { bytes } = image;
+						const format = image.info.format;
+						const cost = event.costUsd ?? 0;
+						costUsd = (costUsd ?? 0) + cost;
+						// Its file write starts first; the panel shows the pixels while it runs.
+						const saving = this.store.save(bytes, { ...recipe, size: event.size ?? recipe.size, quality: event.quality ?? recipe.quality, costUsd: cost }, options.outputFormat);
+						events.onPixels?.(slot, { bytes, format });
+						const stored = await saving;
+						slots[slot] = stored;
+						completed++;
+						events.onImage(slot, stored);
+						if (completed === count) {
+							// Every image asked for is here: whatever else the endpoint sends is not read.
+							break;
 						}
 					}
 					this.log.info(`${operation} ${label} done in ${Date.now() - started} ms, request id ${requestId ?? 'unknown'}`);
@@ -383,12 +479,21 @@ export class ImageService {
 						throw new IllustrateError(completed === 0 ? vscode.l10n.t('The response ended without an image. Try again.') : vscode.l10n.t('The response ended after {0} of {1} images. Try again for the rest.', completed, count), ['retry']);
 					}
 					return;
-				} catch (error) {
+				} catch (caught) {
 					if (signal.aborted) {
 						this.log.info(`${operation} ${label} cancelled after ${Date.now() - started} ms`);
 						return;
 					}
-					const failure = error instanceof IllustrateError ? undefined : classifyFailure(error, sdk.OpenAI);
+					let error = caught;
+					if (clock.expired === 'idle') {
+						error = new ResponseProblemError({ kind: 'idle', seconds: Math.round(idleTimeoutMs(settings.requestTimeoutMs) / 1000) });
+					} else if (clock.expired === 'deadline') {
+						error = new sdk.APIConnectionTimeoutError();
+					} else if (error instanceof StreamReadError) {
+						// The body broke off (the connection, or its framing): as a dropped connection.
+						error = new sdk.APIConnectionError({ message: error.message, cause: error.cause as Error });
+					}
+					const failure = error instanceof IllustrateError || error instanceof ResponseProblemError ? undefined : classifyFailure(error, sdk.OpenAI);
 					const wait = failure ? retryWait(failure, attempt, received) : undefined;
 					if (wait !== undefined && !batch.signal.aborted) {
 						const reason = failure?.status === 429 ? 'rate limit' : `server error ${failure?.status}`;
@@ -402,6 +507,9 @@ export class ImageService {
 					let illustrateError: IllustrateError;
 					if (error instanceof IllustrateError) {
 						illustrateError = error;
+					} else if (error instanceof ResponseProblemError) {
+						const described = describeResponseProblem(error.problem, { endpoint, model: options.model, imagesKept: completed });
+						illustrateError = new IllustrateError(described.message, described.actions);
 					} else {
 						const described = describeApiError(failure!, { model: options.model, endpoint, key, imageMayHaveBeenCharged: received || failure!.kind === 'connection' || failure!.kind === 'timeout', failedInBrowser: ILLUSTRATE_WEB && !received });
 						const available = failure!.status === 404 ? await imageModelsOf(client) : '';
@@ -421,6 +529,8 @@ export class ImageService {
 						batch.abort();
 					}
 					return;
+				} finally {
+					clock.dispose();
 				}
 			}
 		};

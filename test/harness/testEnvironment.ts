@@ -9,5 +9,7 @@ export function extensionHostEnvironment(api: ImageApiServer): Record<string, st
 		OPENAI_BASE_URL: api.url,
 		OPENAI_API_KEY: TEST_API_KEY,
 		ILLUSTRATE_TEST_SERVER: api.origin,
+		// The fuzz test's seed, to repeat a run it printed.
+		...(process.env.ILLUSTRATE_FUZZ_SEED ? { ILLUSTRATE_FUZZ_SEED: process.env.ILLUSTRATE_FUZZ_SEED } : {}),
 	};
 }

@@ -15,7 +15,13 @@ export type FailureKind =
 	| 'service_unavailable'
 	| 'drop_connection'
 	| 'stall'
-	| 'stream_error';
+	| 'stream_error'
+	/** A 200 event stream that sends a comment line every 50 ms and nothing else, until the client gives up. */
+	| 'comment_flood'
+	/** A 200 event stream with one `data:` line that never ends (64 KB every few ms), until the client gives up. */
+	| 'endless_line'
+	/** A 200 event stream that sends one partial image, then nothing, until the client gives up. */
+	| 'stall_after_partial';
 
 export interface FailureSpec {
 	readonly kind: FailureKind;

@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { errorReply, streamErrorEvent, type FailureKind, type FailureSpec } from './apiFailures';
+import { drained, fuzzResponse, type FuzzOutcome } from './fuzzResponses';
 import { imageMetadata, renderImage, type ImageFormat } from './imageFactory';
 import { fieldType, validateAgainstSpec, type SchemaName } from './schemaValidator';
 
@@ -39,6 +40,8 @@ export interface ServerConfig {
 	seedPool: number;
 	/** Answer browsers' cross-origin requests as the API does; off, an endpoint a browser may not call. */
 	cors: boolean;
+	/** Non-zero: every image request gets a damaged (or valid) response drawn from this seed and its request number (see fuzzResponses.ts). */
+	fuzzSeed: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -53,6 +56,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
 	models: ['gpt-image-2', 'gpt-image-2-2026-04-21', 'gpt-image-1.5', 'gpt-4.1-mini', 'whisper-1'],
 	seedPool: 0,
 	cors: true,
+	fuzzSeed: 0,
 };
 
 export interface RecordedFile {
@@ -112,6 +116,8 @@ export interface RecordedRequest {
 	readonly origin?: string;
 	/** `X-Stainless-Runtime` as the SDK reports where it runs: `node`, `browser:chrome`, … */
 	readonly runtime?: string;
+	/** In fuzz mode: the damage this response got, and the final images that arrived whole. */
+	fuzz?: FuzzOutcome;
 }
 
 /** A CORS preflight (OPTIONS) the browser sent before a request from another origin. */
@@ -520,6 +526,8 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		};
 		requests.push(record);
 		response.on('finish', () => { record.lastByteAt = Date.now(); });
+		/** The request's place since the last reset: what a fuzz run's responses follow, whatever ran before. */
+		const position = requests.length;
 		if (parsed.files.length > 0) {
 			uploads.set(id, parsed.ordered);
 			if (uploads.size > KEPT_IMAGE_REQUESTS) {
@@ -568,6 +576,18 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			throw error;
 		}
 
+		if (config.fuzzSeed) {
+			record.status = 200;
+			const format = (typeof parsed.body.output_format === 'string' ? parsed.body.output_format : 'png') as ImageFormat;
+			const partials = record.stream && typeof parsed.body.partial_images === 'number' ? parsed.body.partial_images : 0;
+			try {
+				record.fuzz = await fuzzResponse({ seed: config.fuzzSeed, seq: position, isEdit, format, partials, request, response, signal: abort.signal, headers: baseHeaders });
+			} catch (error) {
+				record.fuzz = { case: `server-error/${String(error)}`, keep: [] };
+				response.destroy();
+			}
+			return;
+		}
 		const failure = takeFailure(path, String(parsed.body.prompt ?? ''));
 		record.failure = failure?.kind;
 		if (failure?.kind === 'drop_connection') {
@@ -584,6 +604,11 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			}
 			return;
 		}
+		if (failure?.kind === 'comment_flood' || failure?.kind === 'endless_line' || failure?.kind === 'stall_after_partial') {
+			record.status = 200;
+			await neverEnding(failure.kind, parsed, response, abort.signal, baseHeaders, isEdit);
+			return;
+		}
 		const reply = failure ? errorReply(failure, { model, size, key, requestId: id }) : undefined;
 		if (reply) {
 			await sleep(config.firstByteMs, abort.signal);
@@ -593,6 +618,33 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		}
 
 		await produceImages(record, parsed, failure, response, abort.signal, baseHeaders, isEdit);
+	};
+
+	/** A 200 event stream that never finishes on its own: the client's timeouts and limits must end it. */
+	const neverEnding = async (kind: 'comment_flood' | 'endless_line' | 'stall_after_partial', parsed: ParsedBody, response: ServerResponse, signal: AbortSignal, baseHeaders: Record<string, string>, isEdit: boolean) => {
+		response.writeHead(200, { ...baseHeaders, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+		const prefix = isEdit ? 'image_edit' : 'image_generation';
+		if (kind === 'stall_after_partial') {
+			const format = (typeof parsed.body.output_format === 'string' ? parsed.body.output_format : 'png') as ImageFormat;
+			const bytes = await renderImage({ width: 256, height: 256, format, seed: `stall|${seq}`, partial: { index: 0, of: 2 } });
+			response.write(`event: ${prefix}.partial_image\ndata: ${JSON.stringify({ type: `${prefix}.partial_image`, b64_json: bytes.toString('base64'), partial_image_index: 0, size: '1024x1024', quality: 'low', background: 'opaque', output_format: format })}\n\n`);
+			await sleep(config.stallMs, signal);
+		} else if (kind === 'comment_flood') {
+			while (!signal.aborted) {
+				response.write(': still rendering\n');
+				await sleep(50, signal);
+			}
+		} else {
+			response.write(`event: ${prefix}.completed\ndata: {"type":"${prefix}.completed","b64_json":"`);
+			const block = Buffer.alloc(64 * 1024, 0x41);
+			while (!signal.aborted) {
+				if (!response.write(block)) {
+					await drained(response);
+				}
+				await sleep(2, signal);
+			}
+		}
+		response.destroy();
 	};
 
 	const produceImages = async (

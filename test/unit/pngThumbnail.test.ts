@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { deflateSync, inflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { watchEventLoop } from '../harness/eventLoopWatch';
+import { LARGEST_IMAGE_PIXELS } from '../../src/core/images/imageBounds';
 import { crc32, pngThumbnail, thumbnailSize, type DeflateCodec } from '../../src/core/images/pngThumbnail';
 import { nodeCodec, streamCodec } from '../../src/platform/compression';
 
@@ -134,4 +136,63 @@ suite('pngThumbnail', () => {
 		corrupt.fill(0x55, 60, 80);
 		assert.equal(await pngThumbnail(corrupt, 32, codec), undefined, 'image data that does not inflate');
 	});
+
+	test('a deflate bomb is inflated no further than its header declares, with both codecs', async () => {
+		// 2049×1024 RGBA declares 8.4 MB of image data; this inflates to 256 MiB.
+		const bomb = pngOf(2049, 1024, 6, deflateSync(Buffer.alloc(256 * 1024 * 1024), { level: 9 }));
+		for (const [name, candidate] of [['zlib', nodeCodec], ['compression streams', streamCodec]] as const) {
+			const outputs: number[] = [];
+			const counting: DeflateCodec = {
+				inflate: async (data, max) => {
+					const result = await candidate.inflate(data, max);
+					outputs.push(result.length);
+					return result;
+				},
+				deflate: data => candidate.deflate(data),
+			};
+			assert.equal(await pngThumbnail(bomb, 1024, counting), undefined, name);
+			assert.deepEqual(outputs, [], `${name}: the inflation failed at the limit instead of returning 256 MiB`);
+		}
+	});
+
+	test('a header declaring more pixels than any model makes is refused before anything is inflated', async () => {
+		let inflated = 0;
+		const counting: DeflateCodec = { inflate: async data => { inflated++; return inflateSync(data); }, deflate: async data => deflateSync(data) };
+		const line = pngOf(200_000_000, 1, 2, deflateSync(Buffer.alloc(1024)));
+		assert.equal(await pngThumbnail(line, 1024, counting), undefined);
+		const justOver = pngOf(3841, 2160, 2, deflateSync(Buffer.alloc(1024)));
+		assert.equal(await pngThumbnail(justOver, 1024, counting), undefined);
+		assert.equal(inflated, 0);
+		assert.equal(LARGEST_IMAGE_PIXELS, 3840 * 2160);
+	});
+
+	test('scaling a 3840×2160 image leaves the event loop free: no block over 100 ms', async function () {
+		this.timeout(60_000);
+		const png = await sharp(picture(3840, 2160, 3), { raw: { width: 3840, height: 2160, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+		const watch = watchEventLoop();
+		const started = performance.now();
+		const thumbnail = await pngThumbnail(png, 1024, nodeCodec);
+		const took = performance.now() - started;
+		const blocks = watch.stop();
+		assert.deepEqual({ width: thumbnail?.width, height: thumbnail?.height }, { width: 1024, height: 576 });
+		console.log(`      3840×2160 scaled in ${took.toFixed(0)} ms; longest event-loop block ${blocks.cpuMs.toFixed(1)} ms of CPU (${blocks.wallMs.toFixed(1)} ms wall clock)`);
+		assert.ok(blocks.cpuMs < 100, `the event loop was blocked ${blocks.cpuMs.toFixed(1)} ms`);
+	});
 });
+
+/** A PNG of a given header and image data (CRCs right), for headers no encoder would write. */
+function pngOf(width: number, height: number, colorType: number, data: Uint8Array): Buffer {
+	const chunkOf = (type: string, body: Uint8Array): Buffer => {
+		const chunk = Buffer.alloc(12 + body.length);
+		chunk.writeUInt32BE(body.length, 0);
+		chunk.write(type, 4, 'latin1');
+		chunk.set(body, 8);
+		chunk.writeUInt32BE((crc32(chunk.subarray(4, 8 + body.length)) ^ 0xffffffff) >>> 0, 8 + body.length);
+		return chunk;
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header.set([8, colorType, 0, 0, 0], 8);
+	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunkOf('IHDR', header), chunkOf('IDAT', data), chunkOf('IEND', new Uint8Array(0))]);
+}

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { sseEvents, type ServerSentEvent } from '../../src/core/generation/sseEvents';
+import { EventTooLargeError, sseEvents, StreamReadError, type ServerSentEvent } from '../../src/core/generation/sseEvents';
 
 function body(chunks: readonly (string | Uint8Array)[]): ReadableStream<Uint8Array> {
 	const encoder = new TextEncoder();
@@ -13,9 +13,9 @@ function body(chunks: readonly (string | Uint8Array)[]): ReadableStream<Uint8Arr
 	});
 }
 
-async function collect(stream: ReadableStream<Uint8Array>): Promise<ServerSentEvent[]> {
+async function collect(source: ReadableStream<Uint8Array> | AsyncGenerator<ServerSentEvent>): Promise<ServerSentEvent[]> {
 	const events: ServerSentEvent[] = [];
-	for await (const event of sseEvents(stream)) {
+	for await (const event of source instanceof ReadableStream ? sseEvents(source) : source) {
 		events.push(event);
 	}
 	return events;
@@ -78,5 +78,56 @@ suite('sseEvents', () => {
 			break;
 		}
 		assert.equal(cancelled, true);
+	});
+
+	test('a line that never ends stops at the event limit, the body cancelled, its bytes never held', async () => {
+		let sent = 0;
+		let cancelled = false;
+		const endless = new ReadableStream<Uint8Array>({
+			start(controller) {
+				controller.enqueue(new TextEncoder().encode('event: image_generation.partial_image\ndata: {"b64_json":"'));
+			},
+			pull(controller) {
+				sent += 65_536;
+				controller.enqueue(new Uint8Array(65_536).fill(0x41));
+			},
+			cancel() {
+				cancelled = true;
+			},
+		}, { highWaterMark: 0 });
+		const reading = collect(sseEvents(endless, { maxEventBytes: 1024 * 1024 }));
+		await assert.rejects(reading, (error: unknown) => error instanceof EventTooLargeError && error.limitBytes === 1024 * 1024);
+		assert.ok(sent <= 1024 * 1024 + 65_536, `read ${sent} bytes`);
+		assert.equal(cancelled, true);
+	});
+
+	test('many data lines add up to the limit too; comments between events do not', async () => {
+		const line = `data: ${'B'.repeat(1000)}\n`;
+		const comments = `: ${'c'.repeat(1000)}\n`.repeat(300);
+		const events = [];
+		for await (const event of sseEvents(body([`${comments}data: ok\n\n`]), { maxEventBytes: 100_000 })) {
+			events.push(event);
+		}
+		assert.deepEqual(events, [{ event: null, data: 'ok' }]);
+		await assert.rejects(collect(sseEvents(body([line.repeat(300)]), { maxEventBytes: 100_000 })), EventTooLargeError);
+	});
+
+	test('every chunk is reported as it arrives, and a body that breaks is a StreamReadError', async () => {
+		let chunks = 0;
+		const events = [];
+		for await (const event of sseEvents(body(['data: 1', '\n\n', 'data: 2\n\n']), { onChunk: () => chunks++ })) {
+			events.push(event);
+		}
+		assert.equal(events.length, 2);
+		assert.equal(chunks, 3);
+		const broken = new ReadableStream<Uint8Array>({
+			start(controller) {
+				controller.enqueue(new TextEncoder().encode('data: 1\n\n'));
+			},
+			pull(controller) {
+				controller.error(new TypeError('terminated'));
+			},
+		});
+		await assert.rejects(collect(sseEvents(broken)), (error: unknown) => error instanceof StreamReadError && /terminated/.test(error.message));
 	});
 });

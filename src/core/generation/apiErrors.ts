@@ -52,6 +52,59 @@ export function retryAfterSeconds(headers: unknown): number | undefined {
 	return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : undefined;
 }
 
+/** The longest part of an endpoint's own error text a message quotes: an endpoint can send anything. */
+const MAX_QUOTED_LENGTH = 300;
+
+function shorten(text: string): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	return flat.length > MAX_QUOTED_LENGTH ? `${flat.slice(0, MAX_QUOTED_LENGTH)}…` : flat;
+}
+
+/**
+ * A response Illustrate refuses to read on: no bytes for too long, not an event stream, an
+ * event that is not what the API sends, an event longer than the largest image, or image
+ * data that is not an image the model could have made.
+ */
+export type ResponseProblem =
+	| { readonly kind: 'idle'; readonly seconds: number }
+	| { readonly kind: 'contentType'; readonly contentType: string }
+	| { readonly kind: 'malformedJson' }
+	| { readonly kind: 'malformedEvent' }
+	| { readonly kind: 'eventTooLarge'; readonly limitBytes: number }
+	| { readonly kind: 'notAnImage' }
+	| { readonly kind: 'imageTooLarge'; readonly width: number; readonly height: number };
+
+/** The message for a response Illustrate gave up on; images that arrived before it are kept. */
+export function describeResponseProblem(problem: ResponseProblem, context: { endpoint: string; model: string; imagesKept: number }): UserFacingError {
+	const endpoint = context.endpoint;
+	let what: string;
+	switch (problem.kind) {
+		case 'idle':
+			what = l10n.t('The endpoint {0} sent nothing for {1} s, so Illustrate gave up on the request. The image may still have been made and charged, so Illustrate did not retry on its own.', endpoint, problem.seconds);
+			break;
+		case 'contentType':
+			what = l10n.t('The endpoint {0} answered with "{1}" instead of an event stream (text/event-stream): it does not stream images, or is not an image API. Check illustrate.baseUrl.', endpoint, shorten(problem.contentType).slice(0, 80) || l10n.t('no content type'));
+			break;
+		case 'malformedJson':
+			what = l10n.t('The endpoint {0} sent an event that is not valid JSON, so Illustrate stopped reading the response.', endpoint);
+			break;
+		case 'malformedEvent':
+			what = l10n.t('The endpoint {0} sent an image event without a readable image, so Illustrate stopped reading the response.', endpoint);
+			break;
+		case 'eventTooLarge':
+			what = l10n.t('The endpoint {0} sent an event of more than {1} MB, larger than any image {2} makes, so Illustrate stopped reading the response.', endpoint, Math.round(problem.limitBytes / 100_000) / 10, context.model);
+			break;
+		case 'notAnImage':
+			what = l10n.t('The endpoint {0} sent image data that is not a PNG, JPEG or WebP image.', endpoint);
+			break;
+		case 'imageTooLarge':
+			what = l10n.t('The endpoint {0} sent an image of {1}×{2} pixels, larger than any image {3} makes; it was not kept.', endpoint, problem.width, problem.height, context.model);
+			break;
+	}
+	const kept = context.imagesKept > 0 ? ` ${l10n.t('The images that arrived before it ({0}) are kept in the history.', context.imagesKept)}` : '';
+	return { message: `${what}${kept} ${l10n.t('Try again.')}`, actions: ['retry'] };
+}
+
 /**
  * Turns an error from the `openai` SDK (or the network under it) into a message that
  * says what happened and what to do next. Never includes the API key.
@@ -66,7 +119,7 @@ export function describeApiError(failure: ApiFailure, context: {
 }): UserFacingError {
 	const { status, code, type } = failure;
 	const rawMessage = failure.message;
-	const apiMessage = redactSecrets(rawMessage.replace(/^\d{3}\s+/, ''), context.key);
+	const apiMessage = shorten(redactSecrets(rawMessage.replace(/^\d{3}\s+/, ''), context.key));
 
 	if (failure.kind === 'timeout') {
 		return { message: l10n.t('The request to {0} took longer than illustrate.requestTimeoutSeconds and was given up. The image may still have been made and charged, so Illustrate did not retry on its own. Try again, or pick a lower quality or smaller size.', context.endpoint), actions: ['retry'] };

@@ -4,6 +4,30 @@ export interface ServerSentEvent {
 	readonly data: string;
 }
 
+/** Options of `sseEvents`. */
+export interface SseOptions {
+	/** The longest event read (its data and the line being read); a longer one throws `EventTooLargeError`. */
+	readonly maxEventBytes?: number;
+	/** Called for every chunk of the body as it arrives: an idle timer's heartbeat. */
+	readonly onChunk?: () => void;
+}
+
+/** An event (or a line) longer than the reader was told to hold: what is left of it is not read. */
+export class EventTooLargeError extends Error {
+	constructor(readonly limitBytes: number) {
+		super(`A server-sent event passed ${limitBytes} bytes.`);
+		this.name = 'EventTooLargeError';
+	}
+}
+
+/** Reading the body failed (the connection broke, its framing was wrong): `cause` says how. */
+export class StreamReadError extends Error {
+	constructor(cause: unknown) {
+		super(`Reading the response failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+		this.name = 'StreamReadError';
+	}
+}
+
 const LF = 0x0a;
 const CR = 0x0d;
 const RETAINED_BUFFER_BYTES = 64 * 1024;
@@ -14,7 +38,8 @@ const RETAINED_BUFFER_BYTES = 64 * 1024;
  * engine's native `indexOf` and decoded once each: an image event is one `data:` line of
  * 20+ MB of base64, which a byte-by-byte scanner in JavaScript takes about a second to read.
  */
-export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseOptions = {}): AsyncGenerator<ServerSentEvent> {
+	const maxEventBytes = options.maxEventBytes ?? Infinity;
 	const decoder = new TextDecoder();
 	let buffer = new Uint8Array(RETAINED_BUFFER_BYTES);
 	let start = 0;
@@ -26,6 +51,8 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
 	let event: string | null = null;
 	let data: string[] = [];
 	let hasData = false;
+	/** Characters of the current event's fields so far. */
+	let eventChars = 0;
 
 	const takeLine = (line: string): ServerSentEvent | undefined => {
 		if (line === '') {
@@ -34,6 +61,7 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
 			event = null;
 			data = [];
 			hasData = false;
+			eventChars = 0;
 			return complete;
 		}
 		if (line.startsWith(':')) {
@@ -51,6 +79,10 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
 			data.push(value);
 			hasData = true;
 		}
+		eventChars += line.length;
+		if (eventChars > maxEventBytes) {
+			throw new EventTooLargeError(maxEventBytes);
+		}
 		return undefined;
 	};
 
@@ -58,11 +90,19 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
 	let finished = false;
 	try {
 		for (;;) {
-			const { done, value } = await reader.read();
+			let chunk: ReadableStreamReadResult<Uint8Array>;
+			try {
+				chunk = await reader.read();
+			} catch (error) {
+				finished = true;
+				throw new StreamReadError(error);
+			}
+			const { done, value } = chunk;
 			if (done) {
 				finished = true;
 				break;
 			}
+			options.onChunk?.();
 			if (end + value.length > buffer.length) {
 				const live = end - start;
 				if (live + value.length > buffer.length / 2) {
@@ -116,6 +156,10 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
 				if (complete) {
 					yield complete;
 				}
+			}
+			// What is left is the start of a line: with the event's fields so far, it may not pass the limit.
+			if (eventChars + (end - start) > maxEventBytes) {
+				throw new EventTooLargeError(maxEventBytes);
 			}
 		}
 		// A last event the stream ended without a blank line after is dropped, as the format says.

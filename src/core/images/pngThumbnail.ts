@@ -6,9 +6,11 @@
  * deflate codec comes from the host (zlib in Node, compression streams in a browser).
  */
 
+import { LARGEST_IMAGE_PIXELS } from './imageBounds';
+
 export interface DeflateCodec {
-	/** zlib-wrapped deflate (RFC 1950), as PNG's image data is. */
-	inflate(data: Uint8Array): Promise<Uint8Array>;
+	/** zlib-wrapped deflate (RFC 1950), as PNG's image data is; rejects when the output would pass `maxOutputBytes`. */
+	inflate(data: Uint8Array, maxOutputBytes?: number): Promise<Uint8Array>;
 	deflate(data: Uint8Array): Promise<Uint8Array>;
 }
 
@@ -17,6 +19,9 @@ export interface Thumbnail {
 	readonly width: number;
 	readonly height: number;
 }
+
+/** How long the scaler works before it lets the event loop run: the extension host is shared with every other extension. */
+const SLICE_MS = 20;
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -166,30 +171,40 @@ export function thumbnailSize(width: number, height: number, maxSide: number): {
 	return { width: Math.max(1, Math.round(width / scale)), height: Math.max(1, Math.round(height / scale)) };
 }
 
+function nextTask(): Promise<void> {
+	return new Promise(resolve => setTimeout(resolve, 0));
+}
+
 /**
  * The image scaled down to fit `maxSide`, as a PNG (RGB, or RGBA when it has transparency);
  * undefined when it already fits or is not a PNG this decoder takes (16-bit, interlaced,
- * damaged), so the caller shows the original.
+ * damaged, or declaring more pixels than any model makes), so the caller shows the original.
+ * Its image data is inflated no further than the header's size needs (a deflate bomb is
+ * refused at that size), and the decoding yields to the event loop every few milliseconds.
  */
-export async function pngThumbnail(bytes: Uint8Array, maxSide: number, codec: DeflateCodec): Promise<Thumbnail | undefined> {
+export async function pngThumbnail(bytes: Uint8Array, maxSide: number, codec: DeflateCodec, maxPixels = LARGEST_IMAGE_PIXELS): Promise<Thumbnail | undefined> {
 	const decoded = readChunks(bytes);
 	if (!decoded) {
 		return undefined;
 	}
 	const { header, palette, transparency } = decoded;
 	const { width, height, colorType, channels } = header;
+	if (width * height > maxPixels) {
+		return undefined;
+	}
 	const target = thumbnailSize(width, height, maxSide);
 	if (target.width === width && target.height === height) {
 		return undefined;
 	}
+	const stride = width * channels;
+	const expectedBytes = height * (stride + 1);
 	let raw: Uint8Array;
 	try {
-		raw = await codec.inflate(concat(decoded.data));
+		raw = await codec.inflate(concat(decoded.data), expectedBytes);
 	} catch {
 		return undefined;
 	}
-	const stride = width * channels;
-	if (raw.length < height * (stride + 1)) {
+	if (raw.length < expectedBytes) {
 		return undefined;
 	}
 	const alpha = colorType === 4 || colorType === 6 || (colorType === 3 && transparency !== undefined);
@@ -204,7 +219,12 @@ export async function pngThumbnail(bytes: Uint8Array, maxSide: number, codec: De
 		columnOf[x] = Math.min(tw - 1, Math.floor(x * tw / width));
 	}
 	let previous: Uint8Array = new Uint8Array(stride);
+	let sliceStart = performance.now();
 	for (let y = 0; y < height; y++) {
+		if ((y & 15) === 0 && performance.now() - sliceStart > SLICE_MS) {
+			await nextTask();
+			sliceStart = performance.now();
+		}
 		const start = y * (stride + 1);
 		const row = raw.subarray(start + 1, start + 1 + stride);
 		if (!unfilter(raw[start], row, previous, Math.max(1, channels))) {
@@ -265,6 +285,10 @@ export async function pngThumbnail(bytes: Uint8Array, maxSide: number, codec: De
 	const out = new Uint8Array(th * (outStride + 1));
 	let above = new Uint8Array(outStride);
 	for (let ty = 0; ty < th; ty++) {
+		if ((ty & 15) === 0 && performance.now() - sliceStart > SLICE_MS) {
+			await nextTask();
+			sliceStart = performance.now();
+		}
 		const line = new Uint8Array(outStride);
 		for (let tx = 0; tx < tw; tx++) {
 			const o = (ty * tw + tx) * 4;
