@@ -14,6 +14,7 @@ import type { OutputFormat } from '../core/models/capabilities';
 import { environmentVariable } from '../platform/environment';
 import { readSettings } from '../settings/settings';
 import { KEY_VARIABLES, providerLabel, type ApiKeys } from './apiKeys';
+import { proxyOptions } from './proxy';
 
 /** A failure the user can act on: its message is shown as is, its actions become buttons. */
 export class IllustrateError extends Error {
@@ -227,7 +228,8 @@ export class ImageService {
 		// A paid request is never retried by the SDK: Illustrate retries only where nothing can have been charged.
 		// In the web the SDK runs in the browser's web worker and refuses to unless told: the key
 		// comes from secret storage, on the user's own machine, as in every other host.
-		const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs, ...(ILLUSTRATE_WEB ? { dangerouslyAllowBrowser: true } : {}) };
+		// Behind a proxy: see proxy.ts for what VS Code does and what is added here.
+		const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs, ...(ILLUSTRATE_WEB ? { dangerouslyAllowBrowser: true } : {}), ...await proxyOptions() };
 		if (provider === 'azure') {
 			if (!settings.azure.endpoint || !settings.azure.deployment) {
 				throw new IllustrateError(vscode.l10n.t('Azure OpenAI needs illustrate.azure.endpoint and illustrate.azure.deployment in your user settings.'), [], true);

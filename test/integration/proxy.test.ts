@@ -1,0 +1,195 @@
+import * as assert from 'node:assert/strict';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { TLSSocket } from 'node:tls';
+import * as vscode from 'vscode';
+import type { GenerateCommandResult } from '../../src/commands/generateCommands';
+import { api, closeAllEditors, openFreshDocument, placeCursor, rejectionOf, removeIfPresent } from './helpers';
+
+/**
+ * A host name no resolver knows (`.invalid` is reserved for that): a request to it can only
+ * succeed through the test's proxy, which maps it to the test API server. This also keeps
+ * clear of the loopback exemption proxies (and VS Code's proxy support) make for 127.0.0.1.
+ */
+const PROXIED_HOST = 'illustrate-api.invalid';
+
+/**
+ * The certificate a TLS-inspecting proxy presents for `PROXIED_HOST`, self-signed: no
+ * system trusts it (test/fixtures/proxy, made with openssl for this test only).
+ */
+const INTERCEPT_TLS = {
+	key: readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'proxy', 'intercepting-proxy.key')),
+	cert: readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'proxy', 'intercepting-proxy.crt')),
+};
+
+/** What the proxy was asked for: a tunnel (CONNECT host:port) or an absolute-form request. */
+interface ProxiedRequest {
+	readonly method: string;
+	readonly target: string;
+}
+
+/**
+ * A small HTTP proxy, as a corporate one: CONNECT tunnels and absolute-form requests
+ * (`GET http://host/path`), to `PROXIED_HOST` only, which it forwards to `upstream`.
+ * With `intercept`, it inspects TLS as corporate proxies do: it ends the tunnel's TLS itself
+ * with its own certificate and forwards the plain requests. It records what it was asked,
+ * accepts a bounded number of connections, and closes them all.
+ */
+class TestProxy {
+	readonly requests: ProxiedRequest[] = [];
+	private readonly sockets = new Set<Socket>();
+	private readonly server: Server;
+
+	/** End the TLS of tunnels with `INTERCEPT_TLS` (a TLS-inspecting proxy). */
+	intercept = false;
+
+	private constructor(private readonly upstream: URL) {
+		this.server = createServer((request, response) => this.forward(request, response));
+		this.server.maxConnections = 64;
+		this.server.on('connection', socket => this.track(socket));
+		this.server.on('connect', (request: IncomingMessage, client: Socket, head: Buffer) => this.tunnel(request, client, head));
+	}
+
+	static async start(upstream: string): Promise<TestProxy> {
+		const proxy = new TestProxy(new URL(upstream));
+		await new Promise<void>(resolve => proxy.server.listen(0, '127.0.0.1', resolve));
+		return proxy;
+	}
+
+	get url(): string {
+		return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+	}
+
+	/** host:port of the upstream for a request to `PROXIED_HOST`, else undefined. */
+	private route(host: string | undefined): { host: string; port: number } | undefined {
+		return host?.split(':')[0] === PROXIED_HOST ? { host: this.upstream.hostname, port: Number(this.upstream.port) } : undefined;
+	}
+
+	private track(socket: Socket): void {
+		this.sockets.add(socket);
+		socket.on('close', () => this.sockets.delete(socket));
+	}
+
+	private tunnel(request: IncomingMessage, client: Socket, head: Buffer): void {
+		this.requests.push({ method: 'CONNECT', target: request.url ?? '' });
+		const route = this.route(request.url);
+		if (!route) {
+			client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+			return;
+		}
+		const upstream = connect(route.port, route.host, () => {
+			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+			let inner: Socket = client;
+			if (head.length > 0) {
+				client.unshift(head);
+			}
+			if (this.intercept) {
+				inner = new TLSSocket(client, { isServer: true, ...INTERCEPT_TLS });
+				inner.on('error', () => client.destroy());
+			}
+			upstream.pipe(inner);
+			inner.pipe(upstream);
+		});
+		this.track(upstream);
+		upstream.on('error', () => client.destroy());
+		client.on('error', () => upstream.destroy());
+	}
+
+	private forward(request: IncomingMessage, response: import('node:http').ServerResponse): void {
+		this.requests.push({ method: request.method ?? '', target: request.url ?? '' });
+		const target = URL.canParse(request.url ?? '') ? new URL(request.url ?? '') : undefined;
+		const route = this.route(target?.host);
+		if (!target || !route) {
+			response.writeHead(403).end();
+			return;
+		}
+		const upstream = httpRequest({ host: route.host, port: route.port, method: request.method, path: target.pathname + target.search, headers: request.headers }, answer => {
+			response.writeHead(answer.statusCode ?? 502, answer.headers);
+			answer.pipe(response);
+		});
+		upstream.on('error', () => response.destroy());
+		request.pipe(upstream);
+	}
+
+	async close(): Promise<void> {
+		for (const socket of this.sockets) {
+			socket.destroy();
+		}
+		await new Promise(resolve => this.server.close(resolve));
+	}
+}
+
+suite('Proxy: http.proxy and http.noProxy', () => {
+	let proxy: TestProxy;
+	let proxiedBaseUrl: string;
+
+	suiteSetup(async () => {
+		const upstream = new URL(process.env.OPENAI_BASE_URL ?? '');
+		proxiedBaseUrl = `http://${PROXIED_HOST}:${upstream.port}/v1`;
+		proxy = await TestProxy.start(upstream.origin);
+	});
+
+	suiteTeardown(async () => {
+		await proxy.close();
+	});
+
+	setup(async () => {
+		await api().reset();
+		await removeIfPresent('proxy');
+		proxy.requests.length = 0;
+		await vscode.workspace.getConfiguration('illustrate').update('baseUrl', proxiedBaseUrl, vscode.ConfigurationTarget.Global);
+		await vscode.workspace.getConfiguration('http').update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
+	});
+
+	teardown(async () => {
+		proxy.intercept = false;
+		const http = vscode.workspace.getConfiguration('http');
+		await http.update('proxy', undefined, vscode.ConfigurationTarget.Global);
+		await http.update('noProxy', undefined, vscode.ConfigurationTarget.Global);
+		await http.update('proxyStrictSSL', undefined, vscode.ConfigurationTarget.Global);
+		await vscode.workspace.getConfiguration('illustrate').update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
+		await closeAllEditors();
+	});
+
+	test('requests go through the proxy set in http.proxy', async () => {
+		const editor = await openFreshDocument('proxy/a.md', '![a kite]()\n');
+		placeCursor(editor, '![a');
+		const result = await vscode.commands.executeCommand<GenerateCommandResult>('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
+		assert.equal(result.files.length, 1);
+		assert.equal((await api().requests()).length, 1);
+		console.log(JSON.stringify(proxy.requests));
+		assert.ok(proxy.requests.length >= 1);
+		assert.ok(proxy.requests.every(request => request.target.includes(PROXIED_HOST)), JSON.stringify(proxy.requests));
+	});
+
+	test('a host in http.noProxy is reached directly, not through the proxy', async () => {
+		await vscode.workspace.getConfiguration('http').update('noProxy', [PROXIED_HOST], vscode.ConfigurationTarget.Global);
+		const editor = await openFreshDocument('proxy/b.md', '![a kite]()\n');
+		placeCursor(editor, '![a');
+		const message = await rejectionOf('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
+		console.log(message);
+		assert.deepEqual(proxy.requests, []);
+		assert.equal((await api().requests()).length, 0);
+	});
+
+	test('a proxy that inspects TLS: its certificate is refused until http.proxyStrictSSL is off', async () => {
+		proxy.intercept = true;
+		await vscode.workspace.getConfiguration('illustrate').update('baseUrl', proxiedBaseUrl.replace('http:', 'https:'), vscode.ConfigurationTarget.Global);
+		const editor = await openFreshDocument('proxy/c.md', '![a kite]()\n');
+		placeCursor(editor, '![a');
+		const message = await rejectionOf('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
+		console.log(message);
+		assert.equal((await api().requests()).length, 0);
+		assert.ok(proxy.requests.length >= 1);
+
+		proxy.requests.length = 0;
+		await vscode.workspace.getConfiguration('http').update('proxyStrictSSL', false, vscode.ConfigurationTarget.Global);
+		const result = await vscode.commands.executeCommand<GenerateCommandResult>('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
+		assert.equal(result.files.length, 1);
+		assert.equal((await api().requests()).length, 1);
+		console.log(JSON.stringify(proxy.requests));
+		assert.ok(proxy.requests.length >= 1);
+	});
+});
