@@ -5,6 +5,7 @@ import { retryWait } from '../core/generation/retryPolicy';
 import { runBounded } from '../core/generation/concurrency';
 import { sseEvents } from '../core/generation/sseEvents';
 import { costFromUsage } from '../core/cost/cost';
+import { networkProblemOf } from '../core/network/networkErrors';
 import { checkEditRequest } from '../core/edits/editRules';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { ImageRecipe, ImageStore, StoredImage } from '../history/imageStore';
@@ -14,7 +15,7 @@ import type { OutputFormat } from '../core/models/capabilities';
 import { environmentVariable } from '../platform/environment';
 import { readSettings } from '../settings/settings';
 import { KEY_VARIABLES, providerLabel, type ApiKeys } from './apiKeys';
-import { proxyOptions } from './proxy';
+import { proxyFetch } from './proxy';
 
 /** A failure the user can act on: its message is shown as is, its actions become buttons. */
 export class IllustrateError extends Error {
@@ -110,6 +111,10 @@ function classifyFailure(error: unknown, sdk: typeof OpenAI): ApiFailure {
 		return { kind: 'timeout', message: error.message };
 	}
 	if (error instanceof sdk.APIConnectionError) {
+		const network = networkProblemOf(error);
+		if (network) {
+			return { kind: 'network', network, message: error.message };
+		}
 		return { kind: neverSent(error) ? 'unreachable' : 'connection', message: error.message };
 	}
 	if (error instanceof sdk.APIError) {
@@ -229,7 +234,8 @@ export class ImageService {
 		// In the web the SDK runs in the browser's web worker and refuses to unless told: the key
 		// comes from secret storage, on the user's own machine, as in every other host.
 		// Behind a proxy: see proxy.ts for what VS Code does and what is added here.
-		const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs, ...(ILLUSTRATE_WEB ? { dangerouslyAllowBrowser: true } : {}), ...await proxyOptions() };
+		const proxied = await proxyFetch();
+		const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs, ...(ILLUSTRATE_WEB ? { dangerouslyAllowBrowser: true } : {}), ...(proxied ? { fetch: proxied } : {}) };
 		if (provider === 'azure') {
 			if (!settings.azure.endpoint || !settings.azure.deployment) {
 				throw new IllustrateError(vscode.l10n.t('Azure OpenAI needs illustrate.azure.endpoint and illustrate.azure.deployment in your user settings.'), [], true);

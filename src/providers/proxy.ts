@@ -3,9 +3,6 @@ import type { Dispatcher } from 'undici';
 import { configuredProxy, proxyFor, type ProxySettings } from '../core/network/proxyRules';
 import { environment } from '../platform/environment';
 
-/** The `fetch` the SDK takes in its options. */
-export type SdkFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
-
 /**
  * What the SDK needs to reach the API behind a proxy, beyond what VS Code does already.
  *
@@ -16,17 +13,18 @@ export type SdkFetch = (input: string | URL | Request, init?: RequestInit) => Pr
  * though, so a proxy that re-signs TLS with a certificate the system does not trust fails
  * with every request. With `http.proxyStrictSSL` off (in user settings), requests that go
  * through a proxy are sent by undici's ProxyAgent without checking certificates; all others
- * keep the global `fetch`. The web has nothing to add: the browser does the proxying.
+ * keep the global `fetch`. Undefined when there is nothing to add, as in the web, where the
+ * browser does the proxying.
  */
-export async function proxyOptions(): Promise<{ fetch?: SdkFetch }> {
+export async function proxyFetch(): Promise<typeof fetch | undefined> {
 	// A constant condition, so the web bundle drops the Node part with its import.
 	if (!ILLUSTRATE_WEB) {
 		const settings = readProxySettings();
 		if (settings) {
-			return { fetch: await lenientProxyFetch(settings) };
+			return lenientProxyFetch(settings);
 		}
 	}
-	return {};
+	return undefined;
 }
 
 /**
@@ -47,7 +45,7 @@ function readProxySettings(): ProxySettings | undefined {
 /** One agent per proxy URL, replaced when the settings name another. */
 let cachedAgent: { readonly proxy: string; readonly agent: Dispatcher } | undefined;
 
-async function lenientProxyFetch(settings: ProxySettings): Promise<SdkFetch> {
+async function lenientProxyFetch(settings: ProxySettings): Promise<typeof fetch> {
 	const undici = await import('undici');
 	const agentFor = (proxy: string): Dispatcher => {
 		if (cachedAgent?.proxy !== proxy) {

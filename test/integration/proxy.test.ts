@@ -153,43 +153,59 @@ suite('Proxy: http.proxy and http.noProxy', () => {
 		await closeAllEditors();
 	});
 
-	test('requests go through the proxy set in http.proxy', async () => {
-		const editor = await openFreshDocument('proxy/a.md', '![a kite]()\n');
+	/** Opens a document with an empty image placeholder, the cursor in it. */
+	async function openPlaceholder(name: string): Promise<void> {
+		const editor = await openFreshDocument(`proxy/${name}.md`, '![a kite]()\n');
 		placeCursor(editor, '![a');
+	}
+
+	test('requests go through the proxy set in http.proxy', async () => {
+		await openPlaceholder('a');
 		const result = await vscode.commands.executeCommand<GenerateCommandResult>('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
 		assert.equal(result.files.length, 1);
 		assert.equal((await api().requests()).length, 1);
-		console.log(JSON.stringify(proxy.requests));
-		assert.ok(proxy.requests.length >= 1);
-		assert.ok(proxy.requests.every(request => request.target.includes(PROXIED_HOST)), JSON.stringify(proxy.requests));
+		// A request to this host can only have arrived through the proxy: no resolver knows it.
+		assert.ok(proxy.requests.length >= 1, 'the proxy saw no request');
+		assert.ok(proxy.requests.every(request => request.target.includes(`${PROXIED_HOST}:`)), JSON.stringify(proxy.requests));
 	});
 
 	test('a host in http.noProxy is reached directly, not through the proxy', async () => {
 		await vscode.workspace.getConfiguration('http').update('noProxy', [PROXIED_HOST], vscode.ConfigurationTarget.Global);
-		const editor = await openFreshDocument('proxy/b.md', '![a kite]()\n');
-		placeCursor(editor, '![a');
+		await openPlaceholder('b');
+		// Directly, the made-up host does not resolve: the request fails without the proxy seeing it.
 		const message = await rejectionOf('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
-		console.log(message);
+		assert.equal(message, `Illustrate: Could not reach ${proxiedBaseUrl}. Check your network connection (or illustrate.baseUrl), then try again.`);
 		assert.deepEqual(proxy.requests, []);
 		assert.equal((await api().requests()).length, 0);
 	});
 
-	test('a proxy that inspects TLS: its certificate is refused until http.proxyStrictSSL is off', async () => {
-		proxy.intercept = true;
-		await vscode.workspace.getConfiguration('illustrate').update('baseUrl', proxiedBaseUrl.replace('http:', 'https:'), vscode.ConfigurationTarget.Global);
-		const editor = await openFreshDocument('proxy/c.md', '![a kite]()\n');
-		placeCursor(editor, '![a');
+	test('a proxy that refuses the tunnel is named in the message', async () => {
+		const refusedBaseUrl = proxiedBaseUrl.replace(PROXIED_HOST, 'refused.invalid');
+		await vscode.workspace.getConfiguration('illustrate').update('baseUrl', refusedBaseUrl, vscode.ConfigurationTarget.Global);
+		await openPlaceholder('c');
 		const message = await rejectionOf('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
-		console.log(message);
+		assert.equal(message, `Illustrate: The proxy refused the connection to ${refusedBaseUrl} (403), so nothing was sent. Check http.proxy (credentials go in it as http://user:password@host:port) and http.noProxy, then try again.`);
+		assert.ok(proxy.requests.length >= 1, 'the proxy saw no request');
 		assert.equal((await api().requests()).length, 0);
-		assert.ok(proxy.requests.length >= 1);
+	});
 
+	test('a proxy that inspects TLS: its certificate is refused until http.proxyStrictSSL is off, then requests go through', async () => {
+		proxy.intercept = true;
+		const httpsBaseUrl = proxiedBaseUrl.replace('http:', 'https:');
+		await vscode.workspace.getConfiguration('illustrate').update('baseUrl', httpsBaseUrl, vscode.ConfigurationTarget.Global);
+		await openPlaceholder('d');
+		const message = await rejectionOf('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
+		assert.match(message, new RegExp(`^Illustrate: The certificate of ${httpsBaseUrl.replace(/[.]/g, '\\.')} is not trusted \\([A-Z_]+\\), so nothing was sent\\. .*http\\.proxyStrictSSL`));
+		assert.ok(proxy.requests.length >= 1, 'the proxy saw no request');
+		assert.equal((await api().requests()).length, 0);
+
+		// The change takes effect at the next request: no reload.
 		proxy.requests.length = 0;
 		await vscode.workspace.getConfiguration('http').update('proxyStrictSSL', false, vscode.ConfigurationTarget.Global);
 		const result = await vscode.commands.executeCommand<GenerateCommandResult>('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
 		assert.equal(result.files.length, 1);
-		assert.equal((await api().requests()).length, 1);
-		console.log(JSON.stringify(proxy.requests));
-		assert.ok(proxy.requests.length >= 1);
+		const [request] = await api().requests();
+		assert.equal(request.path, '/v1/images/generations');
+		assert.deepEqual(proxy.requests, [{ method: 'CONNECT', target: `${PROXIED_HOST}:${new URL(proxiedBaseUrl).port}` }]);
 	});
 });
