@@ -62,12 +62,13 @@ async function lenientProxyFetch(settings: ProxySettings): Promise<typeof fetch>
 		}
 		let body = init?.body;
 		const headers = new Headers(init?.headers);
-		// undici's fetch encodes only its own FormData class: the SDK's (the global one) is
-		// encoded here, by the global fetch's Response, into a stream with its boundary.
+		// undici's fetch encodes only its own FormData class (the SDK's, the global one, would
+		// be sent as "[object FormData]"): it is encoded here by the global Response, with its
+		// boundary, into bytes, so the upload has a length (some proxies refuse chunked ones).
 		if (body instanceof FormData) {
 			const encoded = new Response(body);
 			headers.set('content-type', encoded.headers.get('content-type') ?? 'multipart/form-data');
-			body = encoded.body;
+			body = new Uint8Array(await encoded.arrayBuffer());
 		}
 		const response = await undici.fetch(String(input), {
 			...(init as Parameters<typeof undici.fetch>[1]),

@@ -5,6 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { TLSSocket } from 'node:tls';
 import * as vscode from 'vscode';
+import type { FillResult } from '../../src/commands/fillMissingImages';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
 import { api, closeAllEditors, openFreshDocument, placeCursor, rejectionOf, removeIfPresent } from './helpers';
 
@@ -199,13 +200,18 @@ suite('Proxy: http.proxy and http.noProxy', () => {
 		assert.ok(proxy.requests.length >= 1, 'the proxy saw no request');
 		assert.equal((await api().requests()).length, 0);
 
-		// The change takes effect at the next request: no reload.
+		// The change takes effect at the next request, with no reload; a generation and an edit
+		// (multipart, the first image the reference for the second) both go through.
 		proxy.requests.length = 0;
 		await vscode.workspace.getConfiguration('http').update('proxyStrictSSL', false, vscode.ConfigurationTarget.Global);
-		const result = await vscode.commands.executeCommand<GenerateCommandResult>('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
-		assert.equal(result.files.length, 1);
-		const [request] = await api().requests();
-		assert.equal(request.path, '/v1/images/generations');
-		assert.deepEqual(proxy.requests, [{ method: 'CONNECT', target: `${PROXIED_HOST}:${new URL(proxiedBaseUrl).port}` }]);
+		await openFreshDocument('proxy/e.md', '![a lighthouse]()\n\n![the same lighthouse at night]()\n');
+		const result = await vscode.commands.executeCommand<FillResult>('illustrate.fillMissingImages', { confirm: false, reference: 'first' });
+		assert.deepEqual(result.failures, []);
+		assert.equal(result.files.length, 2);
+		const requests = [...await api().requests()].sort((a, b) => a.seq - b.seq);
+		assert.deepEqual(requests.map(request => [request.path, request.valid]), [['/v1/images/generations', true], ['/v1/images/edits', true]]);
+		assert.equal(requests[1].files.length, 1, 'the reference image was uploaded with the edit');
+		const tunnel = { method: 'CONNECT', target: `${PROXIED_HOST}:${new URL(proxiedBaseUrl).port}` };
+		assert.ok(proxy.requests.length >= 1 && proxy.requests.every(request => request.method === tunnel.method && request.target === tunnel.target), JSON.stringify(proxy.requests));
 	});
 });
