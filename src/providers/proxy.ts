@@ -23,6 +23,7 @@ export async function proxyFetch(): Promise<typeof fetch | undefined> {
 		if (settings) {
 			return lenientProxyFetch(settings);
 		}
+		releaseAgent();
 	}
 	return undefined;
 }
@@ -42,14 +43,20 @@ function readProxySettings(): ProxySettings | undefined {
 	return /^https?:\/\//i.test(configuredProxy(settings) ?? '') ? settings : undefined;
 }
 
-/** One agent per proxy URL, replaced when the settings name another. */
+/** One agent per proxy URL, replaced when the settings name another, closed when unused. */
 let cachedAgent: { readonly proxy: string; readonly agent: Dispatcher } | undefined;
+
+/** Closes the cached agent once its requests are done (new requests no longer use it). */
+function releaseAgent(): void {
+	void cachedAgent?.agent.close().catch(() => undefined);
+	cachedAgent = undefined;
+}
 
 async function lenientProxyFetch(settings: ProxySettings): Promise<typeof fetch> {
 	const undici = await import('undici');
 	const agentFor = (proxy: string): Dispatcher => {
 		if (cachedAgent?.proxy !== proxy) {
-			void cachedAgent?.agent.close().catch(() => undefined);
+			releaseAgent();
 			const lenient = { rejectUnauthorized: false };
 			cachedAgent = { proxy, agent: new undici.ProxyAgent({ uri: proxy, requestTls: lenient, proxyTls: lenient }) };
 		}
