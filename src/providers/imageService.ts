@@ -15,7 +15,7 @@ import type { OutputFormat } from '../core/models/capabilities';
 import { environmentVariable } from '../platform/environment';
 import { readSettings } from '../settings/settings';
 import { KEY_VARIABLES, providerLabel, type ApiKeys } from './apiKeys';
-import { proxyFetch } from './proxy';
+import { configuredProxyUrl, proxyFetch } from './proxy';
 
 /** A failure the user can act on: its message is shown as is, its actions become buttons. */
 export class IllustrateError extends Error {
@@ -111,7 +111,7 @@ function classifyFailure(error: unknown, sdk: typeof OpenAI): ApiFailure {
 		return { kind: 'timeout', message: error.message };
 	}
 	if (error instanceof sdk.APIConnectionError) {
-		const network = networkProblemOf(error);
+		const network = networkProblemOf(error, configuredProxyUrl());
 		if (network) {
 			return { kind: 'network', network, message: error.message };
 		}

@@ -29,6 +29,18 @@ export async function proxyFetch(): Promise<typeof fetch | undefined> {
 }
 
 /**
+ * The proxy requests are sent through, when one is set (`http.proxy` or the environment's),
+ * for naming it when it cannot be reached. Undefined in the web, and with `http.proxySupport` off.
+ */
+export function configuredProxyUrl(): string | undefined {
+	if (ILLUSTRATE_WEB) {
+		return undefined;
+	}
+	const http = vscode.workspace.getConfiguration('http');
+	return http.get<string>('proxySupport') === 'off' ? undefined : configuredProxy({ proxy: http.get<string>('proxy'), env: environment() });
+}
+
+/**
  * The proxy settings when `http.proxyStrictSSL` is off and an HTTP(S) proxy is configured,
  * otherwise undefined (VS Code's own proxy support does all that is needed).
  */

@@ -190,6 +190,18 @@ suite('Proxy: http.proxy and http.noProxy', () => {
 		assert.equal((await api().requests()).length, 0);
 	});
 
+	test('a proxy that cannot be reached is named in the message', async () => {
+		const closed = createServer();
+		await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
+		const downProxy = `http://127.0.0.1:${(closed.address() as { port: number }).port}`;
+		await new Promise(resolve => closed.close(resolve));
+		await vscode.workspace.getConfiguration('http').update('proxy', downProxy, vscode.ConfigurationTarget.Global);
+		await openPlaceholder('f');
+		const message = await rejectionOf('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' });
+		assert.equal(message, `Illustrate: Could not reach the proxy ${downProxy}, so nothing was sent to ${proxiedBaseUrl}. Check that the proxy runs and that http.proxy (or HTTPS_PROXY) names it, or list the endpoint's host in http.noProxy; then try again.`);
+		assert.equal((await api().requests()).length, 0);
+	});
+
 	test('a proxy that inspects TLS: its certificate is refused until http.proxyStrictSSL is off, then requests go through', async () => {
 		proxy.intercept = true;
 		const httpsBaseUrl = proxiedBaseUrl.replace('http:', 'https:');

@@ -70,6 +70,23 @@ suite('Network problems: certificates and proxies', () => {
 		assert.deepEqual(networkProblemOf(new Error('Connection error.', { cause: new TypeError('fetch failed', { cause: refused }) })), { kind: 'proxy', status: 407 });
 	});
 
+	test('a proxy that cannot be reached is named, without its credentials', () => {
+		const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3128'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 3128 });
+		const sdkError = new Error('Connection error.', { cause: new TypeError('fetch failed', { cause: refused }) });
+		assert.deepEqual(networkProblemOf(sdkError, 'http://127.0.0.1:3128'), { kind: 'proxyUnreachable', proxy: 'http://127.0.0.1:3128' });
+		assert.deepEqual(networkProblemOf(sdkError, 'http://me:secret@127.0.0.1:3128/'), { kind: 'proxyUnreachable', proxy: 'http://127.0.0.1:3128/' });
+		assert.deepEqual(networkProblemOf(refused, 'http://proxy.corp:3128'), { kind: 'proxyUnreachable', proxy: 'http://proxy.corp:3128' }, 'a named proxy: its port');
+		const unknown = Object.assign(new Error('getaddrinfo ENOTFOUND proxy.corp'), { code: 'ENOTFOUND', hostname: 'proxy.corp' });
+		assert.deepEqual(networkProblemOf(unknown, 'http://PROXY.corp:3128'), { kind: 'proxyUnreachable', proxy: 'http://PROXY.corp:3128' });
+		// The endpoint itself refused (reached directly, by http.noProxy): not the proxy.
+		const endpointRefused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:443'), { code: 'ECONNREFUSED', address: '10.0.0.5', port: 443 });
+		assert.equal(networkProblemOf(endpointRefused, 'http://proxy.corp:3128'), undefined);
+		assert.equal(networkProblemOf(Object.assign(new Error('getaddrinfo ENOTFOUND api.openai.com'), { code: 'ENOTFOUND', hostname: 'api.openai.com' }), 'http://proxy.corp:3128'), undefined);
+		assert.equal(networkProblemOf(refused), undefined, 'no proxy set');
+		const message = describeNetworkProblem({ kind: 'proxyUnreachable', proxy: 'http://proxy.corp:3128' }, endpoint).message;
+		assert.match(message, /^Could not reach the proxy http:\/\/proxy\.corp:3128, so nothing was sent to https:\/\/api\.openai\.com\/v1\./);
+	});
+
 	test('other connection errors are not network problems', () => {
 		const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
 		assert.equal(networkProblemOf(new TypeError('fetch failed', { cause: refused })), undefined);
