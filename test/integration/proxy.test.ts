@@ -122,7 +122,7 @@ class TestProxy {
 	}
 }
 
-suite('Proxy: http.proxy and http.noProxy', () => {
+suite('Proxy: http.proxy, http.noProxy and http.proxyStrictSSL', () => {
 	let proxy: TestProxy;
 	let proxiedBaseUrl: string;
 
