@@ -48,8 +48,9 @@ const sdkChunkPlugin = {
 /**
  * The parsers (CommonMark, HTML, globs) are needed at the first document Illustrate reads,
  * not at activation: each is a file of its own in dist/lazy/, required where first used.
+ * undici too: only requests through a proxy with http.proxyStrictSSL off need it (src/providers/proxy.ts).
  */
-const LAZY_PACKAGES = ['mdast-util-from-markdown', 'htmlparser2', 'picomatch'];
+const LAZY_PACKAGES = ['mdast-util-from-markdown', 'htmlparser2', 'picomatch', 'undici'];
 const lazyPackagesPlugin = {
 	name: 'lazy-packages',
 	setup(build) {

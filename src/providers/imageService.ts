@@ -6,6 +6,7 @@ import { runBounded } from '../core/generation/concurrency';
 import { EventTooLargeError, sseEvents, StreamReadError, type SseOptions } from '../core/generation/sseEvents';
 import { MalformedEventError, readStreamEvent, type ImageStreamEvent } from '../core/generation/imageEvents';
 import { largestImageEventBytes, largestImagePixels } from '../core/images/imageBounds';
+import { networkProblemOf } from '../core/network/networkErrors';
 import { checkEditRequest } from '../core/edits/editRules';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { ImageRecipe, ImageStore, StoredImage } from '../history/imageStore';
@@ -16,6 +17,7 @@ import { environmentVariable } from '../platform/environment';
 import { readSettings } from '../settings/settings';
 import { KEY_VARIABLES, providerLabel, type ApiKeys } from './apiKeys';
 import { withBoundedErrorBodies } from './boundedFetch';
+import { configuredProxyUrl, proxyFetch } from './proxy';
 
 /** A failure the user can act on: its message is shown as is, its actions become buttons. */
 export class IllustrateError extends Error {
@@ -111,6 +113,10 @@ function classifyFailure(error: unknown, sdk: typeof OpenAI): ApiFailure {
 		return { kind: 'timeout', message: error.message };
 	}
 	if (error instanceof sdk.APIConnectionError) {
+		const network = networkProblemOf(error, configuredProxyUrl());
+		if (network) {
+			return { kind: 'network', network, message: error.message };
+		}
 		return { kind: neverSent(error) ? 'unreachable' : 'connection', message: error.message };
 	}
 	if (error instanceof sdk.APIError) {
@@ -307,7 +313,10 @@ export class ImageService {
 		// A paid request is never retried by the SDK: Illustrate retries only where nothing can have been charged.
 		// In the web the SDK runs in the browser's web worker and refuses to unless told: the key
 		// comes from secret storage, on the user's own machine, as in every other host.
-		const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs, fetch: withBoundedErrorBodies(), ...(ILLUSTRATE_WEB ? { dangerouslyAllowBrowser: true } : {}) };
+		// Behind a proxy: see proxy.ts for what VS Code does and what is added here. Error bodies
+		// are read to 64 KB at most, whichever fetch sends the request.
+		const proxied = await proxyFetch();
+		const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs, fetch: withBoundedErrorBodies(proxied), ...(ILLUSTRATE_WEB ? { dangerouslyAllowBrowser: true } : {}) };
 		if (provider === 'azure') {
 			if (!settings.azure.endpoint || !settings.azure.deployment) {
 				throw new IllustrateError(vscode.l10n.t('Azure OpenAI needs illustrate.azure.endpoint and illustrate.azure.deployment in your user settings.'), [], true);

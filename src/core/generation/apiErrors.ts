@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { describeNetworkProblem, type NetworkProblem } from '../network/networkErrors';
 
 /** What the user can do about a failure; the VS Code layer turns these into buttons. */
 export type ErrorAction = 'setApiKey' | 'retry' | 'openVerification' | 'openBilling';
@@ -14,7 +15,9 @@ export interface UserFacingError {
  */
 export interface ApiFailure {
 	/** `unreachable`: the request never left (refused, no such host); `connection`: it broke after it was sent. */
-	readonly kind: 'unreachable' | 'connection' | 'timeout' | 'http' | 'other';
+	readonly kind: 'unreachable' | 'connection' | 'timeout' | 'http' | 'other' | 'network';
+	/** For `network`: a certificate or proxy problem, before anything was sent. */
+	readonly network?: NetworkProblem;
 	readonly status?: number;
 	readonly code?: string | null;
 	readonly type?: string;
@@ -123,6 +126,9 @@ export function describeApiError(failure: ApiFailure, context: {
 
 	if (failure.kind === 'timeout') {
 		return { message: l10n.t('The request to {0} took longer than illustrate.requestTimeoutSeconds and was given up. The image may still have been made and charged, so Illustrate did not retry on its own. Try again, or pick a lower quality or smaller size.', context.endpoint), actions: ['retry'] };
+	}
+	if (failure.kind === 'network' && failure.network) {
+		return describeNetworkProblem(failure.network, context.endpoint);
 	}
 	if (failure.kind === 'unreachable') {
 		return { message: l10n.t('Could not reach {0}. Check your network connection (or illustrate.baseUrl), then try again.', context.endpoint), actions: ['retry'] };
