@@ -50,13 +50,15 @@ suite('A hostile or broken endpoint', () => {
 	let folder: string;
 	let store: ImageStore;
 	let service: ImageService;
+	let keys: ApiKeys;
 	const log = vscode.window.createOutputChannel('Illustrate endpoint tests', { log: true });
 
 	setup(async () => {
 		await api().reset();
 		folder = mkdtempSync(join(tmpdir(), 'illustrate-hostile-'));
 		store = new ImageStore(vscode.Uri.file(folder), () => 1024 ** 4, log);
-		const keys = new ApiKeys({ get: async () => undefined } as unknown as vscode.SecretStorage, { OPENAI_API_KEY: process.env.OPENAI_API_KEY });
+		// No stored key: the environment's, as the harness sets it.
+		keys = new ApiKeys({ get: async () => undefined, onDidChange: new vscode.EventEmitter<vscode.SecretStorageChangeEvent>().event } as unknown as vscode.SecretStorage, { OPENAI_API_KEY: process.env.OPENAI_API_KEY });
 		service = new ImageService(keys, store, log);
 	});
 
@@ -64,6 +66,7 @@ suite('A hostile or broken endpoint', () => {
 		await config().update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
 		await api().reset();
 		store.dispose();
+		keys.dispose();
 		rmSync(folder, { recursive: true, force: true });
 	});
 
