@@ -8,7 +8,7 @@ import { GenerateAtCommand, GenerateCommand } from './commands/generateCommands'
 import { CostTracker } from './cost/costTracker';
 import type { DocumentImageIndex } from './editor/documentPlaceholders';
 import type { LastTextEditor } from './editor/editorTargets';
-import { HistoryPanel, type HistoryServices } from './history/historyPanel';
+import { HistoryPanel, type HistoryServices } from './panel/historyPanel';
 import { ImageStore } from './history/imageStore';
 import { GeneratePanel, type PanelServices } from './panel/generatePanel';
 import { ApiKeys } from './providers/apiKeys';

@@ -3,7 +3,7 @@ import { altTextSource } from '../editor/editorTargets';
 import { resolveLinkTarget } from '../editor/documentPlaceholders';
 import { inputFromWorkspaceFile } from '../panel/editSession';
 import { GeneratePanel, type PanelServices } from '../panel/generatePanel';
-import { IllustrateError } from '../providers/imageService';
+import { IllustrateError } from '../core/errors';
 import { readSettings } from '../settings/settings';
 import { TrackedTarget } from '../workspace/trackedTarget';
 import { ensureTrusted } from '../workspace/trust';

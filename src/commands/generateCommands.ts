@@ -10,7 +10,8 @@ import { GeneratePanel, toRequestOptions, type PanelServices } from '../panel/ge
 import type { PanelOptions } from '../protocol/messages';
 import { KEY_VARIABLES, providerLabel, type ApiKeys } from '../providers/apiKeys';
 import { ensureTrusted } from '../workspace/trust';
-import { CancelledError, IllustrateError, type GenerationResult } from '../providers/imageService';
+import { CancelledError, IllustrateError } from '../core/errors';
+import { type GenerationResult } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
 import { TrackedTarget } from '../workspace/trackedTarget';
 import type { Command } from './commandManager';

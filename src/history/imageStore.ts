@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { extensionForFormat } from '../core/naming/fileNames';
 import { readImageInfo } from '../core/images/imageInfo';
 import type { OutputFormat } from '../core/models/capabilities';
-import { isFileNotFound } from '../workspace/fileErrors';
+import { isFileNotFound } from '../platform/fileErrors';
 
 /** How an image was made: kept beside it, so it can be inserted or regenerated later. */
 export interface ImageRecipe {

@@ -5,7 +5,8 @@ import { isInside } from '../core/destination/destination';
 import type { OutputFormat } from '../core/models/capabilities';
 import type { ImageStore, StoredImage } from '../history/imageStore';
 import type { EditImageView } from '../protocol/messages';
-import { IllustrateError, type ReferenceImage } from '../providers/imageService';
+import { IllustrateError } from '../core/errors';
+import { type ReferenceImage } from '../providers/imageService';
 import { leavesThroughLink } from '../workspace/realPath';
 
 /** An image an edit sends: a stored image, or a copy of a workspace file. */

@@ -22,7 +22,8 @@ import {
 	type VariantView,
 	type WebviewToHostMessage,
 } from '../protocol/messages';
-import { CancelledError, IllustrateError, PARTIAL_IMAGES, today, type EditInputs, type GenerationResult, type ImageService, type VariantEvents } from '../providers/imageService';
+import { CancelledError, IllustrateError, today } from '../core/errors';
+import { PARTIAL_IMAGES, type EditInputs, type GenerationResult, type ImageService, type VariantEvents } from '../providers/imageService';
 import { BatchProgress } from '../core/generation/batchProgress';
 import { decodePanelPng, inputFromStored, inputFromWorkspaceFile, referenceOf, viewOf, type EditSession } from './editSession';
 import { readSettings } from '../settings/settings';

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import type { Provider } from '../core/models/provider';
 import { environment } from '../platform/environment';
 
-export type Provider = 'openai' | 'azure' | 'openai-compatible';
+export type { Provider };
 
 /** The provider as messages name it: "OpenAI", "Azure OpenAI", "your OpenAI-compatible endpoint". */
 export function providerLabel(provider: Provider): string {

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import type OpenAI from 'openai';
-import { describeApiError, describeResponseProblem, type ApiFailure, type ErrorAction, type ResponseProblem } from '../core/generation/apiErrors';
+import { describeApiError, describeResponseProblem, type ApiFailure, type ResponseProblem } from '../core/generation/apiErrors';
 import { retryWait } from '../core/generation/retryPolicy';
 import { runBounded } from '../core/generation/concurrency';
 import { EventTooLargeError, sseEvents, StreamReadError, type SseOptions } from '../core/generation/sseEvents';
 import { MalformedEventError, readStreamEvent, type ImageStreamEvent } from '../core/generation/imageEvents';
 import { largestImageEventBytes, largestImagePixels } from '../core/images/imageBounds';
 import { networkProblemOf } from '../core/network/networkErrors';
+import { CancelledError, IllustrateError, today } from '../core/errors';
 import { checkEditRequest } from '../core/edits/editRules';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { ImageRecipe, ImageStore, StoredImage } from '../history/imageStore';
@@ -18,21 +19,6 @@ import { readSettings } from '../settings/settings';
 import { KEY_VARIABLES, providerLabel, type ApiKeys } from './apiKeys';
 import { withBoundedErrorBodies } from './boundedFetch';
 import { configuredProxyUrl, proxyFetch } from './proxy';
-
-/** A failure the user can act on: its message is shown as is, its actions become buttons. */
-export class IllustrateError extends Error {
-	constructor(message: string, readonly actions: readonly ErrorAction[] = [], readonly batchFatal = false) {
-		super(message);
-		this.name = 'IllustrateError';
-	}
-}
-
-export class CancelledError extends Error {
-	constructor() {
-		super(vscode.l10n.t('The request was cancelled.'));
-		this.name = 'CancelledError';
-	}
-}
 
 /** An image's bytes as they arrive: a partial image, or the final one before it is stored. */
 export interface ArrivedPixels {
@@ -86,11 +72,6 @@ export interface EditSource {
 /** The rules for the configured provider: any model name for OpenAI-compatible endpoints. */
 export function validationContext(resource: vscode.Uri | undefined): { today: string; allowUnknownModels: boolean } {
 	return { today: today(), allowUnknownModels: readSettings(resource).provider === 'openai-compatible' };
-}
-
-/** Today as `YYYY-MM-DD` in UTC, the form the model table's dates use. */
-export function today(): string {
-	return new Date().toISOString().slice(0, 10);
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL, type OutputFormat } from '../core/models/capabilities';
 import { costCeiling } from '../core/settings/costCeiling';
-import type { Provider } from '../providers/apiKeys';
+import type { Provider } from '../core/models/provider';
 
 /** Illustrate's settings for one resource, typed, with the defaults package.json declares. */
 export interface IllustrateSettings {

@@ -7,9 +7,9 @@ import { extensionForFormat, fileStemFromText, numberedFileNames } from '../core
 import { MANIFEST_NAME, withEntries, type ProvenanceEntry } from '../core/provenance/manifest';
 import { readImageInfo } from '../core/images/imageInfo';
 import type { ImageStore, StoredImage } from '../history/imageStore';
-import { IllustrateError } from '../providers/imageService';
+import { IllustrateError } from '../core/errors';
 import { readSettings } from '../settings/settings';
-import { describeFileError, isFileNotFound } from './fileErrors';
+import { describeFileError, isFileNotFound } from '../platform/fileErrors';
 import { assertWritable, ScopedWorkspaceEdit, writeRefusal, writeScopeOfDocument, writeScopeOfWorkspaceFile, writeWorkspaceFile, type WriteScope } from './workspaceWriter';
 
 export interface InsertRequest {

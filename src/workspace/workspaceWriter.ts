@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { writeTargetRefusal } from '../core/destination/writeTarget';
-import { IllustrateError } from '../providers/imageService';
+import { IllustrateError } from '../core/errors';
 import { leavesThroughLink } from './realPath';
 
 /**

@@ -4,12 +4,12 @@ import { messageShape } from '../core/logging/logShape';
 import { altTextFromPrompt } from '../core/prompt/altText';
 import { cursorTarget, type LastTextEditor } from '../editor/editorTargets';
 import { Disposable } from '../lifecycle/disposable';
-import { webviewHtml } from '../panel/webviewHtml';
+import { webviewHtml } from './webviewHtml';
 import { parseHistoryMessage, type HistoryToHostMessage, type HostToHistoryMessage } from '../protocol/messages';
-import { IllustrateError } from '../providers/imageService';
+import { IllustrateError } from '../core/errors';
 import type { ImageInserter } from '../workspace/imageInserter';
 import { ensureTrusted } from '../workspace/trust';
-import type { ImageStore } from './imageStore';
+import type { ImageStore } from '../history/imageStore';
 
 export interface HistoryServices {
 	readonly extensionUri: vscode.Uri;
