@@ -10,7 +10,8 @@ import type { DocumentImageIndex } from './editor/documentPlaceholders';
 import type { LastTextEditor } from './editor/editorTargets';
 import { HistoryPanel, type HistoryServices } from './panel/historyPanel';
 import { ImageStore } from './history/imageStore';
-import { GeneratePanel, type PanelServices } from './panel/generatePanel';
+import { GeneratePanel } from './panel/generatePanel';
+import type { Services } from './services';
 import { ApiKeys } from './providers/apiKeys';
 import { ImageService } from './providers/imageService';
 import { readSettings } from './settings/settings';
@@ -40,7 +41,7 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 	const store = new ImageStore(context.globalStorageUri, () => readSettings().historyMaxBytes, log);
 	const inserter = new ImageInserter(store, log);
 	const costs = new CostTracker();
-	const services: PanelServices = { extensionUri: context.extensionUri, store, images: new ImageService(keys, store, log), inserter, costs, log };
+	const services: Services = { extensionUri: context.extensionUri, store, images: new ImageService(keys, store, log), inserter, costs, log };
 	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, inserter, editors, log };
 
 	const fromAltText = new GenerateCommand('illustrate.generateFromAltText', 'altText', services, keys);

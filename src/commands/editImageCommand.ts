@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { altTextSource } from '../editor/editorTargets';
 import { resolveLinkTarget } from '../editor/documentPlaceholders';
 import { inputFromWorkspaceFile } from '../panel/editSession';
-import { GeneratePanel, type PanelServices } from '../panel/generatePanel';
+import { GeneratePanel } from '../panel/generatePanel';
+import type { Services } from '../services';
 import { IllustrateError } from '../core/errors';
 import { readSettings } from '../settings/settings';
 import { TrackedTarget } from '../workspace/trackedTarget';
@@ -16,7 +17,7 @@ import type { Command } from './commandManager';
 export class EditImageCommand implements Command {
 	readonly id = 'illustrate.editImage';
 
-	constructor(private readonly services: PanelServices) { }
+	constructor(private readonly services: Services) { }
 
 	async execute(resource?: unknown): Promise<void> {
 		if (!(await ensureTrusted(false))) {

@@ -8,7 +8,7 @@ import { readImageInfo } from '../core/images/imageInfo';
 import { isFillable, type DocumentImageIndex } from '../editor/documentPlaceholders';
 import { withLinkedFile } from '../editor/editorTargets';
 import type { StoredImage } from '../history/imageStore';
-import type { PanelServices } from '../panel/generatePanel';
+import type { Services } from '../services';
 import { providerLabel, type ApiKeys } from '../providers/apiKeys';
 import { ensureTrusted } from '../workspace/trust';
 import { CancelledError, IllustrateError } from '../core/errors';
@@ -80,7 +80,7 @@ export class FillMissingImagesCommand implements Command {
 	readonly id = 'illustrate.fillMissingImages';
 
 	constructor(
-		private readonly services: PanelServices,
+		private readonly services: Services,
 		private readonly keys: ApiKeys,
 		private readonly index: DocumentImageIndex,
 	) { }

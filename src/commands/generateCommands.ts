@@ -6,7 +6,8 @@ import { altTextSource, selectionSource, withLinkedFile, type PromptSource } fro
 import { GENERATE_AT_COMMAND } from '../editor/imageLenses';
 import type { StoredImage } from '../history/imageStore';
 import { confirmCost } from '../cost/costTracker';
-import { GeneratePanel, toRequestOptions, type PanelServices } from '../panel/generatePanel';
+import { GeneratePanel, toRequestOptions } from '../panel/generatePanel';
+import type { Services } from '../services';
 import type { PanelOptions } from '../protocol/messages';
 import { KEY_VARIABLES, providerLabel, type ApiKeys } from '../providers/apiKeys';
 import { ensureTrusted } from '../workspace/trust';
@@ -30,7 +31,7 @@ export class GenerateCommand implements Command {
 	constructor(
 		readonly id: string,
 		private readonly mode: PromptMode,
-		private readonly services: PanelServices,
+		private readonly services: Services,
 		private readonly keys: ApiKeys,
 	) { }
 

@@ -7,8 +7,8 @@ import { selectableModels } from '../core/models/capabilities';
 import { MIME_TYPES } from '../core/images/imageInfo';
 import { messageShape } from '../core/logging/logShape';
 import type { ImageRequestOptions } from '../core/models/validation';
-import { confirmCost, type CostTracker } from '../cost/costTracker';
-import type { ImageStore, StoredImage } from '../history/imageStore';
+import { confirmCost } from '../cost/costTracker';
+import type { StoredImage } from '../history/imageStore';
 import { Disposable } from '../lifecycle/disposable';
 import {
 	parseRestoredPanel,
@@ -23,26 +23,17 @@ import {
 	type WebviewToHostMessage,
 } from '../protocol/messages';
 import { CancelledError, IllustrateError, today } from '../core/errors';
-import { PARTIAL_IMAGES, type EditInputs, type GenerationResult, type ImageService, type VariantEvents } from '../providers/imageService';
+import { PARTIAL_IMAGES, type EditInputs, type GenerationResult, type VariantEvents } from '../providers/imageService';
 import { BatchProgress } from '../core/generation/batchProgress';
 import { decodePanelPng, inputFromStored, inputFromWorkspaceFile, referenceOf, viewOf, type EditSession } from './editSession';
 import { readSettings } from '../settings/settings';
-import type { ImageInserter } from '../workspace/imageInserter';
 import { applyStyle, loadStylePresets, type StylePreset } from '../workspace/stylePresets';
 import { ensureTrusted } from '../workspace/trust';
 import { webviewHtml } from './webviewHtml';
 import { PanelPixels } from './panelPixels';
 import { startBatchDiagnostics } from '../platform/diagnostics';
 import { TrackedTarget } from '../workspace/trackedTarget';
-
-export interface PanelServices {
-	readonly extensionUri: vscode.Uri;
-	readonly store: ImageStore;
-	readonly images: ImageService;
-	readonly inserter: ImageInserter;
-	readonly costs: CostTracker;
-	readonly log: vscode.LogOutputChannel;
-}
+import type { Services } from '../services';
 
 /** The models the pickers offer today, the limits they show and the workspace's styles. */
 export async function panelEnvironment(resource?: vscode.Uri): Promise<PanelEnvironment> {
@@ -123,7 +114,7 @@ export class GeneratePanel extends Disposable {
 	private editSession: EditSession | undefined;
 
 	/** Reuses an idle panel, or opens a new one so a running request is never interrupted. */
-	static show(services: PanelServices, target: TrackedTarget | undefined, options: PanelOptions): GeneratePanel {
+	static show(services: Services, target: TrackedTarget | undefined, options: PanelOptions): GeneratePanel {
 		const idle = [...GeneratePanel.panels].find(panel => !panel.state.running);
 		if (idle) {
 			idle.retarget(target, options);
@@ -135,7 +126,7 @@ export class GeneratePanel extends Disposable {
 	}
 
 	/** Opens a panel in edit mode on an image: an instruction, a mask or markup, reference images. */
-	static showEdit(services: PanelServices, session: EditSession, target: TrackedTarget | undefined, options: PanelOptions): GeneratePanel {
+	static showEdit(services: Services, session: EditSession, target: TrackedTarget | undefined, options: PanelOptions): GeneratePanel {
 		const panel = GeneratePanel.show(services, target, { ...options, prompt: '' });
 		// A new image to edit: the variants of what the panel showed before stay in the history.
 		panel.state = { ...panel.state, variants: [] };
@@ -144,7 +135,7 @@ export class GeneratePanel extends Disposable {
 	}
 
 	/** Brings a panel back after a window reload, from the state its webview kept. */
-	static async revive(panel: vscode.WebviewPanel, services: PanelServices, saved: unknown): Promise<GeneratePanel> {
+	static async revive(panel: vscode.WebviewPanel, services: Services, saved: unknown): Promise<GeneratePanel> {
 		panel.webview.options = GeneratePanel.webviewOptions(services);
 		const restored = parseRestoredPanel(saved);
 		if (!restored) {
@@ -185,7 +176,7 @@ export class GeneratePanel extends Disposable {
 		return revived;
 	}
 
-	private static webviewOptions(services: PanelServices): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+	private static webviewOptions(services: Services): vscode.WebviewOptions & vscode.WebviewPanelOptions {
 		return {
 			enableScripts: true,
 			localResourceRoots: [vscode.Uri.joinPath(services.extensionUri, 'media'), services.store.folder, services.store.sourceFolder],
@@ -194,7 +185,7 @@ export class GeneratePanel extends Disposable {
 
 	private constructor(
 		private readonly panel: vscode.WebviewPanel,
-		private readonly services: PanelServices,
+		private readonly services: Services,
 		target: TrackedTarget | undefined,
 		state: PanelState,
 	) {
