@@ -638,10 +638,10 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 			response.write(`event: ${prefix}.completed\ndata: {"type":"${prefix}.completed","b64_json":"`);
 			const block = Buffer.alloc(64 * 1024, 0x41);
 			while (!signal.aborted) {
+				// As fast as the client reads: the next block waits for the last to drain.
 				if (!response.write(block)) {
 					await drained(response);
 				}
-				await sleep(2, signal);
 			}
 		}
 		response.destroy();
