@@ -12,7 +12,8 @@ import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, PROJECT_ROOT, startCodeServer, workbenchUrl, type RunningCodeServer } from '../harness/codeServer';
 import { extensionHostEnvironment } from '../harness/testEnvironment';
 import { waitFor } from '../harness/waitFor';
-import { startImageApiServer, type ImageApiServer, type ServerConfig } from '../server/imageApiServer';
+import { startImageApiServer, type ImageApiServer } from '../server/imageApiServer';
+import type { ServerConfig } from '../server/serverConfig';
 
 export const SCREENSHOT_DIR = process.env.ILLUSTRATE_SCREENSHOT_DIR ?? join(PROJECT_ROOT, '.test-runs', 'screenshots');
 

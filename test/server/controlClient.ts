@@ -1,5 +1,6 @@
 import type { FailureSpec } from './apiFailures';
-import type { RecordedRequest, ServerConfig } from './imageApiServer';
+import type { RecordedRequest } from './requestLog';
+import type { ServerConfig } from './serverConfig';
 
 /**
  * Drives the test image API server from another process (the extension host, a
