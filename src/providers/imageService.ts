@@ -8,7 +8,7 @@ import { checkRequest, type ImageRequestOptions } from '../core/models/validatio
 import type { OutputFormat } from '../core/models/capabilities';
 import { readSettings } from '../settings/settings';
 import type { ApiKeys } from './apiKeys';
-import { connect } from './openaiClient';
+import { configuredConnection } from './openaiClient';
 import { editImages, generateImages, type BatchServices, type OpenAIConnection, type Sdk } from './openaiImages';
 
 export { MAX_PARALLEL_REQUESTS, type ArrivedPixels } from '../core/generation/batchRunner';
@@ -29,7 +29,7 @@ export interface EditSource {
 }
 
 /** Where the service keeps each final image the moment it arrives, and reads a draft back: the history store. */
-export interface ImageSinkStore {
+export interface HistoryStore {
 	save(bytes: Uint8Array, recipe: ImageRecipe, fallbackFormat: OutputFormat): Promise<StoredImage>;
 	read(image: StoredImage): Promise<Uint8Array>;
 }
@@ -49,7 +49,7 @@ export class ImageService {
 
 	constructor(
 		private readonly keys: ApiKeys,
-		private readonly store: ImageSinkStore,
+		private readonly store: HistoryStore,
 		private readonly log: vscode.LogOutputChannel,
 	) { }
 
@@ -62,7 +62,7 @@ export class ImageService {
 	}
 
 	private connect(resource: vscode.Uri | undefined): Promise<OpenAIConnection> {
-		return connect(this.keys, resource, () => this.sdk ??= import('openai'));
+		return configuredConnection(this.keys, resource, () => this.sdk ??= import('openai'));
 	}
 
 	private get services(): BatchServices<StoredImage> {

@@ -9,9 +9,9 @@ import { configuredProxyUrl, proxyFetch } from './proxy';
 
 /**
  * A client for the configured provider (OpenAI, Azure OpenAI, or an OpenAI-compatible
- * endpoint), from the settings and the stored key. `sdk`: the SDK, loaded at the first request.
+ * endpoint), from the settings and the stored key. `loadSdk` loads the SDK at the first request.
  */
-export async function connect(keys: ApiKeys, resource: vscode.Uri | undefined, loadSdk: () => Promise<Sdk>): Promise<OpenAIConnection> {
+export async function configuredConnection(keys: ApiKeys, resource: vscode.Uri | undefined, loadSdk: () => Promise<Sdk>): Promise<OpenAIConnection> {
 	const settings = readSettings(resource);
 	const provider = settings.provider;
 	const key = await keys.get(provider);

@@ -68,10 +68,12 @@ function streamingBody(options: ImageRequestOptions, n: number): StreamingBody {
 	};
 }
 
+/** The body of a streaming images.generate request for `n` images. */
 export function toGenerateParams(options: ImageRequestOptions, n: number): GenerateBody {
 	return { ...streamingBody(options, n), ...(options.complexity ? { complexity: options.complexity } : {}) };
 }
 
+/** The body of a streaming images.edit request for `n` images, without its files. */
 export function toEditParams(request: EditInputs, n: number): EditBody {
 	return { ...streamingBody(request, n), ...(request.inputFidelity ? { input_fidelity: request.inputFidelity } : {}) };
 }
