@@ -6,7 +6,7 @@ import { systemClock } from '../../src/core/generation/requestClock';
 import { IllustrateError } from '../../src/core/errors';
 import type { OutputFormat } from '../../src/core/models/capabilities';
 import type { ImageRequestOptions } from '../../src/core/models/validation';
-import { editImages, generateImages, type BatchServices, type OpenAIConnection } from '../../src/providers/openaiImages';
+import { classifySdkError, editImages, generateImages, type BatchServices, type OpenAIConnection } from '../../src/providers/openaiImages';
 import { startImageApiServer, type ImageApiServer } from '../server/imageApiServer';
 
 /**
@@ -109,5 +109,18 @@ suite('A headless batch: the core runner and the openai SDK, no VS Code', functi
 		assert.equal(error.batchFatal, true);
 		assert.ok(!error.message.includes(KEY));
 		assert.deepEqual(stored, []);
+	});
+});
+
+suite('The SDK\'s errors as the batch runner reads them', () => {
+	test('a timeout, a connection refused or dropped, an HTTP error, anything else', () => {
+		assert.equal(classifySdkError(new sdk.APIConnectionTimeoutError(), sdk, undefined).kind, 'timeout');
+		const refused = new sdk.APIConnectionError({ cause: Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }) });
+		assert.equal(classifySdkError(refused, sdk, undefined).kind, 'unreachable');
+		assert.equal(classifySdkError(new sdk.APIConnectionError({ cause: new TypeError('terminated') }), sdk, undefined).kind, 'connection');
+		const limited = classifySdkError(sdk.APIError.generate(429, { error: { message: 'slow down', code: 'rate_limit_exceeded', type: 'requests' } }, undefined, new Headers({ 'retry-after': '2' })), sdk, undefined);
+		assert.deepEqual({ kind: limited.kind, status: limited.status, code: limited.code, type: limited.type, message: limited.message }, { kind: 'http', status: 429, code: 'rate_limit_exceeded', type: 'requests', message: '429 slow down' });
+		assert.equal((limited.headers as Headers).get('retry-after'), '2');
+		assert.deepEqual(classifySdkError(new RangeError('odd'), sdk, undefined), { kind: 'other', message: 'odd' });
 	});
 });
