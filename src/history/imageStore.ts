@@ -2,33 +2,11 @@ import * as vscode from 'vscode';
 import { extensionForFormat } from '../core/naming/fileNames';
 import { readImageInfo } from '../core/images/imageInfo';
 import type { OutputFormat } from '../core/models/capabilities';
+import type { ImageRecipe, StoredImageOf } from '../core/generation/imageRecipe';
 import { isFileNotFound } from '../platform/fileErrors';
 
-/** How an image was made: kept beside it, so it can be inserted or regenerated later. */
-export interface ImageRecipe {
-	readonly prompt: string;
-	readonly model: string;
-	readonly size: string;
-	readonly quality: string;
-	readonly revisedPrompt?: string;
-	/** For edits: the stored image it was made from. */
-	readonly sourceId?: string;
-	/** What produced it: a generation, a re-render of a draft at high quality, an edit, or a file a Replace overwrote. */
-	readonly operation?: 'generate' | 'makeFinal' | 'edit' | 'replaced';
-	/** For `replaced`: the file these bytes were, where Restore puts them back. */
-	readonly originalUri?: string;
-	readonly costUsd?: number;
-}
-
-export interface StoredImage extends ImageRecipe {
-	readonly id: string;
-	readonly uri: vscode.Uri;
-	readonly format: OutputFormat;
-	readonly width?: number;
-	readonly height?: number;
-	readonly bytes: number;
-	readonly createdAt: string;
-}
+/** An image in the history: its bytes are a file in the extension's storage. */
+export type StoredImage = StoredImageOf<vscode.Uri>;
 
 type StoredMetadata = Omit<StoredImage, 'uri'> & { readonly file: string };
 
