@@ -177,7 +177,8 @@ export type WebviewToHostMessage =
 /** One stored image as the history view shows it. */
 export interface HistoryEntryView {
 	readonly id: string;
-	readonly src: string;
+	/** What the card shows: the card-size copy of a large image, else the file; absent while the copy is being made (a `cardImage` message follows). */
+	readonly src?: string;
 	readonly prompt: string;
 	readonly model: string;
 	readonly size: string;
@@ -190,7 +191,9 @@ export interface HistoryEntryView {
 }
 
 export type HostToHistoryMessage =
-	| { readonly type: 'history'; readonly entries: readonly HistoryEntryView[]; readonly target?: string };
+	| { readonly type: 'history'; readonly entries: readonly HistoryEntryView[]; readonly target?: string }
+	/** A card's image, once its card-size copy is made. */
+	| { readonly type: 'cardImage'; readonly id: string; readonly src: string };
 
 export type HistoryToHostMessage =
 	| { readonly type: 'ready' }
