@@ -1,4 +1,5 @@
-import type { HistoryEntryView, HostToHistoryMessage } from '../src/protocol/messages';
+import type { HistoryEntryView } from '../src/core/images/historyEntry';
+import type { HostToHistoryMessage } from '../src/protocol/messages';
 import * as l10n from '@vscode/l10n';
 import { control, element, formatBytes, vscode } from './dom';
 

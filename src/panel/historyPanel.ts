@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { HISTORY_VIEW_TYPE } from '../commandIds';
+import { historyEntry } from '../core/images/historyEntry';
 import { messageShape } from '../core/logging/logShape';
 import { altTextFromPrompt } from '../core/prompt/altText';
 import { cursorTarget, type LastTextEditor } from '../editor/editorTargets';
@@ -85,18 +86,7 @@ export class HistoryPanel extends Disposable {
 		const editor = this.services.editors.current;
 		const message: HostToHistoryMessage = {
 			type: 'history',
-			entries: images.map((image, index) => ({
-				id: image.id,
-				...(shown[index] ? { src: this.panel.webview.asWebviewUri(shown[index]).toString() } : {}),
-				prompt: image.prompt,
-				model: image.model,
-				size: image.width && image.height ? `${image.width}x${image.height}` : image.size,
-				quality: image.quality,
-				createdAt: image.createdAt,
-				bytes: image.bytes,
-				...(image.operation === 'makeFinal' ? { label: vscode.l10n.t('Final re-render') } : image.operation === 'edit' ? { label: vscode.l10n.t('Edit') } : image.operation === 'replaced' ? { label: vscode.l10n.t('Replaced file') } : {}),
-				...(image.operation === 'replaced' && image.originalUri ? { restorable: vscode.workspace.asRelativePath(vscode.Uri.parse(image.originalUri)) } : {}),
-			})),
+			entries: images.map((image, index) => historyEntry(image, shown[index] && this.panel.webview.asWebviewUri(shown[index]).toString(), uri => vscode.workspace.asRelativePath(vscode.Uri.parse(uri)))),
 			...(editor ? { target: `${vscode.workspace.asRelativePath(editor.document.uri)}, line ${editor.selection.active.line + 1}` } : {}),
 		};
 		void this.panel.webview.postMessage(message);

@@ -5,6 +5,7 @@
  * the state it hands back after a reload) is untrusted input.
  */
 
+import type { HistoryEntryView } from '../core/images/historyEntry';
 import type { ImageMimeType } from '../core/images/imageInfo';
 
 /**
@@ -173,22 +174,6 @@ export type WebviewToHostMessage =
 	| { readonly type: 'edit'; readonly options: PanelOptions; readonly overlay?: { readonly kind: 'mask' | 'markup'; readonly png: string }; readonly image?: string; readonly inputFidelity?: 'low' | 'high' }
 	| { readonly type: 'reference'; readonly action: 'pick' | 'remove' | 'uris'; readonly id?: string; readonly uris?: readonly string[] }
 	| { readonly type: 'endEdit' };
-
-/** One stored image as the history view shows it. */
-export interface HistoryEntryView {
-	readonly id: string;
-	/** What the card shows: the card-size copy of a large image, else the file; absent while the copy is being made (a `cardImage` message follows). */
-	readonly src?: string;
-	readonly prompt: string;
-	readonly model: string;
-	readonly size: string;
-	readonly quality: string;
-	readonly createdAt: string;
-	readonly bytes: number;
-	readonly label?: string;
-	/** For a file a Replace overwrote: where Restore puts these bytes back. */
-	readonly restorable?: string;
-}
 
 export type HostToHistoryMessage =
 	| { readonly type: 'history'; readonly entries: readonly HistoryEntryView[]; readonly target?: string }
