@@ -10,6 +10,7 @@ import type { DocumentImageIndex } from './editor/documentPlaceholders';
 import type { LastTextEditor } from './editor/editorTargets';
 import { HistoryPanel, type HistoryServices } from './panel/historyPanel';
 import { ImageStore } from './history/imageStore';
+import { CardCopies } from './history/cardCopies';
 import { GeneratePanel } from './panel/generatePanel';
 import type { Services } from './services';
 import { ApiKeys } from './providers/apiKeys';
@@ -39,10 +40,11 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 	}
 	const keys = new ApiKeys(context.secrets);
 	const store = new ImageStore(context.globalStorageUri, () => readSettings().historyMaxBytes, log);
+	const cardCopies = new CardCopies(store, log);
 	const inserter = new ImageInserter(store, log);
 	const costs = new CostTracker();
-	const services: Services = { extensionUri: context.extensionUri, store, images: new ImageService(keys, store, log), inserter, costs, log };
-	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, inserter, editors, log };
+	const services: Services = { extensionUri: context.extensionUri, store, cardCopies, images: new ImageService(keys, store, log), inserter, costs, log };
+	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, cardCopies, inserter, editors, log };
 
 	const fromAltText = new GenerateCommand('illustrate.generateFromAltText', 'altText', services, keys);
 	const commands: Command[] = [
@@ -61,6 +63,7 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 		reviveGeneratePanel: async (panel, state) => void await GeneratePanel.revive(panel, services, state),
 		reviveHistoryPanel: panel => void HistoryPanel.revive(panel, historyServices),
 		dispose: () => {
+			cardCopies.dispose();
 			store.dispose();
 			keys.dispose();
 			costs.dispose();

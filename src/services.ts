@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { CostTracker } from './cost/costTracker';
+import type { CardCopies } from './history/cardCopies';
 import type { ImageStore } from './history/imageStore';
 import type { ImageService } from './providers/imageService';
 import type { ImageInserter } from './workspace/imageInserter';
@@ -11,6 +12,8 @@ import type { ImageInserter } from './workspace/imageInserter';
 export interface Services {
 	readonly extensionUri: vscode.Uri;
 	readonly store: ImageStore;
+	/** The card-size copies of the history's large images, for the cards to show. */
+	readonly cardCopies: CardCopies;
 	readonly images: ImageService;
 	readonly inserter: ImageInserter;
 	readonly costs: CostTracker;

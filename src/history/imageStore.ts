@@ -48,6 +48,9 @@ export class ImageStore implements vscode.Disposable {
 	private readonly folders = new Map<string, Promise<void>>();
 	private readonly changed = new vscode.EventEmitter<void>();
 	readonly onDidChange = this.changed.event;
+	private readonly deleted = new vscode.EventEmitter<StoredImage>();
+	/** An image left the history (deleted or pruned): what is kept for it elsewhere goes too. */
+	readonly onDidDeleteImage = this.deleted.event;
 
 	constructor(storageRoot: vscode.Uri, private readonly maxBytes: () => number, private readonly log?: vscode.LogOutputChannel) {
 		this.folder = vscode.Uri.joinPath(storageRoot, 'images');
@@ -56,6 +59,7 @@ export class ImageStore implements vscode.Disposable {
 
 	dispose(): void {
 		this.changed.dispose();
+		this.deleted.dispose();
 	}
 
 	/** Writes the bytes exactly as received, with the recipe in a JSON file beside them. */
@@ -86,8 +90,8 @@ export class ImageStore implements vscode.Disposable {
 		return uri;
 	}
 
-	/** Writes a file into one of the store's folders, creating the folder once (again, if it was deleted). */
-	private async write(folder: vscode.Uri, uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
+	/** Writes a file into one of the store's folders (or a folder in them), creating the folder once (again, if it was deleted). */
+	async write(folder: vscode.Uri, uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
 		let created = this.folders.get(folder.path);
 		if (!created) {
 			created = Promise.resolve(vscode.workspace.fs.createDirectory(folder));
@@ -104,6 +108,11 @@ export class ImageStore implements vscode.Disposable {
 			await vscode.workspace.fs.createDirectory(folder);
 			await vscode.workspace.fs.writeFile(uri, bytes);
 		}
+	}
+
+	/** Deletes a file in one of the store's folders; one that is not there is no error. */
+	async deleteFile(uri: vscode.Uri): Promise<void> {
+		await ignoreMissing(vscode.workspace.fs.delete(uri));
 	}
 
 	private entries(): Promise<Map<string, StoredImage>> {
@@ -156,6 +165,7 @@ export class ImageStore implements vscode.Disposable {
 		entries.delete(id);
 		await ignoreMissing(vscode.workspace.fs.delete(image.uri));
 		await ignoreMissing(vscode.workspace.fs.delete(vscode.Uri.joinPath(this.folder, `${id}.json`)));
+		this.deleted.fire(image);
 		this.changed.fire();
 	}
 

@@ -165,14 +165,23 @@ export class GeneratePanel extends Disposable {
 		}
 		const revived = new GeneratePanel(panel, services, target, { options: restored.options, variants: [], running: false });
 		const variants: VariantView[] = [];
+		const copiesToMake: [string, StoredImage][] = [];
 		for (const saved of restored.variants) {
 			const image = await services.store.get(saved.imageId);
 			if (image) {
 				revived.images.set(saved.id, image);
-				variants.push({ ...revived.readyView(image), id: saved.id, index: saved.index, label: saved.label, insertedAs: saved.insertedAs });
+				// The card-size copy of a large image, not its 17 MB file; made after the cards paint if missing.
+				const [shown] = await services.cardCopies.shownNow([image]);
+				if (!shown) {
+					copiesToMake.push([saved.id, image]);
+				}
+				variants.push({ ...revived.readyView(image, shown), id: saved.id, index: saved.index, label: saved.label, insertedAs: saved.insertedAs });
 			}
 		}
 		revived.update({ variants, status: variants.length > 0 ? vscode.l10n.t('Restored after reload.') : undefined });
+		for (const [id, image] of copiesToMake) {
+			void services.cardCopies.make(image).then(uri => revived.isDisposed || revived.updateVariant(id, { src: revived.panel.webview.asWebviewUri(uri).toString() }));
+		}
 		return revived;
 	}
 
@@ -266,10 +275,11 @@ export class GeneratePanel extends Disposable {
 		this.update({ variants: this.state.variants.map(variant => variant.id === id ? { ...variant, ...change } : variant) });
 	}
 
-	private readyView(image: StoredImage): Omit<VariantView, 'id' | 'index'> {
+	/** `shown`: the file the card shows (the image, or its card-size copy); none while the copy is being made. */
+	private readyView(image: StoredImage, shown: vscode.Uri | undefined): Omit<VariantView, 'id' | 'index'> {
 		return {
 			state: 'ready',
-			src: this.panel.webview.asWebviewUri(image.uri).toString(),
+			...(shown ? { src: this.panel.webview.asWebviewUri(shown).toString() } : {}),
 			width: image.width,
 			height: image.height,
 			format: image.format,
@@ -473,7 +483,7 @@ export class GeneratePanel extends Disposable {
 			if (!this.images.has(id)) {
 				this.updateVariant(id, { state: 'partial' });
 			}
-		});
+		}, this.services.cardCopies);
 		const events: VariantEvents = {
 			onPixels: (slot, arrived) => {
 				const id = slotIds[slot];
@@ -490,7 +500,8 @@ export class GeneratePanel extends Disposable {
 					this.images.set(id, image);
 					const elapsedMs = elapsed(started);
 					// After its pixels, so the card never takes a partial for the final image.
-					void pixels.finalShown(id).then(() => this.updateVariant(id, { ...this.readyView(image), elapsedMs }));
+					void pixels.finalShown(id).then(() => this.updateVariant(id, { ...this.readyView(image, image.uri), elapsedMs }));
+					void pixels.keepCopy(id, image);
 					reportProgress(progress.finish(slot));
 				}
 			},

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { HISTORY_VIEW_TYPE } from '../commandIds';
+import { historyEntry } from '../core/images/historyEntry';
 import { messageShape } from '../core/logging/logShape';
 import { altTextFromPrompt } from '../core/prompt/altText';
 import { cursorTarget, type LastTextEditor } from '../editor/editorTargets';
@@ -9,11 +10,14 @@ import { parseHistoryMessage, type HistoryToHostMessage, type HostToHistoryMessa
 import { IllustrateError } from '../core/errors';
 import type { ImageInserter } from '../workspace/imageInserter';
 import { ensureTrusted } from '../workspace/trust';
-import type { ImageStore } from '../history/imageStore';
+import type { ImageStore, StoredImage } from '../history/imageStore';
+import type { CardCopies } from '../history/cardCopies';
+import { runBounded } from '../core/generation/concurrency';
 
 export interface HistoryServices {
 	readonly extensionUri: vscode.Uri;
 	readonly store: ImageStore;
+	readonly cardCopies: CardCopies;
 	readonly inserter: ImageInserter;
 	readonly editors: LastTextEditor;
 	readonly log: vscode.LogOutputChannel;
@@ -26,6 +30,8 @@ export interface HistoryServices {
 export class HistoryPanel extends Disposable {
 	static readonly viewType = HISTORY_VIEW_TYPE;
 	private static current: HistoryPanel | undefined;
+	/** The images whose card copy this panel waits for, so a refresh does not ask twice. */
+	private readonly awaitedCopies = new Set<string>();
 
 	static show(services: HistoryServices): HistoryPanel {
 		if (HistoryPanel.current) {
@@ -75,24 +81,39 @@ export class HistoryPanel extends Disposable {
 
 	private async refresh(): Promise<void> {
 		const images = await this.services.store.list();
+		// The cards paint at once: a large image's card waits for its copy, never for the 17 MB file.
+		const shown = await this.services.cardCopies.shownNow(images);
 		const editor = this.services.editors.current;
 		const message: HostToHistoryMessage = {
 			type: 'history',
-			entries: images.map(image => ({
-				id: image.id,
-				src: this.panel.webview.asWebviewUri(image.uri).toString(),
-				prompt: image.prompt,
-				model: image.model,
-				size: image.width && image.height ? `${image.width}x${image.height}` : image.size,
-				quality: image.quality,
-				createdAt: image.createdAt,
-				bytes: image.bytes,
-				...(image.operation === 'makeFinal' ? { label: vscode.l10n.t('Final re-render') } : image.operation === 'edit' ? { label: vscode.l10n.t('Edit') } : image.operation === 'replaced' ? { label: vscode.l10n.t('Replaced file') } : {}),
-				...(image.operation === 'replaced' && image.originalUri ? { restorable: vscode.workspace.asRelativePath(vscode.Uri.parse(image.originalUri)) } : {}),
-			})),
+			entries: images.map((image, index) => historyEntry(image, shown[index] && this.panel.webview.asWebviewUri(shown[index]).toString(), uri => vscode.workspace.asRelativePath(vscode.Uri.parse(uri)))),
 			...(editor ? { target: `${vscode.workspace.asRelativePath(editor.document.uri)}, line ${editor.selection.active.line + 1}` } : {}),
 		};
 		void this.panel.webview.postMessage(message);
+		await this.makeCardCopies(images.filter((_, index) => !shown[index]));
+	}
+
+	/** Makes the missing card copies, newest first, two at a time; each card shows its copy as it comes. */
+	private async makeCardCopies(images: readonly StoredImage[]): Promise<void> {
+		const wanted = images.filter(image => !this.awaitedCopies.has(image.id));
+		for (const image of wanted) {
+			this.awaitedCopies.add(image.id);
+		}
+		await runBounded(wanted.map(image => async () => {
+			try {
+				// A closed panel makes no more copies; the next one to open asks again.
+				if (this.isDisposed) {
+					return;
+				}
+				const uri = await this.services.cardCopies.make(image);
+				if (!this.isDisposed) {
+					const message: HostToHistoryMessage = { type: 'cardImage', id: image.id, src: this.panel.webview.asWebviewUri(uri).toString() };
+					void this.panel.webview.postMessage(message);
+				}
+			} finally {
+				this.awaitedCopies.delete(image.id);
+			}
+		}), 2);
 	}
 
 	private async handle(message: HistoryToHostMessage): Promise<void> {

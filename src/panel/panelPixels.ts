@@ -1,8 +1,11 @@
 import type * as vscode from 'vscode';
 import { ConcurrencyLimit } from '../core/generation/concurrency';
 import { PixelQueue } from '../core/generation/pixelQueue';
+import { CARD_IMAGE_MAX_SIDE, needsCardCopy } from '../core/images/cardCopy';
 import { readImageInfo } from '../core/images/imageInfo';
 import { pngThumbnail } from '../core/images/pngThumbnail';
+import type { CardCopies } from '../history/cardCopies';
+import type { StoredImage } from '../history/imageStore';
 import { deflateCodec } from '../platform/compression';
 import type { VariantPixels } from '../protocol/messages';
 
@@ -11,25 +14,24 @@ import type { VariantPixels } from '../protocol/messages';
  * connection to a remote window, newer partials and finals replace the ones still waiting.
  */
 const PIXELS_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
-/** The longest side the cards get of a large image: twice a wide card on a high-DPI screen. */
-const CARD_IMAGE_MAX_SIDE = 1024;
-/** Larger than this many pixels (2048×1024), a PNG goes to the cards as a scaled-down copy. */
-const LARGE_IMAGE_PIXELS = 2 * CARD_IMAGE_MAX_SIDE * CARD_IMAGE_MAX_SIDE;
 
 /**
  * Sends the pixels of a batch's variants to the panel as they arrive. A large PNG goes as a
  * copy the size the card shows (a 3840×2160 image is 17 MB; its card copy under 2 MB); the
  * stored file keeps every pixel, for Insert and Open. A variant's final pixels go before its
- * "ready" state (see `finalShown`), so a card never shows a partial as the final image.
+ * "ready" state (see `finalShown`), so a card never shows a partial as the final image. The
+ * copy of a final image goes to the history's card copies (`keepCopy`): it is made once.
  */
 export class PanelPixels {
 	private readonly queue: PixelQueue<VariantPixels>;
 	private readonly finals = new Map<string, Promise<void>>();
+	/** The card-size copies made of the variants' final pixels, until `keepCopy` hands them over. */
+	private readonly finalCopies = new Map<string, Uint8Array>();
 	private readonly codec = deflateCodec();
 	/** Scaling is CPU and memory heavy (33 MB of pixels for 3840×2160): two at a time. */
 	private readonly scaling = new ConcurrencyLimit(2);
 
-	constructor(private readonly webview: vscode.Webview, private readonly partialShown: (variantId: string) => void) {
+	constructor(private readonly webview: vscode.Webview, private readonly partialShown: (variantId: string) => void, private readonly copies?: CardCopies) {
 		this.queue = new PixelQueue(PIXELS_IN_FLIGHT_BYTES, pixels => {
 			const sent = this.send(pixels);
 			if (pixels.partialIndex === undefined) {
@@ -48,14 +50,30 @@ export class PanelPixels {
 		return this.finals.get(variantId) ?? Promise.resolve();
 	}
 
+	/** Once the variant's final pixels went to the panel, hands the card-size copy made of them to the history's card copies. */
+	async keepCopy(variantId: string, image: StoredImage): Promise<void> {
+		await this.finalShown(variantId);
+		const png = this.finalCopies.get(variantId);
+		this.finalCopies.delete(variantId);
+		if (png) {
+			await this.copies?.keep(image, png);
+		}
+	}
+
 	private async send(pixels: VariantPixels): Promise<void> {
 		let message = pixels;
 		const info = readImageInfo(pixels.bytes);
-		if (info?.format === 'png' && info.width * info.height > LARGE_IMAGE_PIXELS) {
+		if (info && needsCardCopy({ ...info, bytes: pixels.bytes.length })) {
 			// A PNG this decoder does not take (16-bit, interlaced) goes as it is.
-			const thumbnail = await this.scaling.run(() => pngThumbnail(pixels.bytes, CARD_IMAGE_MAX_SIDE, this.codec)).catch(() => undefined);
+			const thumbnail = await this.scaling.run(() => pngThumbnail(pixels.bytes, CARD_IMAGE_MAX_SIDE, this.codec)).catch(error => {
+				this.copies?.copyFailed(error);
+				return undefined;
+			});
 			if (thumbnail) {
 				message = { ...pixels, bytes: thumbnail.png };
+				if (pixels.partialIndex === undefined && this.copies) {
+					this.finalCopies.set(pixels.variantId, thumbnail.png);
+				}
 			}
 		}
 		try {

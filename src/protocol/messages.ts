@@ -5,6 +5,7 @@
  * because a webview (and the state it hands back after a reload) is untrusted input.
  */
 
+import type { HistoryEntryView } from '../core/images/historyEntry';
 import type { ImageMimeType } from '../core/images/imageInfo';
 
 /**
@@ -174,23 +175,10 @@ export type WebviewToHostMessage =
 	| { readonly type: 'reference'; readonly action: 'pick' | 'remove' | 'uris'; readonly id?: string; readonly uris?: readonly string[] }
 	| { readonly type: 'endEdit' };
 
-/** One stored image as the history view shows it. */
-export interface HistoryEntryView {
-	readonly id: string;
-	readonly src: string;
-	readonly prompt: string;
-	readonly model: string;
-	readonly size: string;
-	readonly quality: string;
-	readonly createdAt: string;
-	readonly bytes: number;
-	readonly label?: string;
-	/** For a file a Replace overwrote: where Restore puts these bytes back. */
-	readonly restorable?: string;
-}
-
 export type HostToHistoryMessage =
-	| { readonly type: 'history'; readonly entries: readonly HistoryEntryView[]; readonly target?: string };
+	| { readonly type: 'history'; readonly entries: readonly HistoryEntryView[]; readonly target?: string }
+	/** A card's image, once its card-size copy is made. */
+	| { readonly type: 'cardImage'; readonly id: string; readonly src: string };
 
 export type HistoryToHostMessage =
 	| { readonly type: 'ready' }

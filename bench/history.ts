@@ -1,0 +1,200 @@
+/**
+ * Show Generated Images with a large history, measured in the real VS Code (code-server,
+ * headless Chromium): 200 PNGs of 3840×2160 (about 17 MB each) in the history, from the command
+ * (Enter in the command palette) to every card in view painted. First open (no card-size copies yet: they are made, newest
+ * first, two at a time), second open (copies on disk and known), and after a window reload
+ * (copies on disk, the cache reads the folder again). Run with `npm run bench:history`; options:
+ *   --count 200            images in the history
+ *   --size 3840x2160       their size
+ *   --runs 3               second opens and opens after a reload (median reported)
+ *   --json <file>          where the figures go (default .test-runs/bench-history.json)
+ * The history's files are hard links to a few rendered pictures: 200 × 17 MB of disk is not needed
+ * to show 200 different files.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, linkSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../test/harness/codeServer';
+import { renderImage } from '../test/server/imageFactory';
+import { closeTab, reloadWindow, screenshot, startWorkbench } from '../test/e2e/workbench';
+import { median } from './figures';
+
+function option(name: string, fallback: string): string {
+	const at = process.argv.indexOf(name);
+	return at >= 0 ? process.argv[at + 1] : fallback;
+}
+
+const COUNT = Number(option('--count', '200'));
+const [WIDTH, HEIGHT] = option('--size', '3840x2160').split('x').map(Number);
+const RUNS = Number(option('--runs', '3'));
+const JSON_OUT = option('--json', join(PROJECT_ROOT, '.test-runs', 'bench-history.json'));
+/** Different pictures among the history's files. */
+const PICTURES = 8;
+
+/** Writes the history's files as the image store keeps them: `<id>.png` and `<id>.json`, newest last made. */
+async function seedHistory(folder: string, scratch: string): Promise<number> {
+	mkdirSync(folder, { recursive: true });
+	mkdirSync(scratch, { recursive: true });
+	const pictures: { path: string; bytes: number }[] = [];
+	for (let index = 0; index < PICTURES; index++) {
+		const bytes = await renderImage({ width: WIDTH, height: HEIGHT, format: 'png', seed: `history bench ${index}`, grain: 8 });
+		const path = join(scratch, `picture-${index}.png`);
+		writeFileSync(path, bytes);
+		pictures.push({ path, bytes: bytes.length });
+	}
+	const start = Date.parse('2026-01-01T00:00:00.000Z');
+	for (let index = 0; index < COUNT; index++) {
+		const createdAt = new Date(start + index * 60_000).toISOString();
+		const id = `${createdAt.replace(/[:.]/g, '-')}-bench${String(index).padStart(3, '0')}`;
+		const picture = pictures[index % PICTURES];
+		linkSync(picture.path, join(folder, `${id}.png`));
+		const metadata = { id, file: `${id}.png`, prompt: `a lighthouse on a cliff at dusk, number ${index}`, model: 'gpt-image-2', size: `${WIDTH}x${HEIGHT}`, quality: 'low', format: 'png', width: WIDTH, height: HEIGHT, bytes: picture.bytes, createdAt };
+		writeFileSync(join(folder, `${id}.json`), JSON.stringify(metadata));
+	}
+	return pictures[0].bytes;
+}
+
+function historyFrame(page: Page): Frame | undefined {
+	const host = page.frames().find(frame => frame.url().includes('extensionId=illustrate.illustrate') && frame.url().includes('/webview/browser/pre/index.html'));
+	const inner = host?.childFrames()[0];
+	return inner && !inner.isDetached() ? inner : undefined;
+}
+
+interface OpenFigures {
+	/** Command → every card in view shows its image, decoded and painted. */
+	readonly paintedMs: number;
+	/** Command → the history's page starts loading (VS Code creating the webview: the floor of any panel). */
+	readonly pageMs: number;
+	/** Command → the cards are laid out (the history arrived), images or not. */
+	readonly cardsMs: number;
+	readonly cardsInView: number;
+	/** Bytes of the images the view loaded, as their files are on disk. */
+	readonly loadedFiles: string[];
+}
+
+/** Types a command into the palette as a user does; the time it is run (Enter pressed), not the typing. */
+async function pressCommand(page: Page, title: string): Promise<number> {
+	const widget = page.locator('.quick-input-widget');
+	for (let attempt = 0; ; attempt++) {
+		await page.keyboard.press('F1');
+		await widget.waitFor({ state: 'visible' });
+		const input = widget.locator('input.input');
+		try {
+			await input.fill(`>${title}`, { timeout: 5000 });
+			await widget.locator('.monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 3000 });
+		} catch (error) {
+			await page.keyboard.press('Escape');
+			if (attempt >= 10) {
+				throw error;
+			}
+			continue;
+		}
+		const started = Date.now();
+		await input.press('Enter');
+		return started;
+	}
+}
+
+/** Runs Show Generated Images and waits, in the history's page, until every card in view is painted. */
+async function openHistory(page: Page): Promise<OpenFigures> {
+	const started = await pressCommand(page, 'Illustrate: Show Generated Images');
+	let frame: Frame | undefined;
+	while (!(frame = historyFrame(page)) || !(await frame.evaluate(count => document.querySelectorAll('.variant').length >= count, COUNT).catch(() => false))) {
+		if (Date.now() - started > 120_000) {
+			throw new Error('The history did not show its cards within 120 s.');
+		}
+		await new Promise(resolve => setTimeout(resolve, 5));
+	}
+	const cardsAt = Date.now();
+	const result = await frame.waitForFunction(() => {
+		const inView = [...document.querySelectorAll<HTMLElement>('.variant')].filter(card => {
+			const box = card.getBoundingClientRect();
+			return box.bottom > 0 && box.top < window.innerHeight && box.right > 0 && box.left < window.innerWidth;
+		});
+		const painted = inView.every(card => {
+			const image = card.querySelector('img');
+			return image !== null && image.complete && image.naturalWidth > 0;
+		});
+		// Polled in an animation frame: the frame about to be painted shows them all.
+		return painted && { at: Date.now(), pageAt: performance.timeOrigin, inView: inView.length, sources: inView.map(card => card.querySelector('img')?.getAttribute('src') ?? '') };
+	}, undefined, { polling: 'raf', timeout: 600_000 });
+	const { at, pageAt, inView, sources } = await result.jsonValue() as { at: number; pageAt: number; inView: number; sources: string[] };
+	return { paintedMs: at - started, pageMs: Math.round(pageAt - started), cardsMs: cardsAt - started, cardsInView: inView, loadedFiles: sources.map(src => decodeURIComponent(new URL(src).pathname)) };
+}
+
+async function main(): Promise<void> {
+	const workbench = await startWorkbench({ userSettings: { 'illustrate.history.maxSizeMB': 100_000 } });
+	const storage = join(workbench.server.userDataDir, 'User', 'globalStorage', 'illustrate.illustrate', 'images');
+	const results: Record<string, unknown> = {};
+	try {
+		const { page } = workbench;
+		const imageBytes = await seedHistory(storage, join(dirname(workbench.workspace), 'history-bench-pictures'));
+		await page.waitForTimeout(5000);
+
+		const first = await openHistory(page);
+		const cardCopies = () => existsSync(join(storage, 'cards')) ? readdirSync(join(storage, 'cards')).length : 0;
+		const copiesAtFirstPaint = cardCopies();
+		// The history makes the other copies while it is open, two at a time.
+		const allCopies = Date.now();
+		while (cardCopies() < COUNT) {
+			if (Date.now() - allCopies > 20 * 60_000) {
+				throw new Error(`Only ${cardCopies()} of ${COUNT} card copies were made in 20 minutes.`);
+			}
+			await page.waitForTimeout(100);
+		}
+		const allCopiesMs = Date.now() - allCopies + first.paintedMs;
+		await closeTab(page, 'Generated Images');
+		const second: OpenFigures[] = [];
+		for (let run = 0; run < RUNS; run++) {
+			second.push(await openHistory(page));
+			await closeTab(page, 'Generated Images');
+		}
+		const reloaded: OpenFigures[] = [];
+		for (let run = 0; run < RUNS; run++) {
+			await reloadWindow(page);
+			await page.waitForTimeout(3000);
+			reloaded.push(await openHistory(page));
+			await closeTab(page, 'Generated Images');
+		}
+		const all = [first, ...second, ...reloaded];
+		const full = all.flatMap(run => run.loadedFiles).filter(file => !file.includes('/cards/'));
+		results.commit = execFileSync('git', ['log', '-1', '--format=%h'], { cwd: PROJECT_ROOT }).toString().trim();
+		results.history = { images: COUNT, size: `${WIDTH}x${HEIGHT}`, imageMb: Number((imageBytes / 1e6).toFixed(1)), cardsInView: first.cardsInView };
+		results.machine = { loadAverage: loadavg().map(load => Number(load.toFixed(1))), cpus: cpus().length };
+		results.firstOpen = { paintedMs: first.paintedMs, pageMs: first.pageMs, cardsMs: first.cardsMs, copiesOnDiskWhenPainted: copiesAtFirstPaint, allCopiesMadeMs: allCopiesMs };
+		results.secondOpen = { paintedMs: Math.round(median(second.map(run => run.paintedMs))), pageMs: Math.round(median(second.map(run => run.pageMs))), cardsMs: Math.round(median(second.map(run => run.cardsMs))), runs: second.map(run => run.paintedMs) };
+		results.afterReload = { paintedMs: Math.round(median(reloaded.map(run => run.paintedMs))), pageMs: Math.round(median(reloaded.map(run => run.pageMs))), cardsMs: Math.round(median(reloaded.map(run => run.cardsMs))), runs: reloaded.map(run => run.paintedMs) };
+		results.fullSizeFilesShown = full.length;
+		results.cardCopiesOnDisk = cardCopies();
+	} catch (error) {
+		console.error(`Screenshot of the failure: ${await screenshot(workbench.page, 'bench-history-failure')}`);
+		throw error;
+	} finally {
+		await workbench.close();
+	}
+	mkdirSync(dirname(JSON_OUT), { recursive: true });
+	writeFileSync(JSON_OUT, `${JSON.stringify(results, null, '\t')}\n`);
+	const history = results.history as { images: number; size: string; imageMb: number; cardsInView: number };
+	const firstOpen = results.firstOpen as { paintedMs: number; pageMs: number; cardsMs: number; copiesOnDiskWhenPainted: number; allCopiesMadeMs: number };
+	const secondOpen = results.secondOpen as { paintedMs: number; pageMs: number; cardsMs: number };
+	const afterReload = results.afterReload as { paintedMs: number; pageMs: number; cardsMs: number };
+	const machine = results.machine as { loadAverage: number[]; cpus: number };
+	console.log(`\nShow Generated Images with ${history.images} × ${history.size} (${history.imageMb} MB PNGs) in the history: command → all ${history.cardsInView} cards in view painted`);
+	console.log('| open | webview page starts | cards laid out | all cards in view painted | of which after the page started |');
+	console.log('|---|---|---|---|---|');
+	const row = (name: string, figures: { pageMs: number; cardsMs: number; paintedMs: number }) => console.log(`| ${name} | ${figures.pageMs} ms | ${figures.cardsMs} ms | ${figures.paintedMs} ms | ${figures.paintedMs - figures.pageMs} ms |`);
+	row(`first (no card copies yet; ${firstOpen.copiesOnDiskWhenPainted} made by the time the view was painted)`, firstOpen);
+	row(`second (copies cached; median of ${RUNS})`, secondOpen);
+	row(`after a window reload (copies on disk; median of ${RUNS})`, afterReload);
+	console.log(`Machine: ${machine.cpus} CPUs, load average ${machine.loadAverage.join(', ')} at the end of the runs.`);
+	console.log(`First open: all ${history.images} card copies made ${(firstOpen.allCopiesMadeMs / 1000).toFixed(1)} s after the command (in the background, the history open).`);
+	console.log(`Full-size files the view loaded: ${results.fullSizeFilesShown as number}; card copies on disk at the end: ${results.cardCopiesOnDisk as number}`);
+	console.log(`\nFigures written to ${JSON_OUT}`);
+}
+
+main().catch(error => {
+	console.error(error);
+	process.exitCode = 1;
+});
