@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { findDocumentImages, type DocumentImage } from '../core/documents/documentImages';
 import { documentKindFor, type DocumentKind } from '../core/links/documentKinds';
 import { linkTargetFilePath } from '../core/links/imageLink';
+import { describeFileError, fileExists } from '../platform/fileErrors';
 
 /** The document kinds Illustrate reads and writes images in. */
 export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
@@ -22,7 +23,7 @@ export type ImageStatus =
 	| 'missing'
 	/** Links a file that exists. */
 	| 'existing'
-	/** Links a URL, or a reference Illustrate cannot resolve. */
+	/** Links a URL, a reference Illustrate cannot resolve, or a file whose existence could not be checked. */
 	| 'other';
 
 export interface ClassifiedImage {
@@ -50,20 +51,14 @@ export function resolveLinkTarget(document: vscode.TextDocument, url: string): v
 	return vscode.Uri.joinPath(document.uri, '..', path);
 }
 
-async function fileExists(uri: vscode.Uri): Promise<boolean> {
-	try {
-		await vscode.workspace.fs.stat(uri);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
 /**
  * Every image of a document with what it links: placeholders, links to missing files,
  * existing images. Parsed once per document version.
  */
 export class DocumentImageIndex {
+	/** `log` hears of link targets whose existence could not be checked. */
+	constructor(private readonly log?: { warn(message: string): void }) { }
+
 	private readonly cache = new Map<string, { version: number; images: Promise<ClassifiedImage[]> }>();
 
 	classify(document: vscode.TextDocument): Promise<ClassifiedImage[]> {
@@ -95,8 +90,19 @@ export class DocumentImageIndex {
 			if (!file) {
 				return { image, status: 'other', range };
 			}
-			return { image, status: (await fileExists(file)) ? 'existing' : image.target ? 'missing' : 'other', file, range };
+			const exists = await this.existsOrUnknown(file);
+			return { image, status: exists === undefined ? 'other' : exists ? 'existing' : image.target ? 'missing' : 'other', file, range };
 		}));
+	}
+
+	/** Undefined (logged) when the file system cannot say: such a link is neither filled nor regenerated. */
+	private async existsOrUnknown(file: vscode.Uri): Promise<boolean | undefined> {
+		try {
+			return await fileExists(file);
+		} catch (error) {
+			this.log?.warn(`Could not check whether ${vscode.workspace.asRelativePath(file)} exists (${describeFileError(error)}): its link is left alone.`);
+			return undefined;
+		}
 	}
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { extensionForFormat } from '../core/naming/fileNames';
+import { extensionForFormat } from '../core/images/imageFormats';
 import { readImageInfo } from '../core/images/imageInfo';
 import type { OutputFormat } from '../core/models/capabilities';
 import { isFileNotFound } from '../platform/fileErrors';
