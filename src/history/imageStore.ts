@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { extensionForFormat } from '../core/images/imageFormats';
 import { readImageInfo } from '../core/images/imageInfo';
 import type { OutputFormat } from '../core/models/capabilities';
-import { isFileNotFound } from '../platform/fileErrors';
+import { describeFileError, isFileNotFound } from '../platform/fileErrors';
 
 /** How an image was made: kept beside it, so it can be inserted or regenerated later. */
 export interface ImageRecipe {
@@ -54,6 +54,9 @@ async function ignoreMissing(operation: Thenable<void>): Promise<void> {
 	}
 }
 
+/** Where the store reports what it cannot do: the Illustrate log channel. */
+export type StoreLog = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error'>;
+
 /**
  * Every image received, kept in the extension's global storage the moment it arrives,
  * so nothing paid for is lost when a panel closes, a window reloads or an insert fails.
@@ -71,7 +74,7 @@ export class ImageStore implements vscode.Disposable {
 	private readonly changed = new vscode.EventEmitter<void>();
 	readonly onDidChange = this.changed.event;
 
-	constructor(storageRoot: vscode.Uri, private readonly maxBytes: () => number, private readonly log?: vscode.LogOutputChannel) {
+	constructor(storageRoot: vscode.Uri, private readonly maxBytes: () => number, private readonly log?: StoreLog) {
 		this.folder = vscode.Uri.joinPath(storageRoot, 'images');
 		this.sourceFolder = vscode.Uri.joinPath(storageRoot, 'sources');
 	}
@@ -138,7 +141,11 @@ export class ImageStore implements vscode.Disposable {
 		let entries: [string, vscode.FileType][];
 		try {
 			entries = await vscode.workspace.fs.readDirectory(this.folder);
-		} catch {
+		} catch (error) {
+			// Not made yet is an empty history; anything else hides every earlier image, and says why.
+			if (!isFileNotFound(error)) {
+				this.log?.error(`Could not read the image history in ${this.folder.fsPath} (${describeFileError(error)}: ${error instanceof Error ? error.message : String(error)}). It lists only the images this window makes until it can be read.`);
+			}
 			return images;
 		}
 		const names = new Set(entries.map(([name]) => name));
