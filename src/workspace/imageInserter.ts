@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
-import { isInside, resolveDestination } from '../core/destination/destination';
-import { keepsLinkedFile } from '../core/destination/linkedFile';
+import { resolveDestination } from '../core/destination/destination';
+import { FileCheckError, planImageFiles, type FilePlan } from '../core/destination/filePlan';
 import { IllustrateError } from '../core/errors';
-import { extensionForFormat } from '../core/images/imageFormats';
 import { displayWidth } from '../core/links/displayWidth';
 import { buildImageReference, documentKindFor } from '../core/links/documentKinds';
 import { relativePath } from '../core/links/imageLink';
 import { insertionEdits, type InsertionTarget } from '../core/markdown/insertion';
-import { fileStemFromText, freeFilePath } from '../core/naming/fileNames';
+import { fileStemFromText } from '../core/naming/fileNames';
 import { describeFileError, fileExists } from '../platform/fileErrors';
 import { readSettings } from '../settings/settings';
 import { keptInHistory, type HistoryImage, type ImageReader } from './imageHistory';
@@ -70,39 +69,39 @@ export class ImageInserter {
 		const folder = vscode.workspace.getWorkspaceFolder(document.uri);
 		const documentFolder = vscode.Uri.joinPath(document.uri, '..');
 		const scope = writeScopeOfDocument(document.uri);
-		const boundary = scope.folder.path;
 		const sameFileSystem = (vscode.workspace.workspaceFolders ?? []).filter(candidate => candidate.uri.scheme === document.uri.scheme && candidate.uri.authority === document.uri.authority);
-		const stem = fileStemFromText(request.alt);
-		const taken = new Set<string>();
-		const files: vscode.Uri[] = [];
 		const preferred = request.preferredFile;
-		const keepTarget = preferred !== undefined
-			&& keepsLinkedFile(preferred, document.uri.scheme, boundary, request.images[0].format)
-			&& !(await fileExists(preferred));
-		if (keepTarget) {
-			files.push(preferred);
-			taken.add(preferred.path);
-		}
-		for (const image of request.images.slice(files.length)) {
-			const path = resolveDestination(settings.destinations, {
-				documentPath: document.uri.path,
-				workspaceFolderPath: folder?.uri.path,
-				workspaceFolderPaths: sameFileSystem.map(candidate => candidate.uri.path),
-				fileName: `${stem}.${extensionForFormat(image.format)}`,
-				now: new Date(),
+		let plan: FilePlan;
+		try {
+			plan = await planImageFiles({
+				formats: request.images.map(image => image.format),
+				stem: fileStemFromText(request.alt),
+				documentScheme: document.uri.scheme,
+				boundary: scope.folder.path,
+				linked: preferred,
+				destination: fileName => resolveDestination(settings.destinations, {
+					documentPath: document.uri.path,
+					workspaceFolderPath: folder?.uri.path,
+					workspaceFolderPaths: sameFileSystem.map(candidate => candidate.uri.path),
+					fileName,
+					now: new Date(),
+				}),
+				exists: path => fileExists(document.uri.with({ path })),
 			});
-			if (!isInside(path, boundary)) {
-				const outside = folder
-					? vscode.l10n.t('The image destination {0} is outside the workspace folder {1}: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written.', path, folder.name)
-					: vscode.l10n.t('The image destination {0} is outside the document\'s folder: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written.', path);
-				throw new IllustrateError(`${outside} ${keptInHistory()}`);
+		} catch (error) {
+			if (!(error instanceof FileCheckError)) {
+				throw error;
 			}
-			try {
-				files.push(document.uri.with({ path: await freeFilePath(path, taken, candidate => fileExists(document.uri.with({ path: candidate }))) }));
-			} catch (error) {
-				throw new IllustrateError(`${vscode.l10n.t('Could not write {0} beside {1} ({2}): check that the folder is writable. Nothing was written.', relativePath(documentFolder.path, path), vscode.workspace.asRelativePath(document.uri), describeFileError(error))} ${keptInHistory()}`);
-			}
+			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} beside {1} ({2}): check that the folder is writable. Nothing was written.', relativePath(documentFolder.path, error.path), vscode.workspace.asRelativePath(document.uri), describeFileError(error.cause))} ${keptInHistory()}`);
 		}
+		if (plan.kind === 'outside') {
+			const outside = folder
+				? vscode.l10n.t('The image destination {0} is outside the workspace folder {1}: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written.', plan.path, folder.name)
+				: vscode.l10n.t('The image destination {0} is outside the document\'s folder: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written.', plan.path);
+			throw new IllustrateError(`${outside} ${keptInHistory()}`);
+		}
+		const keepTarget = plan.keepsLinked;
+		const files = plan.paths.map((path, index) => index === 0 && keepTarget && preferred ? preferred : document.uri.with({ path }));
 		// Refused here before anything is written; checked again right before the edit.
 		await assertWritable(files, scope, keptInHistory());
 		const paths = files.map(file => relativePath(documentFolder.path, file.path));
