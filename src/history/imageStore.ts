@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { entriesToPrune, historyEntryId, isHistoryEntry } from '../core/history/historyEntries';
 import { extensionForFormat } from '../core/images/imageFormats';
 import { readImageInfo } from '../core/images/imageInfo';
 import type { OutputFormat } from '../core/models/capabilities';
@@ -34,15 +35,6 @@ type StoredMetadata = Omit<StoredImage, 'uri'> & { readonly file: string };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function isMetadata(value: unknown): value is StoredMetadata {
-	const record = value as Partial<StoredMetadata> | null;
-	return typeof record === 'object' && record !== null
-		&& typeof record.id === 'string' && typeof record.file === 'string' && !record.file.includes('/')
-		&& typeof record.prompt === 'string' && typeof record.model === 'string'
-		&& typeof record.createdAt === 'string' && typeof record.bytes === 'number'
-		&& (record.format === 'png' || record.format === 'jpeg' || record.format === 'webp');
-}
 
 async function ignoreMissing(operation: Thenable<void>): Promise<void> {
 	try {
@@ -88,7 +80,7 @@ export class ImageStore implements vscode.Disposable {
 		const info = readImageInfo(bytes);
 		const format = info?.format ?? fallbackFormat;
 		const createdAt = new Date().toISOString();
-		const id = `${createdAt.replace(/[:.]/g, '-')}-${globalThis.crypto.randomUUID().slice(0, 8)}`;
+		const id = historyEntryId(createdAt, globalThis.crypto.randomUUID());
 		const file = `${id}.${extensionForFormat(format)}`;
 		const uri = vscode.Uri.joinPath(this.folder, file);
 		const image: StoredImage = { ...recipe, id, uri, format, width: info?.width, height: info?.height, bytes: bytes.length, createdAt };
@@ -152,8 +144,9 @@ export class ImageStore implements vscode.Disposable {
 		await Promise.all(entries.filter(([name]) => name.endsWith('.json')).map(async ([name]) => {
 			try {
 				const metadata: unknown = JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.folder, name))));
-				if (isMetadata(metadata) && names.has(metadata.file)) {
-					const { file, ...rest } = metadata;
+				if (isHistoryEntry(metadata) && names.has(metadata.file)) {
+					// The fields the store relies on are checked; the rest of the recipe is kept as written.
+					const { file, ...rest } = metadata as StoredMetadata;
 					images.set(metadata.id, { ...rest, uri: vscode.Uri.joinPath(this.folder, file) });
 				}
 			} catch (error) {
@@ -195,20 +188,11 @@ export class ImageStore implements vscode.Disposable {
 	 */
 	async prune(): Promise<number> {
 		const limit = this.maxBytes();
-		const images = (await this.list()).filter(image => image.operation !== 'replaced');
-		let total = images.reduce((sum, image) => sum + image.bytes, 0);
-		let removed = 0;
-		for (const image of [...images].reverse()) {
-			if (total <= limit) {
-				break;
-			}
-			if (this.sessionIds.has(image.id)) {
-				continue;
-			}
-			await this.delete(image.id);
-			total -= image.bytes;
-			removed++;
+		const pruned = entriesToPrune(await this.list(), limit, id => this.sessionIds.has(id));
+		for (const id of pruned) {
+			await this.delete(id);
 		}
+		const removed = pruned.length;
 		if (removed > 0) {
 			this.log?.info(`Pruned ${removed} old image(s) from the history to stay under ${Math.round(limit / 1024 / 1024)} MB (illustrate.history.maxSizeMB).`);
 		}
