@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { estimateCost, formatUsd } from '../core/cost/cost';
-import { affordableCount, BudgetTally } from '../core/cost/fillBudget';
+import { BudgetTally } from '../core/cost/fillBudget';
 import { parseFillArgs, type FillCommandArgs } from '../core/generation/commandArgs';
+import { fillConfirmation, fillSummary, type FillFailure, type FillOutcome } from '../core/generation/fillReport';
 import { runBounded } from '../core/generation/concurrency';
 import { errorKind } from '../core/logging/logShape';
 import { findModel } from '../core/models/capabilities';
@@ -24,11 +25,6 @@ import type { Command } from './commandManager';
 
 /** Placeholders filled at once. */
 const PARALLEL_FILLS = 3;
-
-export interface FillFailure {
-	readonly alt: string;
-	readonly reason: string;
-}
 
 /** What `illustrate.fillMissingImages` resolves to. */
 export interface FillResult {
@@ -101,15 +97,12 @@ export class FillMissingImagesCommand implements Command {
 		}
 
 		const budget = settings.maxCostPerRequest;
-		const count = affordableCount(items.length, each, budget);
-		if (count === 0) {
-			void vscode.window.showWarningMessage(vscode.l10n.t('One image is estimated at {0}, above your budget of {1} (illustrate.maxCostPerRequest). Nothing was sent.', formatUsd(each ?? 0), formatUsd(budget ?? 0)));
+		const confirmation = fillConfirmation({ document: name, placeholders: items.length, each, budget, model: settings.model, quality: settings.quality, size: settings.size });
+		if (confirmation.kind === 'overBudget') {
+			void vscode.window.showWarningMessage(confirmation.message);
 			return { files: [], failures: [], skipped: items.length };
 		}
-		const estimate = each !== undefined ? vscode.l10n.t('Estimated {0} ({1} × {2}, {3} quality, {4}).', formatUsd(each * count), count, formatUsd(each), settings.quality, settings.size) : vscode.l10n.t('{0} has no published price: the cost shows afterwards.', settings.model);
-		const question = count < items.length
-			? vscode.l10n.t('Your budget of {0} covers {1} of the {2} placeholders in {3}. Fill the first {1}?', formatUsd(budget ?? 0), count, items.length, name)
-			: vscode.l10n.t('Generate {0} image(s) for the placeholders in {1}?', count, name);
+		const { count, question, detail: estimate } = confirmation;
 		const go = vscode.l10n.t('Generate');
 		const choice = args.confirm === false ? go : await Promise.resolve(vscode.window.showInformationMessage(question, { modal: true, detail: estimate }, go)).catch(() => undefined);
 		if (choice !== go || !(await this.keys.get(settings.provider))) {
@@ -188,7 +181,7 @@ export class FillMissingImagesCommand implements Command {
 			disposeAll(targets.map(target => target.tracked));
 		}
 		const spent = tally.spent;
-		this.report(name, files.length, items.length, failures, skipped, spent);
+		this.report({ document: name, filled: files.length, total: items.length, failures, skipped, spent });
 		return { files, failures, skipped, ...(spent !== undefined ? { costUsd: spent } : {}) };
 	}
 
@@ -243,19 +236,15 @@ export class FillMissingImagesCommand implements Command {
 		return { style, reference: { kind: 'file', image: await referenceFromFile(uris[0]) } };
 	}
 
-	private report(name: string, filled: number, total: number, failures: readonly FillFailure[], skipped: number, spent: number | undefined): void {
-		const cost = spent !== undefined ? ` (${formatUsd(spent)})` : '';
-		const summary = vscode.l10n.t('Filled {0} of {1} image placeholder(s) in {2}{3}.', filled, total, name, cost);
-		const notFilled = failures.map(failure => `“${failure.alt}”: ${failure.reason}`).join(' ');
-		const left = skipped > 0 ? ' ' + vscode.l10n.t('{0} left for later: run the command again to fill them.', skipped) : '';
-		if (failures.length === 0) {
-			void vscode.window.showInformationMessage(summary + left);
+	private report(outcome: FillOutcome): void {
+		const summary = fillSummary(outcome);
+		if (summary.level === 'info') {
+			void vscode.window.showInformationMessage(summary.message);
 			return;
 		}
-		// The reasons name the alt texts: they go to the notification, never to the log.
-		this.services.log.warn(`${summary} ${failures.length} not filled.`);
+		this.services.log.warn(summary.logLine ?? summary.message);
 		const details = vscode.l10n.t('Show Log');
-		void vscode.window.showWarningMessage(`${summary} ${vscode.l10n.t('Not filled:')} ${notFilled}${left}`, details).then(choice => {
+		void vscode.window.showWarningMessage(summary.message, details).then(choice => {
 			if (choice === details) {
 				this.services.log.show(true);
 			}
