@@ -19,7 +19,8 @@ import { ensureTrusted } from '../workspace/trust';
 import { CancelledError, IllustrateError } from '../core/errors';
 import { type GenerationResult, type ReferenceImage } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
-import { applyStyle, loadStylePresets, type StylePreset } from '../workspace/stylePresets';
+import { applyStyle, type StylePreset } from '../core/prompt/stylePresets';
+import { loadStylePresets } from '../workspace/stylePresets';
 import { TrackedTarget } from '../workspace/trackedTarget';
 import type { Command } from './commandManager';
 

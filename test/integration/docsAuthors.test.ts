@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FillResult } from '../../src/commands/fillMissingImages';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
+import { loadStylePresets } from '../../src/workspace/stylePresets';
 import { api, bytesEqual, closeAllEditors, exists, openFreshDocument, placeCursor, readWorkspaceFile, rejectionOf, removeIfPresent, sentImages, workspaceRoot } from './helpers';
 
 const decoder = new TextDecoder();
@@ -22,6 +23,18 @@ suite('Docs authors: destinations, formats, provenance, fill missing', () => {
 		await vscode.workspace.getConfiguration('markdown').update('copyFiles.destination', undefined, vscode.ConfigurationTarget.Global);
 		await removeIfPresent('.vscode');
 		await closeAllEditors();
+	});
+
+	test('an unreadable styles file offers no presets and says why in the log; a missing one is no warning', async () => {
+		const warnings: string[] = [];
+		const log = { warn: (message: string) => void warnings.push(message) };
+		assert.deepEqual(await loadStylePresets(workspaceRoot(), log), []);
+		assert.deepEqual(warnings, [], 'no styles file is no warning');
+		// A folder where the file should be: reading it fails, and not because it is missing.
+		await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(workspaceRoot(), '.vscode', 'illustrate-styles.json'));
+		assert.deepEqual(await loadStylePresets(workspaceRoot(), log), []);
+		assert.equal(warnings.length, 1);
+		assert.match(warnings[0], /illustrate-styles\.json could not be read \(.+\), so its style presets are not offered/);
 	});
 
 	test('illustrate.destination puts the file where its template says, and the link follows', async () => {
