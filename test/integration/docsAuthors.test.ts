@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FillResult } from '../../src/commands/fillMissingImages';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
+import { DocumentImageIndex } from '../../src/editor/documentPlaceholders';
 import { loadStylePresets } from '../../src/workspace/stylePresets';
 import { api, bytesEqual, closeAllEditors, exists, openFreshDocument, placeCursor, readWorkspaceFile, rejectionOf, removeIfPresent, sentImages, workspaceRoot } from './helpers';
 
@@ -23,6 +24,17 @@ suite('Docs authors: destinations, formats, provenance, fill missing', () => {
 		await vscode.workspace.getConfiguration('markdown').update('copyFiles.destination', undefined, vscode.ConfigurationTarget.Global);
 		await removeIfPresent('.vscode');
 		await closeAllEditors();
+	});
+
+	test('a link whose file cannot be checked is left alone, with a warning; a missing one is filled', async () => {
+		// A file where a folder should be: asking about a file under it fails, and not because it is missing.
+		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(workspaceRoot(), 'authors', 'a-file.png'), new Uint8Array([1]));
+		const editor = await openFreshDocument('authors/unclear.md', '![a fox](a-file.png/fox.png)\n\n![a kite](kite.png)\n');
+		const warnings: string[] = [];
+		const index = new DocumentImageIndex({ warn: message => void warnings.push(message) });
+		assert.deepEqual((await index.classify(editor.document)).map(item => item.status), ['other', 'missing']);
+		assert.equal(warnings.length, 1);
+		assert.match(warnings[0], /^Could not check whether authors\/a-file\.png\/fox\.png exists \(.+\): its link is left alone\.$/);
 	});
 
 	test('an unreadable styles file offers no presets and says why in the log; a missing one is no warning', async () => {
