@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { findDocumentImages, type DocumentImage } from '../core/documents/documentImages';
+import { isFillableStatus, isPlaceholder, linkedImageStatus, type ImageStatus } from '../core/documents/imageStatus';
 import { documentKindFor, type DocumentKind } from '../core/links/documentKinds';
 import { linkTargetFilePath } from '../core/links/imageLink';
 import { describeFileError, fileExists } from '../platform/fileErrors';
@@ -15,16 +16,6 @@ export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
 	{ language: 'asciidoc' },
 	{ pattern: '**/*.{adoc,asciidoc}' },
 ];
-
-export type ImageStatus =
-	/** `![alt]()`: waiting for a picture. */
-	| 'placeholder'
-	/** Links a local file that does not exist. */
-	| 'missing'
-	/** Links a file that exists. */
-	| 'existing'
-	/** Links a URL, a reference Illustrate cannot resolve, or a file whose existence could not be checked. */
-	| 'other';
 
 export interface ClassifiedImage {
 	readonly image: DocumentImage;
@@ -83,15 +74,14 @@ export class DocumentImageIndex {
 		const images = findDocumentImages(document.getText(), documentKind(document));
 		return Promise.all(images.map(async (image): Promise<ClassifiedImage> => {
 			const range = new vscode.Range(document.positionAt(image.start), document.positionAt(image.end));
-			if (image.target && (image.url === '' || image.url === undefined)) {
+			if (isPlaceholder(image)) {
 				return { image, status: 'placeholder', range };
 			}
 			const file = image.url ? resolveLinkTarget(document, image.url) : undefined;
 			if (!file) {
-				return { image, status: 'other', range };
+				return { image, status: linkedImageStatus(image, { kind: 'none' }), range };
 			}
-			const exists = await this.existsOrUnknown(file);
-			return { image, status: exists === undefined ? 'other' : exists ? 'existing' : image.target ? 'missing' : 'other', file, range };
+			return { image, status: linkedImageStatus(image, { kind: 'file', exists: await this.existsOrUnknown(file) }), file, range };
 		}));
 	}
 
@@ -108,5 +98,5 @@ export class DocumentImageIndex {
 
 /** Placeholders and links to missing files: what Fill Missing Images fills. */
 export function isFillable(image: ClassifiedImage): boolean {
-	return image.status === 'placeholder' || image.status === 'missing';
+	return isFillableStatus(image.status);
 }
