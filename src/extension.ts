@@ -15,7 +15,7 @@ import type { Features } from './features';
 export function activate(context: vscode.ExtensionContext): void {
 	const log = vscode.window.createOutputChannel('Illustrate', { log: true });
 	const editors = new LastTextEditor();
-	const images = new DocumentImageIndex();
+	const images = new DocumentImageIndex(log);
 	let features: Features | undefined;
 	const load = (): Features => {
 		if (!features) {

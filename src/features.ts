@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { ClearApiKeyCommand, SetApiKeyCommand } from './commands/apiKeyCommands';
 import type { Command } from './commands/commandManager';
+import { disposeAll } from './core/lifecycle/disposeAll';
 import { EditImageCommand } from './commands/editImageCommand';
 import { FillMissingImagesCommand } from './commands/fillMissingImages';
 import { GenerateAtCommand, GenerateCommand } from './commands/generateCommands';
@@ -17,6 +18,7 @@ import { ApiKeys } from './providers/apiKeys';
 import { ImageService } from './providers/imageService';
 import { readSettings } from './settings/settings';
 import { ImageInserter } from './workspace/imageInserter';
+import { ImageReplacer } from './workspace/imageReplacer';
 
 /** What activation already made and the features share: created before any feature is used. */
 export interface FeatureHost {
@@ -41,9 +43,10 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 	const keys = new ApiKeys(context.secrets);
 	const store = new ImageStore(context.globalStorageUri, () => readSettings().historyMaxBytes, log);
 	const cardCopies = new CardCopies(store, log);
-	const inserter = new ImageInserter(store, log);
+	const replacer = new ImageReplacer(store, log);
+	const inserter = new ImageInserter(store, replacer, log);
 	const costs = new CostTracker();
-	const services: Services = { extensionUri: context.extensionUri, store, cardCopies, images: new ImageService(keys, store, log), inserter, costs, log };
+	const services: Services = { extensionUri: context.extensionUri, store, cardCopies, images: new ImageService(keys, store, log), inserter, replacer, costs, log };
 	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, cardCopies, inserter, editors, log };
 
 	const fromAltText = new GenerateCommand('illustrate.generateFromAltText', 'altText', services, keys);
@@ -63,10 +66,12 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 		reviveGeneratePanel: async (panel, state) => void await GeneratePanel.revive(panel, services, state),
 		reviveHistoryPanel: panel => void HistoryPanel.revive(panel, historyServices),
 		dispose: () => {
-			cardCopies.dispose();
-			store.dispose();
-			keys.dispose();
-			costs.dispose();
+			try {
+				disposeAll([cardCopies, store, keys, costs]);
+			} catch (error) {
+				log.error(`Disposing Illustrate's services: ${error instanceof Error ? error.message : String(error)}`);
+				throw error;
+			}
 		},
 	};
 }

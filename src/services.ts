@@ -4,10 +4,11 @@ import type { CardCopies } from './history/cardCopies';
 import type { ImageStore } from './history/imageStore';
 import type { ImageService } from './providers/imageService';
 import type { ImageInserter } from './workspace/imageInserter';
+import type { ImageReplacer } from './workspace/imageReplacer';
 
 /**
  * The services the panels and commands share, built once by `createFeatures` (src/features.ts)
- * and handed down: one history, one API client, one inserter, one cost tracker, one log.
+ * and handed down: one history, one API client, one inserter, one replacer, one cost tracker, one log.
  */
 export interface Services {
 	readonly extensionUri: vscode.Uri;
@@ -16,6 +17,7 @@ export interface Services {
 	readonly cardCopies: CardCopies;
 	readonly images: ImageService;
 	readonly inserter: ImageInserter;
+	readonly replacer: ImageReplacer;
 	readonly costs: CostTracker;
 	readonly log: vscode.LogOutputChannel;
 }

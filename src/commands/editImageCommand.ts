@@ -5,6 +5,7 @@ import { inputFromWorkspaceFile } from '../panel/editSession';
 import { GeneratePanel } from '../panel/generatePanel';
 import type { Services } from '../services';
 import { IllustrateError } from '../core/errors';
+import { fileExists } from '../platform/fileErrors';
 import { readSettings } from '../settings/settings';
 import { TrackedTarget } from '../workspace/trackedTarget';
 import { ensureTrusted } from '../workspace/trust';
@@ -38,9 +39,7 @@ export class EditImageCommand implements Command {
 				if (!file) {
 					throw new IllustrateError(vscode.l10n.t('This image has no picture yet: use "Generate Image from Alt Text" first.'));
 				}
-				try {
-					await vscode.workspace.fs.stat(file);
-				} catch {
+				if (!(await fileExists(file))) {
 					throw new IllustrateError(vscode.l10n.t('{0} does not exist yet: use "Generate Image from Alt Text" to create it.', vscode.workspace.asRelativePath(file)));
 				}
 				target = new TrackedTarget(editor.document.uri, source.target, source.alt);

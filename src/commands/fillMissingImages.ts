@@ -1,10 +1,15 @@
 import * as vscode from 'vscode';
 import { estimateCost, formatUsd } from '../core/cost/cost';
+import { BudgetTally } from '../core/cost/fillBudget';
+import { parseFillArgs, type FillCommandArgs } from '../core/generation/commandArgs';
+import { fillConfirmation, fillSummary, type FillFailure, type FillOutcome } from '../core/generation/fillReport';
 import { runBounded } from '../core/generation/concurrency';
 import { errorKind } from '../core/logging/logShape';
 import { findModel } from '../core/models/capabilities';
 import type { ImageRequestOptions } from '../core/models/validation';
+import { IMAGE_FILE_EXTENSIONS } from '../core/images/imageFormats';
 import { readImageInfo } from '../core/images/imageInfo';
+import { disposeAll } from '../core/lifecycle/disposeAll';
 import { isFillable, type DocumentImageIndex } from '../editor/documentPlaceholders';
 import { withLinkedFile } from '../editor/editorTargets';
 import type { StoredImage } from '../history/imageStore';
@@ -14,37 +19,13 @@ import { ensureTrusted } from '../workspace/trust';
 import { CancelledError, IllustrateError } from '../core/errors';
 import { type GenerationResult, type ReferenceImage } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
-import { applyStyle, loadStylePresets, type StylePreset } from '../workspace/stylePresets';
+import { applyStyle, type StylePreset } from '../core/prompt/stylePresets';
+import { loadStylePresets } from '../workspace/stylePresets';
 import { TrackedTarget } from '../workspace/trackedTarget';
 import type { Command } from './commandManager';
 
-interface FillArgs {
-	readonly confirm?: boolean;
-	readonly reference?: 'none' | 'first';
-	readonly style?: string;
-}
-
-function parseFillArgs(value: unknown): FillArgs {
-	if (value === undefined || value === null || (typeof value === 'object' && 'scheme' in value)) {
-		return {};
-	}
-	const record = value as Record<string, unknown>;
-	if (typeof value !== 'object' || Array.isArray(value)
-		|| (record.confirm !== undefined && typeof record.confirm !== 'boolean')
-		|| (record.reference !== undefined && record.reference !== 'none' && record.reference !== 'first')
-		|| (record.style !== undefined && typeof record.style !== 'string')) {
-		throw new Error(vscode.l10n.t('Illustrate: the argument of illustrate.fillMissingImages is {0}.', '{ confirm?: boolean, reference?: "none" | "first", style?: string }'));
-	}
-	return record as FillArgs;
-}
-
 /** Placeholders filled at once. */
 const PARALLEL_FILLS = 3;
-
-export interface FillFailure {
-	readonly alt: string;
-	readonly reason: string;
-}
 
 /** What `illustrate.fillMissingImages` resolves to. */
 export interface FillResult {
@@ -116,19 +97,13 @@ export class FillMissingImagesCommand implements Command {
 			return undefined;
 		}
 
-		let count = items.length;
 		const budget = settings.maxCostPerRequest;
-		if (budget !== undefined && each !== undefined && each * count > budget) {
-			count = Math.floor(budget / each);
-			if (count === 0) {
-				void vscode.window.showWarningMessage(vscode.l10n.t('One image is estimated at {0}, above your budget of {1} (illustrate.maxCostPerRequest). Nothing was sent.', formatUsd(each), formatUsd(budget)));
-				return { files: [], failures: [], skipped: items.length };
-			}
+		const confirmation = fillConfirmation({ document: name, placeholders: items.length, each, budget, model: settings.model, quality: settings.quality, size: settings.size });
+		if (confirmation.kind === 'overBudget') {
+			void vscode.window.showWarningMessage(confirmation.message);
+			return { files: [], failures: [], skipped: items.length };
 		}
-		const estimate = each !== undefined ? vscode.l10n.t('Estimated {0} ({1} × {2}, {3} quality, {4}).', formatUsd(each * count), count, formatUsd(each), settings.quality, settings.size) : vscode.l10n.t('{0} has no published price: the cost shows afterwards.', settings.model);
-		const question = count < items.length
-			? vscode.l10n.t('Your budget of {0} covers {1} of the {2} placeholders in {3}. Fill the first {1}?', formatUsd(budget ?? 0), count, items.length, name)
-			: vscode.l10n.t('Generate {0} image(s) for the placeholders in {1}?', count, name);
+		const { count, question, detail: estimate } = confirmation;
 		const go = vscode.l10n.t('Generate');
 		const choice = args.confirm === false ? go : await Promise.resolve(vscode.window.showInformationMessage(question, { modal: true, detail: estimate }, go)).catch(() => undefined);
 		if (choice !== go || !(await this.keys.get(settings.provider))) {
@@ -145,7 +120,7 @@ export class FillMissingImagesCommand implements Command {
 		}));
 		const files: string[] = [];
 		const failures: FillFailure[] = [];
-		let spent: number | undefined;
+		const tally = new BudgetTally(each, budget);
 		let done = 0;
 		let skipped = items.length - count;
 		try {
@@ -158,8 +133,8 @@ export class FillMissingImagesCommand implements Command {
 						skipped++;
 						return;
 					}
-					if (budget !== undefined && each !== undefined && (spent ?? 0) + each > budget + 1e-9) {
-						failures.push({ alt: target.alt, reason: vscode.l10n.t('not sent: the budget of {0} is spent', formatUsd(budget)) });
+					if (!tally.allowsAnother()) {
+						failures.push({ alt: target.alt, reason: vscode.l10n.t('not sent: the budget of {0} is spent', formatUsd(budget ?? 0)) });
 						return;
 					}
 					const options: ImageRequestOptions = {
@@ -174,7 +149,7 @@ export class FillMissingImagesCommand implements Command {
 						const result: GenerationResult = reference
 							? await this.services.images.generateWithReference(reference, options, document.uri, abort.signal, { onImage: () => undefined })
 							: await this.services.images.generate(options, document.uri, abort.signal, { onImage: () => undefined });
-						spent = (spent ?? 0) + (result.costUsd ?? 0);
+						tally.add(result.costUsd);
 						this.services.costs.add(result.costUsd, result.images.length);
 						const image: StoredImage = result.images[0];
 						const inserted = await this.services.inserter.insert({ document, target: target.tracked.target, images: [image], alt: target.alt, preferredFile: target.source.preferredFile });
@@ -204,15 +179,14 @@ export class FillMissingImagesCommand implements Command {
 				}
 			});
 		} finally {
-			for (const target of targets) {
-				target.tracked.dispose();
-			}
+			disposeAll(targets.map(target => target.tracked));
 		}
-		this.report(name, files.length, items.length, failures, skipped, spent);
+		const spent = tally.spent;
+		this.report({ document: name, filled: files.length, total: items.length, failures, skipped, spent });
 		return { files, failures, skipped, ...(spent !== undefined ? { costUsd: spent } : {}) };
 	}
 
-	private async planFromArgs(document: vscode.TextDocument, args: FillArgs): Promise<Plan | undefined> {
+	private async planFromArgs(document: vscode.TextDocument, args: FillCommandArgs): Promise<Plan | undefined> {
 		const presets = await loadStylePresets(document.uri, this.services.log);
 		const style = args.style ? presets.find(preset => preset.name === args.style) : undefined;
 		if (args.style && !style) {
@@ -254,7 +228,7 @@ export class FillMissingImagesCommand implements Command {
 		const uris = await vscode.window.showOpenDialog({
 			canSelectMany: false,
 			defaultUri: vscode.workspace.getWorkspaceFolder(document.uri)?.uri,
-			filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] },
+			filters: { [vscode.l10n.t('Images')]: [...IMAGE_FILE_EXTENSIONS] },
 			openLabel: vscode.l10n.t('Use as Reference'),
 		});
 		if (!uris?.[0]) {
@@ -263,19 +237,15 @@ export class FillMissingImagesCommand implements Command {
 		return { style, reference: { kind: 'file', image: await referenceFromFile(uris[0]) } };
 	}
 
-	private report(name: string, filled: number, total: number, failures: readonly FillFailure[], skipped: number, spent: number | undefined): void {
-		const cost = spent !== undefined ? ` (${formatUsd(spent)})` : '';
-		const summary = vscode.l10n.t('Filled {0} of {1} image placeholder(s) in {2}{3}.', filled, total, name, cost);
-		const notFilled = failures.map(failure => `“${failure.alt}”: ${failure.reason}`).join(' ');
-		const left = skipped > 0 ? ' ' + vscode.l10n.t('{0} left for later: run the command again to fill them.', skipped) : '';
-		if (failures.length === 0) {
-			void vscode.window.showInformationMessage(summary + left);
+	private report(outcome: FillOutcome): void {
+		const summary = fillSummary(outcome);
+		if (summary.level === 'info') {
+			void vscode.window.showInformationMessage(summary.message);
 			return;
 		}
-		// The reasons name the alt texts: they go to the notification, never to the log.
-		this.services.log.warn(`${summary} ${failures.length} not filled.`);
+		this.services.log.warn(summary.logLine ?? summary.message);
 		const details = vscode.l10n.t('Show Log');
-		void vscode.window.showWarningMessage(`${summary} ${vscode.l10n.t('Not filled:')} ${notFilled}${left}`, details).then(choice => {
+		void vscode.window.showWarningMessage(summary.message, details).then(choice => {
 			if (choice === details) {
 				this.services.log.show(true);
 			}

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { findDocumentImages, type DocumentImage } from '../core/documents/documentImages';
+import { isFillableStatus, isPlaceholder, linkedImageStatus, type ImageStatus } from '../core/documents/imageStatus';
 import { documentKindFor, type DocumentKind } from '../core/links/documentKinds';
 import { linkTargetFilePath } from '../core/links/imageLink';
+import { describeFileError, fileExists } from '../platform/fileErrors';
 
 /** The document kinds Illustrate reads and writes images in. */
 export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
@@ -14,16 +16,6 @@ export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
 	{ language: 'asciidoc' },
 	{ pattern: '**/*.{adoc,asciidoc}' },
 ];
-
-export type ImageStatus =
-	/** `![alt]()`: waiting for a picture. */
-	| 'placeholder'
-	/** Links a local file that does not exist. */
-	| 'missing'
-	/** Links a file that exists. */
-	| 'existing'
-	/** Links a URL, or a reference Illustrate cannot resolve. */
-	| 'other';
 
 export interface ClassifiedImage {
 	readonly image: DocumentImage;
@@ -50,20 +42,14 @@ export function resolveLinkTarget(document: vscode.TextDocument, url: string): v
 	return vscode.Uri.joinPath(document.uri, '..', path);
 }
 
-async function fileExists(uri: vscode.Uri): Promise<boolean> {
-	try {
-		await vscode.workspace.fs.stat(uri);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
 /**
  * Every image of a document with what it links: placeholders, links to missing files,
  * existing images. Parsed once per document version.
  */
 export class DocumentImageIndex {
+	/** `log` hears of link targets whose existence could not be checked. */
+	constructor(private readonly log?: { warn(message: string): void }) { }
+
 	private readonly cache = new Map<string, { version: number; images: Promise<ClassifiedImage[]> }>();
 
 	classify(document: vscode.TextDocument): Promise<ClassifiedImage[]> {
@@ -88,19 +74,29 @@ export class DocumentImageIndex {
 		const images = findDocumentImages(document.getText(), documentKind(document));
 		return Promise.all(images.map(async (image): Promise<ClassifiedImage> => {
 			const range = new vscode.Range(document.positionAt(image.start), document.positionAt(image.end));
-			if (image.target && (image.url === '' || image.url === undefined)) {
+			if (isPlaceholder(image)) {
 				return { image, status: 'placeholder', range };
 			}
 			const file = image.url ? resolveLinkTarget(document, image.url) : undefined;
 			if (!file) {
-				return { image, status: 'other', range };
+				return { image, status: linkedImageStatus(image, { kind: 'none' }), range };
 			}
-			return { image, status: (await fileExists(file)) ? 'existing' : image.target ? 'missing' : 'other', file, range };
+			return { image, status: linkedImageStatus(image, { kind: 'file', exists: await this.existsOrUnknown(file) }), file, range };
 		}));
+	}
+
+	/** Undefined (logged) when the file system cannot say: such a link is neither filled nor regenerated. */
+	private async existsOrUnknown(file: vscode.Uri): Promise<boolean | undefined> {
+		try {
+			return await fileExists(file);
+		} catch (error) {
+			this.log?.warn(`Could not check whether ${vscode.workspace.asRelativePath(file)} exists (${describeFileError(error)}): its link is left alone.`);
+			return undefined;
+		}
 	}
 }
 
 /** Placeholders and links to missing files: what Fill Missing Images fills. */
 export function isFillable(image: ClassifiedImage): boolean {
-	return image.status === 'placeholder' || image.status === 'missing';
+	return isFillableStatus(image.status);
 }

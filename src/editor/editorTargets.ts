@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { documentImageAt } from '../core/documents/documentImages';
+import { formatOfFileName } from '../core/images/imageFormats';
 import { documentKindFor } from '../core/links/documentKinds';
 import type { InsertionTarget } from '../core/markdown/insertion';
 import type { OutputFormat } from '../core/models/capabilities';
@@ -7,6 +8,7 @@ import { promptFromText } from '../core/prompt/altText';
 import { resolveLinkTarget } from './documentPlaceholders';
 import { provenanceOf } from './imageLenses';
 import { Disposable } from '../lifecycle/disposable';
+import { fileExists } from '../platform/fileErrors';
 
 /** A prompt found in an editor and where its image goes. */
 export interface PromptSource {
@@ -45,8 +47,6 @@ export function altTextSource(editor: vscode.TextEditor): PromptSource | undefin
 	return { prompt: promptFromText(image.alt), target: { kind: 'image', start: image.start, alt: image.alt }, alt: image.alt, ...(image.url ? { url: image.url } : {}) };
 }
 
-const FORMAT_BY_EXTENSION: Record<string, OutputFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp' };
-
 /**
  * Completes a source from an image that already has a target: a link to a missing file
  * is filled at that very path (in the format its extension names); an existing image is
@@ -60,14 +60,8 @@ export async function withLinkedFile(document: vscode.TextDocument, source: Prom
 	if (!file) {
 		return source;
 	}
-	let exists = true;
-	try {
-		await vscode.workspace.fs.stat(file);
-	} catch {
-		exists = false;
-	}
-	if (!exists) {
-		const format = FORMAT_BY_EXTENSION[file.path.slice(file.path.lastIndexOf('.') + 1).toLowerCase()];
+	if (!(await fileExists(file))) {
+		const format = formatOfFileName(file.path);
 		return format ? { ...source, preferredFile: file, outputFormat: format } : source;
 	}
 	const provenance = await provenanceOf(file);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { COMMAND_IDS } from '../commandIds';
+import { isFillableStatus } from '../core/documents/imageStatus';
 import { codeSpan, escapeMarkdown, markdownLinkTarget } from '../core/markdown/escapeMarkdown';
 import { MANIFEST_NAME, parseManifest, type ProvenanceEntry } from '../core/provenance/manifest';
 import { Disposable } from '../lifecycle/disposable';
@@ -51,7 +52,7 @@ export class ImageLenses extends Disposable implements vscode.CodeLensProvider, 
 		const lenses: vscode.CodeLens[] = [];
 		for (const item of await this.index.classify(document)) {
 			const args = [document.uri, item.image.start];
-			if (item.status === 'placeholder' || item.status === 'missing') {
+			if (isFillableStatus(item.status)) {
 				lenses.push(new vscode.CodeLens(item.range, {
 					title: vscode.l10n.t('$(sparkle) Generate image'),
 					tooltip: item.status === 'missing'

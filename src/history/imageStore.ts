@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { extensionForFormat } from '../core/naming/fileNames';
+import { entriesToPrune, historyEntryId, isHistoryEntry } from '../core/history/historyEntries';
+import { extensionForFormat } from '../core/images/imageFormats';
 import { readImageInfo } from '../core/images/imageInfo';
 import type { OutputFormat } from '../core/models/capabilities';
 import type { ImageRecipe, StoredImageOf } from '../core/generation/imageRecipe';
-import { isFileNotFound } from '../platform/fileErrors';
+import { describeFileError, isFileNotFound } from '../platform/fileErrors';
 
 /** An image in the history: its bytes are a file in the extension's storage. */
 export type StoredImage = StoredImageOf<vscode.Uri>;
@@ -12,15 +13,6 @@ type StoredMetadata = Omit<StoredImage, 'uri'> & { readonly file: string };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function isMetadata(value: unknown): value is StoredMetadata {
-	const record = value as Partial<StoredMetadata> | null;
-	return typeof record === 'object' && record !== null
-		&& typeof record.id === 'string' && typeof record.file === 'string' && !record.file.includes('/')
-		&& typeof record.prompt === 'string' && typeof record.model === 'string'
-		&& typeof record.createdAt === 'string' && typeof record.bytes === 'number'
-		&& (record.format === 'png' || record.format === 'jpeg' || record.format === 'webp');
-}
 
 async function ignoreMissing(operation: Thenable<void>): Promise<void> {
 	try {
@@ -31,6 +23,9 @@ async function ignoreMissing(operation: Thenable<void>): Promise<void> {
 		}
 	}
 }
+
+/** Where the store reports what it cannot do: the Illustrate log channel. */
+export type StoreLog = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error'>;
 
 /**
  * Every image received, kept in the extension's global storage the moment it arrives,
@@ -52,7 +47,7 @@ export class ImageStore implements vscode.Disposable {
 	/** An image left the history (deleted or pruned): what is kept for it elsewhere goes too. */
 	readonly onDidDeleteImage = this.deleted.event;
 
-	constructor(storageRoot: vscode.Uri, private readonly maxBytes: () => number, private readonly log?: vscode.LogOutputChannel) {
+	constructor(storageRoot: vscode.Uri, private readonly maxBytes: () => number, private readonly log?: StoreLog) {
 		this.folder = vscode.Uri.joinPath(storageRoot, 'images');
 		this.sourceFolder = vscode.Uri.joinPath(storageRoot, 'sources');
 	}
@@ -67,7 +62,7 @@ export class ImageStore implements vscode.Disposable {
 		const info = readImageInfo(bytes);
 		const format = info?.format ?? fallbackFormat;
 		const createdAt = new Date().toISOString();
-		const id = `${createdAt.replace(/[:.]/g, '-')}-${globalThis.crypto.randomUUID().slice(0, 8)}`;
+		const id = historyEntryId(createdAt, globalThis.crypto.randomUUID());
 		const file = `${id}.${extensionForFormat(format)}`;
 		const uri = vscode.Uri.joinPath(this.folder, file);
 		const image: StoredImage = { ...recipe, id, uri, format, width: info?.width, height: info?.height, bytes: bytes.length, createdAt };
@@ -125,15 +120,20 @@ export class ImageStore implements vscode.Disposable {
 		let entries: [string, vscode.FileType][];
 		try {
 			entries = await vscode.workspace.fs.readDirectory(this.folder);
-		} catch {
+		} catch (error) {
+			// Not made yet is an empty history; anything else hides every earlier image, and says why.
+			if (!isFileNotFound(error)) {
+				this.log?.error(`Could not read the image history in ${this.folder.fsPath} (${describeFileError(error)}: ${error instanceof Error ? error.message : String(error)}). It lists only the images this window makes until it can be read.`);
+			}
 			return images;
 		}
 		const names = new Set(entries.map(([name]) => name));
 		await Promise.all(entries.filter(([name]) => name.endsWith('.json')).map(async ([name]) => {
 			try {
 				const metadata: unknown = JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.folder, name))));
-				if (isMetadata(metadata) && names.has(metadata.file)) {
-					const { file, ...rest } = metadata;
+				if (isHistoryEntry(metadata) && names.has(metadata.file)) {
+					// The fields the store relies on are checked; the rest of the recipe is kept as written.
+					const { file, ...rest } = metadata as StoredMetadata;
 					images.set(metadata.id, { ...rest, uri: vscode.Uri.joinPath(this.folder, file) });
 				}
 			} catch (error) {
@@ -176,20 +176,11 @@ export class ImageStore implements vscode.Disposable {
 	 */
 	async prune(): Promise<number> {
 		const limit = this.maxBytes();
-		const images = (await this.list()).filter(image => image.operation !== 'replaced');
-		let total = images.reduce((sum, image) => sum + image.bytes, 0);
-		let removed = 0;
-		for (const image of [...images].reverse()) {
-			if (total <= limit) {
-				break;
-			}
-			if (this.sessionIds.has(image.id)) {
-				continue;
-			}
-			await this.delete(image.id);
-			total -= image.bytes;
-			removed++;
+		const pruned = entriesToPrune(await this.list(), limit, id => this.sessionIds.has(id));
+		for (const id of pruned) {
+			await this.delete(id);
 		}
+		const removed = pruned.length;
 		if (removed > 0) {
 			this.log?.info(`Pruned ${removed} old image(s) from the history to stay under ${Math.round(limit / 1024 / 1024)} MB (illustrate.history.maxSizeMB).`);
 		}

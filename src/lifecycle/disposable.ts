@@ -1,6 +1,11 @@
 import type * as vscode from 'vscode';
+import { disposeAll } from '../core/lifecycle/disposeAll';
 
-/** Owns disposables and disposes them with itself, in reverse order of registration. */
+/**
+ * Owns disposables and disposes them with itself, in reverse order of registration. One
+ * that throws does not keep the others alive: all are disposed, then every failure is
+ * thrown together as one `AggregateError`.
+ */
 export abstract class Disposable implements vscode.Disposable {
 	private readonly disposables: vscode.Disposable[] = [];
 	private disposed = false;
@@ -23,8 +28,7 @@ export abstract class Disposable implements vscode.Disposable {
 			return;
 		}
 		this.disposed = true;
-		while (this.disposables.length > 0) {
-			this.disposables.pop()?.dispose();
-		}
+		const owned = this.disposables.splice(0).reverse();
+		disposeAll(owned);
 	}
 }

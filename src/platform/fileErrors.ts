@@ -5,6 +5,23 @@ export function isFileNotFound(error: unknown): boolean {
 	return error instanceof vscode.FileSystemError && error.code === 'FileNotFound';
 }
 
+/**
+ * Whether a file (or folder) is there. Only "not found" means no: any other error (permission
+ * denied, a file where a folder should be, a file system that is unavailable) is thrown, because
+ * then nobody knows, and guessing either way could overwrite a file or fill a link that works.
+ */
+export async function fileExists(uri: vscode.Uri): Promise<boolean> {
+	try {
+		await vscode.workspace.fs.stat(uri);
+		return true;
+	} catch (error) {
+		if (isFileNotFound(error)) {
+			return false;
+		}
+		throw error;
+	}
+}
+
 const FILE_ERROR_CODES = ['ENOTDIR', 'EACCES', 'EPERM', 'NoPermissions', 'EROFS', 'ENOSPC', 'EDQUOT', 'Unavailable'] as const;
 
 function fileErrorText(code: typeof FILE_ERROR_CODES[number] | undefined): string {

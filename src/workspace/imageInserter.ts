@@ -1,21 +1,23 @@
 import * as vscode from 'vscode';
-import { isInside, resolveDestination } from '../core/destination/destination';
+import { resolveDestination } from '../core/destination/destination';
+import { FileCheckError, planImageFiles, type FilePlan } from '../core/destination/filePlan';
+import { IllustrateError } from '../core/errors';
+import { displayWidth } from '../core/links/displayWidth';
 import { buildImageReference, documentKindFor } from '../core/links/documentKinds';
 import { relativePath } from '../core/links/imageLink';
 import { insertionEdits, type InsertionTarget } from '../core/markdown/insertion';
-import { extensionForFormat, fileStemFromText, numberedFileNames } from '../core/naming/fileNames';
-import { MANIFEST_NAME, withEntries, type ProvenanceEntry } from '../core/provenance/manifest';
-import { readImageInfo } from '../core/images/imageInfo';
-import type { ImageStore, StoredImage } from '../history/imageStore';
-import { IllustrateError } from '../core/errors';
+import { fileStemFromText } from '../core/naming/fileNames';
+import { describeFileError, fileExists } from '../platform/fileErrors';
 import { readSettings } from '../settings/settings';
-import { describeFileError, isFileNotFound } from '../platform/fileErrors';
-import { assertWritable, ScopedWorkspaceEdit, writeRefusal, writeScopeOfDocument, writeScopeOfWorkspaceFile, writeWorkspaceFile, type WriteScope } from './workspaceWriter';
+import { keptInHistory, type HistoryImage, type ImageReader } from './imageHistory';
+import type { ImageReplacer } from './imageReplacer';
+import { recordProvenance } from './provenanceWriter';
+import { assertWritable, ScopedWorkspaceEdit, writeScopeOfDocument } from './workspaceWriter';
 
 export interface InsertRequest {
 	readonly document: vscode.TextDocument;
 	readonly target: InsertionTarget;
-	readonly images: readonly StoredImage[];
+	readonly images: readonly HistoryImage[];
 	/** The alt text written with every link; also names the files. */
 	readonly alt: string;
 	/** Where the first image goes when the target image links a file that does not exist yet. */
@@ -28,41 +30,7 @@ export interface InsertResult {
 	readonly paths: readonly string[];
 }
 
-/** Ends a message about images that were not saved: they are not lost. */
-function keptInHistory(): string {
-	return vscode.l10n.t('The images are kept in Illustrate: Show Generated Images.');
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-	try {
-		await vscode.workspace.fs.stat(uri);
-		return true;
-	} catch (error) {
-		if (isFileNotFound(error)) {
-			return false;
-		}
-		throw error;
-	}
-}
-
-function splitName(name: string): { stem: string; extension: string } {
-	const dot = name.lastIndexOf('.');
-	return dot > 0 ? { stem: name.slice(0, dot), extension: name.slice(dot + 1) } : { stem: name, extension: '' };
-}
-
-/** The first name in `stem.ext`, `stem-1.ext`, … that is neither on disk nor taken in this batch. */
-async function freeFileUri(desired: vscode.Uri, taken: Set<string>): Promise<vscode.Uri> {
-	const folder = vscode.Uri.joinPath(desired, '..');
-	const { stem, extension } = splitName(desired.path.slice(desired.path.lastIndexOf('/') + 1));
-	for (const name of numberedFileNames(stem, extension)) {
-		const uri = vscode.Uri.joinPath(folder, name);
-		if (!taken.has(uri.toString()) && !(await exists(uri))) {
-			taken.add(uri.toString());
-			return uri;
-		}
-	}
-	throw new Error('unreachable');
-}
+type SaveRequest = Omit<InsertRequest, 'target'>;
 
 /**
  * Saves images where the document's settings say (`illustrate.destination`, else
@@ -75,7 +43,7 @@ export class ImageInserter {
 	/** One insert at a time per document: each edit is computed from the text the previous one left. */
 	private readonly queues = new Map<string, Promise<unknown>>();
 
-	constructor(private readonly store: ImageStore, private readonly log?: vscode.LogOutputChannel) { }
+	constructor(private readonly images: ImageReader, private readonly replacer: ImageReplacer, private readonly log?: vscode.LogOutputChannel) { }
 
 	private serialized<T>(document: vscode.TextDocument, work: () => Promise<T>): Promise<T> {
 		const key = document.uri.toString();
@@ -91,7 +59,7 @@ export class ImageInserter {
 		return next;
 	}
 
-	private async plan(request: { readonly document: vscode.TextDocument; readonly images: readonly StoredImage[]; readonly alt: string; readonly preferredFile?: vscode.Uri }) {
+	private async plan(request: SaveRequest) {
 		const document = request.document.isClosed ? await vscode.workspace.openTextDocument(request.document.uri) : request.document;
 		if (document.isUntitled) {
 			throw new IllustrateError(`${vscode.l10n.t('Save the document first, so Illustrate knows where to put the image files.')} ${keptInHistory()}`);
@@ -101,45 +69,39 @@ export class ImageInserter {
 		const folder = vscode.workspace.getWorkspaceFolder(document.uri);
 		const documentFolder = vscode.Uri.joinPath(document.uri, '..');
 		const scope = writeScopeOfDocument(document.uri);
-		const boundary = scope.folder.path;
 		const sameFileSystem = (vscode.workspace.workspaceFolders ?? []).filter(candidate => candidate.uri.scheme === document.uri.scheme && candidate.uri.authority === document.uri.authority);
-		const stem = fileStemFromText(request.alt);
-		const taken = new Set<string>();
-		const files: vscode.Uri[] = [];
 		const preferred = request.preferredFile;
-		const keepTarget = preferred !== undefined
-			&& preferred.scheme === document.uri.scheme
-			&& isInside(preferred.path, boundary)
-			&& extensionForFormat(request.images[0].format) === preferred.path.slice(preferred.path.lastIndexOf('.') + 1).toLowerCase().replace('jpeg', 'jpg')
-			&& !(await exists(preferred));
-		if (keepTarget) {
-			files.push(preferred);
-			taken.add(preferred.toString());
-		}
-		for (const image of request.images.slice(files.length)) {
-			const path = resolveDestination(settings.destinations, {
-				documentPath: document.uri.path,
-				workspaceFolderPath: folder?.uri.path,
-				workspaceFolderPaths: sameFileSystem.map(candidate => candidate.uri.path),
-				fileName: `${stem}.${extensionForFormat(image.format)}`,
-				now: new Date(),
+		let plan: FilePlan;
+		try {
+			plan = await planImageFiles({
+				formats: request.images.map(image => image.format),
+				stem: fileStemFromText(request.alt),
+				documentScheme: document.uri.scheme,
+				boundary: scope.folder.path,
+				linked: preferred,
+				destination: fileName => resolveDestination(settings.destinations, {
+					documentPath: document.uri.path,
+					workspaceFolderPath: folder?.uri.path,
+					workspaceFolderPaths: sameFileSystem.map(candidate => candidate.uri.path),
+					fileName,
+					now: new Date(),
+				}),
+				exists: path => fileExists(document.uri.with({ path })),
 			});
-			if (!isInside(path, boundary)) {
-				const outside = folder
-					? vscode.l10n.t('The image destination {0} is outside the workspace folder {1}: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written.', path, folder.name)
-					: vscode.l10n.t('The image destination {0} is outside the document\'s folder: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written.', path);
-				throw new IllustrateError(`${outside} ${keptInHistory()}`);
+		} catch (error) {
+			if (!(error instanceof FileCheckError)) {
+				throw error;
 			}
-			const desired = document.uri.with({ path });
-			try {
-				files.push(await freeFileUri(desired, taken));
-			} catch (error) {
-				if (error instanceof IllustrateError) {
-					throw error;
-				}
-				throw new IllustrateError(`${vscode.l10n.t('Could not write {0} beside {1} ({2}): check that the folder is writable. Nothing was written.', relativePath(documentFolder.path, path), vscode.workspace.asRelativePath(document.uri), describeFileError(error))} ${keptInHistory()}`);
-			}
+			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} beside {1} ({2}): check that the folder is writable. Nothing was written.', relativePath(documentFolder.path, error.path), vscode.workspace.asRelativePath(document.uri), describeFileError(error.cause))} ${keptInHistory()}`);
 		}
+		if (plan.kind === 'outside') {
+			const outside = folder
+				? vscode.l10n.t('The image destination {0} is outside the workspace folder {1}: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written.', plan.path, folder.name)
+				: vscode.l10n.t('The image destination {0} is outside the document\'s folder: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written.', plan.path);
+			throw new IllustrateError(`${outside} ${keptInHistory()}`);
+		}
+		const keepTarget = plan.keepsLinked;
+		const files = plan.paths.map((path, index) => index === 0 && keepTarget && preferred ? preferred : document.uri.with({ path }));
 		// Refused here before anything is written; checked again right before the edit.
 		await assertWritable(files, scope, keptInHistory());
 		const paths = files.map(file => relativePath(documentFolder.path, file.path));
@@ -148,26 +110,32 @@ export class ImageInserter {
 			linkStyle: settings.linkStyle,
 			alt: request.alt,
 			path,
-			width: request.images[index].width ? Math.round(request.images[index].width / 2) : undefined,
+			width: displayWidth(request.images[index].width),
 		}));
 		return { document, kind, files, paths, references, provenance: settings.provenance, keepTarget, scope };
 	}
 
+	/** A workspace edit that creates `files` with the images' bytes (never overwriting). */
+	private async editCreating(plan: Awaited<ReturnType<ImageInserter['plan']>>, images: readonly HistoryImage[]): Promise<ScopedWorkspaceEdit> {
+		const edit = new ScopedWorkspaceEdit(plan.scope);
+		for (const [index, file] of plan.files.entries()) {
+			edit.createFile(file, await this.images.read(images[index]), { overwrite: false });
+		}
+		return edit;
+	}
+
 	/** Saves the images beside the document (never overwriting) and puts their links on the clipboard. */
-	saveAndCopyLinks(request: { readonly document: vscode.TextDocument; readonly images: readonly StoredImage[]; readonly alt: string }): Promise<InsertResult> {
+	saveAndCopyLinks(request: SaveRequest): Promise<InsertResult> {
 		return this.serialized(request.document, () => this.saveAndCopyNow(request));
 	}
 
-	private async saveAndCopyNow(request: { readonly document: vscode.TextDocument; readonly images: readonly StoredImage[]; readonly alt: string }): Promise<InsertResult> {
+	private async saveAndCopyNow(request: SaveRequest): Promise<InsertResult> {
 		const plan = await this.plan(request);
-		const edit = new ScopedWorkspaceEdit(plan.scope);
-		for (const [index, file] of plan.files.entries()) {
-			edit.createFile(file, await this.store.read(request.images[index]), { overwrite: false });
-		}
+		const edit = await this.editCreating(plan, request.images);
 		if (!(await edit.apply({ more: keptInHistory() }))) {
 			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} beside {1}: check that the folder is writable.', plan.paths.join(', '), vscode.workspace.asRelativePath(plan.document.uri))} ${keptInHistory()}`);
 		}
-		await this.recordProvenance(plan.provenance, plan.files, request.images, request.alt, plan.scope);
+		await recordProvenance(plan.provenance, plan.files, request.images, request.alt, plan.scope, this.log);
 		await vscode.env.clipboard.writeText(plan.references.join('\n\n'));
 		return { files: plan.files, paths: plan.paths };
 	}
@@ -184,10 +152,7 @@ export class ImageInserter {
 		const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
 		// The files carry their bytes in the edit: undo removes files and link together, redo
 		// brings both back byte for byte, and no crash can leave an empty file linked.
-		const edit = new ScopedWorkspaceEdit(plan.scope);
-		for (const [index, file] of files.entries()) {
-			edit.createFile(file, await this.store.read(request.images[index]), { overwrite: false });
-		}
+		const edit = await this.editCreating(plan, request.images);
 		const applied = await edit.apply({
 			more: keptInHistory(),
 			metadata: { isRefactoring: false },
@@ -206,100 +171,18 @@ export class ImageInserter {
 			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} or change {1}: check that the folder is writable and the document is not read-only.', paths.join(', '), vscode.workspace.asRelativePath(document.uri))} ${keptInHistory()}`);
 		}
 		const edited = Date.now();
-		await this.recordProvenance(plan.provenance, files, request.images, request.alt, plan.scope);
+		await recordProvenance(plan.provenance, files, request.images, request.alt, plan.scope, this.log);
 		this.log?.info(`Inserted ${paths.join(', ')} into ${vscode.workspace.asRelativePath(document.uri)} in ${Date.now() - started} ms (plan ${planned - started} ms, edit with the bytes ${edited - planned} ms, provenance ${Date.now() - edited} ms)`);
 		return { files, paths };
 	}
 
-	/**
-	 * Overwrites a workspace image with a new one, after keeping its old bytes in the
-	 * history (from where Restore puts them back). One undoable edit.
-	 */
-	async replace(file: vscode.Uri, image: StoredImage, alt: string): Promise<void> {
-		const scope = writeScopeOfWorkspaceFile(file);
-		if (!scope || !isInside(file.path, scope.folder.path)) {
-			throw new IllustrateError(vscode.l10n.t('{0} is not inside a workspace folder, so Illustrate does not overwrite it.', file.fsPath));
-		}
-		await assertWritable([file], scope);
-		const old = await vscode.workspace.fs.readFile(file);
-		const oldFormat = readImageInfo(old)?.format ?? image.format;
-		if (oldFormat !== image.format) {
-			throw new IllustrateError(vscode.l10n.t('{0} is {1} and the new image is {2}: pick that format, or use Insert to save it under a new name.', vscode.workspace.asRelativePath(file), oldFormat.toUpperCase(), image.format.toUpperCase()));
-		}
-		await this.store.save(old, { prompt: vscode.l10n.t('The earlier {0}, replaced by Illustrate', vscode.workspace.asRelativePath(file)), model: '', size: '', quality: '', operation: 'replaced', originalUri: file.toString() }, oldFormat);
-		const edit = new ScopedWorkspaceEdit(scope);
-		edit.createFile(file, await this.store.read(image), { overwrite: true });
-		if (!(await edit.apply({ more: keptInHistory() }))) {
-			throw new IllustrateError(vscode.l10n.t('Could not overwrite {0}: check that it is writable. The new image is kept in Illustrate: Show Generated Images.', vscode.workspace.asRelativePath(file)));
-		}
-		await this.recordProvenance(readSettings(file).provenance, [file], [image], alt, scope);
+	/** @deprecated Until the panels call `Services.replacer` (ImageReplacer) directly. */
+	replace(file: vscode.Uri, image: HistoryImage, alt: string): Promise<void> {
+		return this.replacer.replace(file, image, alt);
 	}
 
-	/** Puts the bytes a Replace overwrote back into their file; the bytes it holds now go to the history first. */
-	async restore(replaced: StoredImage): Promise<vscode.Uri> {
-		if (!replaced.originalUri) {
-			throw new IllustrateError(vscode.l10n.t('This image did not come from a replaced file.'));
-		}
-		const file = vscode.Uri.parse(replaced.originalUri, true);
-		const scope = writeScopeOfWorkspaceFile(file);
-		if (!scope || !isInside(file.path, scope.folder.path)) {
-			throw new IllustrateError(vscode.l10n.t('{0} is not in this workspace: open its folder to restore it.', file.fsPath));
-		}
-		// Before reading what the file holds now, and again right before the write.
-		await assertWritable([file], scope);
-		if (await exists(file)) {
-			const current = await vscode.workspace.fs.readFile(file);
-			await this.store.save(current, { prompt: vscode.l10n.t('{0} before a restore', vscode.workspace.asRelativePath(file)), model: '', size: '', quality: '', operation: 'replaced', originalUri: file.toString() }, readImageInfo(current)?.format ?? replaced.format);
-		}
-		const edit = new ScopedWorkspaceEdit(scope);
-		edit.createFile(file, await this.store.read(replaced), { overwrite: true });
-		if (!(await edit.apply())) {
-			throw new IllustrateError(vscode.l10n.t('Could not write {0}: check that it is writable.', vscode.workspace.asRelativePath(file)));
-		}
-		return file;
-	}
-
-	/** Adds the images to the provenance manifest of their folder; a failure here never undoes the insert. */
-	private async recordProvenance(mode: 'manifest' | 'off', files: readonly vscode.Uri[], images: readonly StoredImage[], alt: string, scope: WriteScope): Promise<void> {
-		if (mode !== 'manifest') {
-			return;
-		}
-		const byFolder = new Map<string, { folder: vscode.Uri; entries: Record<string, ProvenanceEntry> }>();
-		for (const [index, file] of files.entries()) {
-			const folder = vscode.Uri.joinPath(file, '..');
-			const image = images[index];
-			const group = byFolder.get(folder.toString()) ?? { folder, entries: {} };
-			group.entries[file.path.slice(file.path.lastIndexOf('/') + 1)] = {
-				prompt: image.prompt,
-				model: image.model,
-				size: image.width && image.height ? `${image.width}x${image.height}` : image.size,
-				quality: image.quality,
-				format: image.format,
-				createdAt: image.createdAt,
-				alt,
-				...(image.revisedPrompt ? { revisedPrompt: image.revisedPrompt } : {}),
-			};
-			byFolder.set(folder.toString(), group);
-		}
-		for (const { folder, entries } of byFolder.values()) {
-			const manifest = vscode.Uri.joinPath(folder, MANIFEST_NAME);
-			try {
-				// A manifest linked outside the workspace is neither read nor written.
-				const refusal = await writeRefusal([manifest], scope);
-				if (refusal !== undefined) {
-					this.log?.warn(`${refusal} ${MANIFEST_NAME} was left as it is, without the new images.`);
-					continue;
-				}
-				const existing = await exists(manifest) ? new TextDecoder().decode(await vscode.workspace.fs.readFile(manifest)) : undefined;
-				const text = withEntries(existing, entries);
-				if (text === undefined) {
-					this.log?.warn(`${manifest.fsPath} is not valid JSON: left as it is, without the new images.`);
-					continue;
-				}
-				await writeWorkspaceFile(manifest, new TextEncoder().encode(text), scope);
-			} catch (error) {
-				this.log?.warn(`Could not update ${manifest.fsPath}: ${error}`);
-			}
-		}
+	/** @deprecated Until the panels call `Services.replacer` (ImageReplacer) directly. */
+	restore(replaced: HistoryImage): Promise<vscode.Uri> {
+		return this.replacer.restore(replaced);
 	}
 }

@@ -1,20 +1,19 @@
 import * as vscode from 'vscode';
+import { addStylePresets, type StylePreset } from '../core/prompt/stylePresets';
+import { describeFileError, isFileNotFound } from '../platform/fileErrors';
+
+/** Until src/panel/generatePanel.ts imports them from ../core/prompt/stylePresets (the lead applies it after merging). */
+export { applyStyle, type StylePreset } from '../core/prompt/stylePresets';
 
 /** Where a team keeps its named style instructions, per workspace folder. */
 export const STYLE_PRESETS_FILE = '.vscode/illustrate-styles.json';
 
-/** A named style instruction shared in the workspace, for example "Flat diagram". */
-export interface StylePreset {
-	readonly name: string;
-	readonly instruction: string;
-}
-
 /**
  * Reads the style presets of the workspace folder holding `resource` (or of every folder):
  * `{ "styles": { "Flat diagram": "flat vector diagram, pastel palette, white background" } }`.
- * A missing or malformed file means no presets, never an error.
+ * A missing file means no presets; an unreadable or malformed one means none from it, with a warning in the log.
  */
-export async function loadStylePresets(resource: vscode.Uri | undefined, log?: vscode.LogOutputChannel): Promise<StylePreset[]> {
+export async function loadStylePresets(resource: vscode.Uri | undefined, log?: Pick<vscode.LogOutputChannel, 'warn'>): Promise<StylePreset[]> {
 	const folder = resource ? vscode.workspace.getWorkspaceFolder(resource) : undefined;
 	const folders = folder ? [folder] : vscode.workspace.workspaceFolders ?? [];
 	const presets: StylePreset[] = [];
@@ -23,27 +22,17 @@ export async function loadStylePresets(resource: vscode.Uri | undefined, log?: v
 		let text: string;
 		try {
 			text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
-		} catch {
+		} catch (error) {
+			if (!isFileNotFound(error)) {
+				log?.warn(`${file.fsPath} could not be read (${describeFileError(error)}), so its style presets are not offered: ${error}`);
+			}
 			continue;
 		}
 		try {
-			const parsed = JSON.parse(text) as { styles?: unknown };
-			const styles = parsed.styles;
-			if (typeof styles === 'object' && styles !== null && !Array.isArray(styles)) {
-				for (const [name, instruction] of Object.entries(styles)) {
-					if (typeof instruction === 'string' && name.trim() && instruction.trim() && !presets.some(preset => preset.name === name)) {
-						presets.push({ name: name.trim().slice(0, 80), instruction: instruction.trim() });
-					}
-				}
-			}
+			addStylePresets(text, presets);
 		} catch (error) {
 			log?.warn(`${file.fsPath} is not valid JSON, so its style presets are not offered: ${error}`);
 		}
 	}
 	return presets;
-}
-
-/** The prompt sent for a prompt and a style: the style's instruction after the subject. */
-export function applyStyle(prompt: string, preset: StylePreset | undefined): string {
-	return preset ? `${prompt.trim()}\n\nStyle: ${preset.instruction}` : prompt;
 }

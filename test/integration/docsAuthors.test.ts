@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FillResult } from '../../src/commands/fillMissingImages';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
+import { DocumentImageIndex } from '../../src/editor/documentPlaceholders';
+import { loadStylePresets } from '../../src/workspace/stylePresets';
 import { api, bytesEqual, closeAllEditors, exists, openFreshDocument, placeCursor, readWorkspaceFile, rejectionOf, removeIfPresent, sentImages, workspaceRoot } from './helpers';
 
 const decoder = new TextDecoder();
@@ -22,6 +24,29 @@ suite('Docs authors: destinations, formats, provenance, fill missing', () => {
 		await vscode.workspace.getConfiguration('markdown').update('copyFiles.destination', undefined, vscode.ConfigurationTarget.Global);
 		await removeIfPresent('.vscode');
 		await closeAllEditors();
+	});
+
+	test('a link whose file cannot be checked is left alone, with a warning; a missing one is filled', async () => {
+		// A file where a folder should be: asking about a file under it fails, and not because it is missing.
+		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(workspaceRoot(), 'authors', 'a-file.png'), new Uint8Array([1]));
+		const editor = await openFreshDocument('authors/unclear.md', '![a fox](a-file.png/fox.png)\n\n![a kite](kite.png)\n');
+		const warnings: string[] = [];
+		const index = new DocumentImageIndex({ warn: message => void warnings.push(message) });
+		assert.deepEqual((await index.classify(editor.document)).map(item => item.status), ['other', 'missing']);
+		assert.equal(warnings.length, 1);
+		assert.match(warnings[0], /^Could not check whether authors\/a-file\.png\/fox\.png exists \(.+\): its link is left alone\.$/);
+	});
+
+	test('an unreadable styles file offers no presets and says why in the log; a missing one is no warning', async () => {
+		const warnings: string[] = [];
+		const log = { warn: (message: string) => void warnings.push(message) };
+		assert.deepEqual(await loadStylePresets(workspaceRoot(), log), []);
+		assert.deepEqual(warnings, [], 'no styles file is no warning');
+		// A folder where the file should be: reading it fails, and not because it is missing.
+		await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(workspaceRoot(), '.vscode', 'illustrate-styles.json'));
+		assert.deepEqual(await loadStylePresets(workspaceRoot(), log), []);
+		assert.equal(warnings.length, 1);
+		assert.match(warnings[0], /illustrate-styles\.json could not be read \(.+\), so its style presets are not offered/);
 	});
 
 	test('illustrate.destination puts the file where its template says, and the link follows', async () => {

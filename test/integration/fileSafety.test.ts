@@ -8,6 +8,7 @@ import { waitFor } from '../harness/waitFor';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
 import { ImageStore, type StoredImage } from '../../src/history/imageStore';
 import { ImageInserter } from '../../src/workspace/imageInserter';
+import { ImageReplacer } from '../../src/workspace/imageReplacer';
 import { leavesThroughLink } from '../../src/workspace/realPath';
 import { api, bytesEqual, closeAllEditors, exists, openFreshDocument, placeCursor, readWorkspaceFile, rejectionOf, removeIfPresent, sentImages, workspaceRoot } from './helpers';
 
@@ -130,6 +131,7 @@ suite('Files never leave the workspace, by any path', () => {
 	let storeRoot: vscode.Uri;
 	let store: ImageStore;
 	let inserter: ImageInserter;
+	let replacer: ImageReplacer;
 	const folderOnDisk = (...parts: string[]) => join(workspaceRoot().fsPath, ...parts);
 	const uriOf = (...parts: string[]) => vscode.Uri.joinPath(workspaceRoot(), ...parts);
 
@@ -140,7 +142,8 @@ suite('Files never leave the workspace, by any path', () => {
 		mkdirSync(folderOnDisk('links', 'images'), { recursive: true });
 		storeRoot = uriOf('.links-store');
 		store = new ImageStore(storeRoot, () => 100 * 1024 * 1024);
-		inserter = new ImageInserter(store);
+		replacer = new ImageReplacer(store);
+		inserter = new ImageInserter(store, replacer);
 	});
 
 	teardown(async () => {
@@ -207,7 +210,7 @@ suite('Files never leave the workspace, by any path', () => {
 		writeFileSync(outsideFile, pngLike(1));
 		symlinkSync(outsideFile, folderOnDisk('links', 'images', 'logo.png'));
 		const image = await store.save(pngLike(2), { prompt: 'a new logo', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
-		const message = await rejectionOfPromise(inserter.replace(uriOf('links', 'images', 'logo.png'), image, 'logo'));
+		const message = await rejectionOfPromise(replacer.replace(uriOf('links', 'images', 'logo.png'), image, 'logo'));
 		assert.match(message, /links\/images\/logo\.png leads outside the workspace folder .* through a symbolic link/);
 		assert.ok(bytesEqual(readFileSync(outsideFile), pngLike(1)));
 	});
@@ -217,7 +220,7 @@ suite('Files never leave the workspace, by any path', () => {
 		const file = uriOf('links', 'images', 'logo.png');
 		await vscode.workspace.fs.writeFile(file, pngLike(1));
 		const image = await store.save(pngLike(2), { prompt: 'a new logo', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
-		await inserter.replace(file, image, 'logo');
+		await replacer.replace(file, image, 'logo');
 		assert.ok(bytesEqual(await readWorkspaceFile(file), pngLike(2)), 'replaced');
 		const replaced = (await store.list()).find(entry => entry.operation === 'replaced' && entry.originalUri === file.toString());
 		assert.ok(replaced, 'the old bytes are in the history');
@@ -233,7 +236,7 @@ suite('Files never leave the workspace, by any path', () => {
 			unlinkSync(folderOnDisk('links', 'images', 'logo.png'));
 			symlinkSync(outsideFile, folderOnDisk('links', 'images', 'logo.png'));
 		});
-		const message = await rejectionOfPromise(inserter.restore(replaced));
+		const message = await rejectionOfPromise(replacer.restore(replaced));
 		assert.match(message, /links\/images\/logo\.png leads outside the workspace folder .* through a symbolic link, so Illustrate does not write there/);
 		assert.equal(readFileSync(outsideFile, 'utf8'), 'a private key\n');
 	});
@@ -244,7 +247,7 @@ suite('Files never leave the workspace, by any path', () => {
 			unlinkSync(folderOnDisk('links', 'images', 'logo.png'));
 			symlinkSync(outsideFile, folderOnDisk('links', 'images', 'logo.png'));
 		});
-		const message = await rejectionOfPromise(inserter.restore(replaced));
+		const message = await rejectionOfPromise(replacer.restore(replaced));
 		assert.match(message, /leads outside the workspace folder .* through a symbolic link/);
 		assert.equal(existsSync(outsideFile), false);
 	});
@@ -255,7 +258,7 @@ suite('Files never leave the workspace, by any path', () => {
 			rmSync(folderOnDisk('links', 'images'), { recursive: true });
 			symlinkSync(outside, folderOnDisk('links', 'images'));
 		});
-		const message = await rejectionOfPromise(inserter.restore(replaced));
+		const message = await rejectionOfPromise(replacer.restore(replaced));
 		assert.match(message, /leads outside the workspace folder .* through a symbolic link/);
 		assert.equal(readFileSync(join(outside, 'logo.png'), 'utf8'), 'another project\'s logo');
 	});
@@ -292,7 +295,7 @@ suite('Files never leave the workspace, by any path', () => {
 		});
 		const editor = await openFreshDocument('links/race.md', 'Text.\n');
 		const image = await racing.save(pngLike(7), { prompt: 'a fox', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
-		const message = await rejectionOfPromise(new ImageInserter(racing).insert({ document: editor.document, target: { kind: 'after', offset: 0 }, images: [image], alt: 'a fox' }));
+		const message = await rejectionOfPromise(new ImageInserter(racing, new ImageReplacer(racing)).insert({ document: editor.document, target: { kind: 'after', offset: 0 }, images: [image], alt: 'a fox' }));
 		racing.dispose();
 		assert.match(message, /links\/images\/a-fox\.png leads outside the workspace folder .* through a symbolic link/);
 		assert.equal(editor.document.getText(), 'Text.\n');
@@ -309,7 +312,7 @@ suite('Files never leave the workspace, by any path', () => {
 			symlinkSync(outsideFile, file.fsPath);
 		});
 		const image = await racing.save(pngLike(2), { prompt: 'a new logo', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
-		const message = await rejectionOfPromise(new ImageInserter(racing).replace(file, image, 'logo'));
+		const message = await rejectionOfPromise(new ImageReplacer(racing).replace(file, image, 'logo'));
 		racing.dispose();
 		assert.match(message, /links\/images\/logo\.png leads outside the workspace folder .* through a symbolic link/);
 		assert.equal(readFileSync(outsideFile, 'utf8'), 'a private key\n');
@@ -320,7 +323,7 @@ suite('Files never leave the workspace, by any path', () => {
 		const racing = storeChangingOnRead(() => editor.edit(edit => edit.insert(new vscode.Position(1, 0), '\nA paragraph typed meanwhile.\n')));
 		const image = await racing.save(pngLike(7), { prompt: 'a fox', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
 		const start = editor.document.getText().indexOf('![a fox]');
-		await new ImageInserter(racing).insert({ document: editor.document, target: { kind: 'image', start, alt: 'a fox' }, images: [image], alt: 'a fox' });
+		await new ImageInserter(racing, new ImageReplacer(racing)).insert({ document: editor.document, target: { kind: 'image', start, alt: 'a fox' }, images: [image], alt: 'a fox' });
 		racing.dispose();
 		assert.equal(editor.document.getText(), '# Typed\n\nA paragraph typed meanwhile.\n\n![a fox](images/a-fox.png)\n');
 	});

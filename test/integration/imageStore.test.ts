@@ -84,4 +84,22 @@ suite('Image history store', () => {
 		assert.deepEqual((await store.list()).map(image => image.id), ['good']);
 		store.dispose();
 	});
+
+	test('an unreadable history folder is an empty history, logged as an error with its reason; a missing one is not an error', async () => {
+		const errors: string[] = [];
+		const log = { info: () => undefined, warn: () => undefined, error: (message: string) => void errors.push(message) };
+		const fresh = new ImageStore(vscode.Uri.joinPath(root, 'never-used'), () => 10 * 1024 * 1024, log);
+		assert.deepEqual(await fresh.list(), []);
+		assert.deepEqual(errors, [], 'no history yet is no error');
+		fresh.dispose();
+
+		// A file where the images folder should be: reading it fails, and not because it is missing.
+		await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, 'images'), new TextEncoder().encode('not a folder'));
+		const store = new ImageStore(root, () => 10 * 1024 * 1024, log);
+		assert.deepEqual(await store.list(), [], 'the history still answers');
+		assert.equal(await store.get('anything'), undefined);
+		assert.equal(errors.length, 1, 'logged once, not at every read');
+		assert.match(errors[0], /^Could not read the image history in .*images \(a file is where a folder should be: .+\)/);
+		store.dispose();
+	});
 });

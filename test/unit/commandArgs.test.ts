@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseGenerateArgs } from '../../src/core/generation/commandArgs';
+import { parseFillArgs, parseGenerateArgs } from '../../src/core/generation/commandArgs';
 
 suite('parseGenerateArgs', () => {
 	test('no argument, or the URI an editor menu passes, means no options', () => {
@@ -21,5 +21,25 @@ suite('parseGenerateArgs', () => {
 		assert.throws(() => parseGenerateArgs({ variants: 1.5 }), /from 1 to 10/);
 		assert.throws(() => parseGenerateArgs({ outputFormat: 'gif' }), /"png", "jpeg" or "webp"/);
 		assert.throws(() => parseGenerateArgs({ insert: 'yes' }), /"none", "first" or "all"/);
+	});
+});
+
+suite('parseFillArgs', () => {
+	test('no argument, or the URI an editor menu passes, means no options', () => {
+		assert.deepEqual(parseFillArgs(undefined), {});
+		assert.deepEqual(parseFillArgs(null), {});
+		assert.deepEqual(parseFillArgs({ scheme: 'file', path: '/ws/README.md', authority: '' }), {});
+	});
+
+	test('takes confirm, reference and style', () => {
+		const args = { confirm: false, reference: 'first', style: 'Blueprint' };
+		assert.deepEqual(parseFillArgs(args), args);
+		assert.deepEqual(parseFillArgs({ reference: 'none' }), { reference: 'none' });
+	});
+
+	test('refuses anything else with the argument\'s shape', () => {
+		for (const bad of ['a fox', 3, [], { confirm: 'no' }, { reference: 'file' }, { style: 7 }]) {
+			assert.throws(() => parseFillArgs(bad), /the argument of illustrate\.fillMissingImages is \{ confirm\?: boolean, reference\?: "none" \| "first", style\?: string \}/, JSON.stringify(bad));
+		}
 	});
 });

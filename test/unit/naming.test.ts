@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { extensionForFormat, fileStemFromText, numberedFileNames } from '../../src/core/naming/fileNames';
+import { fileStemFromText, freeFilePath, numberedFileNames, splitFileName } from '../../src/core/naming/fileNames';
 import { altTextFromPrompt, MAX_ALT_LENGTH, promptFromText } from '../../src/core/prompt/altText';
 
 suite('fileStemFromText', () => {
@@ -39,10 +39,32 @@ suite('numberedFileNames', () => {
 		const names = numberedFileNames('fox', 'png');
 		assert.deepEqual([names.next().value, names.next().value, names.next().value], ['fox.png', 'fox-1.png', 'fox-2.png']);
 	});
+});
 
-	test('jpeg files end in .jpg', () => {
-		assert.equal(extensionForFormat('jpeg'), 'jpg');
-		assert.equal(extensionForFormat('webp'), 'webp');
+suite('splitFileName and freeFilePath', () => {
+	test('a name splits at its last dot; a leading dot is no extension', () => {
+		assert.deepEqual(splitFileName('fox.v2.png'), { stem: 'fox.v2', extension: 'png' });
+		assert.deepEqual(splitFileName('.png'), { stem: '.png', extension: '' });
+		assert.deepEqual(splitFileName('fox'), { stem: 'fox', extension: '' });
+	});
+
+	test('skips names on disk and names this batch took, and takes the one it returns', async () => {
+		const onDisk = new Set(['/ws/images/fox.png', '/ws/images/fox-1.png']);
+		const taken = new Set(['/ws/images/fox-2.png']);
+		const asked: string[] = [];
+		const exists = async (path: string) => {
+			asked.push(path);
+			return onDisk.has(path);
+		};
+		assert.equal(await freeFilePath('/ws/images/fox.png', taken, exists), '/ws/images/fox-3.png');
+		assert.deepEqual(asked, ['/ws/images/fox.png', '/ws/images/fox-1.png', '/ws/images/fox-3.png'], 'a name this batch took is not looked up on disk');
+		assert.ok(taken.has('/ws/images/fox-3.png'));
+		assert.equal(await freeFilePath('/ws/images/fox.png', taken, exists), '/ws/images/fox-4.png', 'the second image of a batch gets the next name');
+	});
+
+	test('an error of the existence check is not taken for a free name', async () => {
+		const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'NoPermissions' });
+		await assert.rejects(freeFilePath('/ws/images/fox.png', new Set(), async () => { throw denied; }), denied);
 	});
 });
 

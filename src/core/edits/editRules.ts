@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { readImageInfo, type ImageInfo } from '../images/imageInfo';
+import { formatSize } from '../images/imageSize';
 import type { ModelCapabilities } from '../models/capabilities';
 import { checkRequest, resolveModel, type ImageRequestOptions, type RequestProblem, type ValidationContext } from '../models/validation';
 
@@ -96,7 +97,7 @@ export function checkEditRequest(options: EditRequestOptions, context: Validatio
 				? l10n.t('The mask is {0}; it must be under 4 MB.', megabytes(overlay.bytes.length))
 				: l10n.t('The markup is {0}; it must be under 4 MB.', megabytes(overlay.bytes.length)));
 		} else if (first && (info.width !== first.width || info.height !== first.height)) {
-			const sizes = [`${info.width}x${info.height}`, `${first.width}x${first.height}`];
+			const sizes = [formatSize(info.width, info.height), formatSize(first.width, first.height)];
 			add(kind, kind === 'mask'
 				? l10n.t('The mask is {0} but the image is {1}: they must be the same size.', ...sizes)
 				: l10n.t('The markup is {0} but the image is {1}: they must be the same size.', ...sizes));

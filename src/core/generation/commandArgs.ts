@@ -72,3 +72,28 @@ export function parseGenerateArgs(value: unknown): GenerateCommandArgs {
 	}
 	return args;
 }
+
+/** The optional argument of Fill Missing Images, for tasks and tests: `{ confirm: false }` runs without asking. */
+export interface FillCommandArgs {
+	readonly confirm?: boolean;
+	readonly reference?: 'none' | 'first';
+	readonly style?: string;
+}
+
+/**
+ * Checks the argument of `illustrate.fillMissingImages`. Throws an `Error` saying the
+ * argument's shape; returns `{}` for no argument or an editor-menu URI.
+ */
+export function parseFillArgs(value: unknown): FillCommandArgs {
+	if (value === undefined || value === null || (typeof value === 'object' && 'scheme' in value)) {
+		return {};
+	}
+	const record = value as Record<string, unknown>;
+	if (typeof value !== 'object' || Array.isArray(value)
+		|| (record.confirm !== undefined && typeof record.confirm !== 'boolean')
+		|| (record.reference !== undefined && record.reference !== 'none' && record.reference !== 'first')
+		|| (record.style !== undefined && typeof record.style !== 'string')) {
+		throw new Error(l10n.t('Illustrate: the argument of illustrate.fillMissingImages is {0}.', '{ confirm?: boolean, reference?: "none" | "first", style?: string }'));
+	}
+	return record as FillCommandArgs;
+}

@@ -32,7 +32,26 @@ export function* numberedFileNames(stem: string, extension: string): Generator<s
 	}
 }
 
-/** The file extension for an output format. */
-export function extensionForFormat(format: 'png' | 'jpeg' | 'webp'): string {
-	return format === 'jpeg' ? 'jpg' : format;
+/** A file name's stem and extension (without the dot); a leading dot does not start an extension. */
+export function splitFileName(name: string): { stem: string; extension: string } {
+	const dot = name.lastIndexOf('.');
+	return dot > 0 ? { stem: name.slice(0, dot), extension: name.slice(dot + 1) } : { stem: name, extension: '' };
+}
+
+/**
+ * The first path in `stem.ext`, `stem-1.ext`, … beside `desiredPath` that is neither `taken`
+ * (by this batch) nor on disk, as `exists` says; adds it to `taken`. Errors of `exists` propagate.
+ */
+export async function freeFilePath(desiredPath: string, taken: Set<string>, exists: (path: string) => Promise<boolean>): Promise<string> {
+	const slash = desiredPath.lastIndexOf('/');
+	const folder = desiredPath.slice(0, slash + 1);
+	const { stem, extension } = splitFileName(desiredPath.slice(slash + 1));
+	for (const name of numberedFileNames(stem, extension)) {
+		const path = folder + name;
+		if (!taken.has(path) && !(await exists(path))) {
+			taken.add(path);
+			return path;
+		}
+	}
+	throw new Error('unreachable');
 }

@@ -1,3 +1,5 @@
+import { measuredSize } from '../images/imageSize';
+
 /** One JSON file per image folder records how each image in it was made. */
 export const MANIFEST_NAME = 'illustrate-provenance.json';
 
@@ -81,4 +83,47 @@ export function withEntries(text: string | undefined, entries: Readonly<Record<s
 	}
 	const sorted = Object.fromEntries(Object.keys(images).sort().map(key => [key, images[key]]));
 	return JSON.stringify({ ...manifest, generator: 'Illustrate (VS Code)', images: sorted }, null, '\t') + '\n';
+}
+
+/** What the manifest needs to know of an image Illustrate made. */
+export interface ProvenanceSource {
+	readonly prompt: string;
+	readonly model: string;
+	readonly size: string;
+	readonly quality: string;
+	readonly format: string;
+	readonly createdAt: string;
+	readonly width?: number;
+	readonly height?: number;
+	readonly revisedPrompt?: string;
+}
+
+/** The manifest entry of one image: its recipe, the size it really has, and the alt text it was linked with. */
+export function provenanceEntry(image: ProvenanceSource, alt: string): ProvenanceEntry {
+	return {
+		prompt: image.prompt,
+		model: image.model,
+		size: measuredSize(image),
+		quality: image.quality,
+		format: image.format,
+		createdAt: image.createdAt,
+		alt,
+		...(image.revisedPrompt ? { revisedPrompt: image.revisedPrompt } : {}),
+	};
+}
+
+/**
+ * The entries to add for images saved at `paths` (the i-th image at the i-th path), grouped by
+ * the folder whose manifest records them, keyed by file name.
+ */
+export function provenanceByFolder(paths: readonly string[], images: readonly ProvenanceSource[], alt: string): Map<string, Record<string, ProvenanceEntry>> {
+	const byFolder = new Map<string, Record<string, ProvenanceEntry>>();
+	for (const [index, path] of paths.entries()) {
+		const slash = path.lastIndexOf('/');
+		const folder = path.slice(0, slash) || '/';
+		const entries = byFolder.get(folder) ?? {};
+		entries[path.slice(slash + 1)] = provenanceEntry(images[index], alt);
+		byFolder.set(folder, entries);
+	}
+	return byFolder;
 }

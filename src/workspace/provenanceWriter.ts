@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import { MANIFEST_NAME, provenanceByFolder, withEntries } from '../core/provenance/manifest';
+import { fileExists } from '../platform/fileErrors';
+import type { HistoryImage } from './imageHistory';
+import { writeRefusal, writeWorkspaceFile, type WriteScope } from './workspaceWriter';
+
+/**
+ * Adds the images saved at `files` to the provenance manifest of their folder
+ * (`illustrate.provenance`). A failure here is logged and never undoes the insert.
+ */
+export async function recordProvenance(mode: 'manifest' | 'off', files: readonly vscode.Uri[], images: readonly HistoryImage[], alt: string, scope: WriteScope, log?: vscode.LogOutputChannel): Promise<void> {
+	if (mode !== 'manifest' || files.length === 0) {
+		return;
+	}
+	for (const [folderPath, entries] of provenanceByFolder(files.map(file => file.path), images, alt)) {
+		const manifest = vscode.Uri.joinPath(files[0].with({ path: folderPath }), MANIFEST_NAME);
+		try {
+			// A manifest linked outside the workspace is neither read nor written.
+			const refusal = await writeRefusal([manifest], scope);
+			if (refusal !== undefined) {
+				log?.warn(`${refusal} ${MANIFEST_NAME} was left as it is, without the new images.`);
+				continue;
+			}
+			const existing = await fileExists(manifest) ? new TextDecoder().decode(await vscode.workspace.fs.readFile(manifest)) : undefined;
+			const text = withEntries(existing, entries);
+			if (text === undefined) {
+				log?.warn(`${manifest.fsPath} is not valid JSON: left as it is, without the new images.`);
+				continue;
+			}
+			await writeWorkspaceFile(manifest, new TextEncoder().encode(text), scope);
+		} catch (error) {
+			log?.warn(`Could not update ${manifest.fsPath}: ${error}`);
+		}
+	}
+}
