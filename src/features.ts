@@ -15,6 +15,7 @@ import type { Services } from './services';
 import { ApiKeys } from './providers/apiKeys';
 import { ImageService } from './providers/imageService';
 import { readSettings } from './settings/settings';
+import { SettingsService } from './settings/settingsService';
 import { ImageInserter } from './workspace/imageInserter';
 
 /** What activation already made and the features share: created before any feature is used. */
@@ -40,8 +41,9 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 	const keys = new ApiKeys(context.secrets);
 	const store = new ImageStore(context.globalStorageUri, () => readSettings().historyMaxBytes, log);
 	const inserter = new ImageInserter(store, log);
-	const costs = new CostTracker();
-	const services: Services = { extensionUri: context.extensionUri, store, images: new ImageService(keys, store, log), inserter, costs, log };
+	const settings = new SettingsService();
+	const costs = new CostTracker(settings);
+	const services: Services = { extensionUri: context.extensionUri, store, images: new ImageService(keys, store, log), inserter, costs, settings, log };
 	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, inserter, editors, log };
 
 	const fromAltText = new GenerateCommand('illustrate.generateFromAltText', 'altText', services, keys);
@@ -64,6 +66,7 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 			store.dispose();
 			keys.dispose();
 			costs.dispose();
+			settings.dispose();
 		},
 	};
 }

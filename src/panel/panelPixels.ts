@@ -3,6 +3,7 @@ import { ConcurrencyLimit } from '../core/generation/concurrency';
 import { PixelQueue } from '../core/generation/pixelQueue';
 import { readImageInfo } from '../core/images/imageInfo';
 import { pngThumbnail } from '../core/images/pngThumbnail';
+import type { DeflateCodec } from '../core/images/pngThumbnail';
 import { deflateCodec } from '../platform/compression';
 import type { VariantPixels } from '../protocol/messages';
 
@@ -25,11 +26,15 @@ const LARGE_IMAGE_PIXELS = 2 * CARD_IMAGE_MAX_SIDE * CARD_IMAGE_MAX_SIDE;
 export class PanelPixels {
 	private readonly queue: PixelQueue<VariantPixels>;
 	private readonly finals = new Map<string, Promise<void>>();
-	private readonly codec = deflateCodec();
 	/** Scaling is CPU and memory heavy (33 MB of pixels for 3840×2160): two at a time. */
 	private readonly scaling = new ConcurrencyLimit(2);
 
-	constructor(private readonly webview: vscode.Webview, private readonly partialShown: (variantId: string) => void) {
+	constructor(
+		private readonly webview: Pick<vscode.Webview, 'postMessage'>,
+		private readonly partialShown: (variantId: string) => void,
+		private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
+		private readonly codec: DeflateCodec = deflateCodec(),
+	) {
 		this.queue = new PixelQueue(PIXELS_IN_FLIGHT_BYTES, pixels => {
 			const sent = this.send(pixels);
 			if (pixels.partialIndex === undefined) {
@@ -52,8 +57,12 @@ export class PanelPixels {
 		let message = pixels;
 		const info = readImageInfo(pixels.bytes);
 		if (info?.format === 'png' && info.width * info.height > LARGE_IMAGE_PIXELS) {
-			// A PNG this decoder does not take (16-bit, interlaced) goes as it is.
-			const thumbnail = await this.scaling.run(() => pngThumbnail(pixels.bytes, CARD_IMAGE_MAX_SIDE, this.codec)).catch(() => undefined);
+			// A PNG this decoder does not take (16-bit, interlaced) goes as it is; so does one
+			// whose copy failed, and the log says why.
+			const thumbnail = await this.scaling.run(() => pngThumbnail(pixels.bytes, CARD_IMAGE_MAX_SIDE, this.codec)).catch((error: unknown) => {
+				this.log.warn(`The card-size copy of a ${info.width}×${info.height} image failed, so the panel gets the full image: ${error instanceof Error ? error.message : String(error)}`);
+				return undefined;
+			});
 			if (thumbnail) {
 				message = { ...pixels, bytes: thumbnail.png };
 			}
