@@ -130,7 +130,9 @@ export class GeneratePanel extends Disposable implements PanelContext {
 		this.register(panel.webview.onDidReceiveMessage(message => receiveMessage(this, message, () => this.postInit())));
 		this.register(panel.onDidDispose(() => this.dispose()));
 		// The cost limit, the provider and the styles the form shows follow the settings.
-		this.register(services.settings.onDidChange(() => void this.refreshEnvironment()));
+		this.register(services.settings.onDidChange(() => this.refreshEnvironment().catch((error: unknown) => {
+			services.log.error(`The panel could not show the changed settings: ${error instanceof Error ? error.message : String(error)}`);
+		})));
 	}
 
 	override dispose(): void {
