@@ -17,6 +17,7 @@ import type { Services } from './services';
 import { ApiKeys } from './providers/apiKeys';
 import { ImageService } from './providers/imageService';
 import { readSettings } from './settings/settings';
+import { SettingsService } from './settings/settingsService';
 import { ImageInserter } from './workspace/imageInserter';
 import { ImageReplacer } from './workspace/imageReplacer';
 
@@ -44,10 +45,11 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 	const store = new ImageStore(context.globalStorageUri, () => readSettings().historyMaxBytes, log);
 	const cardCopies = new CardCopies(store, log);
 	const replacer = new ImageReplacer(store, log);
-	const inserter = new ImageInserter(store, replacer, log);
-	const costs = new CostTracker();
-	const services: Services = { extensionUri: context.extensionUri, store, cardCopies, images: new ImageService(keys, store, log), inserter, replacer, costs, log };
-	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, cardCopies, inserter, editors, log };
+	const inserter = new ImageInserter(store, log);
+	const settings = new SettingsService();
+	const costs = new CostTracker(settings);
+	const services: Services = { extensionUri: context.extensionUri, store, cardCopies, images: new ImageService(keys, store, log), inserter, replacer, costs, settings, log };
+	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, cardCopies, inserter, replacer, editors, log };
 
 	const fromAltText = new GenerateCommand('illustrate.generateFromAltText', 'altText', services, keys);
 	const commands: Command[] = [
@@ -67,7 +69,7 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 		reviveHistoryPanel: panel => void HistoryPanel.revive(panel, historyServices),
 		dispose: () => {
 			try {
-				disposeAll([cardCopies, store, keys, costs]);
+				disposeAll([cardCopies, store, keys, costs, settings]);
 			} catch (error) {
 				log.error(`Disposing Illustrate's services: ${error instanceof Error ? error.message : String(error)}`);
 				throw error;

@@ -3,12 +3,13 @@ import type { CostTracker } from './cost/costTracker';
 import type { CardCopies } from './history/cardCopies';
 import type { ImageStore } from './history/imageStore';
 import type { ImageService } from './providers/imageService';
+import type { SettingsService } from './settings/settingsService';
 import type { ImageInserter } from './workspace/imageInserter';
 import type { ImageReplacer } from './workspace/imageReplacer';
 
 /**
  * The services the panels and commands share, built once by `createFeatures` (src/features.ts)
- * and handed down: one history, one API client, one inserter, one replacer, one cost tracker, one log.
+ * and handed down: one history with its card copies, one API client, one inserter, one replacer, one cost tracker, the settings, one log.
  */
 export interface Services {
 	readonly extensionUri: vscode.Uri;
@@ -19,5 +20,6 @@ export interface Services {
 	readonly inserter: ImageInserter;
 	readonly replacer: ImageReplacer;
 	readonly costs: CostTracker;
+	readonly settings: SettingsService;
 	readonly log: vscode.LogOutputChannel;
 }

@@ -1,12 +1,12 @@
 import type { ModelCapabilities } from '../src/core/models/capabilities';
-import { checkSize } from '../src/core/models/validation';
+import { extendedCanvasSizes } from '../src/core/edits/canvasSizes';
+import { parseSize } from '../src/core/models/validation';
 import type { EditView } from '../src/protocol/messages';
 import * as l10n from '@vscode/l10n';
 import { control, element, setOptions, vscode } from './dom';
 
 type Tool = 'brush' | 'eraser';
 
-const round16 = (value: number) => Math.max(16, Math.round(value / 16) * 16);
 
 function base64Of(canvas: HTMLCanvasElement): string {
 	return canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
@@ -139,20 +139,11 @@ export class EditSection {
 	private renderCanvasSizes(view: EditView, model: ModelCapabilities | undefined): void {
 		const width = view.source.width ?? 0;
 		const height = view.source.height ?? 0;
-		const candidates = new Set<string>();
-		if (model && width && height) {
-			const custom = model.customSizes ? [`${round16(width * 1.5)}x${height}`, `${width}x${round16(height * 1.5)}`, `${round16(width * 1.25)}x${round16(height * 1.25)}`] : [];
-			for (const size of [...custom, ...model.sizePresets]) {
-				const [w, h] = size.split('x').map(Number);
-				if (w >= width && h >= height && (w > width || h > height) && checkSize(model, size).ok) {
-					candidates.add(size);
-				}
-			}
-		}
+		const candidates = model ? extendedCanvasSizes(model, width, height) : [];
 		const current = this.canvasSize.value || 'original';
 		setOptions(this.canvasSize, [
 			{ value: 'original', label: width ? l10n.t('Original ({0} × {1})', width, height) : l10n.t('Original') },
-			...[...candidates].map(size => ({ value: size, label: l10n.t('Extend to {0}', size.replace('x', ' × ')) })),
+			...candidates.map(size => ({ value: size, label: l10n.t('Extend to {0}', size.replace('x', ' × ')) })),
 		], current);
 	}
 
@@ -161,9 +152,9 @@ export class EditSection {
 		if (!image) {
 			return;
 		}
-		const extended = this.extendedSize?.split('x').map(Number);
-		const width = extended?.[0] ?? image.naturalWidth;
-		const height = extended?.[1] ?? image.naturalHeight;
+		const extended = this.extendedSize ? parseSize(this.extendedSize) : undefined;
+		const width = extended?.width ?? image.naturalWidth;
+		const height = extended?.height ?? image.naturalHeight;
 		this.layout = { width, height, x: Math.round((width - image.naturalWidth) / 2), y: Math.round((height - image.naturalHeight) / 2) };
 		for (const canvas of [this.base, this.paint]) {
 			canvas.width = width;

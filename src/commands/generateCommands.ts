@@ -6,7 +6,8 @@ import { altTextSource, selectionSource, withLinkedFile, type PromptSource } fro
 import { GENERATE_AT_COMMAND } from '../editor/imageLenses';
 import type { StoredImage } from '../history/imageStore';
 import { confirmCost } from '../cost/costTracker';
-import { GeneratePanel, toRequestOptions } from '../panel/generatePanel';
+import { toRequestOptions } from '../core/panel/requestOptions';
+import { GeneratePanel } from '../panel/generatePanel';
 import type { Services } from '../services';
 import type { PanelOptions } from '../protocol/messages';
 import { KEY_VARIABLES, providerLabel, type ApiKeys } from '../providers/apiKeys';

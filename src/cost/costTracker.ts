@@ -3,20 +3,36 @@ import { estimateCost, formatUsd } from '../core/cost/cost';
 import { findModel } from '../core/models/capabilities';
 import type { ImageRequestOptions } from '../core/models/validation';
 import { readSettings } from '../settings/settings';
+import type { SettingsService } from '../settings/settingsService';
 
-/** The running total of what this window spent, in the status bar. */
+/**
+ * The running total of what this window spent, in the status bar, with the cost limit in its
+ * tooltip; the tooltip follows the setting.
+ */
 export class CostTracker implements vscode.Disposable {
 	private readonly item = vscode.window.createStatusBarItem('illustrate.cost', vscode.StatusBarAlignment.Right, 100);
+	private readonly listener: vscode.Disposable;
 	private totalUsd = 0;
 	private images = 0;
+	private shown = false;
 
-	constructor() {
+	constructor(private readonly settings: SettingsService) {
 		this.item.name = vscode.l10n.t('Illustrate: cost');
 		this.item.command = 'illustrate.showHistory';
+		this.listener = settings.onDidChange(event => {
+			if (event.affectsConfiguration('illustrate.maxCostPerRequest')) {
+				this.render();
+			}
+		});
 	}
 
 	get total(): number {
 		return this.totalUsd;
+	}
+
+	/** The status bar item's tooltip, as shown. */
+	get tooltip(): string {
+		return typeof this.item.tooltip === 'string' ? this.item.tooltip : '';
 	}
 
 	add(costUsd: number | undefined, images: number): void {
@@ -25,12 +41,23 @@ export class CostTracker implements vscode.Disposable {
 		}
 		this.totalUsd += costUsd ?? 0;
 		this.images += images;
-		this.item.text = `$(file-media) ${formatUsd(this.totalUsd)}`;
-		this.item.tooltip = vscode.l10n.t('Illustrate: {0} spent on {1} image(s) in this window, from the API\'s usage. Click to show generated images.', formatUsd(this.totalUsd), this.images);
+		this.shown = true;
+		this.render();
 		this.item.show();
 	}
 
+	private render(): void {
+		if (!this.shown) {
+			return;
+		}
+		const limit = this.settings.read().maxCostPerRequest;
+		const spent = vscode.l10n.t('Illustrate: {0} spent on {1} image(s) in this window, from the API\'s usage. Click to show generated images.', formatUsd(this.totalUsd), this.images);
+		this.item.text = `$(file-media) ${formatUsd(this.totalUsd)}`;
+		this.item.tooltip = limit === undefined ? spent : `${spent} ${vscode.l10n.t('A request estimated above {0} asks first (illustrate.maxCostPerRequest).', formatUsd(limit))}`;
+	}
+
 	dispose(): void {
+		this.listener.dispose();
 		this.item.dispose();
 	}
 }

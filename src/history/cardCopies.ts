@@ -94,11 +94,6 @@ export class CardCopies implements vscode.Disposable {
 		}
 	}
 
-	/** A card-size copy made while streaming that failed: logged, the card shows the image as it came. */
-	copyFailed(error: unknown): void {
-		this.log?.warn(`Could not make a card-size copy of an image; its card shows the full image: ${error}`);
-	}
-
 	private async makeOnce(image: StoredImage): Promise<vscode.Uri> {
 		const onDisk = await this.listing();
 		const uri = this.uriOf(image.id);

@@ -6,9 +6,12 @@ import { altTextFromPrompt } from '../core/prompt/altText';
 import { cursorTarget, type LastTextEditor } from '../editor/editorTargets';
 import { Disposable } from '../lifecycle/disposable';
 import { webviewHtml } from './webviewHtml';
-import { parseHistoryMessage, type HistoryToHostMessage, type HostToHistoryMessage } from '../protocol/messages';
+import { parseHistoryMessage } from '../protocol/messageParsers';
+import type { HistoryToHostMessage, HostToHistoryMessage } from '../protocol/messages';
 import { IllustrateError } from '../core/errors';
 import type { ImageInserter } from '../workspace/imageInserter';
+import type { ImageReplacer } from '../workspace/imageReplacer';
+import { disposeAll } from '../core/lifecycle/disposeAll';
 import { ensureTrusted } from '../workspace/trust';
 import type { ImageStore, StoredImage } from '../history/imageStore';
 import type { CardCopies } from '../history/cardCopies';
@@ -19,6 +22,7 @@ export interface HistoryServices {
 	readonly store: ImageStore;
 	readonly cardCopies: CardCopies;
 	readonly inserter: ImageInserter;
+	readonly replacer: ImageReplacer;
 	readonly editors: LastTextEditor;
 	readonly log: vscode.LogOutputChannel;
 }
@@ -75,8 +79,7 @@ export class HistoryPanel extends Disposable {
 		if (HistoryPanel.current === this) {
 			HistoryPanel.current = undefined;
 		}
-		super.dispose();
-		this.panel.dispose();
+		disposeAll([{ dispose: () => super.dispose() }, this.panel]);
 	}
 
 	private async refresh(): Promise<void> {
@@ -146,7 +149,7 @@ export class HistoryPanel extends Disposable {
 					const where = image.originalUri ? vscode.workspace.asRelativePath(vscode.Uri.parse(image.originalUri)) : '';
 					const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Put these bytes back into {0}? What it holds now is kept in this history first.', where), { modal: true }, restore);
 					if (choice === restore) {
-						const file = await this.services.inserter.restore(image);
+						const file = await this.services.replacer.restore(image);
 						void vscode.window.showInformationMessage(vscode.l10n.t('Restored {0}.', vscode.workspace.asRelativePath(file)));
 					}
 					break;

@@ -6,6 +6,7 @@ import { readImageInfo } from '../core/images/imageInfo';
 import { pngThumbnail } from '../core/images/pngThumbnail';
 import type { CardCopies } from '../history/cardCopies';
 import type { StoredImage } from '../history/imageStore';
+import type { DeflateCodec } from '../core/images/pngThumbnail';
 import { deflateCodec } from '../platform/compression';
 import type { VariantPixels } from '../protocol/messages';
 
@@ -27,11 +28,16 @@ export class PanelPixels {
 	private readonly finals = new Map<string, Promise<void>>();
 	/** The card-size copies made of the variants' final pixels, until `keepCopy` hands them over. */
 	private readonly finalCopies = new Map<string, Uint8Array>();
-	private readonly codec = deflateCodec();
 	/** Scaling is CPU and memory heavy (33 MB of pixels for 3840×2160): two at a time. */
 	private readonly scaling = new ConcurrencyLimit(2);
 
-	constructor(private readonly webview: vscode.Webview, private readonly partialShown: (variantId: string) => void, private readonly copies?: CardCopies) {
+	constructor(
+		private readonly webview: Pick<vscode.Webview, 'postMessage'>,
+		private readonly partialShown: (variantId: string) => void,
+		private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
+		private readonly copies?: Pick<CardCopies, 'keep'>,
+		private readonly codec: DeflateCodec = deflateCodec(),
+	) {
 		this.queue = new PixelQueue(PIXELS_IN_FLIGHT_BYTES, pixels => {
 			const sent = this.send(pixels);
 			if (pixels.partialIndex === undefined) {
@@ -64,9 +70,10 @@ export class PanelPixels {
 		let message = pixels;
 		const info = readImageInfo(pixels.bytes);
 		if (info && needsCardCopy({ ...info, bytes: pixels.bytes.length })) {
-			// A PNG this decoder does not take (16-bit, interlaced) goes as it is.
-			const thumbnail = await this.scaling.run(() => pngThumbnail(pixels.bytes, CARD_IMAGE_MAX_SIDE, this.codec)).catch(error => {
-				this.copies?.copyFailed(error);
+			// A PNG this decoder does not take (16-bit, interlaced) goes as it is; so does one
+			// whose copy failed, and the log says why.
+			const thumbnail = await this.scaling.run(() => pngThumbnail(pixels.bytes, CARD_IMAGE_MAX_SIDE, this.codec)).catch((error: unknown) => {
+				this.log.warn(`The card-size copy of a ${info.width}×${info.height} image failed, so the panel gets the full image: ${error instanceof Error ? error.message : String(error)}`);
 				return undefined;
 			});
 			if (thumbnail) {

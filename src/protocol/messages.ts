@@ -190,7 +190,3 @@ export interface RestoredPanel {
 	readonly variants: readonly { readonly id: string; readonly index: number; readonly imageId: string; readonly label?: string; readonly insertedAs?: string }[];
 	readonly target?: { readonly documentUri: string; readonly kind: 'image' | 'after'; readonly offset: number; readonly alt?: string };
 }
-
-// TODO(lead): import from messageParsers after merge (src/panel/generatePanel.ts and
-// src/panel/historyPanel.ts are being split; every other importer already does).
-export { parseHistoryMessage, parseOptions, parseRestoredPanel, parseWebviewMessage } from './messageParsers';

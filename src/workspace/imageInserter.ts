@@ -10,7 +10,6 @@ import { fileStemFromText } from '../core/naming/fileNames';
 import { describeFileError, fileExists } from '../platform/fileErrors';
 import { readSettings } from '../settings/settings';
 import { keptInHistory, type HistoryImage, type ImageReader } from './imageHistory';
-import type { ImageReplacer } from './imageReplacer';
 import { recordProvenance } from './provenanceWriter';
 import { assertWritable, ScopedWorkspaceEdit, writeScopeOfDocument } from './workspaceWriter';
 
@@ -43,7 +42,7 @@ export class ImageInserter {
 	/** One insert at a time per document: each edit is computed from the text the previous one left. */
 	private readonly queues = new Map<string, Promise<unknown>>();
 
-	constructor(private readonly images: ImageReader, private readonly replacer: ImageReplacer, private readonly log?: vscode.LogOutputChannel) { }
+	constructor(private readonly images: ImageReader, private readonly log?: vscode.LogOutputChannel) { }
 
 	private serialized<T>(document: vscode.TextDocument, work: () => Promise<T>): Promise<T> {
 		const key = document.uri.toString();
@@ -176,13 +175,4 @@ export class ImageInserter {
 		return { files, paths };
 	}
 
-	/** @deprecated Until the panels call `Services.replacer` (ImageReplacer) directly. */
-	replace(file: vscode.Uri, image: HistoryImage, alt: string): Promise<void> {
-		return this.replacer.replace(file, image, alt);
-	}
-
-	/** @deprecated Until the panels call `Services.replacer` (ImageReplacer) directly. */
-	restore(replaced: HistoryImage): Promise<vscode.Uri> {
-		return this.replacer.restore(replaced);
-	}
 }

@@ -3,7 +3,6 @@ import { addStylePresets, type StylePreset } from '../core/prompt/stylePresets';
 import { describeFileError, isFileNotFound } from '../platform/fileErrors';
 
 /** Until src/panel/generatePanel.ts imports them from ../core/prompt/stylePresets (the lead applies it after merging). */
-export { applyStyle, type StylePreset } from '../core/prompt/stylePresets';
 
 /** Where a team keeps its named style instructions, per workspace folder. */
 export const STYLE_PRESETS_FILE = '.vscode/illustrate-styles.json';

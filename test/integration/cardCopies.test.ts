@@ -14,6 +14,7 @@ import type { HostToHistoryMessage, HostToWebviewMessage } from '../../src/proto
 import type { ImageService } from '../../src/providers/imageService';
 import type { Services } from '../../src/services';
 import { CostTracker } from '../../src/cost/costTracker';
+import { SettingsService } from '../../src/settings/settingsService';
 import { ImageReplacer } from '../../src/workspace/imageReplacer';
 import { ImageInserter } from '../../src/workspace/imageInserter';
 import { bytesEqual, exists, workspaceRoot } from './helpers';
@@ -88,7 +89,7 @@ suite('Card-size copies of large images', () => {
 		const small = await store.save(png(1024, 1024), { ...RECIPE, size: '1024x1024' }, 'png');
 		const { panel, posted } = watchedPanel<HostToHistoryMessage>(HistoryPanel.viewType);
 		const editors = new LastTextEditor();
-		const history = HistoryPanel.revive(panel, { extensionUri: extensionUri(), store, cardCopies: copies, inserter: new ImageInserter(store, new ImageReplacer(store)), editors, log: vscode.window.createOutputChannel('card copies test', { log: true }) });
+		const history = HistoryPanel.revive(panel, { extensionUri: extensionUri(), store, cardCopies: copies, inserter: new ImageInserter(store), replacer: new ImageReplacer(store), editors, log: vscode.window.createOutputChannel('card copies test', { log: true }) });
 		// Saving tells the history it changed: it lists the images again, the large one without an image yet.
 		const large = await store.save(png(3840, 2160), RECIPE, 'png');
 		const copyUri = copies.uriOf(large.id);
@@ -110,7 +111,7 @@ suite('Card-size copies of large images', () => {
 		// Opened again, as after a reload (a new cache reads the folder): the copy at once, not made again.
 		const reopened = watchedPanel<HostToHistoryMessage>(HistoryPanel.viewType);
 		const again = new CardCopies(store);
-		const second = HistoryPanel.revive(reopened.panel, { extensionUri: extensionUri(), store, cardCopies: again, inserter: new ImageInserter(store, new ImageReplacer(store)), editors, log: vscode.window.createOutputChannel('card copies test 2', { log: true }) });
+		const second = HistoryPanel.revive(reopened.panel, { extensionUri: extensionUri(), store, cardCopies: again, inserter: new ImageInserter(store), replacer: new ImageReplacer(store), editors, log: vscode.window.createOutputChannel('card copies test 2', { log: true }) });
 		await store.save(png(512, 512), { ...RECIPE, size: '512x512' }, 'png');
 		await waitFor(() => reopened.posted.some(message => message.type === 'history' && message.entries.length === 3), 'the history listed the images again', 30_000);
 		const entry = reopened.posted.flatMap(message => message.type === 'history' ? message.entries : []).find(candidate => candidate.id === large.id);
@@ -130,7 +131,7 @@ suite('Card-size copies of large images', () => {
 		this.timeout(60_000);
 		const shown: Uint8Array[] = [];
 		const webview = { postMessage: async (message: { bytes: Uint8Array }) => { shown.push(message.bytes); return true; } } as unknown as vscode.Webview;
-		const pixels = new PanelPixels(webview, () => undefined, copies);
+		const pixels = new PanelPixels(webview, () => undefined, vscode.window.createOutputChannel('card copies pixels', { log: true }), copies);
 		const bytes = png(3840, 2160, 7);
 		pixels.offer({ type: 'pixels', variantId: 'v-0', bytes, mime: 'image/png' });
 		const image = await store.save(bytes, RECIPE, 'png');
@@ -147,8 +148,9 @@ suite('Card-size copies of large images', () => {
 		const large = await store.save(png(3840, 2160, 3), RECIPE, 'png');
 		const small = await store.save(png(1024, 1024), { ...RECIPE, size: '1024x1024' }, 'png');
 		const { panel, posted } = watchedPanel<HostToWebviewMessage>(GeneratePanel.viewType);
+		const settings = new SettingsService();
 		const services: Services = {
-			extensionUri: extensionUri(), store, cardCopies: copies, images: {} as ImageService, inserter: new ImageInserter(store, new ImageReplacer(store)), replacer: new ImageReplacer(store), costs: new CostTracker(),
+			extensionUri: extensionUri(), store, cardCopies: copies, images: {} as ImageService, inserter: new ImageInserter(store), replacer: new ImageReplacer(store), costs: new CostTracker(settings), settings,
 			log: vscode.window.createOutputChannel('card copies test 3', { log: true }),
 		};
 		const saved = {

@@ -143,7 +143,7 @@ suite('Files never leave the workspace, by any path', () => {
 		storeRoot = uriOf('.links-store');
 		store = new ImageStore(storeRoot, () => 100 * 1024 * 1024);
 		replacer = new ImageReplacer(store);
-		inserter = new ImageInserter(store, replacer);
+		inserter = new ImageInserter(store);
 	});
 
 	teardown(async () => {
@@ -295,7 +295,7 @@ suite('Files never leave the workspace, by any path', () => {
 		});
 		const editor = await openFreshDocument('links/race.md', 'Text.\n');
 		const image = await racing.save(pngLike(7), { prompt: 'a fox', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
-		const message = await rejectionOfPromise(new ImageInserter(racing, new ImageReplacer(racing)).insert({ document: editor.document, target: { kind: 'after', offset: 0 }, images: [image], alt: 'a fox' }));
+		const message = await rejectionOfPromise(new ImageInserter(racing).insert({ document: editor.document, target: { kind: 'after', offset: 0 }, images: [image], alt: 'a fox' }));
 		racing.dispose();
 		assert.match(message, /links\/images\/a-fox\.png leads outside the workspace folder .* through a symbolic link/);
 		assert.equal(editor.document.getText(), 'Text.\n');
@@ -323,7 +323,7 @@ suite('Files never leave the workspace, by any path', () => {
 		const racing = storeChangingOnRead(() => editor.edit(edit => edit.insert(new vscode.Position(1, 0), '\nA paragraph typed meanwhile.\n')));
 		const image = await racing.save(pngLike(7), { prompt: 'a fox', model: 'gpt-image-2', size: '1024x1024', quality: 'low' }, 'png');
 		const start = editor.document.getText().indexOf('![a fox]');
-		await new ImageInserter(racing, new ImageReplacer(racing)).insert({ document: editor.document, target: { kind: 'image', start, alt: 'a fox' }, images: [image], alt: 'a fox' });
+		await new ImageInserter(racing).insert({ document: editor.document, target: { kind: 'image', start, alt: 'a fox' }, images: [image], alt: 'a fox' });
 		racing.dispose();
 		assert.equal(editor.document.getText(), '# Typed\n\nA paragraph typed meanwhile.\n\n![a fox](images/a-fox.png)\n');
 	});

@@ -131,7 +131,7 @@ suite('A hostile or broken endpoint', () => {
 		const seed = Number(process.env.ILLUSTRATE_FUZZ_SEED) || DEFAULT_FUZZ_SEED;
 		report(`fuzz seed ${seed} (repeat with ILLUSTRATE_FUZZ_SEED=${seed})`);
 		await api().configure({ fuzzSeed: seed });
-		const pixels = new PanelPixels({ postMessage: async () => true } as unknown as vscode.Webview, () => undefined);
+		const pixels = new PanelPixels({ postMessage: async () => true }, () => undefined, log);
 		const messages: string[] = [];
 		const crashes: string[] = [];
 		let next = 0;

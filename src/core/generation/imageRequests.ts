@@ -1,5 +1,6 @@
 import type { ImageRecipe, StoredImageOf } from './imageRecipe';
 import type { ImageRequestOptions } from '../models/validation';
+import { measuredSize } from '../images/imageSize';
 
 /**
  * What Illustrate asks of the image API: the options turned into a request body (as the
@@ -94,7 +95,7 @@ export function withReferenceInstruction(options: ImageRequestOptions): ImageReq
  * its file is.
  */
 export function makeFinalRequest(draft: StoredImageOf<{ readonly path: string }>, prompt: string, options: ImageRequestOptions): { options: ImageRequestOptions; recipe: ImageRecipe; fileName: string } {
-	const size = draft.width && draft.height ? `${draft.width}x${draft.height}` : options.size;
+	const size = measuredSize({ width: draft.width, height: draft.height, size: options.size });
 	return {
 		options: { ...options, quality: 'high', n: 1, size, prompt: `${prompt}\n\n${MAKE_FINAL_INSTRUCTION}` },
 		recipe: { prompt, model: options.model, size, quality: 'high', operation: 'makeFinal', sourceId: draft.id },

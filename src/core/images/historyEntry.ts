@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { measuredSize } from './imageSize';
 
 /** One stored image as the history view shows it (`HostToHistoryMessage` in src/protocol/messages.ts). */
 export interface HistoryEntryView {
@@ -57,7 +58,7 @@ export function historyEntry(image: HistoryImage, src: string | undefined, relat
 		...(src !== undefined ? { src } : {}),
 		prompt: image.prompt,
 		model: image.model,
-		size: image.width && image.height ? `${image.width}x${image.height}` : image.size,
+		size: measuredSize(image),
 		quality: image.quality,
 		createdAt: image.createdAt,
 		bytes: image.bytes,

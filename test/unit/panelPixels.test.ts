@@ -1,0 +1,41 @@
+import * as assert from 'node:assert/strict';
+import { deflateSync, inflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import type { DeflateCodec } from '../../src/core/images/pngThumbnail';
+import type { VariantPixels } from '../../src/protocol/messages';
+import { PanelPixels } from '../../src/panel/panelPixels';
+
+/** A PNG of 3000×1000 pixels: above the size the cards get a copy of. */
+async function largePng(): Promise<Uint8Array> {
+	return new Uint8Array(await sharp({ create: { width: 3000, height: 1000, channels: 3, background: { r: 200, g: 80, b: 40 } } }).png().toBuffer());
+}
+
+/** The panel's pixels for one final image, with what went to the webview and to the log. */
+async function sendFinal(codec: DeflateCodec, bytes: Uint8Array): Promise<{ posted: VariantPixels[]; warnings: string[] }> {
+	const posted: VariantPixels[] = [];
+	const warnings: string[] = [];
+	const pixels = new PanelPixels({ postMessage: async message => posted.push(message as VariantPixels) > 0 }, () => undefined, { warn: message => void warnings.push(message) }, undefined, codec);
+	pixels.offer({ type: 'pixels', variantId: 'a-0', bytes, mime: 'image/png' });
+	await pixels.finalShown('a-0');
+	return { posted, warnings };
+}
+
+suite('Panel pixels', () => {
+	test('a large PNG goes to the cards as a card-size copy, and nothing is logged', async () => {
+		const original = await largePng();
+		const { posted, warnings } = await sendFinal({ inflate: async data => inflateSync(data), deflate: async data => deflateSync(data) }, original);
+		assert.equal(posted.length, 1);
+		const shown = await sharp(posted[0].bytes).metadata();
+		assert.deepEqual([shown.width, shown.height], [1024, 341]);
+		assert.deepEqual(warnings, []);
+	});
+
+	test('a card-size copy that fails is logged as a warning with its reason, and the full image goes instead', async () => {
+		const original = await largePng();
+		const { posted, warnings } = await sendFinal({ inflate: async data => inflateSync(data), deflate: () => Promise.reject(new Error('out of memory for the copy')) }, original);
+		assert.equal(posted.length, 1);
+		assert.equal(posted[0].bytes, original, 'the full image is sent');
+		assert.equal(warnings.length, 1);
+		assert.match(warnings[0], /card-size copy of a 3000×1000 image failed.*out of memory for the copy/);
+	});
+});
