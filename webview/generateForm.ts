@@ -108,6 +108,11 @@ export class GenerateForm {
 		this.applyModel(options);
 	}
 
+	/** New models, limits or styles (the settings changed): what the user entered stays. */
+	updateEnvironment(environment: PanelEnvironment): void {
+		this.fill(environment, this.readOptions());
+	}
+
 	/** Follows the panel's state: running, the last cost, edit mode. */
 	show(view: FormView): void {
 		this.view = view;

@@ -40,6 +40,9 @@ export class GenerateView {
 				this.form.fill(message.environment, message.state.options);
 				this.render(message.state);
 				break;
+			case 'environment':
+				this.form.updateEnvironment(message.environment);
+				break;
 			case 'state':
 				this.render(message.state);
 				break;

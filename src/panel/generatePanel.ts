@@ -201,8 +201,8 @@ export class GeneratePanel extends Disposable implements PanelContext {
 	}
 
 	/**
-	 * After a settings change: the form again, with the new environment, once the webview is
-	 * ready and only when the environment differs (an `init` fills the form from the state).
+	 * After a settings change: the new environment, once the webview is ready and only when it
+	 * differs; the form keeps what the user entered (an unsent prompt, the pickers).
 	 */
 	private async refreshEnvironment(): Promise<void> {
 		const sent = this.sentEnvironment;
@@ -213,7 +213,7 @@ export class GeneratePanel extends Disposable implements PanelContext {
 		if (!sameEnvironment(sent, environment) && !this.isDisposed) {
 			this.sentEnvironment = environment;
 			this.services.log.info('The settings changed: the panel shows the new cost limit, models and styles.');
-			this.post({ type: 'init', environment, state: this.currentState });
+			this.post({ type: 'environment', environment });
 		}
 	}
 

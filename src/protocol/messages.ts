@@ -155,6 +155,8 @@ export interface VariantPixels {
 
 export type HostToWebviewMessage =
 	| { readonly type: 'init'; readonly environment: PanelEnvironment; readonly state: PanelState }
+	/** The settings changed: new models, limits or styles; the form keeps what the user entered. */
+	| { readonly type: 'environment'; readonly environment: PanelEnvironment }
 	| { readonly type: 'state'; readonly state: PanelState }
 	| VariantPixels;
 

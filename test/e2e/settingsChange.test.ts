@@ -58,7 +58,7 @@ suite('Settings changed while the panel is open', function () {
 		await editor.waitFor({ state: 'hidden' });
 	}
 
-	test('illustrate.maxCostPerRequest lowered while the panel is open: the panel shows it, the next Generate asks, Cancel sends nothing; raised: it goes', async () => {
+	test('illustrate.maxCostPerRequest lowered while the panel is open: the panel shows it and keeps the unsent prompt, the next Generate asks, Cancel sends nothing; raised: it goes', async () => {
 		const { page, api } = workbench;
 		await openFile(page, 'README.md');
 		await goToLine(page, 5, 6);
@@ -70,9 +70,14 @@ suite('Settings changed while the panel is open', function () {
 		const estimate = panel.locator('.estimate');
 		assert.doesNotMatch(await estimate.innerText(), /Above your limit/);
 
+		// A prompt typed and not sent yet survives the settings change.
+		const typed = 'a fox reading the changelog by lamplight';
+		await panel.locator('#prompt textarea').fill(typed);
+
 		// A low 1024x1024 image is estimated at $0.006.
 		await setNumberSetting('illustrate.maxCostPerRequest', 0.001);
 		await panel.locator('.estimate', { hasText: 'Above your limit of $0.001: you will be asked before it is sent.' }).waitFor({ timeout: 30_000 });
+		assert.equal(await panel.locator('#prompt textarea').inputValue(), typed, 'the new limit keeps the prompt being written');
 
 		await panel.getByRole('button', { name: 'Generate', exact: true }).click();
 		const dialog = page.locator('.monaco-dialog-box');
@@ -85,6 +90,7 @@ suite('Settings changed while the panel is open', function () {
 		await waitFor(async () => !/Above your limit/.test(await estimate.innerText()), 'the estimate no longer warns of the limit', 30_000);
 		await panel.getByRole('button', { name: 'Generate', exact: true }).click();
 		await waitFor(() => api.requests.length === 2, 'the second request reached the server', 30_000);
+		assert.equal(api.requests[1].body.prompt, typed, 'the prompt typed before the change is the one sent');
 		await panel.locator('.status', { hasText: 'Ready.' }).waitFor({ timeout: 60_000 });
 		assert.equal(await dialog.count(), 0, 'below the limit nothing is asked');
 		assert.equal(api.requests.length, 2);
