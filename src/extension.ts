@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
 		editors,
 		...COMMAND_IDS.map(id => vscode.commands.registerCommand(id, (...args: unknown[]) => load().commands.get(id)!.execute(...args))),
 		new ImageLinkContext(),
-		new ImageLenses(images),
+		new ImageLenses(images, log),
 		vscode.window.registerWebviewPanelSerializer(GENERATE_VIEW_TYPE, {
 			deserializeWebviewPanel: (panel, state) => load().reviveGeneratePanel(panel, state),
 		}),

@@ -105,7 +105,10 @@ export class FillMissingImagesCommand implements Command {
 		}
 		const { count, question, detail: estimate } = confirmation;
 		const go = vscode.l10n.t('Generate');
-		const choice = args.confirm === false ? go : await Promise.resolve(vscode.window.showInformationMessage(question, { modal: true, detail: estimate }, go)).catch(() => undefined);
+		const choice = args.confirm === false ? go : await Promise.resolve(vscode.window.showInformationMessage(question, { modal: true, detail: estimate }, go)).catch((error: unknown) => {
+			this.services.log.warn(`The question before filling could not be shown, so nothing was generated: ${error instanceof Error ? error.message : String(error)}`);
+			return undefined;
+		});
 		if (choice !== go || !(await this.keys.get(settings.provider))) {
 			if (choice === go) {
 				void vscode.window.showErrorMessage(vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key", then run this again.', providerLabel(settings.provider)));
@@ -115,7 +118,7 @@ export class FillMissingImagesCommand implements Command {
 
 		const chosen = items.slice(0, count);
 		const targets = await Promise.all(chosen.map(async item => {
-			const source = await withLinkedFile(document, { prompt: item.image.alt, target: { kind: 'image', start: item.image.start, alt: item.image.alt }, alt: item.image.alt, ...(item.image.url ? { url: item.image.url } : {}) });
+			const source = await withLinkedFile(document, { prompt: item.image.alt, target: { kind: 'image', start: item.image.start, alt: item.image.alt }, alt: item.image.alt, ...(item.image.url ? { url: item.image.url } : {}) }, this.services.log);
 			return { alt: item.image.alt, source, tracked: new TrackedTarget(document.uri, source.target, source.alt, source.preferredFile) };
 		}));
 		const files: string[] = [];

@@ -29,6 +29,11 @@ export interface GenerateCommandResult {
 
 /** Runs `illustrate.generate`, `illustrate.generateFromSelection` and `illustrate.generateFromAltText`. */
 export class GenerateCommand implements Command {
+	/** The log the code lenses' command reports unreadable manifests to. */
+	get log(): Services['log'] {
+		return this.services.log;
+	}
+
 	constructor(
 		readonly id: string,
 		private readonly mode: PromptMode,
@@ -40,7 +45,7 @@ export class GenerateCommand implements Command {
 		const args = parseGenerateArgs(rawArgs);
 		const editor = vscode.window.activeTextEditor;
 		const source = editor ? this.promptSource(editor) : undefined;
-		return this.start(editor, source && editor ? await withLinkedFile(editor.document, source) : source, args);
+		return this.start(editor, source && editor ? await withLinkedFile(editor.document, source, this.services.log) : source, args);
 	}
 
 	/** Generates for a prompt source of an editor: into the panel, or straight into the document when scripted. */
@@ -152,7 +157,7 @@ export class GenerateCommand implements Command {
 		} catch (error) {
 			throw new Error(`Illustrate: ${error instanceof Error ? error.message : String(error)}`);
 		}
-		if (!(await confirmCost(request, document.uri))) {
+		if (!(await confirmCost(request, document.uri, this.services.log))) {
 			throw new Error(vscode.l10n.t('Illustrate: not sent: the estimated cost is above illustrate.maxCostPerRequest.'));
 		}
 		const tracked = new TrackedTarget(document.uri, initialTarget, fixedAlt, source?.preferredFile);
@@ -208,6 +213,6 @@ export class GenerateAtCommand implements Command {
 		if (!source) {
 			return;
 		}
-		await this.generate.start(editor, await withLinkedFile(document, source), {});
+		await this.generate.start(editor, await withLinkedFile(document, source, this.generate.log), {});
 	}
 }

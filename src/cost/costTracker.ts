@@ -66,7 +66,7 @@ export class CostTracker implements vscode.Disposable {
  * Asks before a request whose estimate is above `illustrate.maxCostPerRequest`.
  * Resolves to whether to send it.
  */
-export async function confirmCost(options: ImageRequestOptions, resource: vscode.Uri | undefined): Promise<boolean> {
+export async function confirmCost(options: ImageRequestOptions, resource: vscode.Uri | undefined, log: Pick<vscode.LogOutputChannel, 'warn'>): Promise<boolean> {
 	const limit = readSettings(resource).maxCostPerRequest;
 	const model = findModel(options.model);
 	if (limit === undefined || !model) {
@@ -82,6 +82,9 @@ export async function confirmCost(options: ImageRequestOptions, resource: vscode
 		vscode.l10n.t('This request is estimated at {0}, above your limit of {1} (illustrate.maxCostPerRequest). Send it anyway?', formatUsd(estimate), formatUsd(limit)),
 		{ modal: true, detail: vscode.l10n.t('{0} × {1} at {2} quality, {3}.', options.n, options.model, options.quality, options.size) },
 		send,
-	)).catch(() => undefined);
+	)).catch((error: unknown) => {
+		log.warn(`The cost question could not be shown, so the request was not sent: ${error instanceof Error ? error.message : String(error)}`);
+		return undefined;
+	});
 	return choice === send;
 }

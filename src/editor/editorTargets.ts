@@ -6,7 +6,7 @@ import type { InsertionTarget } from '../core/markdown/insertion';
 import type { OutputFormat } from '../core/models/capabilities';
 import { promptFromText } from '../core/prompt/altText';
 import { resolveLinkTarget } from './documentPlaceholders';
-import { provenanceOf } from './imageLenses';
+import { provenanceOf, type ManifestLog } from './imageLenses';
 import { Disposable } from '../lifecycle/disposable';
 import { fileExists } from '../platform/fileErrors';
 
@@ -52,7 +52,7 @@ export function altTextSource(editor: vscode.TextEditor): PromptSource | undefin
  * is filled at that very path (in the format its extension names); an existing image is
  * regenerated from the prompt recorded in its folder's provenance manifest.
  */
-export async function withLinkedFile(document: vscode.TextDocument, source: PromptSource): Promise<PromptSource> {
+export async function withLinkedFile(document: vscode.TextDocument, source: PromptSource, log?: ManifestLog): Promise<PromptSource> {
 	if (!source.url) {
 		return source;
 	}
@@ -64,7 +64,7 @@ export async function withLinkedFile(document: vscode.TextDocument, source: Prom
 		const format = formatOfFileName(file.path);
 		return format ? { ...source, preferredFile: file, outputFormat: format } : source;
 	}
-	const provenance = await provenanceOf(file);
+	const provenance = await provenanceOf(file, log);
 	return provenance?.prompt ? { ...source, prompt: provenance.prompt } : source;
 }
 

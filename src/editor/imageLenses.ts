@@ -4,20 +4,32 @@ import { isFillableStatus } from '../core/documents/imageStatus';
 import { codeSpan, escapeMarkdown, markdownLinkTarget } from '../core/markdown/escapeMarkdown';
 import { MANIFEST_NAME, parseManifest, type ProvenanceEntry } from '../core/provenance/manifest';
 import { Disposable } from '../lifecycle/disposable';
+import { describeFileError, isFileNotFound } from '../platform/fileErrors';
 import { readSettings } from '../settings/settings';
 import { DOCUMENT_SELECTOR, type DocumentImageIndex } from './documentPlaceholders';
 
 /** The command a lens runs: generate for, or regenerate, the image at an offset of a document. */
 export const GENERATE_AT_COMMAND: (typeof COMMAND_IDS)[number] = 'illustrate.generateAt';
 
-/** Reads the provenance manifest beside an image file; undefined when there is none or it is unreadable. */
-export async function provenanceOf(file: vscode.Uri): Promise<ProvenanceEntry | undefined> {
+/** What the manifest reader tells: a manifest that is there but cannot be read. */
+export type ManifestLog = Pick<vscode.LogOutputChannel, 'warn'>;
+
+/**
+ * Reads the provenance manifest beside an image file; undefined when there is none (quietly)
+ * or it cannot be read (logged).
+ */
+export async function provenanceOf(file: vscode.Uri, log: ManifestLog | undefined): Promise<ProvenanceEntry | undefined> {
+	const manifest = vscode.Uri.joinPath(file, '..', MANIFEST_NAME);
+	let text: string;
 	try {
-		const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(file, '..', MANIFEST_NAME)));
-		return parseManifest(text)?.get(file.path.slice(file.path.lastIndexOf('/') + 1));
-	} catch {
+		text = new TextDecoder().decode(await vscode.workspace.fs.readFile(manifest));
+	} catch (error) {
+		if (!isFileNotFound(error)) {
+			log?.warn(`Could not read ${vscode.workspace.asRelativePath(manifest)} (${describeFileError(error)}): the image's prompt is not known.`);
+		}
 		return undefined;
 	}
+	return parseManifest(text)?.get(file.path.slice(file.path.lastIndexOf('/') + 1));
 }
 
 /**
@@ -28,7 +40,7 @@ export class ImageLenses extends Disposable implements vscode.CodeLensProvider, 
 	private readonly changed = this.register(new vscode.EventEmitter<void>());
 	readonly onDidChangeCodeLenses = this.changed.event;
 
-	constructor(private readonly index: DocumentImageIndex) {
+	constructor(private readonly index: DocumentImageIndex, private readonly log?: ManifestLog) {
 		super();
 		this.register(vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, this));
 		this.register(vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, this));
@@ -84,7 +96,7 @@ export class ImageLenses extends Disposable implements vscode.CodeLensProvider, 
 		const markdown = new vscode.MarkdownString(undefined, true);
 		if (item.status === 'existing' && item.file) {
 			markdown.appendMarkdown(`![${escapeMarkdown(item.image.alt)}](${markdownLinkTarget(item.file.toString())}|width=320)\n\n`);
-			const provenance = await provenanceOf(item.file);
+			const provenance = await provenanceOf(item.file, this.log);
 			if (provenance) {
 				const date = provenance.createdAt ? provenance.createdAt.slice(0, 10) : '';
 				markdown.appendMarkdown(vscode.l10n.t('Generated with **{0}**, {1}, {2} quality, {3}', escapeMarkdown(provenance.model), escapeMarkdown(provenance.size), escapeMarkdown(provenance.quality), escapeMarkdown(date)) + '\n\n');

@@ -113,7 +113,7 @@ export async function runEdit(panel: PanelContext, message: Extract<WebviewToHos
 		panel.update({ options, error: panel.toPanelError(error) });
 		return;
 	}
-	if (!(await confirmCost(inputs, resource))) {
+	if (!(await confirmCost(inputs, resource, panel.services.log))) {
 		panel.update({ options, status: vscode.l10n.t('Not sent: above your cost limit.') });
 		return;
 	}

@@ -30,7 +30,7 @@ export async function generate(panel: PanelContext, options: PanelOptions): Prom
 		panel.update({ options, error: panel.toPanelError(error), status: undefined });
 		return;
 	}
-	if (!(await confirmCost(request, resource))) {
+	if (!(await confirmCost(request, resource, panel.services.log))) {
 		panel.update({ options, status: vscode.l10n.t('Not sent: above your cost limit.') });
 		return;
 	}
@@ -54,7 +54,7 @@ export async function makeFinal(panel: PanelContext, variantId: string): Promise
 	}
 	const resource = panel.target?.documentUri;
 	const finalOptions = finalRenderOptions(toRequestOptions(panel.state.options), draft.model);
-	if (!(await confirmCost(finalOptions, resource))) {
+	if (!(await confirmCost(finalOptions, resource, panel.services.log))) {
 		panel.update({ status: vscode.l10n.t('Not sent: above your cost limit.') });
 		return;
 	}

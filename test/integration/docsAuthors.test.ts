@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { MANIFEST_NAME } from '../../src/core/provenance/manifest';
+import { provenanceOf } from '../../src/editor/imageLenses';
 import type { FillResult } from '../../src/commands/fillMissingImages';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
 import { DocumentImageIndex } from '../../src/editor/documentPlaceholders';
@@ -47,6 +49,20 @@ suite('Docs authors: destinations, formats, provenance, fill missing', () => {
 		assert.deepEqual(await loadStylePresets(workspaceRoot(), log), []);
 		assert.equal(warnings.length, 1);
 		assert.match(warnings[0], /illustrate-styles\.json could not be read \(.+\), so its style presets are not offered/);
+	});
+
+	test('a provenance manifest that cannot be read: no prompt, and the log says why; a missing one is no warning', async () => {
+		const warnings: string[] = [];
+		const log = { warn: (message: string) => void warnings.push(message) };
+		const folder = vscode.Uri.joinPath(workspaceRoot(), 'authors', 'manifests');
+		await vscode.workspace.fs.createDirectory(folder);
+		assert.equal(await provenanceOf(vscode.Uri.joinPath(folder, 'fox.png'), log), undefined);
+		assert.deepEqual(warnings, [], 'no manifest is no warning');
+		// A folder where the manifest should be: reading it fails, and not because it is missing.
+		await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder, MANIFEST_NAME));
+		assert.equal(await provenanceOf(vscode.Uri.joinPath(folder, 'fox.png'), log), undefined);
+		assert.equal(warnings.length, 1);
+		assert.match(warnings[0], /^Could not read authors\/manifests\/.+ \(.+\): the image's prompt is not known\.$/);
 	});
 
 	test('illustrate.destination puts the file where its template says, and the link follows', async () => {
