@@ -86,16 +86,9 @@ export function withEntries(text: string | undefined, entries: Readonly<Record<s
 }
 
 /** What the manifest needs to know of an image Illustrate made. */
-export interface ProvenanceSource {
-	readonly prompt: string;
-	readonly model: string;
-	readonly size: string;
-	readonly quality: string;
-	readonly format: string;
-	readonly createdAt: string;
+export interface ProvenanceSource extends Omit<ProvenanceEntry, 'alt'> {
 	readonly width?: number;
 	readonly height?: number;
-	readonly revisedPrompt?: string;
 }
 
 /** The manifest entry of one image: its recipe, the size it really has, and the alt text it was linked with. */
