@@ -6,9 +6,12 @@ import { generateRecipe, makeFinalRequest, withReferenceInstruction, type EditIn
 import { checkEditRequest } from '../core/edits/editRules';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { OutputFormat } from '../core/models/capabilities';
+import type { WorkerBatch } from '../core/generation/workerProtocol';
+import type { HistoryEntry } from '../core/history/historyEntry';
 import { readSettings } from '../settings/settings';
 import type { ApiKeys } from './apiKeys';
 import { configuredConnection } from './openaiClient';
+import { ImageWorker } from './imageWorkerClient';
 import { editImages, generateImages, type BatchServices, type OpenAIConnection, type Sdk } from './openaiImages';
 
 export { MAX_PARALLEL_REQUESTS, type ArrivedPixels } from '../core/generation/batchRunner';
@@ -32,6 +35,10 @@ export interface EditSource {
 export interface HistoryStore {
 	save(bytes: Uint8Array, recipe: ImageRecipe, fallbackFormat: OutputFormat): Promise<StoredImage>;
 	read(image: StoredImage): Promise<Uint8Array>;
+	/** Where `save` writes: the image worker writes there itself when it is a local folder. */
+	readonly folder?: vscode.Uri;
+	/** Takes in an image the image worker wrote into `folder`. */
+	adopt?(entry: HistoryEntry): StoredImage;
 }
 
 /** The rules for the configured provider: any model name for OpenAI-compatible endpoints. */
@@ -46,6 +53,8 @@ export function validationContext(resource: vscode.Uri | undefined): { today: st
  */
 export class ImageService {
 	private sdk: Promise<Sdk> | undefined;
+	/** Started at the first batch it runs, never at activation. */
+	private worker: ImageWorker | undefined;
 
 	constructor(
 		private readonly keys: ApiKeys,
@@ -72,7 +81,8 @@ export class ImageService {
 	/** Generates `options.n` variants as parallel streaming requests of one image each. */
 	async generate(options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
 		this.validate(options, resource);
-		return generateImages(await this.connect(resource), options, this.services, signal, events);
+		const connection = await this.connect(resource);
+		return this.inWorker(connection, { kind: 'generate', options }, signal, events) ?? generateImages(connection, options, this.services, signal, events);
 	}
 
 	/**
@@ -107,6 +117,29 @@ export class ImageService {
 		if (problems.length > 0) {
 			throw new IllustrateError(problems.map(problem => problem.message).join(' '));
 		}
-		return editImages(await this.connect(resource), request, recipe, this.services, signal, events);
+		const connection = await this.connect(resource);
+		return this.inWorker(connection, { kind: 'edit', request, recipe }, signal, events) ?? editImages(connection, request, recipe, this.services, signal, events);
+	}
+
+	/**
+	 * Runs the batch in the image worker (src/providers/imageWorker.ts): the requests, the
+	 * streams, the decoding and the history files off the extension host's main thread.
+	 * Undefined where it cannot, and the batch runs here: in the web; behind a proxy (VS
+	 * Code's proxy support patches this thread's fetch, not a worker's); with a history
+	 * folder that is not a local one.
+	 */
+	private inWorker(connection: OpenAIConnection, batch: WorkerBatch, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> | undefined {
+		// A constant condition, so the web bundle drops the worker with its Node imports.
+		if (!ILLUSTRATE_WEB) {
+			const folder = this.store.folder;
+			if (!connection.clientConfig || connection.proxy !== undefined || folder?.scheme !== 'file' || !this.store.adopt) {
+				return undefined;
+			}
+			const adopt = (entry: HistoryEntry) => this.store.adopt!(entry);
+			this.worker ??= new ImageWorker(`${__dirname}/imageWorker.js`, this.log, vscode.l10n.bundle);
+			this.log.info(`${batch.kind === 'generate' ? 'images.generate' : 'images.edit'} ×${batch.kind === 'generate' ? batch.options.n : batch.request.n} runs in the image worker (batch ${this.worker.batchesRun + 1} there)`);
+			return this.worker.run({ client: connection.clientConfig, requestTimeoutMs: connection.requestTimeoutMs, batch, folder: folder.fsPath }, signal, events, adopt);
+		}
+		return undefined;
 	}
 }

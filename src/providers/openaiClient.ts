@@ -26,18 +26,23 @@ export async function configuredConnection(keys: ApiKeys, resource: vscode.Uri |
 	// Behind a proxy: see proxy.ts for what VS Code does and what is added here. Error bodies
 	// are read to 64 KB at most, whichever fetch sends the request.
 	const proxied = await proxyFetch();
-	const common = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs, fetch: withBoundedErrorBodies(proxied), ...(ILLUSTRATE_WEB ? { dangerouslyAllowBrowser: true } : {}) };
+	// What the image worker needs to build the same client (src/providers/imageWorker.ts): plain data, its own fetch.
+	const plain = { apiKey: key.value, maxRetries: 0, timeout: settings.requestTimeoutMs };
+	const common = { ...plain, fetch: withBoundedErrorBodies(proxied), ...(ILLUSTRATE_WEB ? { dangerouslyAllowBrowser: true } : {}) };
 	if (provider === 'azure') {
 		if (!settings.azure.endpoint || !settings.azure.deployment) {
 			throw new IllustrateError(vscode.l10n.t('Azure OpenAI needs illustrate.azure.endpoint and illustrate.azure.deployment in your user settings.'), [], true);
 		}
 		// The base URL, not the endpoint: the SDK would otherwise also read OPENAI_BASE_URL and refuse both.
 		const baseURL = `${settings.azure.endpoint.replace(/\/+$/, '')}/openai`;
-		return { ...connection, client: new sdk.AzureOpenAI({ ...common, baseURL, deployment: settings.azure.deployment, apiVersion: settings.azure.apiVersion }) };
+		const azure = { baseURL, deployment: settings.azure.deployment, apiVersion: settings.azure.apiVersion };
+		return { ...connection, client: new sdk.AzureOpenAI({ ...common, ...azure }), clientConfig: { kind: 'azure', options: { ...plain, ...azure } } };
 	}
 	const baseURL = settings.baseUrl ?? (provider === 'openai-compatible' ? environmentVariable('OPENAI_BASE_URL')?.trim() || undefined : undefined);
 	if (provider === 'openai-compatible' && !baseURL) {
 		throw new IllustrateError(vscode.l10n.t('An OpenAI-compatible endpoint needs illustrate.baseUrl in your user settings (or OPENAI_BASE_URL).'), [], true);
 	}
-	return { ...connection, client: new sdk.OpenAI({ ...common, baseURL }) };
+	const client = new sdk.OpenAI({ ...common, baseURL });
+	// The base URL as the client resolved it (the environment's OPENAI_BASE_URL, or the API's).
+	return { ...connection, client, clientConfig: { kind: 'openai', options: { ...plain, baseURL: client.baseURL } } };
 }
