@@ -8,6 +8,8 @@ import { checkRequest, type ImageRequestOptions } from '../core/models/validatio
 import type { OutputFormat } from '../core/models/capabilities';
 import type { WorkerBatch } from '../core/generation/workerProtocol';
 import type { HistoryEntry } from '../core/history/historyEntry';
+import { CARD_IMAGE_MAX_SIDE, cardCopy, needsCardCopy } from '../core/images/cardCopy';
+import { deflateCodec } from '../platform/compression';
 import { readSettings } from '../settings/settings';
 import type { ApiKeys } from './apiKeys';
 import { configuredConnection } from './openaiClient';
@@ -61,6 +63,38 @@ export class ImageService {
 		private readonly store: HistoryStore,
 		private readonly log: vscode.LogOutputChannel,
 	) { }
+
+	/**
+	 * Makes the first request of a panel wait for nothing: starts the image worker and has it
+	 * load the SDK (in the Node extension host). For when a panel opens; never at activation.
+	 */
+	prepare(): void {
+		if (!ILLUSTRATE_WEB) {
+			void this.imageWorker()?.warm().catch(error => this.log.warn(`Starting the image worker failed: ${error instanceof Error ? error.message : String(error)}`));
+		}
+	}
+
+	/**
+	 * The card-size copy of a large PNG (over 2048×1024, at most 1,024 pixels on its longest
+	 * side): made in the image worker in the Node host (`bytes` are copied there; the copy comes
+	 * back transferred), here in the web. Undefined when the image needs none or the decoder
+	 * does not take it (16-bit, interlaced): send it as it is.
+	 */
+	async cardCopy(bytes: Uint8Array): Promise<Uint8Array | undefined> {
+		if (!ILLUSTRATE_WEB) {
+			return needsCardCopy(bytes) ? this.imageWorker()?.cardCopy(bytes) : undefined;
+		}
+		return cardCopy(bytes, CARD_IMAGE_MAX_SIDE, deflateCodec()).catch(() => undefined);
+	}
+
+	/** The image worker, made at first use; none in the web (a constant condition, so the web bundle drops it with its Node imports). */
+	private imageWorker(): ImageWorker | undefined {
+		if (!ILLUSTRATE_WEB) {
+			this.worker ??= new ImageWorker(`${__dirname}/imageWorker.js`, this.log, vscode.l10n.bundle);
+			return this.worker;
+		}
+		return undefined;
+	}
 
 	/** Refuses what the API would refuse, before anything is sent or charged. */
 	validate(options: ImageRequestOptions, resource?: vscode.Uri): void {
@@ -136,9 +170,10 @@ export class ImageService {
 				return undefined;
 			}
 			const adopt = (entry: HistoryEntry) => this.store.adopt!(entry);
-			this.worker ??= new ImageWorker(`${__dirname}/imageWorker.js`, this.log, vscode.l10n.bundle);
-			this.log.info(`${batch.kind === 'generate' ? 'images.generate' : 'images.edit'} ×${batch.kind === 'generate' ? batch.options.n : batch.request.n} runs in the image worker (batch ${this.worker.batchesRun + 1} there)`);
-			return this.worker.run({ client: connection.clientConfig, requestTimeoutMs: connection.requestTimeoutMs, batch, folder: folder.fsPath }, signal, events, adopt);
+			const worker = this.imageWorker()!;
+			this.log.info(`${batch.kind === 'generate' ? 'images.generate' : 'images.edit'} ×${batch.kind === 'generate' ? batch.options.n : batch.request.n} runs in the image worker (batch ${worker.batchesRun + 1} there)`);
+			const systemCertificates = vscode.workspace.getConfiguration('http').get<boolean>('systemCertificates', true);
+			return worker.run({ client: connection.clientConfig, requestTimeoutMs: connection.requestTimeoutMs, batch, folder: folder.fsPath, systemCertificates }, signal, events, adopt);
 		}
 		return undefined;
 	}

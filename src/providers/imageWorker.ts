@@ -5,6 +5,7 @@
 // messages of src/core/generation/workerProtocol.ts; src/providers/imageWorkerClient.ts starts it.
 import * as l10n from '@vscode/l10n';
 import { mkdir, writeFile } from 'node:fs/promises';
+import * as tls from 'node:tls';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type OpenAI from 'openai';
@@ -32,6 +33,26 @@ const log: BatchLog = {
 	warn: message => post({ type: 'log', level: 'warn', message }),
 	error: message => post({ type: 'log', level: 'error', message }),
 };
+
+/**
+ * VS Code adds the system's certificates to the main thread's TLS (`http.systemCertificates`),
+ * not to a worker's: the worker adds them to its own, once, before its first HTTPS request
+ * (about 70 ms of this thread; Node 22.19 and later, where `tls.setDefaultCACertificates` is).
+ */
+let systemCertificatesAdded = false;
+function addSystemCertificates(): void {
+	if (systemCertificatesAdded) {
+		return;
+	}
+	systemCertificatesAdded = true;
+	try {
+		if (typeof tls.getCACertificates === 'function' && typeof tls.setDefaultCACertificates === 'function') {
+			tls.setDefaultCACertificates([...new Set([...tls.getCACertificates('default'), ...tls.getCACertificates('system')])]);
+		}
+	} catch (error) {
+		log.warn(`The system's certificates could not be added to the image worker's: ${error instanceof Error ? error.message : String(error)}`);
+	}
+}
 
 let sdk: Promise<Sdk> | undefined;
 /** The last client, reused while the settings and key stay the same: its connections stay open. */
@@ -90,6 +111,9 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
 		return entry;
 	};
 	try {
+		if (message.systemCertificates && !/^http:/i.test(message.client.options.baseURL ?? '')) {
+			addSystemCertificates();
+		}
 		const { sdk: loaded, client } = await clientFor(message.client);
 		const connection: OpenAIConnection = { sdk: loaded, client, key: message.client.options.apiKey, requestTimeoutMs: message.requestTimeoutMs };
 		const services = { store, log };
@@ -124,6 +148,10 @@ port.on('message', (message: ToWorker) => {
 			break;
 		case 'cardCopy':
 			void copyForCard(message);
+			break;
+		case 'warm':
+			sdk ??= import('openai');
+			sdk.catch(error => log.warn(`Loading the openai SDK in the image worker failed: ${error instanceof Error ? error.message : String(error)}`));
 			break;
 	}
 });

@@ -12,6 +12,18 @@ export interface WorkerRun {
 	readonly requestTimeoutMs: number;
 	readonly batch: WorkerBatch;
 	readonly folder: string;
+	/** `http.systemCertificates`: the worker's TLS trusts the system's certificates too, as the main thread's does. */
+	readonly systemCertificates?: boolean;
+}
+
+/** A batch in the worker, as the main thread follows it. */
+interface RunningBatch<Stored> {
+	readonly events: VariantEvents<Stored>;
+	readonly slots: (Stored | undefined)[];
+	readonly adopt: (entry: HistoryEntry) => Stored;
+	readonly collected: (costUsd: number | undefined, errors: readonly Error[]) => GenerationResult<Stored>;
+	readonly resolve: (result: GenerationResult<Stored>) => void;
+	readonly reject: (error: unknown) => void;
 }
 
 interface PendingBatch {
@@ -112,36 +124,12 @@ export class ImageWorker {
 				this.batches.set(id, {
 					fail: error => reject(signal.aborted ? Object.assign(new CancelledError(), { partial: collected(undefined, []) }) : error),
 					receive: message => {
-						switch (message.type) {
-							case 'start':
-								events.onStart?.(message.slot);
-								break;
-							case 'pixels':
-								events.onPixels?.(message.slot, { bytes: message.bytes, format: message.format, partialIndex: message.partialIndex });
-								break;
-							case 'image': {
-								const stored = adopt(message.entry);
-								slots[message.slot] = stored;
-								events.onImage(message.slot, stored);
-								break;
-							}
-							case 'slotFailed':
-								events.onSlotFailed?.(message.slot, fromWorkerError(message.error) as IllustrateError);
-								break;
-							case 'retry':
-								events.onRetry?.(message.slot, message.seconds, message.status);
-								break;
-							case 'done':
-								resolve(collected(message.costUsd, message.errors.map(fromWorkerError)));
-								break;
-							case 'failed': {
-								const error = fromWorkerError(message.error);
-								if (error instanceof CancelledError) {
-									Object.assign(error, { partial: collected(message.costUsd, (message.errors ?? []).map(fromWorkerError)) });
-								}
-								reject(error);
-								break;
-							}
+						try {
+							this.route(message, { events, slots, adopt, collected, resolve, reject });
+						} catch (error) {
+							// A handler threw (as it would have out of runBatch): the batch stops with that error.
+							cancel();
+							reject(error);
 						}
 					},
 				});
@@ -156,6 +144,48 @@ export class ImageWorker {
 			this.batches.delete(id);
 			signal.removeEventListener('abort', cancel);
 		}
+	}
+
+	/** One message of a running batch, to its events, or its end. */
+	private route<Stored>(message: FromWorker, batch: RunningBatch<Stored>): void {
+		const { events, slots, adopt, collected, resolve, reject } = batch;
+		switch (message.type) {
+			case 'start':
+				events.onStart?.(message.slot);
+				break;
+			case 'pixels':
+				events.onPixels?.(message.slot, { bytes: message.bytes, format: message.format, partialIndex: message.partialIndex });
+				break;
+			case 'image': {
+				const stored = adopt(message.entry);
+				slots[message.slot] = stored;
+				events.onImage(message.slot, stored);
+				break;
+			}
+			case 'slotFailed':
+				events.onSlotFailed?.(message.slot, fromWorkerError(message.error) as IllustrateError);
+				break;
+			case 'retry':
+				events.onRetry?.(message.slot, message.seconds, message.status);
+				break;
+			case 'done':
+				resolve(collected(message.costUsd, message.errors.map(fromWorkerError)));
+				break;
+			case 'failed': {
+				const error = fromWorkerError(message.error);
+				if (error instanceof CancelledError) {
+					Object.assign(error, { partial: collected(message.costUsd, (message.errors ?? []).map(fromWorkerError)) });
+				}
+				reject(error);
+				break;
+			}
+		}
+	}
+
+	/** Starts the worker and has it load the SDK, ahead of the first request (when a panel opens). */
+	async warm(): Promise<void> {
+		const worker = await this.start();
+		this.post(worker, { type: 'warm' });
 	}
 
 	/**

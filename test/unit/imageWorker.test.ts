@@ -188,6 +188,28 @@ suite('The image worker: a batch in a worker thread, against the test API server
 		assert.equal(recorded.failed[0].error.message, error.message);
 	});
 
+	test('an event handler that throws stops the batch with its error, as it would out of runBatch', async () => {
+		server.configure({ holdFinals: true });
+		const error = await run(1, undefined, { onImage: () => undefined, onStart: () => { throw new RangeError('the panel broke'); } }).then(() => undefined, (caught: unknown) => caught);
+		assert.ok(error instanceof RangeError, String(error));
+		assert.equal(error.message, 'the panel broke');
+	});
+
+	test('a worker that stops (here: its file is missing) fails its batch with a message that says so, never hangs', async () => {
+		const broken = new ImageWorker(join(folder, 'missing.js'), { info: () => undefined, warn: () => undefined, error: line => logged.push(line) });
+		const request: WorkerRun = {
+			client: { kind: 'openai', options: { apiKey: KEY, maxRetries: 0, timeout: 20_000, baseURL: server.url } },
+			requestTimeoutMs: 20_000,
+			batch: { kind: 'generate', options: { prompt: 'a lighthouse', model: 'gpt-image-2', size: '1024x1024', quality: 'low', n: 1, outputFormat: 'png' } },
+			folder,
+		};
+		const error = await broken.run(request, new AbortController().signal, { onImage: () => undefined }, entry => entry).then(() => undefined, (caught: unknown) => caught);
+		assert.ok(error instanceof IllustrateError, String(error));
+		assert.match(error.message, /^The image worker stopped \(.+\)\. Images that arrived before are in the history\. Try again\.$/);
+		assert.deepEqual(error.actions, ['retry']);
+		assert.ok(logged.some(line => /The image worker stopped/.test(line)));
+	});
+
 	test('a card-size copy of a large PNG is made in the worker; a small one needs none', async () => {
 		const large = await renderImage({ width: 2560, height: 1440, format: 'png', seed: 'card' });
 		const copy = await worker.cardCopy(large);

@@ -42,8 +42,11 @@ export interface WorkerError {
 
 /** Main thread → worker. */
 export type ToWorker =
-	| { readonly type: 'run'; readonly id: number; readonly client: WorkerClientConfig; readonly requestTimeoutMs: number; readonly batch: WorkerBatch; readonly folder: string }
+	/** `systemCertificates`: trust the system's certificates besides Node's, as VS Code's `http.systemCertificates` does on the main thread. */
+	| { readonly type: 'run'; readonly id: number; readonly client: WorkerClientConfig; readonly requestTimeoutMs: number; readonly batch: WorkerBatch; readonly folder: string; readonly systemCertificates?: boolean }
 	| { readonly type: 'cancel'; readonly id: number }
+	/** Load the SDK now (the panel opened): the first request then waits for nothing. */
+	| { readonly type: 'warm' }
 	| { readonly type: 'cardCopy'; readonly id: number; readonly bytes: Uint8Array; readonly maxSide: number };
 
 /** Worker → main thread. */
