@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArrivedPixels, VariantEvents } from '../../src/core/generation/batchRunner';
-import { fromWorkerError, ownedBytes, toWorkerError, transferList } from '../../src/core/generation/workerProtocol';
+import { fromWorkerError, ownedBytes, toWorkerError, transferList, type ToWorker } from '../../src/core/generation/workerProtocol';
+import { WorkerSession } from '../../src/core/generation/workerSession';
 import { CancelledError, IllustrateError } from '../../src/core/errors';
 import { readImageInfo } from '../../src/core/images/imageInfo';
 import type { HistoryEntry } from '../../src/core/history/historyEntry';
@@ -50,6 +51,78 @@ suite('The image worker protocol', () => {
 		assert.ok(!(other instanceof IllustrateError));
 		assert.equal(other.message, 'boom');
 		assert.equal(toWorkerError('a string').message, 'a string');
+	});
+});
+
+suite('The image worker session: the main thread\'s side, with a port of its own', () => {
+	const request: WorkerRun = {
+		client: { kind: 'openai', options: { apiKey: KEY, maxRetries: 0, timeout: 1_000 } },
+		requestTimeoutMs: 1_000,
+		batch: { kind: 'generate', options: { prompt: 'a fox', model: 'gpt-image-2', size: '1024x1024', quality: 'low', n: 2, outputFormat: 'png' } },
+		folder: '/tmp/history',
+	};
+	const entry = (id: string): HistoryEntry => ({ prompt: 'a fox', model: 'gpt-image-2', size: '1024x1024', quality: 'low', id, format: 'png', bytes: 3, createdAt: '2026-12-03T00:00:00.000Z', file: `${id}.png` });
+
+	function session() {
+		const sent: { message: ToWorker; transfer: ArrayBuffer[] }[] = [];
+		const logged: string[] = [];
+		const port = { postMessage: (message: ToWorker, transfer: ArrayBuffer[]) => sent.push({ message, transfer }) };
+		return { sent, logged, port, session: new WorkerSession({ info: line => logged.push(line), warn: line => logged.push(line), error: line => logged.push(line) }) };
+	}
+
+	test('a batch: the run message, then each message to its event; done resolves with the adopted images by slot', async () => {
+		const { sent, port, session: worker } = session();
+		const { recorded, events } = recorder();
+		const adopted: string[] = [];
+		const running = worker.run(port, request, new AbortController().signal, events, stored => (adopted.push(stored.id), stored));
+		assert.deepEqual(sent, [{ message: { type: 'run', id: 1, ...request }, transfer: [] }]);
+		const pixels = new Uint8Array([1, 2, 3]);
+		worker.receive({ type: 'start', id: 1, slot: 1 });
+		worker.receive({ type: 'pixels', id: 1, slot: 1, bytes: pixels, format: 'png', partialIndex: 0 });
+		worker.receive({ type: 'retry', id: 1, slot: 0, seconds: 2, status: 429 });
+		worker.receive({ type: 'image', id: 1, slot: 1, entry: entry('b') });
+		worker.receive({ type: 'slotFailed', id: 1, slot: 0, error: { kind: 'illustrate', message: 'refused', actions: ['retry'] } });
+		worker.receive({ type: 'start', id: 99, slot: 0 });
+		worker.receive({ type: 'done', id: 1, costUsd: 0.5, errors: [{ kind: 'illustrate', message: 'refused', actions: ['retry'] }] });
+		const result = await running;
+		assert.deepEqual(recorded.starts, [1], 'another batch\'s message is not this one\'s');
+		assert.equal(recorded.pixels[0].pixels.bytes, pixels);
+		assert.deepEqual(recorded.retries, [{ slot: 0, seconds: 2, status: 429 }]);
+		assert.deepEqual(adopted, ['b']);
+		assert.deepEqual(result.slots, [undefined, entry('b')]);
+		assert.deepEqual(result.images, [entry('b')]);
+		assert.equal(result.costUsd, 0.5);
+		assert.ok(result.errors[0] instanceof IllustrateError && recorded.failed[0].error instanceof IllustrateError);
+		assert.deepEqual(result.errors[0].actions, ['retry']);
+	});
+
+	test('cancel: the abort becomes a cancel message; the worker\'s cancelled end is a CancelledError with what arrived', async () => {
+		const { sent, port, session: worker } = session();
+		const abort = new AbortController();
+		const running = worker.run(port, request, abort.signal, recorder().events, stored => stored);
+		worker.receive({ type: 'image', id: 1, slot: 0, entry: entry('a') });
+		abort.abort();
+		assert.deepEqual(sent.map(({ message }) => message.type), ['run', 'cancel']);
+		assert.deepEqual(sent[1].message, { type: 'cancel', id: 1 });
+		worker.receive({ type: 'failed', id: 1, error: { kind: 'cancelled', message: 'The request was cancelled.' }, costUsd: 0.2, errors: [] });
+		const error = await running.then(() => undefined, (caught: unknown) => caught) as CancelledError & { partial: { images: HistoryEntry[]; costUsd?: number } };
+		assert.ok(error instanceof CancelledError);
+		assert.deepEqual(error.partial.images, [entry('a')]);
+		assert.equal(error.partial.costUsd, 0.2);
+		abort.abort();
+		assert.equal(sent.length, 2, 'nothing more is sent for a batch that ended');
+	});
+
+	test('a worker that stops: running batches fail with its message, card copies are none, the log says so', async () => {
+		const { port, logged, session: worker } = session();
+		const running = worker.run(port, request, new AbortController().signal, recorder().events, stored => stored);
+		const card = worker.cardCopy(port, new Uint8Array(4));
+		worker.stopped(new Error('out of memory'));
+		const error = await running.then(() => undefined, (caught: unknown) => caught);
+		assert.ok(error instanceof IllustrateError);
+		assert.match(error.message, /The image worker stopped \(out of memory\)/);
+		assert.equal(await card, undefined);
+		assert.ok(logged.some(line => /stopped: out of memory/.test(line)));
 	});
 });
 
