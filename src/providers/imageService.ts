@@ -12,7 +12,7 @@ import { CARD_IMAGE_MAX_SIDE, cardCopy, needsCardCopy } from '../core/images/car
 import { deflateCodec } from '../platform/compression';
 import { readSettings } from '../settings/settings';
 import type { ApiKeys } from './apiKeys';
-import { configuredConnection } from './openaiClient';
+import { clientConnection, configuredClient, type ConfiguredClient } from './openaiClient';
 import { ImageWorker } from './imageWorkerClient';
 import { editImages, generateImages, type BatchServices, type OpenAIConnection, type Sdk } from './openaiImages';
 
@@ -104,8 +104,9 @@ export class ImageService {
 		}
 	}
 
-	private connect(resource: vscode.Uri | undefined): Promise<OpenAIConnection> {
-		return configuredConnection(this.keys, resource, () => this.sdk ??= import('openai'));
+	/** The client on this thread: the SDK is loaded at the first batch that runs here. */
+	private async connect(configured: ConfiguredClient): Promise<OpenAIConnection> {
+		return clientConnection(configured, await (this.sdk ??= import('openai')));
 	}
 
 	private get services(): BatchServices<StoredImage> {
@@ -115,8 +116,8 @@ export class ImageService {
 	/** Generates `options.n` variants as parallel streaming requests of one image each. */
 	async generate(options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
 		this.validate(options, resource);
-		const connection = await this.connect(resource);
-		return this.inWorker(connection, { kind: 'generate', options }, signal, events) ?? generateImages(connection, options, this.services, signal, events);
+		const configured = await configuredClient(this.keys, resource);
+		return this.inWorker(configured, { kind: 'generate', options }, signal, events) ?? generateImages(await this.connect(configured), options, this.services, signal, events);
 	}
 
 	/**
@@ -151,8 +152,8 @@ export class ImageService {
 		if (problems.length > 0) {
 			throw new IllustrateError(problems.map(problem => problem.message).join(' '));
 		}
-		const connection = await this.connect(resource);
-		return this.inWorker(connection, { kind: 'edit', request, recipe }, signal, events) ?? editImages(connection, request, recipe, this.services, signal, events);
+		const configured = await configuredClient(this.keys, resource);
+		return this.inWorker(configured, { kind: 'edit', request, recipe }, signal, events) ?? editImages(await this.connect(configured), request, recipe, this.services, signal, events);
 	}
 
 	/**
@@ -162,18 +163,18 @@ export class ImageService {
 	 * Code's proxy support patches this thread's fetch, not a worker's); with a history
 	 * folder that is not a local one.
 	 */
-	private inWorker(connection: OpenAIConnection, batch: WorkerBatch, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> | undefined {
+	private inWorker(configured: ConfiguredClient, batch: WorkerBatch, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> | undefined {
 		// A constant condition, so the web bundle drops the worker with its Node imports.
 		if (!ILLUSTRATE_WEB) {
 			const folder = this.store.folder;
-			if (!connection.clientConfig || connection.proxy !== undefined || folder?.scheme !== 'file' || !this.store.adopt) {
+			if (configured.proxy !== undefined || folder?.scheme !== 'file' || !this.store.adopt) {
 				return undefined;
 			}
 			const adopt = (entry: HistoryEntry) => this.store.adopt!(entry);
 			const worker = this.imageWorker()!;
 			this.log.info(`${batch.kind === 'generate' ? 'images.generate' : 'images.edit'} ×${batch.kind === 'generate' ? batch.options.n : batch.request.n} runs in the image worker (batch ${worker.batchesRun + 1} there)`);
 			const systemCertificates = vscode.workspace.getConfiguration('http').get<boolean>('systemCertificates', true);
-			return worker.run({ client: connection.clientConfig, requestTimeoutMs: connection.requestTimeoutMs, batch, folder: folder.fsPath, systemCertificates }, signal, events, adopt);
+			return worker.run({ client: configured.config, requestTimeoutMs: configured.requestTimeoutMs, batch, folder: folder.fsPath, systemCertificates }, signal, events, adopt);
 		}
 		return undefined;
 	}

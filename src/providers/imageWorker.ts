@@ -55,17 +55,16 @@ function addSystemCertificates(): void {
 }
 
 let sdk: Promise<Sdk> | undefined;
-/** The last client, reused while the settings and key stay the same: its connections stay open. */
-let cached: { readonly config: string; readonly client: OpenAI } | undefined;
 
+/**
+ * A client per batch, as on the main thread: it reads OPENAI_BASE_URL and the like from the
+ * environment it shares with the extension host as it is now. Connections are kept by the
+ * thread's fetch, not the client, so they are reused all the same.
+ */
 async function clientFor(config: WorkerClientConfig): Promise<{ sdk: Sdk; client: OpenAI }> {
 	const loaded = await (sdk ??= import('openai'));
-	const key = JSON.stringify(config);
-	if (cached?.config !== key) {
-		const options = { ...config.options, fetch: withBoundedErrorBodies() };
-		cached = { config: key, client: config.kind === 'azure' ? new loaded.AzureOpenAI(options) : new loaded.OpenAI(options) };
-	}
-	return { sdk: loaded, client: cached.client };
+	const options = { ...config.options, fetch: withBoundedErrorBodies() };
+	return { sdk: loaded, client: config.kind === 'azure' ? new loaded.AzureOpenAI(options) : new loaded.OpenAI(options) };
 }
 
 /** Folders made by this worker: each once (again, if it was deleted). */

@@ -7,7 +7,6 @@ import { generateRecipe, toEditParams, toGenerateParams, type EditInputs, type R
 import { systemClock, type BatchClock } from '../core/generation/requestClock';
 import { MIME_TYPES } from '../core/images/imageInfo';
 import type { ImageRequestOptions } from '../core/models/validation';
-import type { WorkerClientConfig } from '../core/generation/workerProtocol';
 
 /**
  * Image batches through the `openai` SDK, with no VS Code: the senders the batch runner
@@ -29,8 +28,6 @@ export interface OpenAIConnection {
 	/** The proxy requests go through, if any. */
 	readonly proxy?: string;
 	readonly inBrowser?: boolean;
-	/** How to build the same client in another thread (the image worker), where one can. */
-	readonly clientConfig?: WorkerClientConfig;
 }
 
 /** Where the images go and what is said about them; the system clock unless another is given. */
