@@ -101,7 +101,8 @@ const shared = {
 const builds = [
 	{
 		...shared,
-		entryPoints: { extension: 'src/extension.ts', features: 'src/features.ts' },
+		// imageWorker: the image worker's thread (src/providers/imageWorker.ts), started at the first request.
+		entryPoints: { extension: 'src/extension.ts', features: 'src/features.ts', imageWorker: 'src/providers/imageWorker.ts' },
 		outdir: 'dist',
 		platform: 'node',
 		format: 'cjs',

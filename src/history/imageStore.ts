@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { entriesToPrune, historyEntryId, isHistoryEntry } from '../core/history/historyEntries';
+import { entriesToPrune, entryFileName, entryJson, entryForImage, isHistoryEntry, type HistoryEntry } from '../core/history/historyEntries';
 import { extensionForFormat } from '../core/images/imageFormats';
-import { readImageInfo } from '../core/images/imageInfo';
 import type { OutputFormat } from '../core/models/capabilities';
 import type { ImageRecipe, StoredImageOf } from '../core/generation/imageRecipe';
 import { describeFileError, isFileNotFound } from '../platform/fileErrors';
@@ -11,7 +10,6 @@ export type StoredImage = StoredImageOf<vscode.Uri>;
 
 type StoredMetadata = Omit<StoredImage, 'uri'> & { readonly file: string };
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 async function ignoreMissing(operation: Thenable<void>): Promise<void> {
@@ -59,20 +57,23 @@ export class ImageStore implements vscode.Disposable {
 
 	/** Writes the bytes exactly as received, with the recipe in a JSON file beside them. */
 	async save(bytes: Uint8Array, recipe: ImageRecipe, fallbackFormat: OutputFormat): Promise<StoredImage> {
-		const info = readImageInfo(bytes);
-		const format = info?.format ?? fallbackFormat;
-		const createdAt = new Date().toISOString();
-		const id = historyEntryId(createdAt, globalThis.crypto.randomUUID());
-		const file = `${id}.${extensionForFormat(format)}`;
-		const uri = vscode.Uri.joinPath(this.folder, file);
-		const image: StoredImage = { ...recipe, id, uri, format, width: info?.width, height: info?.height, bytes: bytes.length, createdAt };
-		await this.write(this.folder, uri, bytes);
-		const { uri: _uri, ...metadata } = image;
-		await this.write(this.folder, vscode.Uri.joinPath(this.folder, `${id}.json`), encoder.encode(JSON.stringify({ ...metadata, file }, null, '\t')));
-		this.sessionIds.add(id);
+		const entry = entryForImage(bytes, recipe, fallbackFormat);
+		await this.write(this.folder, vscode.Uri.joinPath(this.folder, entry.file), bytes);
+		await this.write(this.folder, vscode.Uri.joinPath(this.folder, entryFileName(entry)), entryJson(entry));
+		return this.adopt(entry);
+	}
+
+	/**
+	 * Takes into the history an image whose files are written already (by `save`, or by the
+	 * image worker, which writes them into `folder` off the extension host's main thread).
+	 */
+	adopt(entry: HistoryEntry): StoredImage {
+		const { file, ...metadata } = entry;
+		const image: StoredImage = { ...metadata, uri: vscode.Uri.joinPath(this.folder, file) };
+		this.sessionIds.add(image.id);
 		// Not awaited: the first image of a session must not wait for the history to be read.
 		// A read that started before these files were written adds the entry when it ends.
-		void this.entries().then(entries => entries.set(id, image));
+		void this.entries().then(entries => entries.set(image.id, image));
 		this.changed.fire();
 		void this.prune().catch(error => this.log?.error(`Pruning the image history failed: ${error}`));
 		return image;

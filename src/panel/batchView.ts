@@ -34,7 +34,7 @@ export async function runBatch(
 		if (!images.has(id)) {
 			panel.updateVariant(id, { state: 'partial' });
 		}
-	}, services.log, services.cardCopies);
+	}, services.log, services.cardCopies, bytes => services.images.cardCopy(bytes));
 	const events: VariantEvents = {
 		onPixels: (slot, arrived) => {
 			const id = slotIds[slot];

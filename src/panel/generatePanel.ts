@@ -137,6 +137,8 @@ export class GeneratePanel extends Disposable implements PanelContext {
 		this.currentState = { ...state, target: this.describeTarget() };
 		panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.png');
 		panel.webview.html = webviewHtml(panel.webview, services.extensionUri, 'generate', 'Illustrate');
+		// The image worker and the SDK load while the user picks, not after the click.
+		services.images.prepare();
 		this.register(panel.webview.onDidReceiveMessage(message => receiveMessage(this, message, () => this.postInit())));
 		this.register(panel.onDidDispose(() => this.dispose()));
 		// The cost limit, the provider and the styles the form shows follow the settings.

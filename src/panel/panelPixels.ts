@@ -1,12 +1,10 @@
 import type * as vscode from 'vscode';
 import { ConcurrencyLimit } from '../core/generation/concurrency';
 import { PixelQueue } from '../core/generation/pixelQueue';
-import { CARD_IMAGE_MAX_SIDE, needsCardCopy } from '../core/images/cardCopy';
+import { CARD_IMAGE_MAX_SIDE, cardCopy, needsCardCopy } from '../core/images/cardCopy';
 import { readImageInfo } from '../core/images/imageInfo';
-import { pngThumbnail } from '../core/images/pngThumbnail';
 import type { CardCopies } from '../history/cardCopies';
 import type { StoredImage } from '../history/imageStore';
-import type { DeflateCodec } from '../core/images/pngThumbnail';
 import { deflateCodec } from '../platform/compression';
 import type { VariantPixels } from '../protocol/messages';
 
@@ -36,7 +34,8 @@ export class PanelPixels {
 		private readonly partialShown: (variantId: string) => void,
 		private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
 		private readonly copies?: Pick<CardCopies, 'keep'>,
-		private readonly codec: DeflateCodec = deflateCodec(),
+		/** Makes the card-size copy: in the image worker where there is one (ImageService.cardCopy). */
+		private readonly scale: (bytes: Uint8Array) => Promise<Uint8Array | undefined> = bytes => cardCopy(bytes, CARD_IMAGE_MAX_SIDE, deflateCodec()),
 	) {
 		this.queue = new PixelQueue(PIXELS_IN_FLIGHT_BYTES, pixels => {
 			const sent = this.send(pixels);
@@ -72,14 +71,14 @@ export class PanelPixels {
 		if (info && needsCardCopy({ ...info, bytes: pixels.bytes.length })) {
 			// A PNG this decoder does not take (16-bit, interlaced) goes as it is; so does one
 			// whose copy failed, and the log says why.
-			const thumbnail = await this.scaling.run(() => pngThumbnail(pixels.bytes, CARD_IMAGE_MAX_SIDE, this.codec)).catch((error: unknown) => {
+			const thumbnail = await this.scaling.run(() => this.scale(pixels.bytes)).catch((error: unknown) => {
 				this.log.warn(`The card-size copy of a ${info.width}×${info.height} image failed, so the panel gets the full image: ${error instanceof Error ? error.message : String(error)}`);
 				return undefined;
 			});
 			if (thumbnail) {
-				message = { ...pixels, bytes: thumbnail.png };
+				message = { ...pixels, bytes: thumbnail };
 				if (pixels.partialIndex === undefined && this.copies) {
-					this.finalCopies.set(pixels.variantId, thumbnail.png);
+					this.finalCopies.set(pixels.variantId, thumbnail);
 				}
 			}
 		}

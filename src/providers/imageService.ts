@@ -6,9 +6,14 @@ import { generateRecipe, makeFinalRequest, withReferenceInstruction, type EditIn
 import { checkEditRequest } from '../core/edits/editRules';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { OutputFormat } from '../core/models/capabilities';
+import type { WorkerBatch } from '../core/generation/workerProtocol';
+import type { HistoryEntry } from '../core/history/historyEntries';
+import { CARD_IMAGE_MAX_SIDE, cardCopy, bytesNeedCardCopy } from '../core/images/cardCopy';
+import { deflateCodec } from '../platform/compression';
 import { readSettings } from '../settings/settings';
 import type { ApiKeys } from './apiKeys';
-import { configuredConnection } from './openaiClient';
+import { clientConnection, configuredClient, type ConfiguredClient } from './openaiClient';
+import { ImageWorker } from './imageWorkerClient';
 import { editImages, generateImages, type BatchServices, type OpenAIConnection, type Sdk } from './openaiImages';
 
 export { MAX_PARALLEL_REQUESTS, type ArrivedPixels } from '../core/generation/batchRunner';
@@ -32,6 +37,10 @@ export interface EditSource {
 export interface HistoryStore {
 	save(bytes: Uint8Array, recipe: ImageRecipe, fallbackFormat: OutputFormat): Promise<StoredImage>;
 	read(image: StoredImage): Promise<Uint8Array>;
+	/** Where `save` writes: the image worker writes there itself when it is a local folder. */
+	readonly folder?: vscode.Uri;
+	/** Takes in an image the image worker wrote into `folder`. */
+	adopt?(entry: HistoryEntry): StoredImage;
 }
 
 /** The rules for the configured provider: any model name for OpenAI-compatible endpoints. */
@@ -46,12 +55,46 @@ export function validationContext(resource: vscode.Uri | undefined): { today: st
  */
 export class ImageService {
 	private sdk: Promise<Sdk> | undefined;
+	/** Started at the first batch it runs, never at activation. */
+	private worker: ImageWorker | undefined;
 
 	constructor(
 		private readonly keys: ApiKeys,
 		private readonly store: HistoryStore,
 		private readonly log: vscode.LogOutputChannel,
 	) { }
+
+	/**
+	 * Makes the first request of a panel wait for nothing: starts the image worker and has it
+	 * load the SDK (in the Node extension host). For when a panel opens; never at activation.
+	 */
+	prepare(): void {
+		if (!ILLUSTRATE_WEB) {
+			void this.imageWorker()?.warm().catch(error => this.log.warn(`Starting the image worker failed: ${error instanceof Error ? error.message : String(error)}`));
+		}
+	}
+
+	/**
+	 * The card-size copy of a large PNG (over 2048×1024, at most 1,024 pixels on its longest
+	 * side): made in the image worker in the Node host (`bytes` are copied there; the copy comes
+	 * back transferred), here in the web. Undefined when the image needs none or the decoder
+	 * does not take it (16-bit, interlaced): send it as it is.
+	 */
+	async cardCopy(bytes: Uint8Array): Promise<Uint8Array | undefined> {
+		if (!ILLUSTRATE_WEB) {
+			return bytesNeedCardCopy(bytes) ? this.imageWorker()?.cardCopy(bytes) : undefined;
+		}
+		return cardCopy(bytes, CARD_IMAGE_MAX_SIDE, deflateCodec()).catch(() => undefined);
+	}
+
+	/** The image worker, made at first use; none in the web (a constant condition, so the web bundle drops it with its Node imports). */
+	private imageWorker(): ImageWorker | undefined {
+		if (!ILLUSTRATE_WEB) {
+			this.worker ??= new ImageWorker(`${__dirname}/imageWorker.js`, this.log, vscode.l10n.bundle);
+			return this.worker;
+		}
+		return undefined;
+	}
 
 	/** Refuses what the API would refuse, before anything is sent or charged. */
 	validate(options: ImageRequestOptions, resource?: vscode.Uri): void {
@@ -61,8 +104,9 @@ export class ImageService {
 		}
 	}
 
-	private connect(resource: vscode.Uri | undefined): Promise<OpenAIConnection> {
-		return configuredConnection(this.keys, resource, () => this.sdk ??= import('openai'));
+	/** The client on this thread: the SDK is loaded at the first batch that runs here. */
+	private async connect(configured: ConfiguredClient): Promise<OpenAIConnection> {
+		return clientConnection(configured, await (this.sdk ??= import('openai')));
 	}
 
 	private get services(): BatchServices<StoredImage> {
@@ -72,7 +116,8 @@ export class ImageService {
 	/** Generates `options.n` variants as parallel streaming requests of one image each. */
 	async generate(options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
 		this.validate(options, resource);
-		return generateImages(await this.connect(resource), options, this.services, signal, events);
+		const configured = await configuredClient(this.keys, resource);
+		return this.inWorker(configured, { kind: 'generate', options }, signal, events) ?? generateImages(await this.connect(configured), options, this.services, signal, events);
 	}
 
 	/**
@@ -107,6 +152,30 @@ export class ImageService {
 		if (problems.length > 0) {
 			throw new IllustrateError(problems.map(problem => problem.message).join(' '));
 		}
-		return editImages(await this.connect(resource), request, recipe, this.services, signal, events);
+		const configured = await configuredClient(this.keys, resource);
+		return this.inWorker(configured, { kind: 'edit', request, recipe }, signal, events) ?? editImages(await this.connect(configured), request, recipe, this.services, signal, events);
+	}
+
+	/**
+	 * Runs the batch in the image worker (src/providers/imageWorker.ts): the requests, the
+	 * streams, the decoding and the history files off the extension host's main thread.
+	 * Undefined where it cannot, and the batch runs here: in the web; behind a proxy (VS
+	 * Code's proxy support patches this thread's fetch, not a worker's); with a history
+	 * folder that is not a local one.
+	 */
+	private inWorker(configured: ConfiguredClient, batch: WorkerBatch, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> | undefined {
+		// A constant condition, so the web bundle drops the worker with its Node imports.
+		if (!ILLUSTRATE_WEB) {
+			const folder = this.store.folder;
+			if (configured.proxy !== undefined || folder?.scheme !== 'file' || !this.store.adopt) {
+				return undefined;
+			}
+			const adopt = (entry: HistoryEntry) => this.store.adopt!(entry);
+			const worker = this.imageWorker()!;
+			this.log.info(`${batch.kind === 'generate' ? 'images.generate' : 'images.edit'} ×${batch.kind === 'generate' ? batch.options.n : batch.request.n} runs in the image worker (batch ${worker.batchesRun + 1} there)`);
+			const systemCertificates = vscode.workspace.getConfiguration('http').get<boolean>('systemCertificates', true);
+			return worker.run({ client: configured.config, requestTimeoutMs: configured.requestTimeoutMs, batch, folder: folder.fsPath, systemCertificates }, signal, events, adopt);
+		}
+		return undefined;
 	}
 }

@@ -150,7 +150,7 @@ suite('Card-size copies of large images', () => {
 		const { panel, posted } = watchedPanel<HostToWebviewMessage>(GeneratePanel.viewType);
 		const settings = new SettingsService();
 		const services: Services = {
-			extensionUri: extensionUri(), store, cardCopies: copies, images: {} as ImageService, inserter: new ImageInserter(store), replacer: new ImageReplacer(store), costs: new CostTracker(settings), settings,
+			extensionUri: extensionUri(), store, cardCopies: copies, images: { prepare: () => undefined } as unknown as ImageService, inserter: new ImageInserter(store), replacer: new ImageReplacer(store), costs: new CostTracker(settings), settings,
 			log: vscode.window.createOutputChannel('card copies test 3', { log: true }),
 		};
 		const saved = {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describeApiError, describeResponseProblem } from '../../src/core/generation/apiErrors';
-import { MalformedEventError, readStreamEvent, usageCost } from '../../src/core/generation/imageEvents';
+import { MalformedEventError, readStreamEvent, splitImageData, usageCost, type ImageStreamEvent } from '../../src/core/generation/imageEvents';
+import { imageOf } from '../../src/core/generation/imageStream';
 import { largestImageEventBytes, largestImagePixels, LARGEST_IMAGE_PIXELS } from '../../src/core/images/imageBounds';
 import { firstBytes, MAX_ERROR_BODY_BYTES, withBoundedErrorBodies } from '../../src/providers/boundedFetch';
 
@@ -36,6 +37,51 @@ suite('image stream events', () => {
 		malformed({ ...partial, partial_image_index: -1 }, 'shape');
 		malformed({ ...partial, partial_image_index: 1e308 }, 'shape');
 		malformed({ ...partial, partial_image_index: '0' }, 'shape');
+	});
+
+	test('an event as bytes: the base64 is taken out unparsed, the rest read as from text', () => {
+		const bytes = (data: unknown, name: string | null = null) => ({ event: name, data: new TextEncoder().encode(typeof data === 'string' ? data : JSON.stringify(data)) });
+		const fromText = readStreamEvent(event(partial));
+		assert.deepEqual(readStreamEvent(bytes(partial)), fromText.kind === 'image' ? { kind: 'image', event: { ...fromText.event, unparsed: true } } : assert.fail());
+		const usage = { input_tokens: 10, output_tokens: 1000, input_tokens_details: { text_tokens: 10 } };
+		const final = readStreamEvent(bytes({ type: 'image_edit.completed', b64_json: 'AAAA', size: 'x'.repeat(500), quality: 42, usage }));
+		assert.deepEqual(final, { kind: 'image', event: { final: true, b64: 'AAAA', partialIndex: 0, size: undefined, quality: undefined, costUsd: (1000 * 30 + 10 * 5) / 1e6, unparsed: true } });
+		assert.deepEqual(splitImageData(bytes({ type: 'image_generation.completed', b64_json: 'QUFB', size: '1024x1024' }).data), { record: { type: 'image_generation.completed', b64_json: '', size: '1024x1024' }, b64: 'QUFB' });
+		// Where the split would not be exact, the whole event is parsed: the same result as from text.
+		for (const data of [
+			'{"type":"image_generation.completed","b64_json":"QU\\/B"}',
+			'{"type":"image_generation.completed", "b64_json" : "QUFB"}',
+			'{"nested":{"b64_json":"QUFB"},"type":"image_generation.completed","b64_json":"QkJC"}',
+			'{"b64_json":"QUFB","type":"image_generation.completed","b64_json":"QkJC"}',
+			'{"type":"image_generation.completed","note":"\\"b64_json\\":\\"","b64_json":"QUFB"}',
+			'[DONE]',
+			JSON.stringify({ type: 'error', error: { message: 'failed' }, b64_json: 'QUFB' }),
+		]) {
+			const split = splitImageData(new TextEncoder().encode(data));
+			const expected = readStreamEvent(event(data));
+			const actual = readStreamEvent(bytes(data));
+			assert.deepEqual(actual.kind === 'image' ? { ...actual, event: { ...actual.event, unparsed: undefined } } : actual, expected.kind === 'image' ? { ...expected, event: { ...expected.event, unparsed: split ? undefined : expected.event.unparsed } } : expected, data);
+		}
+		assert.equal(splitImageData(new TextEncoder().encode('{"nested":{"b64_json":"QUFB"},"b64_json":"QkJC"}')), undefined, 'a nested b64_json is not the event\'s');
+		const malformedBytes = (data: string, problem: 'json' | 'shape') => assert.throws(() => readStreamEvent(bytes(data)), (error: unknown) => error instanceof MalformedEventError && error.problem === problem, data.slice(0, 60));
+		malformedBytes('{"type": "image_generation.completed", "b64_json": "AAA', 'json');
+		malformedBytes('{"type":"image_generation.completed","b64_json":"AAA', 'json');
+		malformedBytes('{"type":"image_generation.completed","b64_json":"AAAA"', 'json');
+		malformedBytes(JSON.stringify({ ...partial, b64_json: '' }), 'shape');
+	});
+
+	test('a control character in base64 taken out unparsed is what JSON.parse refuses: malformed JSON, as from text', () => {
+		const data = '{"type":"image_generation.completed","b64_json":"QU\u0001FB"}'.replace('\\u0001', '\u0001');
+		assert.throws(() => readStreamEvent(event(data)), (error: unknown) => error instanceof MalformedEventError && error.problem === 'json');
+		const item = readStreamEvent({ event: null, data: new TextEncoder().encode(data) });
+		assert.equal(item.kind, 'image');
+		assert.deepEqual(imageOf((item as { event: ImageStreamEvent }).event, 1e8), { kind: 'malformedJson' });
+		// Escaped, it is valid JSON with a character that is not base64: an image event without a readable image, both ways.
+		const escaped = '{"type":"image_generation.completed","b64_json":"QU\\u0001FB"}';
+		const fromText = readStreamEvent(event(escaped)) as { event: ImageStreamEvent };
+		const fromBytes = readStreamEvent({ event: null, data: new TextEncoder().encode(escaped) }) as { event: ImageStreamEvent };
+		assert.deepEqual(imageOf(fromText.event, 1e8), { kind: 'malformedEvent' });
+		assert.deepEqual(imageOf(fromBytes.event, 1e8), { kind: 'malformedEvent' });
 	});
 
 	test('a usage that is not numbers costs nothing instead of NaN', () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { deflateSync, inflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { CARD_IMAGE_MAX_SIDE, cardCopy } from '../../src/core/images/cardCopy';
 import type { DeflateCodec } from '../../src/core/images/pngThumbnail';
 import type { VariantPixels } from '../../src/protocol/messages';
 import { PanelPixels } from '../../src/panel/panelPixels';
@@ -14,7 +15,7 @@ async function largePng(): Promise<Uint8Array> {
 async function sendFinal(codec: DeflateCodec, bytes: Uint8Array): Promise<{ posted: VariantPixels[]; warnings: string[] }> {
 	const posted: VariantPixels[] = [];
 	const warnings: string[] = [];
-	const pixels = new PanelPixels({ postMessage: async message => posted.push(message as VariantPixels) > 0 }, () => undefined, { warn: message => void warnings.push(message) }, undefined, codec);
+	const pixels = new PanelPixels({ postMessage: async message => posted.push(message as VariantPixels) > 0 }, () => undefined, { warn: message => void warnings.push(message) }, undefined, bytes => cardCopy(bytes, CARD_IMAGE_MAX_SIDE, codec));
 	pixels.offer({ type: 'pixels', variantId: 'a-0', bytes, mime: 'image/png' });
 	await pixels.finalShown('a-0');
 	return { posted, warnings };

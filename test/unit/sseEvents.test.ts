@@ -31,7 +31,44 @@ async function assertEventsOf(text: string, expected: ServerSentEvent[]): Promis
 	}
 }
 
+/** Events read with `rawData`, their data as text again, each noted as bytes or text. */
+async function collectRaw(stream: ReadableStream<Uint8Array>): Promise<{ event: string | null; data: string; bytes: boolean }[]> {
+	const events: { event: string | null; data: string; bytes: boolean }[] = [];
+	for await (const event of sseEvents(stream, { rawData: true })) {
+		events.push({ event: event.event, data: typeof event.data === 'string' ? event.data : new TextDecoder().decode(event.data), bytes: typeof event.data !== 'string' });
+	}
+	return events;
+}
+
 suite('sseEvents', () => {
+	test('rawData: an event of one data line keeps it as bytes, whatever the chunks; other data is text, the same events', async () => {
+		const text = 'event: image_generation.partial_image\ndata: {"a":1}\n\ndata:one\r\ndata: two\r\n\n: comment\ndata:ünï ✓\rid: 3\n\ndata\n\n';
+		const expected = [
+			{ event: 'image_generation.partial_image', data: '{"a":1}', bytes: true },
+			{ event: null, data: 'one\ntwo', bytes: false },
+			{ event: null, data: 'ünï ✓', bytes: true },
+			{ event: null, data: '', bytes: false },
+		];
+		const bytes = new TextEncoder().encode(text);
+		assert.deepEqual(await collectRaw(body([bytes])), expected, 'in one chunk');
+		assert.deepEqual(await collectRaw(body(Array.from(bytes, byte => Uint8Array.of(byte)))), expected, 'byte by byte');
+		for (let cut = 1; cut < bytes.length; cut++) {
+			assert.deepEqual(await collectRaw(body([bytes.slice(0, cut), bytes.slice(cut)])), expected, `cut at ${cut}`);
+		}
+		assert.deepEqual((await collect(body([bytes]))).map(({ event, data }) => ({ event, data })), expected.map(({ event, data }) => ({ event, data })), 'as text, the same events');
+	});
+
+	test('rawData: bytes handed out stay as they were while later chunks arrive, for small and large events', async () => {
+		const large = 'x'.repeat(200_000);
+		// The comment fills the reader's buffer, so the next chunk is written over where "first" was.
+		const chunks = ['data: first\n\n', `:${'c'.repeat(60_000)}\n`, `data: third\n\n:${'p'.repeat(6_000)}\n`, 'data: ', large, '\n\ndata: last\n\n'];
+		const seen: Uint8Array[] = [];
+		for await (const event of sseEvents(body(chunks), { rawData: true })) {
+			seen.push(event.data as Uint8Array);
+		}
+		assert.deepEqual(seen.map(data => new TextDecoder().decode(data)), ['first', 'third', large, 'last']);
+	});
+
 	test('events with names, multi-line data, comments and the three line endings', async () => {
 		const expected = [
 			{ event: 'image_generation.partial_image', data: '{"a":1}' },

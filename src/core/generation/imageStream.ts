@@ -46,7 +46,8 @@ export async function* streamItems(response: Response, options: SseOptions): Asy
 		return;
 	}
 	try {
-		for await (const sse of sseEvents(response.body, options)) {
+		// Data as bytes: an image's base64 is taken out of them without parsing the whole event.
+		for await (const sse of sseEvents(response.body, { ...options, rawData: true })) {
 			const item = readStreamEvent(sse);
 			if (item.kind === 'done') {
 				return;
@@ -75,7 +76,8 @@ export function imageOf(event: ImageStreamEvent, maxPixels: number): { bytes: Ui
 	try {
 		bytes = decodeBase64(event.b64);
 	} catch {
-		return { kind: 'malformedEvent' };
+		// Base64 taken out unparsed (imageEvents.ts): a raw control character in it is what JSON.parse would have refused.
+		return { kind: event.unparsed && /[\u0000-\u001f]/.test(event.b64) ? 'malformedJson' : 'malformedEvent' };
 	}
 	const info = readImageInfo(bytes);
 	if (!info || info.width === 0 || info.height === 0) {

@@ -4,6 +4,16 @@ export interface ServerSentEvent {
 	readonly data: string;
 }
 
+/**
+ * An event read with `rawData`: the data of an event with one `data:` line stays the bytes
+ * it came as (an image event is 20+ MB of base64: src/core/generation/imageEvents.ts takes
+ * the image out of them without making the whole event a string); other data is text.
+ */
+export interface RawServerSentEvent {
+	readonly event: string | null;
+	readonly data: string | Uint8Array;
+}
+
 /** Options of `sseEvents`. */
 export interface SseOptions {
 	/** The longest event read (its data and the line being read); a longer one throws `EventTooLargeError`. */
@@ -32,14 +42,23 @@ const LF = 0x0a;
 const CR = 0x0d;
 const RETAINED_BUFFER_BYTES = 64 * 1024;
 
+/** A line that starts with `data:`. */
+function isDataLine(line: Uint8Array): boolean {
+	return line.length >= 5 && line[0] === 0x64 && line[1] === 0x61 && line[2] === 0x74 && line[3] === 0x61 && line[4] === 0x3a;
+}
+
 /**
  * The events of a `text/event-stream` body, as the SSE format defines them (lines end in LF,
  * CRLF or CR; a blank line ends an event; `:` lines are comments). Lines are found with the
  * engine's native `indexOf` and decoded once each: an image event is one `data:` line of
  * 20+ MB of base64, which a byte-by-byte scanner in JavaScript takes about a second to read.
  */
-export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseOptions = {}): AsyncGenerator<ServerSentEvent> {
+export function sseEvents(body: ReadableStream<Uint8Array>, options?: SseOptions & { readonly rawData?: false }): AsyncGenerator<ServerSentEvent>;
+/** With `rawData`, an event whose data is one line keeps it as bytes (see `RawServerSentEvent`). */
+export function sseEvents(body: ReadableStream<Uint8Array>, options: SseOptions & { readonly rawData: true }): AsyncGenerator<RawServerSentEvent>;
+export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseOptions & { readonly rawData?: boolean } = {}): AsyncGenerator<RawServerSentEvent> {
 	const maxEventBytes = options.maxEventBytes ?? Infinity;
+	const rawData = options.rawData ?? false;
 	const decoder = new TextDecoder();
 	let buffer = new Uint8Array(RETAINED_BUFFER_BYTES);
 	let start = 0;
@@ -49,15 +68,15 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 	/** A CR ended the last line: a LF right after it belongs to that line ending. */
 	let skipLf = false;
 	let event: string | null = null;
-	let data: string[] = [];
+	let data: (string | Uint8Array)[] = [];
 	let hasData = false;
 	/** Characters of the current event's fields so far. */
 	let eventChars = 0;
 
-	const takeLine = (line: string): ServerSentEvent | undefined => {
+	const takeLine = (line: string): RawServerSentEvent | undefined => {
 		if (line === '') {
 			// An event without data is not dispatched.
-			const complete = hasData ? { event, data: data.join('\n') } : undefined;
+			const complete = hasData ? { event, data: data.length === 1 ? data[0] : data.map(part => typeof part === 'string' ? part : decoder.decode(part)).join('\n') } : undefined;
 			event = null;
 			data = [];
 			hasData = false;
@@ -79,6 +98,17 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 			data.push(value);
 			hasData = true;
 		}
+		eventChars += line.length;
+		if (eventChars > maxEventBytes) {
+			throw new EventTooLargeError(maxEventBytes);
+		}
+		return undefined;
+	};
+
+	/** A `data:` line kept as bytes (`rawData`): its value, after the colon and one space. */
+	const takeDataBytes = (line: Uint8Array): undefined => {
+		data.push(line.subarray(line[5] === 0x20 ? 6 : 5));
+		hasData = true;
 		eventChars += line.length;
 		if (eventChars > maxEventBytes) {
 			throw new EventTooLargeError(maxEventBytes);
@@ -135,7 +165,9 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 					break;
 				}
 				const lineEnd = scanned + at;
-				const line = decoder.decode(buffer.subarray(start, lineEnd));
+				const lineBytes = buffer.subarray(start, lineEnd);
+				const raw = rawData && isDataLine(lineBytes);
+				const line = raw ? '' : decoder.decode(lineBytes);
 				if (buffer[lineEnd] === CR) {
 					if (lineEnd + 1 < end) {
 						start = buffer[lineEnd + 1] === LF ? lineEnd + 2 : lineEnd + 1;
@@ -147,12 +179,15 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 					start = lineEnd + 1;
 				}
 				scanned = start;
-				if (start === end && buffer.length > RETAINED_BUFFER_BYTES) {
+				const release = start === end && buffer.length > RETAINED_BUFFER_BYTES;
+				// Bytes kept of a line must not change under it: copied, unless its buffer is let go.
+				const kept = raw ? (release ? lineBytes : lineBytes.slice()) : undefined;
+				if (release) {
 					// Nothing is left of a large event: let its buffer go.
 					buffer = new Uint8Array(RETAINED_BUFFER_BYTES);
 					start = end = scanned = 0;
 				}
-				const complete = takeLine(line);
+				const complete = kept ? takeDataBytes(kept) : takeLine(line);
 				if (complete) {
 					yield complete;
 				}

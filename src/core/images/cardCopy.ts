@@ -5,7 +5,8 @@
  */
 
 import type { OutputFormat } from '../models/capabilities';
-import { thumbnailSize } from './pngThumbnail';
+import { readImageInfo } from './imageInfo';
+import { pngThumbnail, thumbnailSize, type DeflateCodec } from './pngThumbnail';
 
 /** The longest side the cards get of a large image: twice a wide card on a high-DPI screen. */
 export const CARD_IMAGE_MAX_SIDE = 1024;
@@ -82,4 +83,22 @@ export function cardSource(image: CardImage & { readonly id: string }, copies: R
  */
 export function missingCardCopies<T extends CardImage & { readonly id: string }>(images: readonly T[], copies: ReadonlySet<string>, failed: ReadonlySet<string> = new Set()): T[] {
 	return images.filter(image => cardSource(image, copies, failed) === 'pending');
+}
+
+/** Whether an image's bytes go to the cards as a card-size copy (see `needsCardCopy`). */
+export function bytesNeedCardCopy(bytes: Uint8Array): boolean {
+	const info = readImageInfo(bytes);
+	return info !== undefined && needsCardCopy({ ...info, bytes: bytes.length });
+}
+
+/**
+ * The card-size copy of a large PNG (see `needsCardCopy`), at most `maxSide` pixels on its
+ * longest side; undefined when the image needs none or is a PNG the decoder does not take
+ * (16-bit, interlaced, damaged): the caller sends the image as it is.
+ */
+export async function cardCopy(bytes: Uint8Array, maxSide: number, codec: DeflateCodec): Promise<Uint8Array | undefined> {
+	if (!bytesNeedCardCopy(bytes)) {
+		return undefined;
+	}
+	return (await pngThumbnail(bytes, maxSide, codec))?.png;
 }

@@ -1,0 +1,114 @@
+import type { ErrorAction } from './apiErrors';
+import type { ImageRecipe } from './imageRecipe';
+import type { EditInputs } from './imageRequests';
+import { CancelledError, IllustrateError } from '../errors';
+import type { HistoryEntry } from '../history/historyEntries';
+import type { OutputFormat } from '../models/capabilities';
+import type { ImageRequestOptions } from '../models/validation';
+
+/**
+ * The messages between the extension host's main thread and the image worker
+ * (src/providers/imageWorker.ts), which sends a batch's requests, reads their streams,
+ * decodes the images, writes them into the history folder and makes card-size copies. The
+ * main thread gets small messages and the pixels as transferred buffers, never copies.
+ */
+
+/** The client the worker builds: the `openai` SDK's constructor options, plain data (the fetch is the worker's own). */
+export interface WorkerClientConfig {
+	readonly kind: 'openai' | 'azure';
+	readonly options: {
+		/** Kept in memory only, never logged. */
+		readonly apiKey: string;
+		readonly maxRetries: number;
+		readonly timeout: number;
+		readonly baseURL?: string;
+		readonly deployment?: string;
+		readonly apiVersion?: string;
+	};
+}
+
+/** A batch the worker runs: a generation or an edit, as `generateImages` and `editImages` (src/providers/openaiImages.ts) take them. */
+export type WorkerBatch =
+	| { readonly kind: 'generate'; readonly options: ImageRequestOptions }
+	| { readonly kind: 'edit'; readonly request: EditInputs; readonly recipe: ImageRecipe };
+
+/** An error as it crosses the thread boundary: the core's errors keep their class, actions and fatality. */
+export interface WorkerError {
+	readonly kind: 'illustrate' | 'cancelled' | 'other';
+	readonly message: string;
+	readonly actions?: readonly ErrorAction[];
+	readonly batchFatal?: boolean;
+}
+
+/** Main thread → worker. */
+export type ToWorker =
+	/** `systemCertificates`: trust the system's certificates besides Node's, as VS Code's `http.systemCertificates` does on the main thread. */
+	| { readonly type: 'run'; readonly id: number; readonly client: WorkerClientConfig; readonly requestTimeoutMs: number; readonly batch: WorkerBatch; readonly folder: string; readonly systemCertificates?: boolean }
+	| { readonly type: 'cancel'; readonly id: number }
+	/** Load the SDK now (the panel opened): the first request then waits for nothing. */
+	| { readonly type: 'warm' }
+	| { readonly type: 'cardCopy'; readonly id: number; readonly bytes: Uint8Array; readonly maxSide: number };
+
+/** Worker → main thread. */
+export type FromWorker =
+	| { readonly type: 'start'; readonly id: number; readonly slot: number }
+	| { readonly type: 'pixels'; readonly id: number; readonly slot: number; readonly bytes: Uint8Array; readonly format: OutputFormat; readonly partialIndex?: number }
+	/** A final image, its files written into the history folder. */
+	| { readonly type: 'image'; readonly id: number; readonly slot: number; readonly entry: HistoryEntry }
+	| { readonly type: 'slotFailed'; readonly id: number; readonly slot: number; readonly error: WorkerError }
+	| { readonly type: 'retry'; readonly id: number; readonly slot: number; readonly seconds: number; readonly status: number | undefined }
+	| { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string }
+	| { readonly type: 'done'; readonly id: number; readonly costUsd?: number; readonly errors: readonly WorkerError[] }
+	/** The batch threw: `costUsd` and `errors` are what a cancelled batch had so far. */
+	| { readonly type: 'failed'; readonly id: number; readonly error: WorkerError; readonly costUsd?: number; readonly errors?: readonly WorkerError[] }
+	/** The card-size copy, or no bytes when the image needs none (or the decoder does not take it). */
+	| { readonly type: 'cardCopied'; readonly id: number; readonly bytes?: Uint8Array }
+	| { readonly type: 'cardFailed'; readonly id: number; readonly message: string };
+
+/**
+ * Bytes that own their whole buffer, so the buffer can be transferred: the same view when it
+ * does, else a copy (a view into a larger or shared buffer would hand over, or detach, bytes
+ * that are not the image's).
+ */
+export function ownedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+	const { buffer } = bytes;
+	if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) {
+		return bytes as Uint8Array<ArrayBuffer>;
+	}
+	return bytes.slice();
+}
+
+/** The buffers a message moves rather than copies: its pixels. Each must own its buffer (see `ownedBytes`). */
+export function transferList(message: ToWorker | FromWorker): ArrayBuffer[] {
+	if ((message.type === 'pixels' || message.type === 'cardCopy' || message.type === 'cardCopied') && message.bytes) {
+		const { buffer } = message.bytes;
+		if (!(buffer instanceof ArrayBuffer) || message.bytes.byteOffset !== 0 || message.bytes.byteLength !== buffer.byteLength) {
+			throw new RangeError(`A ${message.type} message's bytes must own their buffer to be transferred.`);
+		}
+		return [buffer];
+	}
+	return [];
+}
+
+/** An error for the other thread. */
+export function toWorkerError(error: unknown): WorkerError {
+	if (error instanceof CancelledError) {
+		return { kind: 'cancelled', message: error.message };
+	}
+	if (error instanceof IllustrateError) {
+		return { kind: 'illustrate', message: error.message, actions: [...error.actions], batchFatal: error.batchFatal };
+	}
+	return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The error again, of its class: an `IllustrateError` with its actions, a `CancelledError`, or an `Error`. */
+export function fromWorkerError(error: WorkerError): Error {
+	switch (error.kind) {
+		case 'cancelled':
+			return new CancelledError();
+		case 'illustrate':
+			return new IllustrateError(error.message, error.actions ?? [], error.batchFatal ?? false);
+		default:
+			return new Error(error.message);
+	}
+}

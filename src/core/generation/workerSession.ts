@@ -1,0 +1,179 @@
+import * as l10n from '@vscode/l10n';
+import type { BatchLog, GenerationResult, VariantEvents } from './batchRunner';
+import { fromWorkerError, transferList, type FromWorker, type ToWorker, type WorkerBatch, type WorkerClientConfig } from './workerProtocol';
+import { CancelledError, IllustrateError } from '../errors';
+import type { HistoryEntry } from '../history/historyEntries';
+import { CARD_IMAGE_MAX_SIDE } from '../images/cardCopy';
+
+/** A batch for the worker: who to ask, what, and the history folder (a local path) its images go to. */
+export interface WorkerRun {
+	readonly client: WorkerClientConfig;
+	readonly requestTimeoutMs: number;
+	readonly batch: WorkerBatch;
+	readonly folder: string;
+	/** `http.systemCertificates`: the worker's TLS trusts the system's certificates too, as the main thread's does. */
+	readonly systemCertificates?: boolean;
+}
+
+/** Where messages to the worker go: a `worker_threads` Worker, or a test's. */
+export interface WorkerPort {
+	postMessage(message: ToWorker, transfer: ArrayBuffer[]): void;
+}
+
+/** A batch in the worker, as the main thread follows it. */
+interface RunningBatch<Stored> {
+	readonly events: VariantEvents<Stored>;
+	readonly slots: (Stored | undefined)[];
+	readonly adopt: (entry: HistoryEntry) => Stored;
+	readonly collected: (costUsd: number | undefined, errors: readonly Error[]) => GenerationResult<Stored>;
+	readonly resolve: (result: GenerationResult<Stored>) => void;
+	readonly reject: (error: unknown) => void;
+}
+
+interface PendingBatch {
+	readonly receive: (message: FromWorker) => void;
+	readonly fail: (error: Error) => void;
+}
+
+const post = (port: WorkerPort, message: ToWorker) => port.postMessage(message, transferList(message));
+
+/**
+ * The main thread's side of the image worker's conversation (src/providers/imageWorker.ts is
+ * the other): sends batches and card copies, and routes what comes back to each batch's
+ * events, its result or its error, as `runBatch` (src/core/generation/batchRunner.ts) would
+ * report them. No thread of its own: src/providers/imageWorkerClient.ts starts the worker and
+ * hands its messages here.
+ */
+export class WorkerSession {
+	private nextId = 1;
+	private readonly batches = new Map<number, PendingBatch>();
+	private readonly cards = new Map<number, (bytes: Uint8Array | undefined) => void>();
+	/** Batches sent to the worker: what the log and the tests count. */
+	batchesRun = 0;
+
+	constructor(private readonly log: BatchLog) { }
+
+	/** The worker stopped: its batches fail, its card copies are none. */
+	stopped(error: Error): void {
+		this.log.error(`The image worker stopped: ${error.message}`);
+		// Images it stored before are in the history; what it was receiving may have been charged.
+		const failure = new IllustrateError(l10n.t('The image worker stopped ({0}). Images that arrived before are in the history. Try again.', error.message), ['retry']);
+		for (const batch of this.batches.values()) {
+			batch.fail(failure);
+		}
+		this.batches.clear();
+		for (const resolve of this.cards.values()) {
+			resolve(undefined);
+		}
+		this.cards.clear();
+	}
+
+	/** A message from the worker. */
+	receive(message: FromWorker): void {
+		if (message.type === 'log') {
+			this.log[message.level](message.message);
+			return;
+		}
+		if (message.type === 'cardCopied' || message.type === 'cardFailed') {
+			const resolve = this.cards.get(message.id);
+			this.cards.delete(message.id);
+			if (message.type === 'cardFailed') {
+				this.log.warn(`A card-size copy failed, the image goes as it is: ${message.message}`);
+			}
+			resolve?.(message.type === 'cardCopied' ? message.bytes : undefined);
+			return;
+		}
+		this.batches.get(message.id)?.receive(message);
+	}
+
+	/**
+	 * Runs a batch in the worker `port` leads to. `adopt` takes each stored image (its files
+	 * written by the worker) into the history and returns what `events.onImage` and the result
+	 * hold. Resolves and rejects as `runBatch` does (src/core/generation/batchRunner.ts).
+	 */
+	async run<Stored>(port: WorkerPort, request: WorkerRun, signal: AbortSignal, events: VariantEvents<Stored>, adopt: (entry: HistoryEntry) => Stored): Promise<GenerationResult<Stored>> {
+		const id = this.nextId++;
+		this.batchesRun++;
+		const slots: (Stored | undefined)[] = [];
+		const collected = (costUsd: number | undefined, errors: readonly Error[]) => {
+			const all = Array.from({ length: request.batch.kind === 'generate' ? request.batch.options.n : request.batch.request.n }, (_, slot) => slots[slot]);
+			return { slots: all, images: all.filter((image): image is Stored => image !== undefined), costUsd, errors: errors.filter((error): error is IllustrateError => error instanceof IllustrateError) };
+		};
+		const cancel = () => post(port, { type: 'cancel', id });
+		try {
+			return await new Promise<GenerationResult<Stored>>((resolve, reject) => {
+				this.batches.set(id, {
+					fail: error => reject(signal.aborted ? Object.assign(new CancelledError(), { partial: collected(undefined, []) }) : error),
+					receive: message => {
+						try {
+							this.route(message, { events, slots, adopt, collected, resolve, reject });
+						} catch (error) {
+							// A handler threw (as it would have out of runBatch): the batch stops with that error.
+							cancel();
+							reject(error);
+						}
+					},
+				});
+				if (signal.aborted) {
+					cancel();
+				} else {
+					signal.addEventListener('abort', cancel, { once: true });
+				}
+				post(port, { type: 'run', id, ...request });
+			});
+		} finally {
+			this.batches.delete(id);
+			signal.removeEventListener('abort', cancel);
+		}
+	}
+
+	/** One message of a running batch, to its events, or its end. */
+	private route<Stored>(message: FromWorker, batch: RunningBatch<Stored>): void {
+		const { events, slots, adopt, collected, resolve, reject } = batch;
+		switch (message.type) {
+			case 'start':
+				events.onStart?.(message.slot);
+				break;
+			case 'pixels':
+				events.onPixels?.(message.slot, { bytes: message.bytes, format: message.format, partialIndex: message.partialIndex });
+				break;
+			case 'image': {
+				const stored = adopt(message.entry);
+				slots[message.slot] = stored;
+				events.onImage(message.slot, stored);
+				break;
+			}
+			case 'slotFailed':
+				events.onSlotFailed?.(message.slot, fromWorkerError(message.error) as IllustrateError);
+				break;
+			case 'retry':
+				events.onRetry?.(message.slot, message.seconds, message.status);
+				break;
+			case 'done':
+				resolve(collected(message.costUsd, message.errors.map(fromWorkerError)));
+				break;
+			case 'failed': {
+				const error = fromWorkerError(message.error);
+				if (error instanceof CancelledError) {
+					Object.assign(error, { partial: collected(message.costUsd, (message.errors ?? []).map(fromWorkerError)) });
+				}
+				reject(error);
+				break;
+			}
+		}
+	}
+
+	/**
+	 * The card-size copy of a large PNG (over 2048×1024), made in the worker: its bytes are
+	 * copied to the worker (the caller keeps its own), the copy comes back transferred.
+	 * Undefined when the image needs no copy or the decoder does not take it: send it as it is.
+	 */
+	cardCopy(port: WorkerPort, bytes: Uint8Array, maxSide = CARD_IMAGE_MAX_SIDE): Promise<Uint8Array | undefined> {
+		const id = this.nextId++;
+		return new Promise(resolve => {
+			this.cards.set(id, resolve);
+			// Not transferred: the caller keeps its bytes.
+			port.postMessage({ type: 'cardCopy', id, bytes, maxSide } satisfies ToWorker, []);
+		});
+	}
+}

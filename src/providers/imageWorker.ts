@@ -1,0 +1,156 @@
+// The image worker (dist/imageWorker.js, a worker_threads thread of the Node extension host):
+// sends a batch's requests through the `openai` SDK, reads their streams, decodes the images,
+// writes each final image into the history folder and makes card-size copies, so that none
+// of it holds the extension host's main thread. It talks to the main thread only in the
+// messages of src/core/generation/workerProtocol.ts; src/providers/imageWorkerClient.ts starts it.
+import * as l10n from '@vscode/l10n';
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as tls from 'node:tls';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import type OpenAI from 'openai';
+import type { BatchLog, VariantEvents } from '../core/generation/batchRunner';
+import { ownedBytes, toWorkerError, transferList, type FromWorker, type ToWorker, type WorkerClientConfig } from '../core/generation/workerProtocol';
+import { entryFileName, entryJson, entryForImage, type HistoryEntry } from '../core/history/historyEntries';
+import { cardCopy } from '../core/images/cardCopy';
+import { nodeCodec } from '../platform/compression';
+import { withBoundedErrorBodies } from './boundedFetch';
+import { editImages, generateImages, type OpenAIConnection, type Sdk } from './openaiImages';
+
+const port = parentPort;
+if (!port) {
+	throw new Error('imageWorker.js runs as a worker thread.');
+}
+const post = (message: FromWorker) => port.postMessage(message, transferList(message));
+
+const bundle = (workerData as { l10n?: Record<string, string> } | undefined)?.l10n;
+if (bundle) {
+	l10n.config({ contents: bundle });
+}
+
+const log: BatchLog = {
+	info: message => post({ type: 'log', level: 'info', message }),
+	warn: message => post({ type: 'log', level: 'warn', message }),
+	error: message => post({ type: 'log', level: 'error', message }),
+};
+
+/**
+ * VS Code adds the system's certificates to the main thread's TLS (`http.systemCertificates`),
+ * not to a worker's: the worker adds them to its own, once, before its first HTTPS request
+ * (about 70 ms of this thread; Node 22.19 and later, where `tls.setDefaultCACertificates` is).
+ */
+let systemCertificatesAdded = false;
+function addSystemCertificates(): void {
+	if (systemCertificatesAdded) {
+		return;
+	}
+	systemCertificatesAdded = true;
+	try {
+		if (typeof tls.getCACertificates === 'function' && typeof tls.setDefaultCACertificates === 'function') {
+			tls.setDefaultCACertificates([...new Set([...tls.getCACertificates('default'), ...tls.getCACertificates('system')])]);
+		}
+	} catch (error) {
+		log.warn(`The system's certificates could not be added to the image worker's: ${error instanceof Error ? error.message : String(error)}`);
+	}
+}
+
+let sdk: Promise<Sdk> | undefined;
+
+/**
+ * A client per batch, as on the main thread: it reads OPENAI_BASE_URL and the like from the
+ * environment it shares with the extension host as it is now. Connections are kept by the
+ * thread's fetch, not the client, so they are reused all the same.
+ */
+async function clientFor(config: WorkerClientConfig): Promise<{ sdk: Sdk; client: OpenAI }> {
+	const loaded = await (sdk ??= import('openai'));
+	const options = { ...config.options, fetch: withBoundedErrorBodies() };
+	return { sdk: loaded, client: config.kind === 'azure' ? new loaded.AzureOpenAI(options) : new loaded.OpenAI(options) };
+}
+
+/** Folders made by this worker: each once (again, if it was deleted). */
+const folders = new Map<string, Promise<unknown>>();
+
+async function writeInto(folder: string, name: string, bytes: Uint8Array): Promise<void> {
+	let created = folders.get(folder);
+	if (!created) {
+		created = mkdir(folder, { recursive: true });
+		folders.set(folder, created);
+		created.catch(() => folders.delete(folder));
+	}
+	await created;
+	try {
+		await writeFile(join(folder, name), bytes);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+			throw error;
+		}
+		await mkdir(folder, { recursive: true });
+		await writeFile(join(folder, name), bytes);
+	}
+}
+
+const running = new Map<number, AbortController>();
+
+async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+	const { id } = message;
+	const controller = new AbortController();
+	running.set(id, controller);
+	const events: VariantEvents<HistoryEntry> = {
+		onStart: slot => post({ type: 'start', id, slot }),
+		// A final image's bytes are being written: the main thread gets a copy of its own (made here).
+		onPixels: (slot, pixels) => post({ type: 'pixels', id, slot, bytes: pixels.partialIndex === undefined ? pixels.bytes.slice() : ownedBytes(pixels.bytes), format: pixels.format, partialIndex: pixels.partialIndex }),
+		onImage: (slot, entry) => post({ type: 'image', id, slot, entry }),
+		onSlotFailed: (slot, error) => post({ type: 'slotFailed', id, slot, error: toWorkerError(error) }),
+		onRetry: (slot, seconds, status) => post({ type: 'retry', id, slot, seconds, status }),
+	};
+	const store = async (bytes: Uint8Array, recipe: Parameters<typeof entryForImage>[1], fallbackFormat: Parameters<typeof entryForImage>[2]) => {
+		const entry = entryForImage(bytes, recipe, fallbackFormat);
+		await writeInto(message.folder, entry.file, bytes);
+		await writeInto(message.folder, entryFileName(entry), entryJson(entry));
+		return entry;
+	};
+	try {
+		if (message.systemCertificates && !/^http:/i.test(message.client.options.baseURL ?? '')) {
+			addSystemCertificates();
+		}
+		const { sdk: loaded, client } = await clientFor(message.client);
+		const connection: OpenAIConnection = { sdk: loaded, client, key: message.client.options.apiKey, requestTimeoutMs: message.requestTimeoutMs };
+		const services = { store, log };
+		const result = message.batch.kind === 'generate'
+			? await generateImages(connection, message.batch.options, services, controller.signal, events)
+			: await editImages(connection, message.batch.request, message.batch.recipe, services, controller.signal, events);
+		post({ type: 'done', id, costUsd: result.costUsd, errors: result.errors.map(toWorkerError) });
+	} catch (error) {
+		const partial = (error as { partial?: { costUsd?: number; errors: readonly Error[] } }).partial;
+		post({ type: 'failed', id, error: toWorkerError(error), costUsd: partial?.costUsd, errors: partial?.errors.map(toWorkerError) });
+	} finally {
+		running.delete(id);
+	}
+}
+
+async function copyForCard(message: Extract<ToWorker, { type: 'cardCopy' }>): Promise<void> {
+	try {
+		const copy = await cardCopy(message.bytes, message.maxSide, nodeCodec);
+		post({ type: 'cardCopied', id: message.id, bytes: copy && ownedBytes(copy) });
+	} catch (error) {
+		post({ type: 'cardFailed', id: message.id, message: error instanceof Error ? error.message : String(error) });
+	}
+}
+
+port.on('message', (message: ToWorker) => {
+	switch (message.type) {
+		case 'run':
+			void run(message);
+			break;
+		case 'cancel':
+			running.get(message.id)?.abort();
+			break;
+		case 'cardCopy':
+			void copyForCard(message);
+			break;
+		case 'warm':
+			sdk ??= import('openai');
+			sdk.catch(error => log.warn(`Loading the openai SDK in the image worker failed: ${error instanceof Error ? error.message : String(error)}`));
+			break;
+	}
+});

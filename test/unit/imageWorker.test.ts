@@ -1,0 +1,296 @@
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ArrivedPixels, VariantEvents } from '../../src/core/generation/batchRunner';
+import { fromWorkerError, ownedBytes, toWorkerError, transferList, type ToWorker } from '../../src/core/generation/workerProtocol';
+import { WorkerSession } from '../../src/core/generation/workerSession';
+import { CancelledError, IllustrateError } from '../../src/core/errors';
+import { readImageInfo } from '../../src/core/images/imageInfo';
+import type { HistoryEntry } from '../../src/core/history/historyEntries';
+import { ImageWorker, type WorkerRun } from '../../src/providers/imageWorkerClient';
+import { renderImage } from '../server/imageFactory';
+import { startImageApiServer, type ImageApiServer } from '../server/imageApiServer';
+
+const KEY = 'sk-worker-0123456789abcdef';
+/** The worker as the tests build it (out/src/providers/imageWorker.js), beside this file's compiled sources. */
+const SCRIPT = join(__dirname, '..', '..', 'src', 'providers', 'imageWorker.js');
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+suite('The image worker protocol', () => {
+	test('pixels, card copies and their answers move their buffer; other messages move nothing', () => {
+		const bytes = new Uint8Array(16);
+		assert.deepEqual(transferList({ type: 'pixels', id: 1, slot: 0, bytes, format: 'png', partialIndex: 0 }), [bytes.buffer]);
+		assert.deepEqual(transferList({ type: 'cardCopy', id: 2, bytes, maxSide: 1024 }), [bytes.buffer]);
+		assert.deepEqual(transferList({ type: 'cardCopied', id: 2, bytes }), [bytes.buffer]);
+		assert.deepEqual(transferList({ type: 'cardCopied', id: 2 }), []);
+		assert.deepEqual(transferList({ type: 'start', id: 1, slot: 0 }), []);
+		assert.deepEqual(transferList({ type: 'cancel', id: 1 }), []);
+	});
+
+	test('a view into a larger buffer is never transferred (it would hand over bytes that are not the image\'s); ownedBytes copies it', () => {
+		const whole = new Uint8Array([1, 2, 3, 4, 5, 6]);
+		const view = whole.subarray(2, 4);
+		assert.throws(() => transferList({ type: 'pixels', id: 1, slot: 0, bytes: view, format: 'png' }), /must own their buffer/);
+		const owned = ownedBytes(view);
+		assert.notEqual(owned.buffer, whole.buffer);
+		assert.deepEqual([...owned], [3, 4]);
+		assert.equal(owned.buffer.byteLength, 2);
+		assert.equal(ownedBytes(whole), whole, 'bytes that own their buffer are not copied');
+	});
+
+	test('errors cross the thread boundary with their class, actions and fatality', () => {
+		const illustrate = fromWorkerError(toWorkerError(new IllustrateError('Your key was refused.', ['setApiKey'], true)));
+		assert.ok(illustrate instanceof IllustrateError);
+		assert.equal(illustrate.message, 'Your key was refused.');
+		assert.deepEqual(illustrate.actions, ['setApiKey']);
+		assert.equal(illustrate.batchFatal, true);
+		assert.ok(fromWorkerError(toWorkerError(new CancelledError())) instanceof CancelledError);
+		const other = fromWorkerError(toWorkerError(new TypeError('boom')));
+		assert.ok(!(other instanceof IllustrateError));
+		assert.equal(other.message, 'boom');
+		assert.equal(toWorkerError('a string').message, 'a string');
+	});
+});
+
+suite('The image worker session: the main thread\'s side, with a port of its own', () => {
+	const request: WorkerRun = {
+		client: { kind: 'openai', options: { apiKey: KEY, maxRetries: 0, timeout: 1_000 } },
+		requestTimeoutMs: 1_000,
+		batch: { kind: 'generate', options: { prompt: 'a fox', model: 'gpt-image-2', size: '1024x1024', quality: 'low', n: 2, outputFormat: 'png' } },
+		folder: '/tmp/history',
+	};
+	const entry = (id: string): HistoryEntry => ({ prompt: 'a fox', model: 'gpt-image-2', size: '1024x1024', quality: 'low', id, format: 'png', bytes: 3, createdAt: '2026-12-03T00:00:00.000Z', file: `${id}.png` });
+
+	function session() {
+		const sent: { message: ToWorker; transfer: ArrayBuffer[] }[] = [];
+		const logged: string[] = [];
+		const port = { postMessage: (message: ToWorker, transfer: ArrayBuffer[]) => sent.push({ message, transfer }) };
+		return { sent, logged, port, session: new WorkerSession({ info: line => logged.push(line), warn: line => logged.push(line), error: line => logged.push(line) }) };
+	}
+
+	test('a batch: the run message, then each message to its event; done resolves with the adopted images by slot', async () => {
+		const { sent, port, session: worker } = session();
+		const { recorded, events } = recorder();
+		const adopted: string[] = [];
+		const running = worker.run(port, request, new AbortController().signal, events, stored => (adopted.push(stored.id), stored));
+		assert.deepEqual(sent, [{ message: { type: 'run', id: 1, ...request }, transfer: [] }]);
+		const pixels = new Uint8Array([1, 2, 3]);
+		worker.receive({ type: 'start', id: 1, slot: 1 });
+		worker.receive({ type: 'pixels', id: 1, slot: 1, bytes: pixels, format: 'png', partialIndex: 0 });
+		worker.receive({ type: 'retry', id: 1, slot: 0, seconds: 2, status: 429 });
+		worker.receive({ type: 'image', id: 1, slot: 1, entry: entry('b') });
+		worker.receive({ type: 'slotFailed', id: 1, slot: 0, error: { kind: 'illustrate', message: 'refused', actions: ['retry'] } });
+		worker.receive({ type: 'start', id: 99, slot: 0 });
+		worker.receive({ type: 'done', id: 1, costUsd: 0.5, errors: [{ kind: 'illustrate', message: 'refused', actions: ['retry'] }] });
+		const result = await running;
+		assert.deepEqual(recorded.starts, [1], 'another batch\'s message is not this one\'s');
+		assert.equal(recorded.pixels[0].pixels.bytes, pixels);
+		assert.deepEqual(recorded.retries, [{ slot: 0, seconds: 2, status: 429 }]);
+		assert.deepEqual(adopted, ['b']);
+		assert.deepEqual(result.slots, [undefined, entry('b')]);
+		assert.deepEqual(result.images, [entry('b')]);
+		assert.equal(result.costUsd, 0.5);
+		assert.ok(result.errors[0] instanceof IllustrateError && recorded.failed[0].error instanceof IllustrateError);
+		assert.deepEqual(result.errors[0].actions, ['retry']);
+	});
+
+	test('cancel: the abort becomes a cancel message; the worker\'s cancelled end is a CancelledError with what arrived', async () => {
+		const { sent, port, session: worker } = session();
+		const abort = new AbortController();
+		const running = worker.run(port, request, abort.signal, recorder().events, stored => stored);
+		worker.receive({ type: 'image', id: 1, slot: 0, entry: entry('a') });
+		abort.abort();
+		assert.deepEqual(sent.map(({ message }) => message.type), ['run', 'cancel']);
+		assert.deepEqual(sent[1].message, { type: 'cancel', id: 1 });
+		worker.receive({ type: 'failed', id: 1, error: { kind: 'cancelled', message: 'The request was cancelled.' }, costUsd: 0.2, errors: [] });
+		const error = await running.then(() => undefined, (caught: unknown) => caught) as CancelledError & { partial: { images: HistoryEntry[]; costUsd?: number } };
+		assert.ok(error instanceof CancelledError);
+		assert.deepEqual(error.partial.images, [entry('a')]);
+		assert.equal(error.partial.costUsd, 0.2);
+		abort.abort();
+		assert.equal(sent.length, 2, 'nothing more is sent for a batch that ended');
+	});
+
+	test('a worker that stops: running batches fail with its message, card copies are none, the log says so', async () => {
+		const { port, logged, session: worker } = session();
+		const running = worker.run(port, request, new AbortController().signal, recorder().events, stored => stored);
+		const card = worker.cardCopy(port, new Uint8Array(4));
+		worker.stopped(new Error('out of memory'));
+		const error = await running.then(() => undefined, (caught: unknown) => caught);
+		assert.ok(error instanceof IllustrateError);
+		assert.match(error.message, /The image worker stopped \(out of memory\)/);
+		assert.equal(await card, undefined);
+		assert.ok(logged.some(line => /stopped: out of memory/.test(line)));
+	});
+});
+
+interface Recorded {
+	readonly starts: number[];
+	readonly pixels: { slot: number; pixels: ArrivedPixels }[];
+	readonly images: { slot: number; entry: HistoryEntry }[];
+	readonly failed: { slot: number; error: IllustrateError }[];
+	readonly retries: { slot: number; seconds: number; status: number | undefined }[];
+}
+
+function recorder(): { recorded: Recorded; events: VariantEvents<HistoryEntry> } {
+	const recorded: Recorded = { starts: [], pixels: [], images: [], failed: [], retries: [] };
+	return {
+		recorded,
+		events: {
+			onStart: slot => recorded.starts.push(slot),
+			onPixels: (slot, pixels) => recorded.pixels.push({ slot, pixels }),
+			onImage: (slot, entry) => recorded.images.push({ slot, entry }),
+			onSlotFailed: (slot, error) => recorded.failed.push({ slot, error }),
+			onRetry: (slot, seconds, status) => recorded.retries.push({ slot, seconds, status }),
+		},
+	};
+}
+
+suite('The image worker: a batch in a worker thread, against the test API server', function () {
+	this.timeout(30_000);
+	let server: ImageApiServer;
+	let worker: ImageWorker;
+	let folder: string;
+	let logged: string[];
+
+	const run = (n: number, signal = new AbortController().signal, events = recorder().events) => {
+		const request: WorkerRun = {
+			client: { kind: 'openai', options: { apiKey: KEY, maxRetries: 0, timeout: 20_000, baseURL: server.url } },
+			requestTimeoutMs: 20_000,
+			batch: { kind: 'generate', options: { prompt: 'a lighthouse', model: 'gpt-image-2', size: '1024x1024', quality: 'low', n, outputFormat: 'png' } },
+			folder,
+		};
+		return worker.run(request, signal, events, entry => entry);
+	};
+
+	suiteSetup(async () => {
+		server = await startImageApiServer();
+		logged = [];
+		worker = new ImageWorker(SCRIPT, { info: line => logged.push(line), warn: line => logged.push(line), error: line => logged.push(line) });
+	});
+
+	setup(() => {
+		server.reset();
+		logged.length = 0;
+		folder = mkdtempSync(join(tmpdir(), 'illustrate-worker-'));
+	});
+
+	teardown(() => rmSync(folder, { recursive: true, force: true }));
+
+	suiteTeardown(async () => {
+		await worker.dispose();
+		await server.close();
+	});
+
+	test('two variants: partials then finals arrive as pixels, each final is written into the folder with its entry, bytes as sent', async () => {
+		const { recorded, events } = recorder();
+		const result = await run(2, undefined, events);
+		assert.deepEqual(recorded.starts.sort(), [0, 1]);
+		assert.equal(result.images.length, 2);
+		assert.equal(recorded.images.length, 2);
+		assert.deepEqual(result.slots, [0, 1].map(slot => recorded.images.find(image => image.slot === slot)?.entry));
+		assert.ok(recorded.pixels.some(({ pixels }) => pixels.partialIndex === 0), 'partial images arrive');
+		for (const { pixels } of recorded.pixels) {
+			assert.ok(pixels.bytes.buffer instanceof ArrayBuffer, 'pixels come as bytes, not a string or a shared buffer');
+			assert.equal(readImageInfo(pixels.bytes)?.format, 'png');
+		}
+		const files = readdirSync(folder).sort();
+		assert.equal(files.length, 4, files.join(', '));
+		const sent = server.requests.map(request => sha256(server.imageBytes(request.id, 0)!)).sort();
+		const written = recorded.images.map(({ entry }) => sha256(readFileSync(join(folder, entry.file)))).sort();
+		assert.deepEqual(written, sent, 'the files hold the bytes the server sent');
+		for (const { entry, slot } of recorded.images) {
+			const json = JSON.parse(readFileSync(join(folder, `${entry.id}.json`), 'utf8')) as HistoryEntry;
+			assert.equal(json.file, entry.file);
+			assert.equal(json.prompt, 'a lighthouse');
+			assert.equal(json.width, 1024);
+			const finalPixels = recorded.pixels.find(pixels => pixels.slot === slot && pixels.pixels.partialIndex === undefined);
+			assert.ok(finalPixels, 'the final image is shown while it is stored');
+			assert.equal(sha256(finalPixels.pixels.bytes), sha256(readFileSync(join(folder, entry.file))));
+		}
+		assert.ok(typeof result.costUsd === 'number' && result.costUsd > 0);
+		assert.ok(logged.some(line => /images\.generate ×2 \(parallel\)/.test(line)), 'the runner logs through the main thread');
+		assert.ok(!logged.some(line => line.includes(KEY)), 'the key is never logged');
+	});
+
+	test('cancel: the request is abandoned, the batch rejects with CancelledError and nothing is written', async () => {
+		server.configure({ holdFinals: true });
+		const abort = new AbortController();
+		const { recorded, events } = recorder();
+		let partialSeen!: () => void;
+		const partial = new Promise<void>(resolve => partialSeen = resolve);
+		const running = run(1, abort.signal, { ...events, onPixels: (slot, pixels) => { events.onPixels?.(slot, pixels); partialSeen(); } });
+		await partial;
+		abort.abort();
+		const error = await running.then(() => undefined, (caught: unknown) => caught);
+		assert.ok(error instanceof CancelledError, String(error));
+		assert.deepEqual((error as CancelledError & { partial: { images: unknown[] } }).partial.images, []);
+		assert.equal(recorded.images.length, 0);
+		assert.deepEqual(readdirSync(folder), []);
+	});
+
+	test('a rate limit is retried after retry-after, reported per slot, and succeeds', async () => {
+		server.fail({ kind: 'rate_limit', retryAfterSeconds: 1 });
+		const { recorded, events } = recorder();
+		const result = await run(1, undefined, events);
+		assert.deepEqual(recorded.retries, [{ slot: 0, seconds: 1, status: 429 }]);
+		assert.equal(result.images.length, 1);
+		assert.deepEqual(server.requests.map(request => request.status), [429, 200]);
+	});
+
+	test('a refused key: the core\'s message, its action and a fatal error, the key not in it', async () => {
+		server.fail({ kind: 'invalid_api_key' });
+		const error = await run(1).then(() => undefined, (caught: unknown) => caught);
+		assert.ok(error instanceof IllustrateError, String(error));
+		assert.match(error.message, /API key/);
+		assert.ok(error.actions.includes('setApiKey'), error.actions.join());
+		assert.equal(error.batchFatal, true);
+		assert.ok(!error.message.includes(KEY));
+	});
+
+	test('a dropped connection is not retried and says the image may have been charged', async () => {
+		server.fail({ kind: 'drop_connection' });
+		const { recorded, events } = recorder();
+		const error = await run(1, undefined, events).then(() => undefined, (caught: unknown) => caught);
+		assert.ok(error instanceof IllustrateError, String(error));
+		assert.match(error.message, /dropped before the image arrived/);
+		assert.equal(server.requests.length, 1);
+		assert.equal(recorded.failed.length, 1);
+		assert.equal(recorded.failed[0].error.message, error.message);
+	});
+
+	test('an event handler that throws stops the batch with its error, as it would out of runBatch', async () => {
+		server.configure({ holdFinals: true });
+		const error = await run(1, undefined, { onImage: () => undefined, onStart: () => { throw new RangeError('the panel broke'); } }).then(() => undefined, (caught: unknown) => caught);
+		assert.ok(error instanceof RangeError, String(error));
+		assert.equal(error.message, 'the panel broke');
+	});
+
+	test('a worker that stops (here: its file is missing) fails its batch with a message that says so, never hangs', async () => {
+		const broken = new ImageWorker(join(folder, 'missing.js'), { info: () => undefined, warn: () => undefined, error: line => logged.push(line) });
+		const request: WorkerRun = {
+			client: { kind: 'openai', options: { apiKey: KEY, maxRetries: 0, timeout: 20_000, baseURL: server.url } },
+			requestTimeoutMs: 20_000,
+			batch: { kind: 'generate', options: { prompt: 'a lighthouse', model: 'gpt-image-2', size: '1024x1024', quality: 'low', n: 1, outputFormat: 'png' } },
+			folder,
+		};
+		const error = await broken.run(request, new AbortController().signal, { onImage: () => undefined }, entry => entry).then(() => undefined, (caught: unknown) => caught);
+		assert.ok(error instanceof IllustrateError, String(error));
+		assert.match(error.message, /^The image worker stopped \(.+\)\. Images that arrived before are in the history\. Try again\.$/);
+		assert.deepEqual(error.actions, ['retry']);
+		assert.ok(logged.some(line => /The image worker stopped/.test(line)));
+	});
+
+	test('a card-size copy of a large PNG is made in the worker; a small one needs none', async () => {
+		const large = await renderImage({ width: 2560, height: 1440, format: 'png', seed: 'card' });
+		const copy = await worker.cardCopy(large);
+		assert.ok(copy, 'a copy was made');
+		const info = readImageInfo(copy);
+		assert.deepEqual([info?.format, info?.width, info?.height], ['png', 1024, 576]);
+		assert.equal(large.length > 0, true, 'the caller keeps its bytes');
+		const small = await renderImage({ width: 1024, height: 1024, format: 'png', seed: 'small' });
+		assert.equal(await worker.cardCopy(small), undefined);
+	});
+});
