@@ -78,13 +78,14 @@ export class ImageService {
 	 * The card-size copy of a large PNG (over 2048×1024, at most 1,024 pixels on its longest
 	 * side): made in the image worker in the Node host (`bytes` are copied there; the copy comes
 	 * back transferred), here in the web. Undefined when the image needs none or the decoder
-	 * does not take it (16-bit, interlaced): send it as it is.
+	 * does not take it (16-bit, interlaced): send it as it is. A copy that fails rejects (the
+	 * panel logs why and sends the image as it is).
 	 */
 	async cardCopy(bytes: Uint8Array): Promise<Uint8Array | undefined> {
 		if (!ILLUSTRATE_WEB) {
 			return bytesNeedCardCopy(bytes) ? this.imageWorker()?.cardCopy(bytes) : undefined;
 		}
-		return cardCopy(bytes, CARD_IMAGE_MAX_SIDE, deflateCodec()).catch(() => undefined);
+		return cardCopy(bytes, CARD_IMAGE_MAX_SIDE, deflateCodec());
 	}
 
 	/** The image worker, made at first use; none in the web (a constant condition, so the web bundle drops it with its Node imports). */
