@@ -12,6 +12,7 @@
  * to show 200 different files.
  */
 import { execFileSync } from 'node:child_process';
+import { watch } from 'node:fs/promises';
 import { existsSync, linkSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -62,6 +63,20 @@ function historyFrame(page: Page): Frame | undefined {
 	return inner && !inner.isDetached() ? inner : undefined;
 }
 
+/** Settles once the history's cards folder holds a copy of every image: woken by each file the folder gets. */
+async function allCardCopies(folder: string, count: () => number, signal: AbortSignal): Promise<void> {
+	mkdirSync(folder, { recursive: true });
+	const changes = watch(folder, { signal });
+	if (count() >= COUNT) {
+		return;
+	}
+	for await (const _change of changes) {
+		if (count() >= COUNT) {
+			return;
+		}
+	}
+}
+
 interface OpenFigures {
 	/** Command → every card in view shows its image, decoded and painted. */
 	readonly paintedMs: number;
@@ -100,13 +115,17 @@ async function pressCommand(page: Page, title: string): Promise<number> {
 /** Runs Show Generated Images and waits, in the history's page, until every card in view is painted. */
 async function openHistory(page: Page): Promise<OpenFigures> {
 	const started = await pressCommand(page, 'Illustrate: Show Generated Images');
+	const deadline = started + 120_000;
 	let frame: Frame | undefined;
-	while (!(frame = historyFrame(page)) || !(await frame.evaluate(count => document.querySelectorAll('.variant').length >= count, COUNT).catch(() => false))) {
-		if (Date.now() - started > 120_000) {
-			throw new Error('The history did not show its cards within 120 s.');
+	// The history's page is a frame VS Code adds (and navigates) after the command: wait for
+	// frame events until it is there, then for its cards inside it.
+	while (!(frame = historyFrame(page))) {
+		if (Date.now() > deadline) {
+			throw new Error('The history did not open within 120 s.');
 		}
-		await new Promise(resolve => setTimeout(resolve, 5));
+		await page.waitForEvent('framenavigated', { timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
 	}
+	await frame.waitForFunction(count => document.querySelectorAll('.variant').length >= count, COUNT, { polling: 'raf', timeout: Math.max(1, deadline - Date.now()) });
 	const cardsAt = Date.now();
 	const result = await frame.waitForFunction(() => {
 		const inView = [...document.querySelectorAll<HTMLElement>('.variant')].filter(card => {
@@ -130,20 +149,17 @@ async function main(): Promise<void> {
 	const results: Record<string, unknown> = {};
 	try {
 		const { page } = workbench;
+		// Timing starts at Enter in the command palette, which waits until the command is listed.
 		const imageBytes = await seedHistory(storage, join(dirname(workbench.workspace), 'history-bench-pictures'));
-		await page.waitForTimeout(5000);
 
 		const first = await openHistory(page);
 		const cardCopies = () => existsSync(join(storage, 'cards')) ? readdirSync(join(storage, 'cards')).length : 0;
 		const copiesAtFirstPaint = cardCopies();
 		// The history makes the other copies while it is open, two at a time.
 		const allCopies = Date.now();
-		while (cardCopies() < COUNT) {
-			if (Date.now() - allCopies > 20 * 60_000) {
-				throw new Error(`Only ${cardCopies()} of ${COUNT} card copies were made in 20 minutes.`);
-			}
-			await page.waitForTimeout(100);
-		}
+		await allCardCopies(join(storage, 'cards'), cardCopies, AbortSignal.timeout(20 * 60_000)).catch(() => {
+			throw new Error(`Only ${cardCopies()} of ${COUNT} card copies were made in 20 minutes.`);
+		});
 		const allCopiesMs = Date.now() - allCopies + first.paintedMs;
 		await closeTab(page, 'Generated Images');
 		const second: OpenFigures[] = [];
@@ -154,7 +170,6 @@ async function main(): Promise<void> {
 		const reloaded: OpenFigures[] = [];
 		for (let run = 0; run < RUNS; run++) {
 			await reloadWindow(page);
-			await page.waitForTimeout(3000);
 			reloaded.push(await openHistory(page));
 			await closeTab(page, 'Generated Images');
 		}
