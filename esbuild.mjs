@@ -1,6 +1,6 @@
 // Builds Illustrate: the extension (Node, CommonJS) into dist/, the web extension (a browser
-// web worker, CommonJS) into dist/web/, the panel (browser, ESM) into media/, and with --tests
-// the sources and tests, file by file, into out/.
+// web worker, CommonJS) into dist/web/, the MCP server for agents into dist/mcp.js, the panel
+// (browser, ESM) into media/, and with --tests the sources and tests, file by file, into out/.
 //   node esbuild.mjs [--production] [--watch] [--tests]
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
@@ -145,6 +145,18 @@ const builds = [
 		platform: 'node',
 		format: 'cjs',
 		target: 'node22',
+	},
+	{
+		...shared,
+		// The MCP server for agents outside VS Code (src/mcp/main.ts): `node dist/mcp.js --workspace <folder>`.
+		// One file with everything in it (the MCP SDK, the openai SDK, the parsers); no vscode on its path.
+		entryPoints: { mcp: 'src/mcp/main.ts' },
+		outdir: 'dist',
+		platform: 'node',
+		format: 'cjs',
+		target: 'node22',
+		// ES modules first: jsonc-parser's UMD build requires its parts by computed names, which no bundle can hold.
+		mainFields: ['module', 'main'],
 	},
 	{
 		...shared,
