@@ -92,10 +92,8 @@ export class AgentTools {
 			target = { kind: 'after', offset: document.text.trimEnd().length };
 		}
 		const desired = input.path !== undefined ? this.deps.workspace.pathOf(input.path) : undefined;
-		if (desired) {
-			await this.deps.workspace.assertInside([desired], l10n.t('Nothing was generated.'));
-		}
 		const alt = input.alt?.trim() || (target?.kind === 'image' ? target.alt : '') || altTextFromPrompt(input.prompt);
+		await this.images.checkDestination(alt, options.outputFormat, settings, { document, target, linked, desired });
 		const connection = this.deps.connection(settings);
 		const result = await generateImages(connection, options, this.services(), signal, { onImage: () => undefined });
 		const image = result.images[0];
@@ -124,12 +122,12 @@ export class AgentTools {
 		assertRequestValid(checkEditRequest({ ...options, images }, { today: today(), allowUnknownModels: this.deps.allowUnknownModels }).map(problem => problem.message));
 		this.checkCost(options, settings);
 		const desired = this.deps.workspace.pathOf(input.saveAs ?? editedImagePath(input.path, options.outputFormat));
-		await this.deps.workspace.assertInside([desired], l10n.t('Nothing was generated.'));
+		const alt = original.name.replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' ').trim() || altTextFromPrompt(input.instruction);
+		await this.images.checkDestination(alt, options.outputFormat, settings, { desired });
 		const connection = this.deps.connection(settings);
 		const recipe = { prompt: input.instruction, model: options.model, size: options.size, quality: options.quality, operation: 'edit' as const };
 		const result = await editImages(connection, { ...options, images }, recipe, this.services(), signal, { onImage: () => undefined });
 		const image = result.images[0];
-		const alt = original.name.replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' ').trim() || altTextFromPrompt(input.instruction);
 		const { saved } = await this.serialized(() => this.images.save(image, alt, settings, { desired }));
 		return { text: withCost(savedImageText(saved), result.costUsd), image };
 	}
@@ -167,6 +165,7 @@ export class AgentTools {
 			try {
 				const options: ImageRequestOptions = { model: settings.model, prompt: item.image.alt, size: settings.size, quality: settings.quality, n: 1, outputFormat: settings.outputFormat };
 				assertRequestValid(checkRequest(options, { today: today(), allowUnknownModels: this.deps.allowUnknownModels }).map(problem => problem.message));
+				await this.images.checkDestination(item.image.alt, options.outputFormat, settings, { document, target: targets[index], linked: item.linked });
 				const result = await generateImages(connection, options, this.services(), signal, { onImage: () => undefined });
 				tally.add(result.costUsd);
 				const outcome = await this.serialized(() => this.images.save(result.images[0], item.image.alt, settings, { document, target: targets[index], linked: item.linked }));

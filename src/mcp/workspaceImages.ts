@@ -10,6 +10,7 @@ import { buildImageReference, documentKindFor, type DocumentKind } from '../core
 import { linkTargetFilePath, normalizeAltText, relativePath } from '../core/links/imageLink';
 import { insertionEdits, type InsertionTarget, type TextEditSpec } from '../core/markdown/insertion';
 import { fileStemFromText, freeFilePath } from '../core/naming/fileNames';
+import type { OutputFormat } from '../core/models/capabilities';
 import { MANIFEST_NAME, provenanceByFolder, withEntries } from '../core/provenance/manifest';
 import type { KeptImage } from './historyFolder';
 import { FileTakenError, type NodeWorkspace } from './nodeWorkspace';
@@ -147,34 +148,46 @@ export class WorkspaceImages {
 		return { saved: { ...saved, document: document.relative, ...placeholder }, edits };
 	}
 
+	/**
+	 * Refuses, before anything is paid for, an image whose file would leave the workspace: by the
+	 * destination settings, or through a link at the folder it would go to.
+	 */
+	async checkDestination(alt: string, format: OutputFormat, settings: AgentSettings, where: SaveWhere): Promise<void> {
+		const more = l10n.t('Nothing was generated.');
+		await this.workspace.assertInside([await this.plannedPath(format, alt, settings, where, new Set(), more)], more);
+	}
+
+	/** Where the file goes: the path asked for, else the destination settings; a free name either way. */
+	private async plannedPath(format: OutputFormat, alt: string, settings: AgentSettings, where: SaveWhere, taken: Set<string>, more: string): Promise<string> {
+		const exists = (path: string) => this.workspace.exists(path);
+		if (where.desired) {
+			return freeFilePath(where.desired, taken, exists);
+		}
+		const documentPath = where.document?.path ?? this.workspace.pathOf('README.md');
+		let plan;
+		try {
+			plan = await planImageFiles({
+				formats: [format],
+				stem: fileStemFromText(alt),
+				documentScheme: 'file',
+				boundary: this.workspace.root,
+				...(where.linked ? { linked: { scheme: 'file', path: where.linked } } : {}),
+				destination: fileName => resolveDestination(settings.destinations, { documentPath, workspaceFolderPath: this.workspace.root, workspaceFolderPaths: [this.workspace.root], fileName, now: new Date() }),
+				exists,
+			});
+		} catch (error) {
+			const cause = error instanceof FileCheckError ? error.cause : error;
+			throw new IllustrateError(`${l10n.t('Could not check where to save the image: {0}.', cause instanceof Error ? cause.message : String(cause))} ${more}`);
+		}
+		if (plan.kind === 'outside') {
+			throw new IllustrateError(`${l10n.t('The image destination {0} is outside the workspace folder {1}: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written.', plan.path, this.workspace.name)} ${more}`);
+		}
+		return plan.paths[0];
+	}
+
 	private async createFile(image: KeptImage, alt: string, settings: AgentSettings, where: SaveWhere, kept: string): Promise<string> {
 		const taken = new Set<string>();
-		const exists = (path: string) => this.workspace.exists(path);
-		let path: string;
-		if (where.desired) {
-			path = await freeFilePath(where.desired, taken, exists);
-		} else {
-			const documentPath = where.document?.path ?? this.workspace.pathOf('README.md');
-			let plan;
-			try {
-				plan = await planImageFiles({
-					formats: [image.format],
-					stem: fileStemFromText(alt),
-					documentScheme: 'file',
-					boundary: this.workspace.root,
-					...(where.linked ? { linked: { scheme: 'file', path: where.linked } } : {}),
-					destination: fileName => resolveDestination(settings.destinations, { documentPath, workspaceFolderPath: this.workspace.root, workspaceFolderPaths: [this.workspace.root], fileName, now: new Date() }),
-					exists,
-				});
-			} catch (error) {
-				const cause = error instanceof FileCheckError ? error.cause : error;
-				throw new IllustrateError(`${l10n.t('Could not check where to save the image: {0}.', cause instanceof Error ? cause.message : String(cause))} ${kept}`);
-			}
-			if (plan.kind === 'outside') {
-				throw new IllustrateError(`${l10n.t('The image destination {0} is outside the workspace folder {1}: change illustrate.destination (or markdown.copyFiles.destination). Nothing was written.', plan.path, this.workspace.name)} ${kept}`);
-			}
-			path = plan.paths[0];
-		}
+		let path = await this.plannedPath(image.format, alt, settings, where, taken, kept);
 		for (let attempt = 1; ; attempt++) {
 			try {
 				await this.workspace.create(path, image.data, kept);
@@ -184,7 +197,7 @@ export class WorkspaceImages {
 					throw error instanceof IllustrateError ? error : new IllustrateError(`${l10n.t('Could not write {0}: {1}.', this.workspace.relative(path), error instanceof Error ? error.message : String(error))} ${kept}`);
 				}
 				taken.add(path);
-				path = await freeFilePath(path, taken, exists);
+				path = await freeFilePath(path, taken, (candidate: string) => this.workspace.exists(candidate));
 			}
 		}
 	}

@@ -16,7 +16,8 @@ const LAYERS: readonly (readonly string[])[] = [
 	['panel'],
 	['commands'],
 	['features.ts'],
-	['extension.ts'],
+	// Two entry points, neither importing the other: the extension, and the MCP server for agents outside VS Code.
+	['extension.ts', 'mcp'],
 ];
 
 /**
@@ -97,9 +98,10 @@ suite('Layers: no module imports a higher layer', () => {
 		assert.deepEqual(gone, [], 'these imports are gone: remove them from KNOWN');
 	});
 
-	test('a caller with no UI (openaiImages.ts) reaches the batch runner with no vscode import on its path', () => {
+	/** The files reached from `entry` through relative imports (static, `require` and `import()`), and those among them that import vscode. */
+	function importWalk(entry: string): { seen: Set<string>; withVscode: string[] } {
 		const seen = new Set<string>();
-		const next = [join(src, 'providers', 'openaiImages.ts')];
+		const next = [entry];
 		const withVscode: string[] = [];
 		for (let file = next.pop(); file; file = next.pop()) {
 			if (seen.has(file)) {
@@ -115,8 +117,22 @@ suite('Layers: no module imports a higher layer', () => {
 				next.push(target.endsWith('.ts') ? target : `${target}.ts`);
 			}
 		}
+		return { seen, withVscode };
+	}
+
+	test('a caller with no UI (openaiImages.ts) reaches the batch runner with no vscode import on its path', () => {
+		const { seen, withVscode } = importWalk(join(src, 'providers', 'openaiImages.ts'));
 		assert.ok(seen.has(join(src, 'core', 'generation', 'batchRunner.ts')), 'the walk reaches the runner');
 		assert.deepEqual(withVscode, []);
+	});
+
+	test('the MCP server (src/mcp/main.ts, dist/mcp.js) has no vscode import on its path', () => {
+		const { seen, withVscode } = importWalk(join(src, 'mcp', 'main.ts'));
+		for (const reached of [join(src, 'providers', 'openaiImages.ts'), join(src, 'core', 'agents', 'toolDefinitions.ts'), join(src, 'core', 'destination', 'writeTarget.ts'), join(src, 'platform', 'landingPath.ts')]) {
+			assert.ok(seen.has(reached), `the walk reaches ${relative(root, reached)}`);
+		}
+		assert.deepEqual(withVscode, []);
+		assert.deepEqual(importWalk(join(src, 'workspace', 'realPath.ts')).withVscode, ['src/workspace/realPath.ts'], 'the walk finds a vscode import');
 	});
 
 	test('the check finds an import that runs up', () => {
