@@ -1,6 +1,5 @@
 import * as l10n from '@vscode/l10n';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as sdk from 'openai';
 import { IllustrateError } from '../core/errors';
@@ -113,12 +112,10 @@ function connectionFor(settings: AgentSettings): OpenAIConnection {
 	return { sdk, client, key, requestTimeoutMs: settings.requestTimeoutMs };
 }
 
+/** The extension's version: esbuild puts package.json into the bundle. */
 function packageVersion(): string {
-	try {
-		return (JSON.parse(readFileSync(resolve(__dirname, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
-	} catch {
-		return '0.0.0';
-	}
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return (require('../../package.json') as { version: string }).version;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {

@@ -94,9 +94,10 @@ suite('where Illustrate may write: once links are resolved', () => {
 suite('one write path', () => {
 	/**
 	 * Source files allowed to write files: the checked write path, and the history in extension
-	 * storage (the store, and the image worker, which writes the history's images off the main thread).
+	 * storage (the store, and the image worker, which writes the history's images off the main thread);
+	 * the MCP server's checked write path on Node's file system and its history folder.
 	 */
-	const WRITERS = new Set(['src/workspace/workspaceWriter.ts', 'src/history/imageStore.ts', 'src/providers/imageWorker.ts']);
+	const WRITERS = new Set(['src/workspace/workspaceWriter.ts', 'src/history/imageStore.ts', 'src/providers/imageWorker.ts', 'src/mcp/nodeWorkspace.ts', 'src/mcp/historyFolder.ts']);
 
 	function sourceFiles(folder: string): string[] {
 		return readdirSync(folder, { withFileTypes: true }).flatMap(entry => entry.isDirectory()
@@ -111,8 +112,8 @@ suite('one write path', () => {
 			.map(file => relative(root, file).replace(/\\/g, '/'))
 			.filter(file => !WRITERS.has(file));
 		// diagnostics.ts appends the bench's figures to the file ILLUSTRATE_DIAGNOSTICS names (never a
-		// workspace file, and only when that variable is set); realPath.ts reads link targets with
-		// node:fs and writes nothing.
-		assert.deepEqual(writers, ['src/platform/diagnostics.ts', 'src/workspace/realPath.ts']);
+		// workspace file, and only when that variable is set); landingPath.ts and realPath.ts read link
+		// targets and real paths with node:fs and write nothing.
+		assert.deepEqual(writers, ['src/platform/diagnostics.ts', 'src/platform/landingPath.ts', 'src/workspace/realPath.ts']);
 	});
 });
