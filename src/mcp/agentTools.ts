@@ -14,6 +14,7 @@ import { shiftTarget, type InsertionTarget } from '../core/markdown/insertion';
 import { findModel } from '../core/models/capabilities';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import { altTextFromPrompt } from '../core/prompt/altText';
+import type { VariantEvents } from '../core/generation/batchRunner';
 import { editImages, generateImages, type BatchServices, type OpenAIConnection } from '../providers/openaiImages';
 import type { HistoryFolder, KeptImage } from './historyFolder';
 import type { NodeWorkspace } from './nodeWorkspace';
@@ -74,7 +75,7 @@ export class AgentTools {
 		}
 	}
 
-	async generate(raw: unknown, signal: AbortSignal): Promise<ToolOutput> {
+	async generate(raw: unknown, signal: AbortSignal, progress?: ToolProgress): Promise<ToolOutput> {
 		const input = parseGenerateImageInput(raw);
 		const settings = await this.deps.settings();
 		const options = generateRequestOptions(input, settings, { today: today(), allowUnknownModels: this.deps.allowUnknownModels });
@@ -95,13 +96,13 @@ export class AgentTools {
 		const alt = input.alt?.trim() || (target?.kind === 'image' ? target.alt : '') || altTextFromPrompt(input.prompt);
 		await this.images.checkDestination(alt, options.outputFormat, settings, { document, target, linked, desired });
 		const connection = this.deps.connection(settings);
-		const result = await generateImages(connection, options, this.services(), signal, { onImage: () => undefined });
+		const result = await generateImages(connection, options, this.services(), signal, progressEvents(progress));
 		const image = result.images[0];
 		const { saved } = await this.serialized(() => this.images.save(image, alt, settings, { document, target, linked, desired }));
 		return { text: withCost(savedImageText(saved), result.costUsd), image };
 	}
 
-	async edit(raw: unknown, signal: AbortSignal): Promise<ToolOutput> {
+	async edit(raw: unknown, signal: AbortSignal, progress?: ToolProgress): Promise<ToolOutput> {
 		const input = parseEditImageInput(raw);
 		const settings = await this.deps.settings();
 		const readImage = async (relative: string): Promise<ReferenceImage> => {
@@ -126,13 +127,13 @@ export class AgentTools {
 		await this.images.checkDestination(alt, options.outputFormat, settings, { desired });
 		const connection = this.deps.connection(settings);
 		const recipe = { prompt: input.instruction, model: options.model, size: options.size, quality: options.quality, operation: 'edit' as const };
-		const result = await editImages(connection, { ...options, images }, recipe, this.services(), signal, { onImage: () => undefined });
+		const result = await editImages(connection, { ...options, images }, recipe, this.services(), signal, progressEvents(progress));
 		const image = result.images[0];
 		const { saved } = await this.serialized(() => this.images.save(image, alt, settings, { desired }));
 		return { text: withCost(savedImageText(saved), result.costUsd), image };
 	}
 
-	async fill(raw: unknown, signal: AbortSignal): Promise<ToolOutput> {
+	async fill(raw: unknown, signal: AbortSignal, progress?: ToolProgress): Promise<ToolOutput> {
 		const input = parseFillMissingImagesInput(raw);
 		const settings = await this.deps.settings();
 		const document = await this.images.document(input.document);
@@ -166,7 +167,7 @@ export class AgentTools {
 				const options: ImageRequestOptions = { model: settings.model, prompt: item.image.alt, size: settings.size, quality: settings.quality, n: 1, outputFormat: settings.outputFormat };
 				assertRequestValid(checkRequest(options, { today: today(), allowUnknownModels: this.deps.allowUnknownModels }).map(problem => problem.message));
 				await this.images.checkDestination(item.image.alt, options.outputFormat, settings, { document, target: targets[index], linked: item.linked });
-				const result = await generateImages(connection, options, this.services(), signal, { onImage: () => undefined });
+				const result = await generateImages(connection, options, this.services(), signal, progressEvents(progress));
 				tally.add(result.costUsd);
 				const outcome = await this.serialized(() => this.images.save(result.images[0], item.image.alt, settings, { document, target: targets[index], linked: item.linked }));
 				saved.push(outcome.saved);
@@ -181,6 +182,20 @@ export class AgentTools {
 		}
 		return { text: fillResultText(document.relative, saved, failures, tally.spent) };
 	}
+}
+
+/** Reports what a call is doing, for clients that asked for progress (MCP's progress notifications). */
+export type ToolProgress = (message: string) => void;
+
+function progressEvents(progress: ToolProgress | undefined): VariantEvents<KeptImage> {
+	return {
+		onPixels: (_slot, pixels) => {
+			if (pixels.partialIndex !== undefined) {
+				progress?.(l10n.t('Preview {0} arrived.', pixels.partialIndex + 1));
+			}
+		},
+		onImage: () => progress?.(l10n.t('The image arrived; saving it.')),
+	};
 }
 
 function withCost(text: string, costUsd: number | undefined): string {

@@ -55,7 +55,12 @@ export function createMcpServer(tools: AgentTools, version: string, log: (line: 
 			if (!run) {
 				return toolError(l10n.t('There is no tool {0}; the tools are {1}.', requested, TOOL_DEFINITIONS.map(tool => tool.name).join(', ')));
 			}
-			const result = toolResult(await run(input ?? {}, extra.signal));
+			const token = request.params._meta?.progressToken;
+			let step = 0;
+			const progress = token === undefined ? undefined : (message: string) => {
+				void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: ++step, message } }).catch(() => undefined);
+			};
+			const result = toolResult(await run(input ?? {}, extra.signal, progress));
 			log(`${name} done in ${Date.now() - started} ms`);
 			return result;
 		} catch (error) {

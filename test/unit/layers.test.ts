@@ -114,7 +114,9 @@ suite('Layers: no module imports a higher layer', () => {
 			}
 			for (const match of text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'|\b(?:require|import)\(\s*'(\.[^']+)'\s*\)/gm)) {
 				const target = normalize(join(dirname(file), match[1] ?? match[2]));
-				next.push(target.endsWith('.ts') ? target : `${target}.ts`);
+				if (!target.endsWith('.json')) {
+					next.push(target.endsWith('.ts') ? target : `${target}.ts`);
+				}
 			}
 		}
 		return { seen, withVscode };

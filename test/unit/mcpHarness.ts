@@ -21,6 +21,8 @@ export interface Started {
 	readonly client: Client;
 	/** What the server wrote to stderr so far. */
 	readonly stderr: () => string;
+	/** Resolves once the server's stderr (its log) matches `pattern`. */
+	logged(pattern: RegExp): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -59,12 +61,18 @@ export async function startMcp(options: { workspace: string; history: string; ba
 		stderr: 'pipe',
 	});
 	let stderr = '';
+	const waiting: { pattern: RegExp; resolve: () => void }[] = [];
 	transport.stderr?.on('data', (chunk: Buffer) => {
 		stderr += chunk.toString('utf8');
+		for (const waiter of waiting.filter(candidate => candidate.pattern.test(stderr))) {
+			waiting.splice(waiting.indexOf(waiter), 1);
+			waiter.resolve();
+		}
 	});
+	const logged = (pattern: RegExp) => pattern.test(stderr) ? Promise.resolve() : new Promise<void>(resolve => waiting.push({ pattern, resolve }));
 	const client = new Client({ name: 'illustrate-test', version: '1.0.0' });
 	await client.connect(transport);
-	return { client, stderr: () => stderr, close: () => client.close() };
+	return { client, stderr: () => stderr, logged, close: () => client.close() };
 }
 
 /** Calls a tool and returns its result with the text joined. */

@@ -113,6 +113,29 @@ suite('MCP server: the agent tools over stdio', function () {
 		assert.match(none.text, /has no empty image links to fill/);
 	});
 
+	test('a cancelled call writes nothing into the workspace', async () => {
+		api.configure({ holdFinals: true });
+		const before = listFiles(workspace);
+		const abort = new AbortController();
+		let previewed!: (message: string | undefined) => void;
+		const preview = new Promise<string | undefined>(resolve => {
+			previewed = resolve;
+		});
+		const call = mcp.client.callTool({ name: 'illustrate_generate_image', arguments: { prompt: 'A diagram', document: 'docs/guide.md', placeholder: 'request flow' } }, undefined, {
+			signal: abort.signal,
+			onprogress: ({ message }) => previewed(message),
+		});
+		// The request is at the server and streaming (its final held back) when the first preview is reported.
+		assert.equal(await preview, 'Preview 1 arrived.');
+		abort.abort();
+		await assert.rejects(call, /abort/i);
+		await mcp.logged(/illustrate_generate_image cancelled after \d+ ms/);
+		api.releaseFinals();
+		assert.equal(api.requests.length, 1);
+		assert.deepEqual(listFiles(workspace), before);
+		assert.equal(readText(workspace, 'docs/guide.md'), '# Guide\n\nThe request flow:\n\n![request flow]()\n\nMore text.\n');
+	});
+
 	test('input errors are tool errors that say what to change, and nothing is sent', async () => {
 		for (const [args, message] of [
 			[{ prompt: 'x', document: '../outside.md' }, /may not climb out of the workspace folder/],
