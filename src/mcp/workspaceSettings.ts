@@ -53,7 +53,7 @@ export function parseSettingsText(text: string): { values: Record<string, unknow
 			if (key.startsWith('[')) {
 				continue;
 			}
-			if (depth < 3 && typeof value === 'object' && value !== null && !Array.isArray(value) && !/\.(destination|copyFiles\.destination)$/.test(dotted)) {
+			if (depth < 3 && typeof value === 'object' && value !== null && !Array.isArray(value) && !dotted.endsWith('.destination')) {
 				flatten(dotted, value as Record<string, unknown>, depth + 1);
 			} else if (!(dotted in values)) {
 				values[dotted] = value;
