@@ -6,28 +6,30 @@ import { IllustrateError } from '../core/errors';
 import type { OpenAIConnection } from '../providers/openaiImages';
 import { withBoundedErrorBodies } from '../providers/boundedFetch';
 import { AgentTools } from './agentTools';
-import { defaultHistoryFolder, HistoryFolder } from './historyFolder';
+import { DEFAULT_HISTORY_MB, defaultHistoryFolder, HistoryFolder } from './historyFolder';
 import { createMcpServer } from './mcpServer';
 import { NodeWorkspace } from './nodeWorkspace';
 import { agentSettings, MACHINE_SETTINGS, MAX_SETTINGS_BYTES, parseSettingsText, type AgentSettings, type ServerChoices } from './workspaceSettings';
 
 /**
  * Illustrate's MCP server for agents outside VS Code (Claude Code, Codex CLI, …), over stdio:
- *   node dist/mcp.js --workspace <folder> [--history <folder>] [--max-cost <USD>]
+ *   node dist/mcp.js --workspace <folder> [--history <folder>] [--history-max-mb <MB>] [--max-cost <USD>]
  * The key comes from OPENAI_API_KEY, the endpoint from OPENAI_BASE_URL (and the organization
  * and project from OPENAI_ORG_ID and OPENAI_PROJECT_ID), as the `openai` SDK reads them.
  * stdout is the protocol: everything else goes to stderr.
  */
 
-const USAGE = 'Usage: node dist/mcp.js --workspace <folder> [--history <folder>] [--max-cost <USD>]\n'
+const USAGE = 'Usage: node dist/mcp.js --workspace <folder> [--history <folder>] [--history-max-mb <MB>] [--max-cost <USD>]\n'
 	+ '  --workspace  the folder images and links are written into (default: the current folder)\n'
 	+ '  --history    where every generated image is kept first (default: ' + defaultHistoryFolder() + ')\n'
+	+ '  --history-max-mb  the history\'s size cap; the oldest images beyond it are deleted (default: ' + DEFAULT_HISTORY_MB + ')\n'
 	+ '  --max-cost   refuse requests estimated above this many USD; a workspace\'s illustrate.maxCostPerRequest can only lower it\n'
 	+ 'Environment: OPENAI_API_KEY (required for requests), OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID.';
 
 export interface ServerArguments {
 	readonly workspace: string;
 	readonly history: string;
+	readonly historyMaxMb: number;
 	readonly maxCost?: number;
 }
 
@@ -36,13 +38,14 @@ export function parseArguments(argv: readonly string[], cwd: string): ServerArgu
 	let workspace = cwd;
 	let history = defaultHistoryFolder();
 	let maxCost: number | undefined;
+	let historyMaxMb = DEFAULT_HISTORY_MB;
 	for (let index = 0; index < argv.length; index++) {
 		const flag = argv[index];
 		const value = argv[index + 1];
 		if (flag === '--help' || flag === '-h') {
 			return 'help';
 		}
-		if (!['--workspace', '--history', '--max-cost'].includes(flag)) {
+		if (!['--workspace', '--history', '--history-max-mb', '--max-cost'].includes(flag)) {
 			throw new Error(`Unknown option ${flag}.\n${USAGE}`);
 		}
 		if (value === undefined) {
@@ -53,6 +56,11 @@ export function parseArguments(argv: readonly string[], cwd: string): ServerArgu
 			workspace = resolve(cwd, value);
 		} else if (flag === '--history') {
 			history = resolve(cwd, value);
+		} else if (flag === '--history-max-mb') {
+			historyMaxMb = Number(value);
+			if (!Number.isFinite(historyMaxMb) || historyMaxMb < 10) {
+				throw new Error(`--history-max-mb takes a number of megabytes, at least 10, not ${value}.`);
+			}
 		} else {
 			maxCost = Number(value);
 			if (!Number.isFinite(maxCost) || maxCost < 0) {
@@ -60,7 +68,7 @@ export function parseArguments(argv: readonly string[], cwd: string): ServerArgu
 			}
 		}
 	}
-	return { workspace, history, ...(maxCost !== undefined ? { maxCost } : {}) };
+	return { workspace, history, historyMaxMb, ...(maxCost !== undefined ? { maxCost } : {}) };
 }
 
 function log(line: string): void {
@@ -135,7 +143,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 	const choices: ServerChoices = args.maxCost !== undefined ? { maxCostPerRequest: args.maxCost } : {};
 	const tools = new AgentTools({
 		workspace,
-		history: new HistoryFolder(args.history),
+		history: new HistoryFolder(args.history, args.historyMaxMb * 1024 * 1024, log),
 		settings: () => readWorkspaceSettings(workspace, choices),
 		connection: connectionFor,
 		allowUnknownModels: endpointIsCompatible(process.env.OPENAI_BASE_URL),
