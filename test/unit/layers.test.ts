@@ -15,6 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
 	['services.ts'],
 	['panel'],
 	['commands'],
+	['agents'],
 	['features.ts'],
 	['extension.ts'],
 ];
