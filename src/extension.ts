@@ -5,7 +5,7 @@ import { LastTextEditor } from './editor/editorTargets';
 import { ImageLenses } from './editor/imageLenses';
 import { ImageLinkContext } from './editor/imageLinkContext';
 import { PlaceholderActions } from './editor/placeholderActions';
-import { registerAgentTools } from './agents/toolRegistration';
+import { registerAgentTools } from './commands/agentToolRegistration';
 import type { Features } from './features';
 
 /**

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
-import { createAgentTools } from './agents/agentTools';
-import type { AgentToolSet } from './agents/toolRegistration';
+import { createAgentTools } from './commands/agentTools';
+import type { AgentToolSet } from './commands/agentToolRegistration';
 import { ClearApiKeyCommand, SetApiKeyCommand } from './commands/apiKeyCommands';
 import type { Command } from './commands/commandManager';
 import { disposeAll } from './core/lifecycle/disposeAll';

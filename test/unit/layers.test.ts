@@ -15,7 +15,6 @@ const LAYERS: readonly (readonly string[])[] = [
 	['services.ts'],
 	['panel'],
 	['commands'],
-	['agents'],
 	['features.ts'],
 	['extension.ts'],
 ];

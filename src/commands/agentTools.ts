@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import {
 	EDIT_IMAGE_TOOL, FILL_MISSING_IMAGES_TOOL, GENERATE_IMAGE_TOOL,
-	editedImagePath, fillResultText, generateRequestOptions, parseEditImageInput, parseFillMissingImagesInput, parseGenerateImageInput, savedImageText,
+	editedImagePath, editRequestOptions, fillResultText, generateRequestOptions, parseEditImageInput, parseFillMissingImagesInput, parseGenerateImageInput, savedImageText,
 	type EditImageInput, type GenerateImageInput, type SavedImage,
 } from '../core/agents/toolDefinitions';
 import { overLimit, overLimitMessage, toolConfirmation, type ToolQuote, type ToolTarget } from '../core/agents/toolConfirmation';
@@ -19,7 +19,7 @@ import { findModel, type OutputFormat } from '../core/models/capabilities';
 import type { ImageRequestOptions } from '../core/models/validation';
 import { freeFilePath } from '../core/naming/fileNames';
 import { altTextFromPrompt } from '../core/prompt/altText';
-import type { FillMissingImagesCommand } from '../commands/fillMissingImages';
+import type { FillMissingImagesCommand } from './fillMissingImages';
 import { isFillable, type DocumentImageIndex } from '../editor/documentPlaceholders';
 import { withLinkedFile } from '../editor/editorTargets';
 import type { StoredImage } from '../history/imageStore';
@@ -34,7 +34,8 @@ import { recordProvenance } from '../workspace/provenanceWriter';
 import { TrackedTarget } from '../workspace/trackedTarget';
 import { ensureTrusted } from '../workspace/trust';
 import { ScopedWorkspaceEdit, writeScopeOfWorkspaceFile } from '../workspace/workspaceWriter';
-import type { AgentToolName, AgentToolSet } from './toolRegistration';
+import type { AgentToolSet } from './agentToolRegistration';
+import type { AgentToolName } from './agentToolNames';
 
 /** What the tools need: the services the commands share, the keys, the document index and Fill Missing Images. */
 export interface AgentToolServices {
@@ -254,15 +255,7 @@ export class AgentTools {
 	}
 
 	private editOptions(input: EditImageInput, resource: vscode.Uri | undefined, sourceFormat: OutputFormat): ImageRequestOptions {
-		const settings = readSettings(resource);
-		return {
-			model: settings.model,
-			prompt: input.instruction,
-			size: 'auto',
-			quality: settings.quality,
-			n: 1,
-			outputFormat: (input.saveAs ? formatOfFileName(input.saveAs) : undefined) ?? sourceFormat,
-		};
+		return editRequestOptions(input, sourceFormat, readSettings(resource));
 	}
 
 	// --- invoke

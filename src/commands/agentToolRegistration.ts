@@ -1,12 +1,5 @@
 import * as vscode from 'vscode';
-
-/**
- * The language model tools package.json contributes (`contributes.languageModelTools`), by
- * name. The same names as src/core/agents/toolDefinitions.ts; a unit test holds the three
- * lists together. Here as plain strings so that activation loads nothing more.
- */
-export const AGENT_TOOL_NAMES = ['illustrate_generate_image', 'illustrate_edit_image', 'illustrate_fill_missing_images'] as const;
-export type AgentToolName = (typeof AGENT_TOOL_NAMES)[number];
+import { AGENT_TOOL_NAMES, type AgentToolName } from './agentToolNames';
 
 /** The tools' code, in dist/features.js: loaded at the first call, never at activation. */
 export type AgentToolSet = ReadonlyMap<AgentToolName, vscode.LanguageModelTool<unknown>>;
