@@ -344,7 +344,8 @@ export class AgentTools {
 				return this.placeholderDestination(document, wasDirty, input);
 			}
 			const active = vscode.window.activeTextEditor?.document === document ? vscode.window.activeTextEditor : undefined;
-			const offset = active ? document.offsetAt(active.selection.active) : document.getText().length;
+			// Not the active editor: after the document's last line of text.
+			const offset = active ? document.offsetAt(active.selection.active) : document.getText().trimEnd().length;
 			const alt = input.alt?.trim() || altTextFromPrompt(input.prompt);
 			const preferredFile = input.path !== undefined ? await freeUri(workspaceUri(input.path)) : undefined;
 			return { kind: 'document', document, wasDirty, target: { kind: 'after', offset }, alt, ...(preferredFile ? { preferredFile } : {}) };
