@@ -235,8 +235,8 @@ export class AgentTools {
 
 	private prepared(quote: ToolQuote, target: ToolTarget, prompt: string | undefined): vscode.PreparedToolInvocation {
 		const confirmation = toolConfirmation(quote, target, prompt);
-		// Above the limit the call is refused before anything is sent: nothing to confirm.
-		return overLimit(quote)
+		// Above the limit, or in an untrusted workspace, the call is refused before anything is sent: nothing to confirm.
+		return overLimit(quote) || !vscode.workspace.isTrusted
 			? { invocationMessage: confirmation.invocationMessage }
 			: { invocationMessage: confirmation.invocationMessage, confirmationMessages: { title: confirmation.title, message: confirmation.message } };
 	}
