@@ -218,6 +218,15 @@ suite('Agent tools (vscode.lm)', () => {
 		}
 	});
 
+	test('an API error is the panel\'s message, and nothing is written', async () => {
+		await api().fail({ kind: 'moderation_blocked' });
+		await writeDocument('agents/blocked.md', '![a forbidden thing]()\n');
+		const message = messageOf(await rejectionOfTool('illustrate_generate_image', { prompt: 'A forbidden thing', document: 'agents/blocked.md', placeholder: 'a forbidden thing', quality: 'low' }));
+		assert.match(message, /^Illustrate: .*safety system rejected this prompt/);
+		assert.equal(await diskText('agents/blocked.md'), '![a forbidden thing]()\n');
+		assert.equal(await exists(uri('agents/images')), false);
+	});
+
 	test('an input that breaks the rules: the reason, nothing sent', async () => {
 		assert.match(messageOf(await rejectionOfTool('illustrate_generate_image', { prompt: 'x', path: '../outside.png' })), /may not climb out of the workspace folder/);
 		assert.match(messageOf(await rejectionOfTool('illustrate_generate_image', { prompt: 'x', path: 'agents/x.png', size: '1000x1000' })), /multiples of 16/);
