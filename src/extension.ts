@@ -4,11 +4,13 @@ import { DocumentImageIndex } from './editor/documentPlaceholders';
 import { LastTextEditor } from './editor/editorTargets';
 import { ImageLenses } from './editor/imageLenses';
 import { ImageLinkContext } from './editor/imageLinkContext';
+import { PlaceholderActions } from './editor/placeholderActions';
+import { registerAgentTools } from './commands/agentToolRegistration';
 import type { Features } from './features';
 
 /**
- * Activation registers what VS Code needs right away (the commands' ids, the code lenses, the
- * editor menu's context key, the panel serializers) and nothing more: the commands, panels
+ * Activation registers what VS Code needs right away (the commands' ids, the code lenses and
+ * quick fixes, the language model tools' names, the editor menu's context key, the panel serializers) and nothing more: the commands, panels
  * and the API client are in their own file (dist/features.js), loaded at the first command or
  * restored panel, so opening a markdown file never reads or compiles them.
  */
@@ -37,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): void {
 		...COMMAND_IDS.map(id => vscode.commands.registerCommand(id, (...args: unknown[]) => load().commands.get(id)!.execute(...args))),
 		new ImageLinkContext(),
 		new ImageLenses(images, log),
+		new PlaceholderActions(images),
+		...registerAgentTools(() => load().tools, log),
 		vscode.window.registerWebviewPanelSerializer(GENERATE_VIEW_TYPE, {
 			deserializeWebviewPanel: (panel, state) => load().reviveGeneratePanel(panel, state),
 		}),

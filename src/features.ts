@@ -1,5 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
+import { createAgentTools } from './commands/agentTools';
+import type { AgentToolSet } from './commands/agentToolRegistration';
 import { ClearApiKeyCommand, SetApiKeyCommand } from './commands/apiKeyCommands';
 import type { Command } from './commands/commandManager';
 import { disposeAll } from './core/lifecycle/disposeAll';
@@ -32,6 +34,8 @@ export interface FeatureHost {
 /** Illustrate's commands and panels, built at their first use (see extension.ts). */
 export interface Features extends vscode.Disposable {
 	readonly commands: ReadonlyMap<string, Command>;
+	/** The language model tools (src/agents), registered at activation by name. */
+	readonly tools: AgentToolSet;
 	reviveGeneratePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
 	reviveHistoryPanel(panel: vscode.WebviewPanel): void;
 }
@@ -52,12 +56,13 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, cardCopies, inserter, replacer, editors, log };
 
 	const fromAltText = new GenerateCommand('illustrate.generateFromAltText', 'altText', services, keys);
+	const fill = new FillMissingImagesCommand(services, keys, images);
 	const commands: Command[] = [
 		new GenerateCommand('illustrate.generate', 'any', services, keys),
 		new GenerateCommand('illustrate.generateFromSelection', 'selection', services, keys),
 		fromAltText,
 		new GenerateAtCommand(fromAltText),
-		new FillMissingImagesCommand(services, keys, images),
+		fill,
 		new EditImageCommand(services),
 		new SetApiKeyCommand(keys),
 		new ClearApiKeyCommand(keys),
@@ -65,6 +70,7 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 	];
 	return {
 		commands: new Map(commands.map(command => [command.id, command])),
+		tools: createAgentTools({ services, keys, index: images, fill }),
 		reviveGeneratePanel: async (panel, state) => void await GeneratePanel.revive(panel, services, state),
 		reviveHistoryPanel: panel => void HistoryPanel.revive(panel, historyServices),
 		dispose: () => {

@@ -10,7 +10,7 @@ import type { ImageRequestOptions } from '../core/models/validation';
 import { IMAGE_FILE_EXTENSIONS } from '../core/images/imageFormats';
 import { readImageInfo } from '../core/images/imageInfo';
 import { disposeAll } from '../core/lifecycle/disposeAll';
-import { isFillable, type DocumentImageIndex } from '../editor/documentPlaceholders';
+import { isFillable, type ClassifiedImage, type DocumentImageIndex } from '../editor/documentPlaceholders';
 import { withLinkedFile } from '../editor/editorTargets';
 import type { StoredImage } from '../history/imageStore';
 import type { Services } from '../services';
@@ -18,7 +18,7 @@ import { providerLabel, type ApiKeys } from '../providers/apiKeys';
 import { ensureTrusted } from '../workspace/trust';
 import { CancelledError, IllustrateError } from '../core/errors';
 import { type GenerationResult, type ReferenceImage } from '../providers/imageService';
-import { readSettings } from '../settings/settings';
+import { readSettings, type IllustrateSettings } from '../settings/settings';
 import { applyStyle, type StylePreset } from '../core/prompt/stylePresets';
 import { loadStylePresets } from '../workspace/stylePresets';
 import { TrackedTarget } from '../workspace/trackedTarget';
@@ -34,6 +34,18 @@ export interface FillResult {
 	/** Placeholders left unfilled by cancellation or the budget. */
 	readonly skipped: number;
 	readonly costUsd?: number;
+}
+
+/** A placeholder an agent's fill filled: its alt text, the file, the reference written. */
+export interface SavedPlaceholder {
+	readonly alt: string;
+	readonly file: vscode.Uri;
+	readonly reference: string;
+}
+
+/** What a fill for an agent resolves to: the result, and each filled placeholder's file and link. */
+export interface AgentFillResult extends FillResult {
+	readonly saved: readonly SavedPlaceholder[];
 }
 
 type ReferenceMode = { readonly kind: 'none' } | { readonly kind: 'first' } | { readonly kind: 'file'; readonly image: ReferenceImage };
@@ -116,20 +128,66 @@ export class FillMissingImagesCommand implements Command {
 			return undefined;
 		}
 
+		const run = await this.fill({ document, items, count, plan, settings, each, externalToken: undefined });
+		this.report({ document: name, filled: run.files.length, total: items.length, failures: run.failures, skipped: run.skipped, spent: run.costUsd });
+		return { files: run.files, failures: run.failures, skipped: run.skipped, ...(run.costUsd !== undefined ? { costUsd: run.costUsd } : {}) };
+	}
+
+	/**
+	 * For agents (the illustrate_fill_missing_images tool): fills `document`'s placeholders
+	 * within the budget without asking (the agent's confirmation asked), each image on its own;
+	 * throws what stops it before anything is sent (no placeholders are fine: an empty result).
+	 * `token` cancels: what has not arrived is not written.
+	 */
+	async fillForAgent(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<AgentFillResult> {
+		this.index.forget(document);
+		const items = (await this.index.classify(document)).filter(isFillable).filter(item => item.image.alt.trim().length > 0);
+		if (items.length === 0) {
+			return { files: [], failures: [], skipped: 0, saved: [] };
+		}
+		const settings = readSettings(document.uri);
+		const model = findModel(settings.model);
+		const each = model ? estimateCost(model, settings.quality, settings.size, 1) : undefined;
+		const confirmation = fillConfirmation({ document: vscode.workspace.asRelativePath(document.uri), placeholders: items.length, each, budget: settings.maxCostPerRequest, model: settings.model, quality: settings.quality, size: settings.size });
+		if (confirmation.kind === 'overBudget') {
+			throw new IllustrateError(confirmation.message);
+		}
+		if (!(await this.keys.get(settings.provider))) {
+			throw new IllustrateError(vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key", then run this again.', providerLabel(settings.provider)));
+		}
+		const plan = await this.planFromArgs(document, {}) ?? { reference: { kind: 'none' } };
+		const run = await this.fill({ document, items, count: confirmation.count, plan, settings, each, externalToken: token });
+		// Beyond the budget: each a failure with its reason, so the agent knows why.
+		const reason = vscode.l10n.t('not sent: the budget of {0} is spent', formatUsd(settings.maxCostPerRequest ?? 0));
+		const beyond = items.slice(confirmation.count).map(item => ({ alt: item.image.alt, reason }));
+		return { ...run, failures: [...run.failures, ...beyond], skipped: run.skipped - beyond.length };
+	}
+
+	/** Generates and inserts the first `count` placeholders of `items`, three at a time; one failure never stops the others. */
+	private async fill(request: { document: vscode.TextDocument; items: readonly ClassifiedImage[]; count: number; plan: Plan; settings: IllustrateSettings; each: number | undefined; externalToken: vscode.CancellationToken | undefined }): Promise<AgentFillResult> {
+		const { document, items, count, plan, settings, each } = request;
+		const name = vscode.workspace.asRelativePath(document.uri);
+		const budget = settings.maxCostPerRequest;
 		const chosen = items.slice(0, count);
 		const targets = await Promise.all(chosen.map(async item => {
 			const source = await withLinkedFile(document, { prompt: item.image.alt, target: { kind: 'image', start: item.image.start, alt: item.image.alt }, alt: item.image.alt, ...(item.image.url ? { url: item.image.url } : {}) }, this.services.log);
 			return { alt: item.image.alt, source, tracked: new TrackedTarget(document.uri, source.target, source.alt, source.preferredFile) };
 		}));
 		const files: string[] = [];
+		const saved: SavedPlaceholder[] = [];
 		const failures: FillFailure[] = [];
 		const tally = new BudgetTally(each, budget);
 		let done = 0;
 		let skipped = items.length - count;
+		let external: vscode.Disposable | undefined;
 		try {
 			await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Illustrate: filling {0} image(s) in {1}', count, name), cancellable: true }, async (progress, token) => {
 				const abort = new AbortController();
 				token.onCancellationRequested(() => abort.abort());
+				external = request.externalToken?.onCancellationRequested(() => abort.abort());
+				if (request.externalToken?.isCancellationRequested) {
+					abort.abort();
+				}
 				let reference: ReferenceImage | undefined = plan.reference.kind === 'file' ? plan.reference.image : undefined;
 				const fill = async (target: typeof targets[number]): Promise<void> => {
 					if (abort.signal.aborted) {
@@ -155,8 +213,13 @@ export class FillMissingImagesCommand implements Command {
 						tally.add(result.costUsd);
 						this.services.costs.add(result.costUsd, result.images.length);
 						const image: StoredImage = result.images[0];
+						// An agent that cancelled gets nothing written; the image stays in the history.
+						if (request.externalToken?.isCancellationRequested) {
+							throw new CancelledError();
+						}
 						const inserted = await this.services.inserter.insert({ document, target: target.tracked.target, images: [image], alt: target.alt, preferredFile: target.source.preferredFile });
 						files.push(inserted.files[0].toString());
+						saved.push({ alt: target.alt, file: inserted.files[0], reference: inserted.references[0] });
 						if (plan.reference.kind === 'first' && !reference) {
 							reference = { bytes: await this.services.store.read(image), name: inserted.files[0].path.split('/').pop() ?? 'reference.png', format: image.format };
 						}
@@ -182,11 +245,11 @@ export class FillMissingImagesCommand implements Command {
 				}
 			});
 		} finally {
+			external?.dispose();
 			disposeAll(targets.map(target => target.tracked));
 		}
 		const spent = tally.spent;
-		this.report({ document: name, filled: files.length, total: items.length, failures, skipped, spent });
-		return { files, failures, skipped, ...(spent !== undefined ? { costUsd: spent } : {}) };
+		return { files, failures, skipped, saved, ...(spent !== undefined ? { costUsd: spent } : {}) };
 	}
 
 	private async planFromArgs(document: vscode.TextDocument, args: FillCommandArgs): Promise<Plan | undefined> {

@@ -27,6 +27,8 @@ export interface InsertResult {
 	readonly files: readonly vscode.Uri[];
 	/** Paths as written in the document, relative to it. */
 	readonly paths: readonly string[];
+	/** Each image's reference in the document's syntax (its link, `<img>`, `image::` …), as written or to be pasted. */
+	readonly references: readonly string[];
 }
 
 type SaveRequest = Omit<InsertRequest, 'target'>;
@@ -125,18 +127,26 @@ export class ImageInserter {
 
 	/** Saves the images beside the document (never overwriting) and puts their links on the clipboard. */
 	saveAndCopyLinks(request: SaveRequest): Promise<InsertResult> {
-		return this.serialized(request.document, () => this.saveAndCopyNow(request));
+		return this.serialized(request.document, async () => {
+			const saved = await this.saveNow(request);
+			await vscode.env.clipboard.writeText(saved.references.join('\n\n'));
+			return saved;
+		});
 	}
 
-	private async saveAndCopyNow(request: SaveRequest): Promise<InsertResult> {
+	/** Saves the images beside the document where its settings say (never overwriting), changing nothing else: for agents, who place the links themselves. */
+	save(request: SaveRequest): Promise<InsertResult> {
+		return this.serialized(request.document, () => this.saveNow(request));
+	}
+
+	private async saveNow(request: SaveRequest): Promise<InsertResult> {
 		const plan = await this.plan(request);
 		const edit = await this.editCreating(plan, request.images);
 		if (!(await edit.apply({ more: keptInHistory() }))) {
 			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} beside {1}: check that the folder is writable.', plan.paths.join(', '), vscode.workspace.asRelativePath(plan.document.uri))} ${keptInHistory()}`);
 		}
 		await recordProvenance(plan.provenance, plan.files, request.images, request.alt, plan.scope, this.log);
-		await vscode.env.clipboard.writeText(plan.references.join('\n\n'));
-		return { files: plan.files, paths: plan.paths };
+		return { files: plan.files, paths: plan.paths, references: plan.references };
 	}
 
 	insert(request: InsertRequest): Promise<InsertResult> {
@@ -172,7 +182,7 @@ export class ImageInserter {
 		const edited = Date.now();
 		await recordProvenance(plan.provenance, files, request.images, request.alt, plan.scope, this.log);
 		this.log?.info(`Inserted ${paths.join(', ')} into ${vscode.workspace.asRelativePath(document.uri)} in ${Date.now() - started} ms (plan ${planned - started} ms, edit with the bytes ${edited - planned} ms, provenance ${Date.now() - edited} ms)`);
-		return { files, paths };
+		return { files, paths, references: plan.references };
 	}
 
 }
