@@ -26,7 +26,7 @@ const README_START = [
 	'```',
 ];
 /** The Marketplace page stays a page a user reads; the rest goes to CONTRIBUTING.md and docs/. */
-const README_MAX_BYTES = 12_500;
+const README_MAX_BYTES = 20_000;
 
 /** The text outside fenced code blocks, so examples are not taken for links or headings. */
 function prose(markdown: string): string {
