@@ -5,6 +5,7 @@ import type { Command } from './commands/commandManager';
 import { disposeAll } from './core/lifecycle/disposeAll';
 import { EditImageCommand } from './commands/editImageCommand';
 import { FillMissingImagesCommand } from './commands/fillMissingImages';
+import { batchNotAvailable, FillWorkspaceCommand } from './commands/fillWorkspaceCommand';
 import { GenerateAtCommand, GenerateCommand } from './commands/generateCommands';
 import { CostTracker } from './cost/costTracker';
 import type { DocumentImageIndex } from './editor/documentPlaceholders';
@@ -58,6 +59,7 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 		fromAltText,
 		new GenerateAtCommand(fromAltText),
 		new FillMissingImagesCommand(services, keys, images),
+		new FillWorkspaceCommand(services, keys, context.workspaceState, batchNotAvailable),
 		new EditImageCommand(services),
 		new SetApiKeyCommand(keys),
 		new ClearApiKeyCommand(keys),
