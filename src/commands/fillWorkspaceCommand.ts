@@ -46,6 +46,8 @@ export type SubmitBatch = (submission: BatchSubmission) => Promise<{ readonly ba
  */
 export class FillWorkspaceCommand implements Command {
 	readonly id = 'illustrate.fillMissingImagesInWorkspace';
+	/** The Now run in progress: one at a time per window. */
+	private running: NowRun | undefined;
 
 	constructor(
 		private readonly services: Services,
@@ -56,6 +58,14 @@ export class FillWorkspaceCommand implements Command {
 
 	async execute(rawArgs?: unknown): Promise<WorkspaceFillResult | undefined> {
 		const args = parseWorkspaceFillArgs(rawArgs);
+		if (args.cancel) {
+			this.running?.cancel();
+			return undefined;
+		}
+		if (this.running) {
+			void vscode.window.showInformationMessage(vscode.l10n.t('Fill Missing Images in Workspace is already running: see its progress notification.'));
+			return undefined;
+		}
 		const scripted = args.confirm === false;
 		if (!(await ensureTrusted(scripted))) {
 			return undefined;
@@ -177,7 +187,13 @@ export class FillWorkspaceCommand implements Command {
 		const left = remainingItems(state).length;
 		const where = vscode.l10n.t('{0} document(s)', documents);
 		const run = new NowRun(this.services, this.memento, state, each, budget);
-		const outcome = await run.run(vscode.l10n.t('Illustrate: filling {0} image(s) in {1}', left, where));
+		this.running = run;
+		let outcome;
+		try {
+			outcome = await run.run(vscode.l10n.t('Illustrate: filling {0} image(s) in {1}', left, where));
+		} finally {
+			this.running = undefined;
+		}
 		const summary = fillSummary({ document: where, filled: outcome.files.length, total: left, failures: outcome.failures, skipped: outcome.skipped, spent: outcome.costUsd });
 		if (summary.level === 'info') {
 			void vscode.window.showInformationMessage(summary.message);

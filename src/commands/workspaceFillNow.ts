@@ -38,6 +38,7 @@ export class NowRun {
 	readonly files: string[] = [];
 	readonly failures: FillFailure[] = [];
 	private readonly tally: BudgetTally;
+	private readonly abort = new AbortController();
 
 	constructor(
 		private readonly services: Services,
@@ -75,6 +76,11 @@ export class NowRun {
 		return undefined;
 	}
 
+	/** Stops sending; what was paid for is inserted, the rest is left for the next run. */
+	cancel(): void {
+		this.abort.abort();
+	}
+
 	/** Runs under a cancellable progress notification; resolves with what was filled, failed and left. */
 	async run(title: string): Promise<NowOutcome> {
 		const pending = this.items.map((item, index) => ({ item, index })).filter(({ item }) => !item.done);
@@ -84,13 +90,9 @@ export class NowRun {
 			byDocument.set(item.document, [...(byDocument.get(item.document) ?? []), index]);
 		}
 		let settled = 0;
-		let cancelled = false;
+		const abort = this.abort;
 		await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-			const abort = new AbortController();
-			token.onCancellationRequested(() => {
-				cancelled = true;
-				abort.abort();
-			});
+			token.onCancellationRequested(() => this.cancel());
 			let reference = await this.referenceImage();
 			const waitingFor = new Map([...byDocument].map(([document, indexes]) => [document, indexes.filter(index => !this.items[index].image).length]));
 			const inserting: Promise<void>[] = [];
@@ -162,7 +164,7 @@ export class NowRun {
 		this.persist();
 		await this.saving;
 		const skipped = this.items.filter(item => !item.done).length;
-		if (cancelled) {
+		if (abort.signal.aborted) {
 			this.services.log.info(`Fill Missing Images in Workspace: cancelled with ${skipped} placeholder(s) left for the next run`);
 		}
 		const spent = this.tally.spent;
@@ -194,9 +196,15 @@ export class NowRun {
 				}
 				entries.push({ index, target: { kind: 'image', start: place.start, alt: place.alt }, image, alt: place.alt });
 			}
+			const hadUnsavedChanges = document.isDirty;
 			const results = await this.services.inserter.insertAll(document, entries);
 			results.forEach(result => this.files.push(result.files[0].toString()));
 			entries.forEach(entry => this.update(entry.index, { done: true }));
+			// The image files are on disk already; a document with no changes of the user's is saved with its links,
+			// so closing VS Code does not leave them unlinked. One with unsaved changes stays for the user to save.
+			if (!hadUnsavedChanges && !(await document.save())) {
+				this.services.log.warn(`Fill Missing Images in Workspace: ${name} got its links but could not be saved; save it yourself`);
+			}
 		} catch (error) {
 			for (const index of ready.filter(candidate => !this.items[candidate].done)) {
 				this.failures.push({ alt: this.items[index].alt, reason: error instanceof Error ? error.message : String(error) });

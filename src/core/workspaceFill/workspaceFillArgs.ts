@@ -12,9 +12,11 @@ export interface WorkspaceFillArgs {
 	readonly include?: string;
 	readonly reference?: 'none' | 'first';
 	readonly style?: string;
+	/** Stops the Now run in progress, as its notification's Cancel does. */
+	readonly cancel?: boolean;
 }
 
-const KNOWN_KEYS = new Set(['mode', 'confirm', 'include', 'reference', 'style']);
+const KNOWN_KEYS = new Set(['mode', 'confirm', 'include', 'reference', 'style', 'cancel']);
 
 /**
  * Checks the argument of `illustrate.fillMissingImagesInWorkspace`. Throws an `Error` saying
@@ -31,8 +33,9 @@ export function parseWorkspaceFillArgs(value: unknown): WorkspaceFillArgs {
 		|| (record.confirm !== undefined && typeof record.confirm !== 'boolean')
 		|| (record.include !== undefined && (typeof record.include !== 'string' || record.include.trim() === '' || record.include.length > 1000))
 		|| (record.reference !== undefined && record.reference !== 'none' && record.reference !== 'first')
-		|| (record.style !== undefined && typeof record.style !== 'string')) {
-		throw new Error(l10n.t('Illustrate: the argument of illustrate.fillMissingImagesInWorkspace is {0}.', '{ mode?: "now" | "batch", confirm?: false, include?: "<glob>", reference?: "none" | "first", style?: string }'));
+		|| (record.style !== undefined && typeof record.style !== 'string')
+		|| (record.cancel !== undefined && typeof record.cancel !== 'boolean')) {
+		throw new Error(l10n.t('Illustrate: the argument of illustrate.fillMissingImagesInWorkspace is {0}.', '{ mode?: "now" | "batch", confirm?: false, include?: "<glob>", reference?: "none" | "first", style?: string, cancel?: true }'));
 	}
 	return record as WorkspaceFillArgs;
 }
