@@ -31,6 +31,9 @@ interface ScanFigure {
 	readonly documents: number;
 	readonly ms: number;
 	readonly eventLoopMaxMs: number;
+	/** The same scan again at once: parsers loaded, files in the OS cache. */
+	readonly warmMs: number;
+	readonly warmEventLoopMaxMs: number;
 }
 
 function runOnce(): ScanFigure {
@@ -50,10 +53,10 @@ function runOnce(): ScanFigure {
 const runs: ScanFigure[] = [];
 for (let run = 0; run < RUNS; run++) {
 	runs.push(runOnce());
-	console.log(`run ${run + 1}: ${runs[run].placeholders} placeholders in ${runs[run].documents} documents scanned in ${runs[run].ms} ms (event loop max ${runs[run].eventLoopMaxMs} ms)`);
+	console.log(`run ${run + 1}: ${runs[run].placeholders} placeholders in ${runs[run].documents} documents scanned in ${runs[run].ms} ms (event loop max ${runs[run].eventLoopMaxMs} ms), again in ${runs[run].warmMs} ms (max ${runs[run].warmEventLoopMaxMs} ms)`);
 }
-const figures = { runs, medianMs: median(runs.map(run => run.ms)), medianEventLoopMaxMs: median(runs.map(run => run.eventLoopMaxMs)), limitMs: LIMIT_MS };
+const figures = { runs, medianMs: median(runs.map(run => run.ms)), medianEventLoopMaxMs: median(runs.map(run => run.eventLoopMaxMs)), medianWarmMs: median(runs.map(run => run.warmMs)), limitMs: LIMIT_MS };
 mkdirSync(dirname(JSON_OUT), { recursive: true });
 writeFileSync(JSON_OUT, JSON.stringify(figures, null, 2));
-console.log(`Workspace scan, 1,000 placeholders across 200 documents: median ${figures.medianMs} ms (limit ${LIMIT_MS} ms), event loop max median ${figures.medianEventLoopMaxMs} ms; figures in ${JSON_OUT}`);
+console.log(`Workspace scan, 1,000 placeholders across 200 documents: median ${figures.medianMs} ms (limit ${LIMIT_MS} ms), event loop max median ${figures.medianEventLoopMaxMs} ms; a second scan ${figures.medianWarmMs} ms; figures in ${JSON_OUT}`);
 process.exitCode = figures.medianMs <= LIMIT_MS ? 0 : 1;
