@@ -33,6 +33,8 @@ export interface EntryOutcome {
 	readonly imageId?: string;
 	/** The file it went to, for `applied`. */
 	readonly file?: string;
+	/** For `failed`: the batch Retry Failed sent it again in (not retried twice). */
+	readonly retriedIn?: string;
 }
 
 /** The options every request of the batch was sent with. */
@@ -47,6 +49,8 @@ export interface BatchRecordOptions {
 export interface BatchRecord {
 	readonly id: string;
 	readonly endpoint: '/v1/images/generations' | '/v1/images/edits';
+	/** The uploaded reference image every request of a batch of edits matches. */
+	readonly referenceFileId?: string;
 	/** When it was submitted, ISO 8601. */
 	readonly createdAt: string;
 	readonly options: BatchRecordOptions;
@@ -106,6 +110,7 @@ function outcomeOf(customId: string, value: unknown): EntryOutcome | undefined {
 		...(text(record.reason, 2000) ? { reason: record.reason } : {}),
 		...(text(record.imageId, 200) && ID.test(record.imageId) ? { imageId: record.imageId } : {}),
 		...(text(record.file, 4096) ? { file: record.file } : {}),
+		...(text(record.retriedIn, 200) && ID.test(record.retriedIn) ? { retriedIn: record.retriedIn } : {}),
 	};
 }
 
@@ -152,9 +157,11 @@ export function parseBatchRecord(value: unknown): BatchRecord | undefined {
 	const outputFileId = fileId(record.outputFileId);
 	const errorFileId = fileId(record.errorFileId);
 	const estimateUsd = usd(record.estimateUsd);
+	const referenceFileId = fileId(record.referenceFileId);
 	const costUsd = usd(record.costUsd);
 	return {
 		id, endpoint, createdAt,
+		...(referenceFileId ? { referenceFileId } : {}),
 		options: { model: opts.model as string, size: opts.size as string, quality: opts.quality as string, outputFormat: opts.outputFormat as OutputFormat },
 		...(estimateUsd !== undefined ? { estimateUsd } : {}),
 		entries: checked,
@@ -191,7 +198,10 @@ export function parseBatchRecords(value: unknown): { records: BatchRecord[]; dro
 
 /** The entries a Retry Failed sends again: those that failed, and those an ended batch never delivered. */
 export function entriesToRetry(record: BatchRecord): BatchEntry[] {
-	return record.entries.filter(entry => record.outcomes[entry.customId]?.result === 'failed' || (record.delivered && !record.outcomes[entry.customId]));
+	return record.entries.filter(entry => {
+		const outcome = record.outcomes[entry.customId];
+		return outcome ? outcome.result === 'failed' && !outcome.retriedIn : record.delivered;
+	});
 }
 
 /** How many entries were applied, kept only, and failed. */
