@@ -7,6 +7,7 @@ import { parseFillRunState, remainingItems, runItems, type FillRunReference, typ
 import type { WorkspacePlaceholder } from '../core/workspaceFill/placeholderIdentity';
 import { BATCH_PRICE_FACTOR, fillModeChoices, parseWorkspaceFillArgs, pickerTitle, type WorkspaceFillMode } from '../core/workspaceFill/workspaceFillArgs';
 import { providerLabel, type ApiKeys } from '../providers/apiKeys';
+import type { BatchService } from '../batch/batchService';
 import type { Services } from '../services';
 import { readSettings } from '../settings/settings';
 import { ensureTrusted } from '../workspace/trust';
@@ -19,7 +20,7 @@ import { FILL_RUN_KEY, NowRun } from './workspaceFillNow';
 export interface WorkspaceFillResult {
 	readonly files: string[];
 	readonly failures: FillFailure[];
-	/** Placeholders left unfilled: cancelled, beyond the budget, or waiting in a batch. */
+	/** Placeholders left unfilled: cancelled (a Now run resumes them) or beyond the budget; a batch's are behind `batchId`. */
 	readonly skipped: number;
 	readonly costUsd?: number;
 	/** The batch still running, in batch mode. */
@@ -34,6 +35,8 @@ export interface BatchSubmission {
 	readonly quality: string;
 	readonly outputFormat: 'png' | 'jpeg' | 'webp';
 	readonly reference: FillPlan['reference'];
+	/** One image's synchronous estimate; the batch's record keeps its batch price. */
+	readonly each: number | undefined;
 }
 
 /** Hands placeholders to the Batch API (engineer F's BatchService); resolves with the batch's id. */
@@ -131,7 +134,12 @@ export class FillWorkspaceCommand implements Command {
 		const chosen = picked.slice(0, confirmation.count).map(placeholder => ({ ...placeholder, prompt: applyStyle(placeholder.alt, plan.style) }));
 		const overBudget = picked.length - chosen.length;
 		if (mode === 'batch') {
-			const { batchId } = await this.submitBatch({ placeholders: chosen, model: settings.model, size: settings.size, quality: settings.quality, outputFormat: settings.outputFormat, reference: plan.reference });
+			if (plan.reference.kind === 'first') {
+				// A batch's requests run side by side: none of them can wait for the first image.
+				void vscode.window.showInformationMessage(vscode.l10n.t('A batch cannot match its first image: its requests are generated side by side. Each image is made on its own; pick an image from the workspace as the reference to make them a set.'));
+			}
+			const { batchId } = await this.submitBatch({ placeholders: chosen, model: settings.model, size: settings.size, quality: settings.quality, outputFormat: settings.outputFormat, reference: plan.reference, each });
+			this.services.log.info(`Fill Missing Images in Workspace: ${chosen.length} placeholder(s) sent as batch ${batchId}`);
 			return { files: [], failures: [], skipped: overBudget, batchId };
 		}
 		const reference: FillRunReference = plan.reference.kind === 'file' ? { kind: 'file', uri: plan.reference.uri.toString() } : { kind: plan.reference.kind };
@@ -245,7 +253,15 @@ export class FillWorkspaceCommand implements Command {
 	}
 }
 
-/** Until the Batch API side is merged: batch mode says so rather than doing nothing. */
-export const batchNotAvailable: SubmitBatch = async () => {
-	throw new Error(vscode.l10n.t('Illustrate: batch mode is not available in this build; choose Now.'));
-};
+/** Batch mode through the Batch API's service: the placeholders, their request options and a workspace image as the reference. */
+export function submitThrough(batches: BatchService): SubmitBatch {
+	return async submission => {
+		const { batchId } = await batches.submit(submission.placeholders, {
+			options: { model: submission.model, size: submission.size, quality: submission.quality, outputFormat: submission.outputFormat },
+			...(submission.reference.kind === 'file' ? { reference: submission.reference.image } : {}),
+			...(submission.each !== undefined ? { estimateEach: submission.each } : {}),
+			resource: vscode.Uri.parse(submission.placeholders[0].document, true),
+		});
+		return { batchId };
+	};
+}

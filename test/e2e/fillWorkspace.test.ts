@@ -32,16 +32,20 @@ suite('Fill Missing Images in Workspace, through the UI', function () {
 
 	test('the palette command lists the placeholders by document with their cost now and as a batch; the ones left ticked are filled Now', async () => {
 		const { page, api, workspace } = workbench;
+		const readme = readFileSync(join(workspace, 'README.md'), 'utf8');
 		await runCommand(page, 'Illustrate: Fill Missing Images in Workspace');
 		const pick = page.locator('.quick-input-widget');
-		await pick.getByText('Illustrate: 4 placeholder(s) in 3 document(s): $0.024 now, $0.012 as a batch').waitFor({ timeout: 30_000 });
-		for (const separator of ['docs/history.rst', 'docs/tour.md', 'site/index.html']) {
+		// The fixture's README.md has a placeholder of its own.
+		await pick.getByText('Illustrate: 5 placeholder(s) in 4 document(s): $0.030 now, $0.015 as a batch').waitFor({ timeout: 30_000 });
+		for (const separator of ['docs/history.rst', 'docs/tour.md', 'README.md', 'site/index.html']) {
 			await pick.getByText(separator, { exact: true }).waitFor();
 		}
 		assert.equal(await pick.getByText('a theme preview').count(), 0, 'node_modules is left out');
 		await screenshot(page, 'fill-workspace-picker');
 
 		await pick.locator('.monaco-list-row', { hasText: 'an old lighthouse on a cliff' }).click();
+		await pick.getByText('Illustrate: 4 placeholder(s) in 4 document(s): $0.024 now, $0.012 as a batch').waitFor();
+		await pick.locator('.monaco-list-row', { hasText: 'a red fox reading a book' }).click();
 		await pick.getByText('Illustrate: 3 placeholder(s) in 3 document(s): $0.018 now, $0.009 as a batch').waitFor();
 		await page.keyboard.press('Enter');
 
@@ -63,6 +67,7 @@ suite('Fill Missing Images in Workspace, through the UI', function () {
 			'docs/history.rst': FILES['docs/history.rst'].replace('.. image::\n', '.. image:: images/a-fishing-town-in-1900-sepia-photo.png\n'),
 			'site/index.html': FILES['site/index.html'].replace('<img alt=', '<img src="images/a-fish-market-with-stalls.png" alt='),
 			'docs/node_modules/theme/README.md': FILES['docs/node_modules/theme/README.md'],
+			'README.md': readme,
 		};
 		await waitFor(() => Object.entries(expected).every(([path, text]) => readFileSync(join(workspace, path), 'utf8') === text), 'every document saved with its links', 20_000)
 			.catch(() => assert.deepEqual(Object.fromEntries(Object.keys(expected).map(path => [path, readFileSync(join(workspace, path), 'utf8')])), expected));
