@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { WorkspaceFillResult } from '../../src/commands/fillWorkspaceCommand';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { customIdOf, workspacePlaceholders } from '../../src/core/workspaceFill/placeholderIdentity';
 import { scanWorkspace } from '../../src/workspace/workspaceScan';
 import { waitFor } from '../harness/waitFor';
 import { api, closeAllEditors, exists, removeIfPresent, workspaceRoot } from './helpers';
@@ -107,6 +108,30 @@ suite('Fill Missing Images in Workspace', () => {
 		assert.deepEqual((await api().requests()).map(request => String(request.body.prompt)), ['a kept page']);
 		assert.equal(await read('wsfill/hidden/page.md'), 'Hidden.\n\n![a hidden page]()\n');
 		assert.equal(await read('wsfill/generated/page.html'), '<p>Generated.</p>\n<img alt="a generated page">\n');
+	});
+
+	test('batch mode: one request per placeholder with its style, each custom_id the placeholder\'s identity; nothing written until the batch is done', async () => {
+		const tour = 'Tour.\n\n![a harbour]()\n\nMore.\n\n![a lighthouse]()\n';
+		await write('wsfill/tour.md', tour);
+		await write('wsfill/index.html', '<p>Market.</p>\n<img alt="a fish market">\n');
+		await write('.vscode/illustrate-styles.json', JSON.stringify({ styles: { Watercolour: 'soft watercolour' } }));
+		try {
+			const result = await vscode.commands.executeCommand<WorkspaceFillResult>(COMMAND, { mode: 'batch', confirm: false, include: 'wsfill/**', style: 'Watercolour' });
+			assert.ok(result.batchId);
+			assert.deepEqual(result.files, []);
+			const [batch] = await api().batches();
+			assert.equal(batch.id, result.batchId);
+			const expected = [
+				...workspacePlaceholders(uriOf('wsfill/index.html').toString(), '<p>Market.</p>\n<img alt="a fish market">\n', 'html'),
+				...workspacePlaceholders(uriOf('wsfill/tour.md').toString(), tour, 'markdown'),
+			];
+			assert.deepEqual(batch.lines.map(line => [line.custom_id, line.body.prompt]).sort(), expected.map(placeholder => [customIdOf(placeholder.identity), `${placeholder.alt}\n\nStyle: soft watercolour`]).sort());
+			assert.deepEqual(await api().requests(), [], 'no image request is sent now');
+			assert.equal(await read('wsfill/tour.md'), tour);
+			await vscode.commands.executeCommand('illustrate.cancelBatch', result.batchId);
+		} finally {
+			await removeIfPresent('.vscode/illustrate-styles.json');
+		}
 	});
 
 	test('bench: the scan of 1,000 placeholders across 200 documents of every kind', async () => {
