@@ -140,6 +140,14 @@ export class FillWorkspaceCommand implements Command {
 			}
 			const { batchId } = await this.submitBatch({ placeholders: chosen, model: settings.model, size: settings.size, quality: settings.quality, outputFormat: settings.outputFormat, reference: plan.reference, each });
 			this.services.log.info(`Fill Missing Images in Workspace: ${chosen.length} placeholder(s) sent as batch ${batchId}`);
+			if (!scripted) {
+				const show = vscode.l10n.t('Show Batches');
+				void vscode.window.showInformationMessage(vscode.l10n.t('Sent {0} placeholder(s) as a batch: Illustrate inserts the images when OpenAI is done, within 24 hours, also after VS Code was closed.', chosen.length), show).then(choice => {
+					if (choice === show) {
+						void vscode.commands.executeCommand('illustrate.showBatches');
+					}
+				});
+			}
 			return { files: [], failures: [], skipped: overBudget, batchId };
 		}
 		const reference: FillRunReference = plan.reference.kind === 'file' ? { kind: 'file', uri: plan.reference.uri.toString() } : { kind: plan.reference.kind };

@@ -95,6 +95,28 @@ suite('Fill Missing Images in Workspace', () => {
 		assert.deepEqual((await api().requests()).filter(request => request.images.length > 0).map(request => String(request.body.prompt)), ['a new placeholder']);
 	});
 
+	test('an image paid for but not inserted (its document gone meanwhile) stays in the run: the next run inserts it from the history without a new request', async () => {
+		const text = 'Delta.\n\n![a river delta from above]()\n';
+		await write('wsfill/delta.md', text);
+		await api().configure({ holdFinals: true });
+		const running = vscode.commands.executeCommand<WorkspaceFillResult>(COMMAND, { confirm: false, include: 'wsfill/**' });
+		await requestsReceived(1);
+		await vscode.workspace.fs.delete(uriOf('wsfill/delta.md'));
+		await api().releaseFinals();
+		const first = await running;
+		assert.deepEqual(first.files, []);
+		assert.equal(first.failures.length, 1);
+		assert.equal(first.skipped, 1, 'the paid image waits for the next run');
+		assert.equal((await api().requests()).filter(request => request.images.length > 0).length, 1);
+
+		await write('wsfill/delta.md', text);
+		await api().reset();
+		const resumed = await vscode.commands.executeCommand<WorkspaceFillResult>(COMMAND, { confirm: false, include: 'wsfill/**' });
+		assert.equal(resumed.files.length, 1);
+		assert.deepEqual(await api().requests(), [], 'nothing is paid twice');
+		assert.equal(await read('wsfill/delta.md'), 'Delta.\n\n![a river delta from above](images/a-river-delta-from-above.png)\n');
+	});
+
 	test('files.exclude and search.exclude are both honoured', async () => {
 		await write('wsfill/docs/page.md', 'Page.\n\n![a kept page]()\n');
 		await write('wsfill/hidden/page.md', 'Hidden.\n\n![a hidden page]()\n');
