@@ -8,6 +8,7 @@ export const COMMAND_IDS = [
 	'illustrate.generateFromAltText',
 	'illustrate.generateAt',
 	'illustrate.fillMissingImages',
+	'illustrate.fillMissingImagesInWorkspace',
 	'illustrate.editImage',
 	'illustrate.setApiKey',
 	'illustrate.clearApiKey',

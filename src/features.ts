@@ -10,6 +10,7 @@ import type { Command } from './commands/commandManager';
 import { disposeAll } from './core/lifecycle/disposeAll';
 import { EditImageCommand } from './commands/editImageCommand';
 import { FillMissingImagesCommand } from './commands/fillMissingImages';
+import { FillWorkspaceCommand, submitThrough } from './commands/fillWorkspaceCommand';
 import { GenerateAtCommand, GenerateCommand } from './commands/generateCommands';
 import { CostTracker } from './cost/costTracker';
 import type { DocumentImageIndex } from './editor/documentPlaceholders';
@@ -91,6 +92,7 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 		fromAltText,
 		new GenerateAtCommand(fromAltText),
 		new FillMissingImagesCommand(services, keys, images),
+		new FillWorkspaceCommand(services, keys, context.workspaceState, submitThrough(batches)),
 		new EditImageCommand(services),
 		new SetApiKeyCommand(keys),
 		new ClearApiKeyCommand(keys),
