@@ -6,7 +6,7 @@ import { batchPrice } from '../core/cost/batchCost';
 import { decodeBase64 } from '../core/encoding/base64';
 import { readImageInfo } from '../core/images/imageInfo';
 import { documentKindFor } from '../core/links/documentKinds';
-import { findPlaceholder } from '../core/workspaceFill/placeholderIdentity';
+import { findPlaceholder, findPlaceholders } from '../core/workspaceFill/placeholderIdentity';
 import type { StoredImage } from '../history/imageStore';
 import type { ImageInserter } from '../workspace/imageInserter';
 import type { BatchApi } from './batchApiClient';
@@ -130,25 +130,48 @@ async function applyToDocument(record: BatchRecord, documentUri: string, entries
 	const wasDirty = document.isDirty;
 	const kind = documentKindFor(document.languageId, document.uri.path);
 	let inserted = 0;
+	const ready: { entry: BatchEntry; image: StoredImage }[] = [];
 	for (const entry of entries) {
 		const imageId = record.outcomes[entry.customId]?.imageId;
 		const image = imageId ? await context.history.get(imageId) : undefined;
-		if (!image) {
+		if (image) {
+			ready.push({ entry, image });
+		} else {
 			record.outcomes[entry.customId] = { customId: entry.customId, result: 'failed', reason: vscode.l10n.t('its image left the history before it could be inserted') };
-			continue;
 		}
-		// Found again in the text as it is now: each insert changes what follows it.
-		const placeholder = findPlaceholder(document.getText(), kind, entry.identity);
+	}
+	// Every placeholder found again in the text as it is now, each for one identity; all inserted in one edit.
+	const found = findPlaceholders(document.getText(), kind, ready.map(item => item.entry.identity));
+	const placed = ready.flatMap(item => {
+		const placeholder = found.get(item.entry.identity);
 		if (!placeholder) {
-			keep(entry, vscode.l10n.t('its placeholder "{0}" is no longer in {1}', entry.alt.slice(0, 80), name));
-			continue;
+			keep(item.entry, vscode.l10n.t('its placeholder "{0}" is no longer in {1}', item.entry.alt.slice(0, 80), name));
+			return [];
 		}
-		try {
-			const result = await context.inserter.insert({ document, target: { kind: 'image', start: placeholder.start, alt: placeholder.alt }, images: [image], alt: placeholder.alt });
-			record.outcomes[entry.customId] = { customId: entry.customId, result: 'applied', imageId: image.id, file: result.files[0]?.toString() };
-			inserted++;
-		} catch (error) {
-			keep(entry, error instanceof Error ? error.message : String(error));
+		return [{ ...item, target: { kind: 'image' as const, start: placeholder.start, alt: placeholder.alt }, alt: placeholder.alt }];
+	});
+	try {
+		const results = placed.length > 0 ? await context.inserter.insertAll(document, placed) : [];
+		placed.forEach((item, index) => {
+			record.outcomes[item.entry.customId] = { customId: item.entry.customId, result: 'applied', imageId: item.image.id, file: results[index]?.files[0]?.toString() };
+		});
+		inserted = placed.length;
+	} catch (error) {
+		// The one edit was refused (the text changed under it, a file could not be written): each on its own, so one cannot stop the others.
+		context.log.warn(`Batch ${record.id}: inserting ${placed.length} image(s) into ${name} in one edit failed (${error instanceof Error ? error.message : String(error)}); one at a time instead.`);
+		for (const item of placed) {
+			const placeholder = findPlaceholder(document.getText(), kind, item.entry.identity);
+			if (!placeholder) {
+				keep(item.entry, vscode.l10n.t('its placeholder "{0}" is no longer in {1}', item.entry.alt.slice(0, 80), name));
+				continue;
+			}
+			try {
+				const result = await context.inserter.insert({ document, target: { kind: 'image', start: placeholder.start, alt: placeholder.alt }, images: [item.image], alt: placeholder.alt });
+				record.outcomes[item.entry.customId] = { customId: item.entry.customId, result: 'applied', imageId: item.image.id, file: result.files[0]?.toString() };
+				inserted++;
+			} catch (single) {
+				keep(item.entry, single instanceof Error ? single.message : String(single));
+			}
 		}
 	}
 	// A document that had no unsaved changes is saved with its new links, as the image files are.

@@ -189,7 +189,9 @@ export class BatchService implements vscode.Disposable {
 				this.update(record, await api.retrieve(record.id), poll);
 			}
 			poll.failures = 0;
-			if (ENDED_STATUSES.has(record.status) && !record.delivered && !this.disposed) {
+			// Completed requests and no output file yet: asked again a few times before delivering what there is.
+			const filesDue = record.counts.completed > 0 && !record.outputFileId && poll.unchanged < 5;
+			if (ENDED_STATUSES.has(record.status) && !record.delivered && !this.disposed && !filesDue) {
 				await this.deliver(record, api);
 			}
 		} catch (error) {

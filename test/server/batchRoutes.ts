@@ -245,6 +245,10 @@ export async function driveBatch(state: BatchState, id: string, drive: BatchDriv
 	if (drive.status === 'in_progress' && batch.inputErrors.length > 0) {
 		throw new ApiError(409, 'invalid_request_error', null, `The batch's input was refused (${batch.inputErrors[0].message}): it can only fail.`);
 	}
+	// The files are written before the status says they are there, as the API does.
+	if (drive.status === 'completed' || drive.status === 'expired' || drive.status === 'cancelled') {
+		await finish(state, batch, drive);
+	}
 	object.status = drive.status;
 	object[`${drive.status}_at`] = now();
 	if (drive.status === 'failed') {
@@ -253,9 +257,6 @@ export async function driveBatch(state: BatchState, id: string, drive: BatchDriv
 	}
 	if (drive.status === 'in_progress') {
 		object.request_counts = { total: batch.lines.length, completed: 0, failed: 0 };
-	}
-	if (drive.status === 'completed' || drive.status === 'expired' || drive.status === 'cancelled') {
-		await finish(state, batch, drive);
 	}
 	return object;
 }
