@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import picomatch from 'picomatch';
 import { parseFillRunState, remainingItems, runItems, type FillRunState } from '../../src/core/workspaceFill/fillRunState';
 import { workspacePlaceholders } from '../../src/core/workspaceFill/placeholderIdentity';
-import { DOCUMENT_GLOB, documentKindOfPath, enabledPatterns, expandBraces, looksBinary, scanExcludeGlob } from '../../src/core/workspaceFill/scanRules';
+import { DOCUMENT_GLOB, documentKindOfPath, enabledPatterns, expandBraces, looksBinary, mayHoldImages, scanExcludeGlob } from '../../src/core/workspaceFill/scanRules';
 import { fillModeChoices, parseWorkspaceFillArgs, pickerTitle } from '../../src/core/workspaceFill/workspaceFillArgs';
 
 suite('workspace scan: which documents', () => {
@@ -35,6 +35,20 @@ suite('workspace scan: which documents', () => {
 		assert.deepEqual(expandBraces('a/{b,c{d,e}}/f').sort(), ['a/b/f', 'a/cd/f', 'a/ce/f']);
 		assert.deepEqual(expandBraces('plain/**'), ['plain/**']);
 		assert.ok(expandBraces('{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}{q,r}{s,t}').length <= 256 + 2);
+	});
+
+	test('a document with no image syntax of its kind is not parsed; every placeholder form passes the check', () => {
+		const forms: readonly [Parameters<typeof mayHoldImages>[1], string][] = [
+			['markdown', '![a fox]()'], ['markdown', '![a fox][fox]'], ['markdown', '<IMG alt="a fox">'], ['mdx', '<img src="" alt="a fox" />'],
+			['html', '<p><Img alt="a fox"></p>'], ['restructuredtext', '.. image::\n   :alt: a fox'], ['restructuredtext', '.. figure::\n   :alt: a fox'], ['asciidoc', 'image::[a fox]'],
+		];
+		for (const [kind, text] of forms) {
+			assert.equal(mayHoldImages(`# Title\n\n${text}\n`, kind), true, `${kind}: ${text}`);
+			assert.ok(workspacePlaceholders('file:///a', `# Title\n\n${text}\n`, kind).length <= 1);
+		}
+		for (const kind of ['markdown', 'mdx', 'html', 'restructuredtext', 'asciidoc'] as const) {
+			assert.equal(mayHoldImages('# Title\n\nA page of prose with a [link](https://example.com) and `code`.\n', kind), false, kind);
+		}
 	});
 
 	test('binary files are told from text', () => {

@@ -93,5 +93,23 @@ export function looksBinary(bytes: Uint8Array): boolean {
 	return false;
 }
 
+/**
+ * Whether a document's text can hold an image at all, by the syntax its kind writes one in
+ * (`![`, `<img`, `image::`, `figure::`): most pages of a docs site have none, and are not parsed.
+ */
+export function mayHoldImages(text: string, kind: DocumentKind): boolean {
+	switch (kind) {
+		case 'markdown':
+		case 'mdx':
+			return text.includes('![') || /<img/i.test(text);
+		case 'html':
+			return /<img/i.test(text);
+		case 'restructuredtext':
+			return text.includes('image::') || text.includes('figure::');
+		case 'asciidoc':
+			return text.includes('image::');
+	}
+}
+
 /** Why a document was left out of a scan (shown in the log and the picker's title). */
 export type SkipReason = 'tooLarge' | 'binary' | 'unreadable';
