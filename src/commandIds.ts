@@ -8,11 +8,18 @@ export const COMMAND_IDS = [
 	'illustrate.generateFromAltText',
 	'illustrate.generateAt',
 	'illustrate.fillMissingImages',
+	'illustrate.fillMissingImagesInWorkspace',
 	'illustrate.editImage',
 	'illustrate.setApiKey',
 	'illustrate.clearApiKey',
 	'illustrate.showHistory',
+	'illustrate.showBatches',
+	'illustrate.cancelBatch',
+	'illustrate.retryFailed',
 ] as const;
+
+/** The workspace state key of the Batch API jobs (src/batch/batchService.ts): activation reads it to start polling. */
+export const BATCH_RECORDS_KEY = 'illustrate.batches';
 
 /** The webview panels VS Code restores after a reload (package.json's onWebviewPanel events). */
 export const GENERATE_VIEW_TYPE = 'illustrate.panel';

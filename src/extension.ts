@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { COMMAND_IDS, GENERATE_VIEW_TYPE, HISTORY_VIEW_TYPE } from './commandIds';
+import { BATCH_RECORDS_KEY, COMMAND_IDS, GENERATE_VIEW_TYPE, HISTORY_VIEW_TYPE } from './commandIds';
 import { DocumentImageIndex } from './editor/documentPlaceholders';
 import { LastTextEditor } from './editor/editorTargets';
 import { ImageLenses } from './editor/imageLenses';
@@ -48,6 +48,20 @@ export function activate(context: vscode.ExtensionContext): void {
 			deserializeWebviewPanel: async panel => load().reviveHistoryPanel(panel),
 		}),
 	);
+
+	// Batches submitted in an earlier session are polled again, once activation is over; with
+	// none stored, nothing more is loaded.
+	const stored = context.workspaceState.get<unknown>(BATCH_RECORDS_KEY);
+	if (Array.isArray(stored) && stored.length > 0) {
+		void vscode.commands.executeCommand('setContext', 'illustrate.hasBatches', true);
+		setTimeout(() => {
+			try {
+				load().startBatches();
+			} catch (error) {
+				log.error(`Resuming the stored batches failed: ${error instanceof Error ? error.message : String(error)}`);
+			}
+		}, 0);
+	}
 }
 
 export function deactivate(): void {

@@ -3,10 +3,16 @@ import * as vscode from 'vscode';
 import { createAgentTools } from './commands/agentTools';
 import type { AgentToolSet } from './commands/agentToolRegistration';
 import { ClearApiKeyCommand, SetApiKeyCommand } from './commands/apiKeyCommands';
+import { CancelBatchCommand, RetryFailedCommand, ShowBatchesCommand } from './commands/batchCommands';
+import { sdkBatchApi } from './batch/batchApiClient';
+import { BatchService } from './batch/batchService';
+import { BatchTree } from './batch/batchView';
+import { deliveryMessage } from './core/batchApi/batchReport';
 import type { Command } from './commands/commandManager';
 import { disposeAll } from './core/lifecycle/disposeAll';
 import { EditImageCommand } from './commands/editImageCommand';
 import { FillMissingImagesCommand } from './commands/fillMissingImages';
+import { FillWorkspaceCommand, submitThrough } from './commands/fillWorkspaceCommand';
 import { GenerateAtCommand, GenerateCommand } from './commands/generateCommands';
 import { CostTracker } from './cost/costTracker';
 import type { DocumentImageIndex } from './editor/documentPlaceholders';
@@ -38,6 +44,10 @@ export interface Features extends vscode.Disposable {
 	readonly tools: AgentToolSet;
 	reviveGeneratePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
 	reviveHistoryPanel(panel: vscode.WebviewPanel): void;
+	/** The Batch API jobs; `fillMissingImagesInWorkspace` submits through it (mode "batch"). */
+	readonly batches: BatchService;
+	/** Starts polling the stored batches (after activation, when there are any). */
+	startBatches(): void;
 }
 
 export function createFeatures({ context, log, editors, images }: FeatureHost): Features {
@@ -55,6 +65,30 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 	const services: Services = { extensionUri: context.extensionUri, store, cardCopies, images: new ImageService(keys, store, log), inserter, replacer, costs, settings, log };
 	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, cardCopies, inserter, replacer, editors, log };
 
+	const batches = new BatchService({
+		storage: context.workspaceState,
+		api: resource => sdkBatchApi(keys, resource),
+		history: store,
+		inserter,
+		log,
+		onDelivered: record => {
+			const { level, message } = deliveryMessage(record);
+			const show = vscode.l10n.t('Show Batches');
+			const retry = vscode.l10n.t('Retry Failed');
+			const buttons = level === 'info' ? [show] : [show, retry];
+			void (level === 'info' ? vscode.window.showInformationMessage(message, ...buttons) : vscode.window.showWarningMessage(message, ...buttons)).then(choice => {
+				if (choice === show || choice === retry) {
+					void vscode.commands.executeCommand(choice === show ? 'illustrate.showBatches' : 'illustrate.retryFailed', choice === retry ? record.id : undefined);
+				}
+			});
+		},
+	});
+	let batchTree: BatchTree | undefined;
+	const startBatches = () => {
+		batchTree ??= new BatchTree(batches);
+		batches.start();
+	};
+
 	const fromAltText = new GenerateCommand('illustrate.generateFromAltText', 'altText', services, keys);
 	const fill = new FillMissingImagesCommand(services, keys, images);
 	const commands: Command[] = [
@@ -63,19 +97,27 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 		fromAltText,
 		new GenerateAtCommand(fromAltText),
 		fill,
+		new FillWorkspaceCommand(services, keys, context.workspaceState, submitThrough(batches)),
 		new EditImageCommand(services),
 		new SetApiKeyCommand(keys),
 		new ClearApiKeyCommand(keys),
 		{ id: 'illustrate.showHistory', execute: () => void HistoryPanel.show(historyServices) },
+		new ShowBatchesCommand(batches),
+		new CancelBatchCommand(batches),
+		new RetryFailedCommand(batches),
 	];
+	// The view follows the batches from the first command on, not only after a start-up with batches.
+	batchTree ??= new BatchTree(batches);
 	return {
 		commands: new Map(commands.map(command => [command.id, command])),
 		tools: createAgentTools({ services, keys, index: images, fill }),
 		reviveGeneratePanel: async (panel, state) => void await GeneratePanel.revive(panel, services, state),
 		reviveHistoryPanel: panel => void HistoryPanel.revive(panel, historyServices),
+		batches,
+		startBatches,
 		dispose: () => {
 			try {
-				disposeAll([cardCopies, store, keys, costs, settings]);
+				disposeAll([...(batchTree ? [batchTree] : []), batches, cardCopies, store, keys, costs, settings]);
 			} catch (error) {
 				log.error(`Disposing Illustrate's services: ${error instanceof Error ? error.message : String(error)}`);
 				throw error;

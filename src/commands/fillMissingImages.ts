@@ -1,14 +1,12 @@
 import * as vscode from 'vscode';
 import { estimateCost, formatUsd } from '../core/cost/cost';
 import { BudgetTally } from '../core/cost/fillBudget';
-import { parseFillArgs, type FillCommandArgs } from '../core/generation/commandArgs';
+import { parseFillArgs } from '../core/generation/commandArgs';
 import { fillConfirmation, fillSummary, type FillFailure, type FillOutcome } from '../core/generation/fillReport';
 import { runBounded } from '../core/generation/concurrency';
 import { errorKind } from '../core/logging/logShape';
 import { findModel } from '../core/models/capabilities';
 import type { ImageRequestOptions } from '../core/models/validation';
-import { IMAGE_FILE_EXTENSIONS } from '../core/images/imageFormats';
-import { readImageInfo } from '../core/images/imageInfo';
 import { disposeAll } from '../core/lifecycle/disposeAll';
 import { isFillable, type ClassifiedImage, type DocumentImageIndex } from '../editor/documentPlaceholders';
 import { withLinkedFile } from '../editor/editorTargets';
@@ -19,10 +17,10 @@ import { ensureTrusted } from '../workspace/trust';
 import { CancelledError, IllustrateError } from '../core/errors';
 import { type GenerationResult, type ReferenceImage } from '../providers/imageService';
 import { readSettings, type IllustrateSettings } from '../settings/settings';
-import { applyStyle, type StylePreset } from '../core/prompt/stylePresets';
-import { loadStylePresets } from '../workspace/stylePresets';
+import { applyStyle } from '../core/prompt/stylePresets';
 import { TrackedTarget } from '../workspace/trackedTarget';
 import type { Command } from './commandManager';
+import { askFillPlan, fillPlanFromArgs, type FillPlan } from './fillPlan';
 
 /** Placeholders filled at once. */
 const PARALLEL_FILLS = 3;
@@ -46,22 +44,6 @@ export interface SavedPlaceholder {
 /** What a fill for an agent resolves to: the result, and each filled placeholder's file and link. */
 export interface AgentFillResult extends FillResult {
 	readonly saved: readonly SavedPlaceholder[];
-}
-
-type ReferenceMode = { readonly kind: 'none' } | { readonly kind: 'first' } | { readonly kind: 'file'; readonly image: ReferenceImage };
-
-interface Plan {
-	readonly style?: StylePreset;
-	readonly reference: ReferenceMode;
-}
-
-async function referenceFromFile(uri: vscode.Uri): Promise<ReferenceImage> {
-	const bytes = await vscode.workspace.fs.readFile(uri);
-	const format = readImageInfo(bytes)?.format;
-	if (!format) {
-		throw new IllustrateError(vscode.l10n.t('{0} is not a PNG, JPEG or WebP image, so it cannot be a reference.', vscode.workspace.asRelativePath(uri)));
-	}
-	return { bytes, name: uri.path.slice(uri.path.lastIndexOf('/') + 1), format };
 }
 
 /**
@@ -104,7 +86,7 @@ export class FillMissingImagesCommand implements Command {
 		const settings = readSettings(document.uri);
 		const model = findModel(settings.model);
 		const each = model ? estimateCost(model, settings.quality, settings.size, 1) : undefined;
-		const plan = args.confirm === false ? await this.planFromArgs(document, args) : await this.askPlan(document, items.length);
+		const plan = args.confirm === false ? await fillPlanFromArgs(document.uri, args, this.services.log) : await askFillPlan(document.uri, items.length, this.services.log);
 		if (!plan) {
 			return undefined;
 		}
@@ -155,7 +137,7 @@ export class FillMissingImagesCommand implements Command {
 		if (!(await this.keys.get(settings.provider))) {
 			throw new IllustrateError(vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key", then run this again.', providerLabel(settings.provider)));
 		}
-		const plan = await this.planFromArgs(document, {}) ?? { reference: { kind: 'none' } };
+		const plan = await fillPlanFromArgs(document.uri, {}, this.services.log);
 		const run = await this.fill({ document, items, count: confirmation.count, plan, settings, each, externalToken: token });
 		// Beyond the budget: each a failure with its reason, so the agent knows why.
 		const reason = vscode.l10n.t('not sent: the budget of {0} is spent', formatUsd(settings.maxCostPerRequest ?? 0));
@@ -164,7 +146,7 @@ export class FillMissingImagesCommand implements Command {
 	}
 
 	/** Generates and inserts the first `count` placeholders of `items`, three at a time; one failure never stops the others. */
-	private async fill(request: { document: vscode.TextDocument; items: readonly ClassifiedImage[]; count: number; plan: Plan; settings: IllustrateSettings; each: number | undefined; externalToken: vscode.CancellationToken | undefined }): Promise<AgentFillResult> {
+	private async fill(request: { document: vscode.TextDocument; items: readonly ClassifiedImage[]; count: number; plan: FillPlan; settings: IllustrateSettings; each: number | undefined; externalToken: vscode.CancellationToken | undefined }): Promise<AgentFillResult> {
 		const { document, items, count, plan, settings, each } = request;
 		const name = vscode.workspace.asRelativePath(document.uri);
 		const budget = settings.maxCostPerRequest;
@@ -250,57 +232,6 @@ export class FillMissingImagesCommand implements Command {
 		}
 		const spent = tally.spent;
 		return { files, failures, skipped, saved, ...(spent !== undefined ? { costUsd: spent } : {}) };
-	}
-
-	private async planFromArgs(document: vscode.TextDocument, args: FillCommandArgs): Promise<Plan | undefined> {
-		const presets = await loadStylePresets(document.uri, this.services.log);
-		const style = args.style ? presets.find(preset => preset.name === args.style) : undefined;
-		if (args.style && !style) {
-			throw new Error(vscode.l10n.t('Illustrate: no style preset "{0}" in .vscode/illustrate-styles.json.', args.style));
-		}
-		return { style, reference: { kind: args.reference ?? 'none' } };
-	}
-
-	/** Style preset and reference image: asked only when there is a choice to make. */
-	private async askPlan(document: vscode.TextDocument, count: number): Promise<Plan | undefined> {
-		const presets = await loadStylePresets(document.uri, this.services.log);
-		let style: StylePreset | undefined;
-		if (presets.length > 0) {
-			const none: vscode.QuickPickItem & { preset?: StylePreset } = { label: vscode.l10n.t('No style'), description: vscode.l10n.t('the alt text alone') };
-			const picked = await vscode.window.showQuickPick([none, ...presets.map(preset => ({ label: preset.name, description: preset.instruction, preset }))], {
-				title: vscode.l10n.t('Illustrate: a style for every image'),
-				placeHolder: vscode.l10n.t('Style presets from .vscode/illustrate-styles.json'),
-			});
-			if (!picked) {
-				return undefined;
-			}
-			style = picked.preset;
-		}
-		if (count < 2) {
-			return { style, reference: { kind: 'none' } };
-		}
-		const options = [
-			{ label: vscode.l10n.t('Each image on its own'), mode: 'none' as const },
-			{ label: vscode.l10n.t('Match the first image'), description: vscode.l10n.t('send the first image as a reference with every later request, so they look like a set'), mode: 'first' as const },
-			{ label: vscode.l10n.t('Match an image from the workspace…'), description: vscode.l10n.t('send an image you pick as the reference with every request'), mode: 'file' as const },
-		];
-		const picked = await vscode.window.showQuickPick(options, { title: vscode.l10n.t('Illustrate: one look across the document?') });
-		if (!picked) {
-			return undefined;
-		}
-		if (picked.mode !== 'file') {
-			return { style, reference: { kind: picked.mode } };
-		}
-		const uris = await vscode.window.showOpenDialog({
-			canSelectMany: false,
-			defaultUri: vscode.workspace.getWorkspaceFolder(document.uri)?.uri,
-			filters: { [vscode.l10n.t('Images')]: [...IMAGE_FILE_EXTENSIONS] },
-			openLabel: vscode.l10n.t('Use as Reference'),
-		});
-		if (!uris?.[0]) {
-			return undefined;
-		}
-		return { style, reference: { kind: 'file', image: await referenceFromFile(uris[0]) } };
 	}
 
 	private report(outcome: FillOutcome): void {

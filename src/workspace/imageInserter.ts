@@ -60,7 +60,8 @@ export class ImageInserter {
 		return next;
 	}
 
-	private async plan(request: SaveRequest) {
+	/** `reserved`: paths taken by earlier images of the same edit, not on disk yet. */
+	private async plan(request: SaveRequest, reserved?: ReadonlySet<string>) {
 		const document = request.document.isClosed ? await vscode.workspace.openTextDocument(request.document.uri) : request.document;
 		if (document.isUntitled) {
 			throw new IllustrateError(`${vscode.l10n.t('Save the document first, so Illustrate knows where to put the image files.')} ${keptInHistory()}`);
@@ -87,7 +88,7 @@ export class ImageInserter {
 					fileName,
 					now: new Date(),
 				}),
-				exists: path => fileExists(document.uri.with({ path })),
+				exists: path => reserved?.has(path) ? Promise.resolve(true) : fileExists(document.uri.with({ path })),
 			});
 		} catch (error) {
 			if (!(error instanceof FileCheckError)) {
@@ -151,6 +152,59 @@ export class ImageInserter {
 
 	insert(request: InsertRequest): Promise<InsertResult> {
 		return this.serialized(request.document, () => this.insertNow(request));
+	}
+
+	/**
+	 * Inserts one image into each of several targets of a document as one workspace edit (one
+	 * Undo): Fill Missing Images in Workspace fills a document at once. Every target must be
+	 * there in the current text, else nothing is written and the images stay in the history.
+	 */
+	insertAll(document: vscode.TextDocument, entries: readonly { readonly target: InsertionTarget; readonly image: HistoryImage; readonly alt: string }[]): Promise<InsertResult[]> {
+		return this.serialized(document, () => this.insertAllNow(document, entries));
+	}
+
+	private async insertAllNow(document: vscode.TextDocument, entries: readonly { readonly target: InsertionTarget; readonly image: HistoryImage; readonly alt: string }[]): Promise<InsertResult[]> {
+		const reserved = new Set<string>();
+		const plans: Awaited<ReturnType<ImageInserter['plan']>>[] = [];
+		for (const entry of entries) {
+			const plan = await this.plan({ document, images: [entry.image], alt: entry.alt }, reserved);
+			plan.files.forEach(file => reserved.add(file.path));
+			plans.push(plan);
+		}
+		if (plans.length === 0) {
+			return [];
+		}
+		const current = plans[0].document;
+		const eol = current.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+		const edit = new ScopedWorkspaceEdit(plans[0].scope);
+		for (const [index, plan] of plans.entries()) {
+			edit.createFile(plan.files[0], await this.images.read(entries[index].image), { overwrite: false });
+		}
+		const applied = await edit.apply({
+			more: keptInHistory(),
+			metadata: { isRefactoring: false },
+			addText: edit => {
+				const text = current.getText();
+				for (const [index, plan] of plans.entries()) {
+					const textEdits = insertionEdits(text, plan.kind, entries[index].target, { references: plan.references, firstPath: plan.paths[0], keepTarget: plan.keepTarget }, eol);
+					if (!textEdits) {
+						throw new IllustrateError(`${vscode.l10n.t('The image "{0}" is no longer in {1}. Nothing was written.', entries[index].alt, vscode.workspace.asRelativePath(current.uri))} ${keptInHistory()}`);
+					}
+					for (const spec of textEdits) {
+						edit.replace(current.uri, new vscode.Range(current.positionAt(spec.start), current.positionAt(spec.end)), spec.newText);
+					}
+				}
+			},
+		});
+		const paths = plans.flatMap(plan => plan.paths);
+		if (!applied) {
+			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} or change {1}: check that the folder is writable and the document is not read-only.', paths.join(', '), vscode.workspace.asRelativePath(current.uri))} ${keptInHistory()}`);
+		}
+		for (const [index, plan] of plans.entries()) {
+			await recordProvenance(plan.provenance, plan.files, [entries[index].image], entries[index].alt, plan.scope, this.log);
+		}
+		this.log?.info(`Inserted ${paths.length} image(s) into ${vscode.workspace.asRelativePath(current.uri)} in one edit`);
+		return plans.map(plan => ({ files: plan.files, paths: plan.paths, references: plan.references }));
 	}
 
 	private async insertNow(request: InsertRequest): Promise<InsertResult> {

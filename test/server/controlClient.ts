@@ -1,4 +1,5 @@
 import type { FailureSpec } from './apiFailures';
+import type { BatchDrive } from './batchRoutes';
 import type { RecordedRequest } from './requestLog';
 import type { ServerConfig } from './serverConfig';
 
@@ -56,5 +57,15 @@ export class ImageApiControl {
 
 	async imageBytes(requestId: string, index: number): Promise<Uint8Array> {
 		return new Uint8Array(await (await this.call('GET', `/__control/requests/${requestId}/images/${index}`)).arrayBuffer());
+	}
+
+	/** The server's batches, oldest first, each with its input lines. */
+	async batches(): Promise<Array<Record<string, unknown> & { id: string; status: string; lines: { custom_id: string; body: Record<string, unknown>; refused: string | null }[] }>> {
+		return (await this.call('GET', '/__control/batches')).json() as Promise<Array<Record<string, unknown> & { id: string; status: string; lines: { custom_id: string; body: Record<string, unknown>; refused: string | null }[] }>>;
+	}
+
+	/** Moves a batch (`latest`: the newest) to the next state; see batchRoutes.ts. */
+	async driveBatch(id: string, drive: BatchDrive): Promise<Record<string, unknown>> {
+		return (await this.call('POST', `/__control/batches/${id}`, drive)).json() as Promise<Record<string, unknown>>;
 	}
 }

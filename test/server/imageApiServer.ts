@@ -15,6 +15,8 @@ import { sendJson } from './httpReplies';
 import type { FailureSpec } from './apiFailures';
 import { handleControl, ServerState } from './controlApi';
 import { handleImages } from './imageRoutes';
+import { BatchState, handleBatchControl, handleBatches } from './batchRoutes';
+import { handleFiles } from './fileRoutes';
 import type { RecordedPreflight, RecordedRequest } from './requestLog';
 import type { ServerConfig } from './serverConfig';
 
@@ -35,6 +37,8 @@ export interface ImageApiServer {
 	releaseFinals(): void;
 	/** The bytes of a file uploaded with a request (an edit's image, mask or markup), in arrival order. */
 	uploadedBytes(requestId: string, index: number): Buffer | undefined;
+	/** `/v1/files` and `/v1/batches` (batchRoutes.ts), driven by tests through `/__control/batches`. */
+	readonly batches: BatchState;
 	close(): Promise<void>;
 }
 
@@ -49,6 +53,7 @@ const EXPOSED_HEADERS = [
 /** Starts the server on 127.0.0.1 (port 0 picks a free one). */
 export async function startImageApiServer(options: { port?: number; config?: Partial<ServerConfig> } = {}): Promise<ImageApiServer> {
 	const state = new ServerState(options.config);
+	const batches = new BatchState();
 	const sockets = new Set<Socket>();
 
 	const http: Server = createServer((request, response) => {
@@ -74,6 +79,20 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 				'access-control-max-age': '600',
 			} : {});
 			response.end();
+			return;
+		}
+		if (path === '/__control/reset') {
+			batches.reset();
+		}
+		const batchApi = path.startsWith('/v1/files') ? handleFiles(batches.files, request, response, path)
+			: path.startsWith('/v1/batches') ? handleBatches(batches, state.config, request, response, path, url)
+				: path.startsWith('/__control/batches') ? handleBatchControl(batches, request, response, path) : undefined;
+		if (batchApi) {
+			batchApi.catch(error => {
+				if (!response.headersSent) {
+					sendJson(response, 500, { error: { message: `Test server failure: ${String(error)}`, type: 'server_error', param: null, code: null } });
+				}
+			});
 			return;
 		}
 		const azure = /^\/openai\/deployments\/([^/]+)\/images\/(generations|edits)$/.exec(path);
@@ -110,7 +129,11 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		config: state.config,
 		configure: change => state.configure(change),
 		fail: (...failures) => state.fail(...failures),
-		reset: () => state.reset(),
+		reset: () => {
+			state.reset();
+			batches.reset();
+		},
+		batches,
 		imageBytes: (requestId, index) => state.imageBytes(requestId, index),
 		uploadedBytes: (requestId, index) => state.uploadedBytes(requestId, index),
 		releaseFinals: () => state.releaseFinals(),

@@ -11,7 +11,7 @@ const LAYERS: readonly (readonly string[])[] = [
 	['platform', 'lifecycle', 'protocol', 'commandIds.ts'],
 	['settings'],
 	['history', 'providers', 'workspace', 'cost'],
-	['editor'],
+	['editor', 'batch'],
 	['services.ts'],
 	['panel'],
 	['commands'],

@@ -1,0 +1,182 @@
+import * as vscode from 'vscode';
+import { jsonlLines, readBatchLine } from '../core/batchApi/batchOutput';
+import type { BatchEntry, BatchRecord, EntryOutcome } from '../core/batchApi/batchRecord';
+import { lineFailureReason } from '../core/batchApi/batchReport';
+import { batchPrice } from '../core/cost/batchCost';
+import { decodeBase64 } from '../core/encoding/base64';
+import { readImageInfo } from '../core/images/imageInfo';
+import { documentKindFor } from '../core/links/documentKinds';
+import { findPlaceholder, findPlaceholders } from '../core/workspaceFill/placeholderIdentity';
+import type { StoredImage } from '../history/imageStore';
+import type { ImageInserter } from '../workspace/imageInserter';
+import type { BatchApi } from './batchApiClient';
+
+/** Where delivered images go first, and how they are read back: the history store. */
+export interface BatchHistory {
+	save(bytes: Uint8Array, recipe: import('../core/generation/imageRecipe').ImageRecipe, fallbackFormat: import('../core/models/capabilities').OutputFormat): Promise<StoredImage>;
+	get(id: string): Promise<StoredImage | undefined>;
+}
+
+export interface DeliveryContext {
+	readonly api: BatchApi;
+	readonly history: BatchHistory;
+	readonly inserter: ImageInserter;
+	readonly log: vscode.LogOutputChannel;
+	/** Called after outcomes changed, so they are stored (a reload in the middle loses nothing). */
+	readonly persist: () => Promise<void>;
+}
+
+/** The outcome of an image stored in the history and not yet applied. */
+const PENDING = 'pending';
+
+/** Outcomes are stored every this many lines while a file is read. */
+const PERSIST_EVERY = 50;
+
+/**
+ * Reads a finished batch's output file line by line (never whole), stores every image in the
+ * history first, then reads the error file for each failure's reason, then applies the stored
+ * images to their documents. Lines with an outcome already (a delivery a reload interrupted)
+ * are not read twice: nothing is charged twice, nothing is inserted twice.
+ */
+export async function deliverBatch(record: BatchRecord, context: DeliveryContext): Promise<void> {
+	const entries = new Map(record.entries.map(entry => [entry.customId, entry]));
+	let sinceSave = 0;
+	const note = async (outcome: EntryOutcome) => {
+		record.outcomes[outcome.customId] = outcome;
+		if (++sinceSave >= PERSIST_EVERY) {
+			sinceSave = 0;
+			await context.persist();
+		}
+	};
+	let cost = record.costUsd ?? 0;
+	let malformed = 0;
+	for (const [fileId, which] of [[record.outputFileId, 'output'], [record.errorFileId, 'error']] as const) {
+		if (!fileId) {
+			continue;
+		}
+		for await (const bytes of jsonlLines(await context.api.content(fileId))) {
+			if (!(bytes instanceof Uint8Array)) {
+				malformed++;
+				context.log.warn(`Batch ${record.id}: a line of its ${which} file of ${bytes.overlong} bytes is longer than Illustrate reads; skipped.`);
+				continue;
+			}
+			const line = readBatchLine(bytes);
+			const entry = line.customId ? entries.get(line.customId) : undefined;
+			if (!entry || record.outcomes[entry.customId]) {
+				if (!entry) {
+					malformed++;
+				}
+				continue;
+			}
+			if (line.kind === 'failure') {
+				await note({ customId: entry.customId, result: 'failed', reason: lineFailureReason(line.failure, record.options.model) });
+			} else if (line.kind === 'malformed') {
+				await note({ customId: entry.customId, result: 'failed', reason: vscode.l10n.t('the Batch API sent a result Illustrate cannot read ({0})', line.detail) });
+			} else {
+				const image = decodeBase64(line.b64);
+				const info = readImageInfo(image);
+				if (!info) {
+					await note({ customId: entry.customId, result: 'failed', reason: vscode.l10n.t('the Batch API sent bytes that are not a PNG, JPEG or WebP image') });
+					continue;
+				}
+				const price = line.costUsd !== undefined ? batchPrice(line.costUsd) : undefined;
+				cost += price ?? 0;
+				const stored = await context.history.save(image, {
+					prompt: entry.prompt, model: record.options.model, size: line.size ?? `${info.width}x${info.height}`, quality: line.quality ?? record.options.quality,
+					operation: 'generate', ...(price !== undefined ? { costUsd: price } : {}),
+				}, record.options.outputFormat);
+				await note({ customId: entry.customId, result: 'kept', reason: PENDING, imageId: stored.id });
+			}
+		}
+	}
+	if (malformed > 0) {
+		context.log.warn(`Batch ${record.id}: ${malformed} line(s) of its files were not results of its requests; skipped.`);
+	}
+	record.costUsd = cost;
+	await context.persist();
+	await applyPending(record, context);
+}
+
+/** Applies every stored, not yet applied image to its document: documents one at a time, their placeholders found again by identity. */
+export async function applyPending(record: BatchRecord, context: DeliveryContext): Promise<void> {
+	const byDocument = new Map<string, BatchEntry[]>();
+	for (const entry of record.entries) {
+		const outcome = record.outcomes[entry.customId];
+		if (outcome?.result === 'kept' && outcome.reason === PENDING) {
+			byDocument.set(entry.document, [...(byDocument.get(entry.document) ?? []), entry]);
+		}
+	}
+	for (const [documentUri, documentEntries] of byDocument) {
+		await applyToDocument(record, documentUri, documentEntries, context);
+		await context.persist();
+	}
+}
+
+async function applyToDocument(record: BatchRecord, documentUri: string, entries: readonly BatchEntry[], context: DeliveryContext): Promise<void> {
+	const keep = (entry: BatchEntry, reason: string) => {
+		record.outcomes[entry.customId] = { ...record.outcomes[entry.customId], customId: entry.customId, result: 'kept', reason };
+	};
+	let document: vscode.TextDocument;
+	try {
+		document = await vscode.workspace.openTextDocument(vscode.Uri.parse(documentUri, true));
+	} catch {
+		for (const entry of entries) {
+			keep(entry, vscode.l10n.t('its document {0} is gone', documentUri));
+		}
+		context.log.warn(`Batch ${record.id}: a document of ${entries.length} placeholder(s) could not be opened; their images stay in the history.`);
+		return;
+	}
+	const name = vscode.workspace.asRelativePath(document.uri);
+	const wasDirty = document.isDirty;
+	const kind = documentKindFor(document.languageId, document.uri.path);
+	let inserted = 0;
+	const ready: { entry: BatchEntry; image: StoredImage }[] = [];
+	for (const entry of entries) {
+		const imageId = record.outcomes[entry.customId]?.imageId;
+		const image = imageId ? await context.history.get(imageId) : undefined;
+		if (image) {
+			ready.push({ entry, image });
+		} else {
+			record.outcomes[entry.customId] = { customId: entry.customId, result: 'failed', reason: vscode.l10n.t('its image left the history before it could be inserted') };
+		}
+	}
+	// Every placeholder found again in the text as it is now, each for one identity; all inserted in one edit.
+	const found = findPlaceholders(document.getText(), kind, ready.map(item => item.entry.identity));
+	const placed = ready.flatMap(item => {
+		const placeholder = found.get(item.entry.identity);
+		if (!placeholder) {
+			keep(item.entry, vscode.l10n.t('its placeholder "{0}" is no longer in {1}', item.entry.alt.slice(0, 80), name));
+			return [];
+		}
+		return [{ ...item, target: { kind: 'image' as const, start: placeholder.start, alt: placeholder.alt }, alt: placeholder.alt }];
+	});
+	try {
+		const results = placed.length > 0 ? await context.inserter.insertAll(document, placed) : [];
+		placed.forEach((item, index) => {
+			record.outcomes[item.entry.customId] = { customId: item.entry.customId, result: 'applied', imageId: item.image.id, file: results[index]?.files[0]?.toString() };
+		});
+		inserted = placed.length;
+	} catch (error) {
+		// The one edit was refused (the text changed under it, a file could not be written): each on its own, so one cannot stop the others.
+		context.log.warn(`Batch ${record.id}: inserting ${placed.length} image(s) into ${name} in one edit failed (${error instanceof Error ? error.message : String(error)}); one at a time instead.`);
+		for (const item of placed) {
+			const placeholder = findPlaceholder(document.getText(), kind, item.entry.identity);
+			if (!placeholder) {
+				keep(item.entry, vscode.l10n.t('its placeholder "{0}" is no longer in {1}', item.entry.alt.slice(0, 80), name));
+				continue;
+			}
+			try {
+				const result = await context.inserter.insert({ document, target: { kind: 'image', start: placeholder.start, alt: placeholder.alt }, images: [item.image], alt: placeholder.alt });
+				record.outcomes[item.entry.customId] = { customId: item.entry.customId, result: 'applied', imageId: item.image.id, file: result.files[0]?.toString() };
+				inserted++;
+			} catch (single) {
+				keep(item.entry, single instanceof Error ? single.message : String(single));
+			}
+		}
+	}
+	// A document that had no unsaved changes is saved with its new links, as the image files are.
+	if (inserted > 0 && !wasDirty && document.isDirty) {
+		await document.save();
+	}
+	context.log.info(`Batch ${record.id}: ${inserted} of ${entries.length} image(s) inserted into ${name}.`);
+}

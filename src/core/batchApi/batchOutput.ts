@@ -1,0 +1,202 @@
+import { usageCost } from '../generation/imageEvents';
+import type { ApiFailure } from '../generation/apiErrors';
+
+/**
+ * The longest line of an output file read: one image's response, its base64 included. A
+ * 3840×2160 PNG of noise is 23 MB of base64; 96 MB leaves room and still bounds the memory.
+ */
+export const MAX_OUTPUT_LINE_BYTES = 96 * 1024 * 1024;
+
+/** A line longer than the bound: skipped without being held, its length counted. */
+export interface OverlongLine {
+	readonly overlong: number;
+}
+
+const NEWLINE = 0x0a;
+
+function indexOfByte(data: Uint8Array, byte: number, from: number): number {
+	return typeof Buffer !== 'undefined' ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).indexOf(byte, from) : data.indexOf(byte, from);
+}
+
+function joined(pieces: readonly Uint8Array[], length: number): Uint8Array {
+	if (pieces.length === 1) {
+		return pieces[0];
+	}
+	const line = new Uint8Array(length);
+	let at = 0;
+	for (const piece of pieces) {
+		line.set(piece, at);
+		at += piece.length;
+	}
+	return line;
+}
+
+/**
+ * The lines of a JSONL stream as bytes, one at a time, never the whole stream: each line is
+ * held only until its newline; a line over `maxLineBytes` is dropped as it arrives (reported
+ * as an `OverlongLine`). Blank lines are skipped; a `\r` before the newline is dropped.
+ */
+export async function* jsonlLines(chunks: AsyncIterable<Uint8Array>, maxLineBytes = MAX_OUTPUT_LINE_BYTES): AsyncGenerator<Uint8Array | OverlongLine> {
+	let pieces: Uint8Array[] = [];
+	let length = 0;
+	let overlong = 0;
+	const finish = (): Uint8Array | OverlongLine | undefined => {
+		let result: Uint8Array | OverlongLine | undefined;
+		if (overlong > 0) {
+			result = { overlong };
+		} else if (length > 0) {
+			let line = joined(pieces, length);
+			if (line[line.length - 1] === 0x0d) {
+				line = line.subarray(0, line.length - 1);
+			}
+			result = line.length > 0 ? line : undefined;
+		}
+		pieces = [];
+		length = 0;
+		overlong = 0;
+		return result;
+	};
+	const take = (piece: Uint8Array) => {
+		if (piece.length === 0) {
+			return;
+		}
+		if (overlong > 0 || length + piece.length > maxLineBytes) {
+			overlong = (overlong || length) + piece.length;
+			pieces = [];
+			length = 0;
+			return;
+		}
+		pieces.push(piece);
+		length += piece.length;
+	};
+	for await (const chunk of chunks) {
+		let start = 0;
+		for (let newline = indexOfByte(chunk, NEWLINE, 0); newline >= 0; newline = indexOfByte(chunk, NEWLINE, start)) {
+			// A copy: the chunk's buffer may be reused by the stream once the loop moves on.
+			take(chunk.slice(start, newline));
+			start = newline + 1;
+			const line = finish();
+			if (line) {
+				yield line;
+			}
+		}
+		take(chunk.slice(start));
+	}
+	const last = finish();
+	if (last) {
+		yield last;
+	}
+}
+
+/** What one line of a batch's output or error file says. */
+export type BatchLine =
+	| { readonly kind: 'image'; readonly customId: string; readonly b64: string; readonly costUsd?: number; readonly size?: string; readonly quality?: string }
+	| { readonly kind: 'failure'; readonly customId: string; readonly failure: ApiFailure }
+	/** A line that is none of these: not JSON, no `custom_id`, a success without an image. */
+	| { readonly kind: 'malformed'; readonly customId?: string; readonly detail: string };
+
+const decoder = new TextDecoder();
+const B64_KEY = new TextEncoder().encode('"b64_json":"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function object(value: unknown): Record<string, unknown> | undefined {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+}
+
+function shortText(value: unknown, max = 2000): string | undefined {
+	return typeof value === 'string' ? value.slice(0, max) : undefined;
+}
+
+/**
+ * The line with its first image's base64 taken out without parsing it as JSON (tens of MB of
+ * it, as `splitImageData` does for a stream's events): the rest parsed with `b64_json` empty,
+ * and the base64 as a string once. Undefined where that is not exact (no such key written
+ * that way, an escape in the value): the line is then parsed whole.
+ */
+function splitLine(data: Uint8Array): { record: Record<string, unknown>; b64: string } | undefined {
+	const buffer = typeof Buffer !== 'undefined' ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : undefined;
+	let start = -1;
+	for (let quote = indexOfByte(data, QUOTE, 0); quote >= 0; quote = indexOfByte(data, QUOTE, quote + 1)) {
+		if (B64_KEY.every((byte, index) => data[quote + index] === byte)) {
+			start = quote + B64_KEY.length;
+			break;
+		}
+	}
+	const end = start < 0 ? -1 : indexOfByte(data, QUOTE, start);
+	if (end < 0) {
+		return undefined;
+	}
+	const escape = indexOfByte(data, BACKSLASH, start);
+	if (escape >= 0 && escape < end) {
+		return undefined;
+	}
+	let record: unknown;
+	try {
+		record = JSON.parse(decoder.decode(data.subarray(0, start)) + decoder.decode(data.subarray(end)));
+	} catch {
+		return undefined;
+	}
+	const parsed = object(record);
+	// The emptied value must be the first image's, where the API puts it.
+	const first = object((object(object(parsed?.response)?.body)?.data as unknown[] | undefined)?.[0]);
+	if (!parsed || first?.b64_json !== '') {
+		return undefined;
+	}
+	return { record: parsed, b64: buffer ? buffer.toString('latin1', start, end) : decoder.decode(data.subarray(start, end)) };
+}
+
+/**
+ * Reads one line of a batch's output or error file (`{ id, custom_id, response: { status_code,
+ * body }, error }`), trusting nothing in it: a 2xx response with an image, or a failure with the
+ * API's status, code and message (for the message a person reads), or malformed.
+ */
+export function readBatchLine(data: Uint8Array): BatchLine {
+	let record: Record<string, unknown> | undefined;
+	let b64: string | undefined;
+	const split = splitLine(data);
+	if (split) {
+		record = split.record;
+		b64 = split.b64;
+	} else {
+		try {
+			record = object(JSON.parse(decoder.decode(data)));
+		} catch {
+			return { kind: 'malformed', detail: `${data.length} bytes that are not JSON` };
+		}
+	}
+	if (!record) {
+		return { kind: 'malformed', detail: 'not a JSON object' };
+	}
+	const customId = typeof record.custom_id === 'string' && record.custom_id.length > 0 && record.custom_id.length <= 200 ? record.custom_id : undefined;
+	if (!customId) {
+		return { kind: 'malformed', detail: 'no custom_id' };
+	}
+	const response = object(record.response);
+	const status = typeof response?.status_code === 'number' && Number.isInteger(response.status_code) ? response.status_code : undefined;
+	const body = object(response?.body);
+	const lineError = object(record.error);
+	if (lineError || status === undefined || status < 200 || status >= 300) {
+		const error = object(body?.error) ?? lineError;
+		return {
+			kind: 'failure',
+			customId,
+			failure: {
+				kind: status !== undefined ? 'http' : 'other',
+				...(status !== undefined ? { status } : {}),
+				code: shortText(error?.code, 100) ?? null,
+				...(shortText(error?.type, 100) ? { type: shortText(error?.type, 100) } : {}),
+				message: shortText(error?.message) ?? (status !== undefined ? `HTTP ${status}` : 'no response'),
+			},
+		};
+	}
+	const first = object((body?.data as unknown[] | undefined)?.[0]);
+	const image = b64 ?? (typeof first?.b64_json === 'string' ? first.b64_json : undefined);
+	if (!image) {
+		return { kind: 'malformed', customId, detail: 'a success without b64_json' };
+	}
+	const size = shortText(body?.size, 32);
+	const quality = shortText(body?.quality, 32);
+	const cost = usageCost(body?.usage);
+	return { kind: 'image', customId, b64: image, ...(cost !== undefined ? { costUsd: cost } : {}), ...(size ? { size } : {}), ...(quality ? { quality } : {}) };
+}

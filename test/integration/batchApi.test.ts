@@ -1,0 +1,220 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { sdkBatchApi } from '../../src/batch/batchApiClient';
+import { BATCH_RECORDS_KEY, BatchService, type BatchRecordStorage } from '../../src/batch/batchService';
+import type { BatchImageOptions } from '../../src/core/batchApi/batchInput';
+import type { BatchRecord } from '../../src/core/batchApi/batchRecord';
+import { costFromUsage } from '../../src/core/cost/cost';
+import { workspacePlaceholders, type WorkspacePlaceholder } from '../../src/core/workspaceFill/placeholderIdentity';
+import { ImageStore } from '../../src/history/imageStore';
+import { ApiKeys } from '../../src/providers/apiKeys';
+import { ImageInserter } from '../../src/workspace/imageInserter';
+import { waitFor } from '../harness/waitFor';
+import { api, bytesEqual, closeAllEditors, exists, removeIfPresent, workspaceRoot } from './helpers';
+
+const OPTIONS: BatchImageOptions = { model: 'gpt-image-1.5', size: '1024x1024', quality: 'low', outputFormat: 'png' };
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Workspace state as VS Code keeps it: values go through JSON, and a new service reads what the last one wrote. */
+class JsonMemento implements BatchRecordStorage {
+	private readonly values = new Map<string, string>();
+	get(key: string): unknown {
+		const text = this.values.get(key);
+		return text === undefined ? undefined : JSON.parse(text);
+	}
+	async update(key: string, value: unknown): Promise<void> {
+		this.values.set(key, JSON.stringify(value));
+	}
+}
+
+/** Secret storage with nothing in it: the key comes from OPENAI_API_KEY, as the harness sets it for the test server. */
+class NoSecrets implements vscode.SecretStorage {
+	private readonly changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
+	readonly onDidChange = this.changed.event;
+	async get(): Promise<string | undefined> {
+		return undefined;
+	}
+	async store(): Promise<void> { }
+	async delete(): Promise<void> { }
+	async keys(): Promise<string[]> {
+		return [];
+	}
+}
+
+async function writeDocument(path: string, text: string): Promise<vscode.Uri> {
+	const uri = vscode.Uri.joinPath(workspaceRoot(), path);
+	await vscode.workspace.fs.writeFile(uri, encoder.encode(text));
+	return uri;
+}
+
+/** Edits a document as a user would, and saves it. */
+async function editAndSave(uri: vscode.Uri, change: (document: vscode.TextDocument) => [vscode.Range, string]): Promise<void> {
+	const document = await vscode.workspace.openTextDocument(uri);
+	const edit = new vscode.WorkspaceEdit();
+	edit.replace(uri, ...change(document));
+	assert.ok(await vscode.workspace.applyEdit(edit));
+	assert.ok(await document.save());
+}
+
+async function textOf(uri: vscode.Uri): Promise<string> {
+	return (await vscode.workspace.openTextDocument(uri)).getText();
+}
+
+async function placeholdersOf(uri: vscode.Uri): Promise<WorkspacePlaceholder[]> {
+	return workspacePlaceholders(uri.toString(), await textOf(uri), 'markdown');
+}
+
+/** The images of a batch's output file at the test server, by custom_id. */
+async function outputImages(batchId: string): Promise<Map<string, Uint8Array>> {
+	const batch = (await api().batches()).find(candidate => candidate.id === batchId);
+	assert.ok(batch?.output_file_id, 'the batch has an output file');
+	const text = await (await fetch(`${process.env.OPENAI_BASE_URL}/files/${String(batch.output_file_id)}/content`, { headers: { authorization: `Bearer ${process.env.OPENAI_API_KEY}` } })).text();
+	return new Map(text.split('\n').filter(Boolean).map(line => {
+		const parsed = JSON.parse(line) as { custom_id: string; response: { body: { data: { b64_json: string }[]; usage: Parameters<typeof costFromUsage>[0] } } };
+		return [parsed.custom_id, Buffer.from(parsed.response.body.data[0].b64_json, 'base64')];
+	}));
+}
+
+suite('Batch API: a whole batch through the test server', function () {
+	this.timeout(120_000);
+	let store: ImageStore;
+	let log: vscode.LogOutputChannel;
+	const services: BatchService[] = [];
+
+	function service(storage: BatchRecordStorage, firstPollMs = 3_600_000, delivered?: (record: BatchRecord) => void): BatchService {
+		const made = new BatchService({
+			storage,
+			api: resource => sdkBatchApi(new ApiKeys(new NoSecrets(), { OPENAI_API_KEY: process.env.OPENAI_API_KEY }), resource),
+			history: store,
+			inserter: new ImageInserter(store, log),
+			log,
+			firstPollMs,
+			...(delivered ? { onDelivered: delivered } : {}),
+		});
+		services.push(made);
+		return made;
+	}
+
+	suiteSetup(() => {
+		log = vscode.window.createOutputChannel('Illustrate batch test', { log: true });
+		store = new ImageStore(vscode.Uri.joinPath(workspaceRoot(), '.batch-store'), () => 500 * 1024 * 1024);
+	});
+	setup(async () => {
+		await api().reset();
+		await removeIfPresent('batch');
+	});
+	teardown(async () => {
+		for (const made of services.splice(0)) {
+			made.dispose();
+		}
+		await closeAllEditors();
+	});
+	suiteTeardown(async () => {
+		store.dispose();
+		log.dispose();
+		await removeIfPresent('.batch-store');
+	});
+
+	test('three documents: submitted, a reload in the middle, the documents edited meanwhile; images in the history first, then in their places; a gone placeholder and a refused line reported; Retry Failed', async () => {
+		const a = await writeDocument('batch/a.md', '# Install\n\nDownload it.\n\n![the installer window]()\n\n# Login\n\nTwo steps.\n\n![the login form]()\n');
+		const b = await writeDocument('batch/b.md', '# Logout\n\nIt clears the session.\n\n![the logout button]()\n');
+		const c = await writeDocument('batch/c.md', 'Intro.\n\n![a forbidden picture]()\n');
+		const items = [...await placeholdersOf(a), ...await placeholdersOf(b), ...await placeholdersOf(c)];
+		assert.equal(items.length, 4);
+
+		const storage = new JsonMemento();
+		const first = service(storage);
+		const { batchId } = await first.submit(items, { options: OPTIONS, estimateEach: 0.011 });
+		const [serverBatch] = await api().batches();
+		assert.equal(serverBatch.id, batchId);
+		assert.equal(serverBatch.endpoint, '/v1/images/generations');
+		assert.deepEqual(serverBatch.lines.map(line => line.body.prompt), ['the installer window', 'the login form', 'the logout button', 'a forbidden picture']);
+		assert.deepEqual(serverBatch.lines.map(line => line.refused), [null, null, null, null]);
+		const stored = storage.get(BATCH_RECORDS_KEY) as BatchRecord[];
+		assert.equal(stored[0].id, batchId);
+		assert.equal(stored[0].estimateUsd, 0.022, 'the estimate at the batch price, half of 4 × 0.011');
+
+		await api().driveBatch(batchId, { status: 'in_progress' });
+		await first.refresh(batchId);
+		assert.equal(first.batch(batchId)?.status, 'in_progress');
+
+		// The window goes away while the batch runs; the documents are edited meanwhile.
+		first.dispose();
+		await editAndSave(a, () => [new vscode.Range(0, 0, 0, 0), '# Welcome\n\nA new first section.\n\n']);
+		await editAndSave(b, document => [new vscode.Range(0, 0, document.lineCount, 0), '# Logout\n\nIt clears the session (the picture was dropped).\n']);
+		const forbidden = serverBatch.lines[3].custom_id;
+		await api().driveBatch(batchId, { status: 'finalizing' });
+		await api().driveBatch(batchId, { status: 'completed', failLines: [forbidden] });
+
+		// A new window: the service is built from the stored records alone.
+		const delivered: BatchRecord[] = [];
+		const second = service(storage, 3_600_000, record => delivered.push(record));
+		assert.equal(second.batch(batchId)?.status, 'in_progress');
+		await second.refresh(batchId);
+		const record = second.batch(batchId);
+		assert.ok(record?.delivered, 'delivered');
+		assert.equal(delivered.length, 1);
+		assert.equal(record.status, 'completed');
+
+		const images = await outputImages(batchId);
+		const outcome = (index: number) => record.outcomes[serverBatch.lines[index].custom_id];
+		// Every image is in the history, the gone placeholder's too.
+		for (const index of [0, 1, 2]) {
+			const image = await store.get(outcome(index).imageId ?? '');
+			assert.ok(image, `image ${index} is in the history`);
+			assert.ok(bytesEqual(await store.read(image), images.get(serverBatch.lines[index].custom_id)!), `image ${index} is byte for byte the batch's`);
+		}
+		assert.equal(outcome(0).result, 'applied');
+		assert.equal(outcome(1).result, 'applied');
+		const aText = await textOf(a);
+		assert.match(aText, /^# Welcome\n\nA new first section\.\n\n# Install\n\nDownload it\.\n\n!\[the installer window\]\(images\/the-installer-window\.png\)\n\n# Login\n\nTwo steps\.\n\n!\[the login form\]\(images\/the-login-form\.png\)\n$/);
+		assert.ok(bytesEqual(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(a, '..', 'images', 'the-login-form.png')), images.get(serverBatch.lines[1].custom_id)!));
+		assert.equal((await vscode.workspace.openTextDocument(a)).isDirty, false, 'a document with no unsaved changes is saved with its links');
+		assert.equal(outcome(2).result, 'kept');
+		assert.match(outcome(2).reason ?? '', /no longer in batch\/b\.md/);
+		assert.equal(await textOf(b), '# Logout\n\nIt clears the session (the picture was dropped).\n');
+		assert.equal(outcome(3).result, 'failed');
+		assert.match(outcome(3).reason ?? '', /safety system rejected this prompt/);
+		assert.equal(await textOf(c), 'Intro.\n\n![a forbidden picture]()\n');
+		// The batch price: half what the usage of the three images costs now.
+		const requested = (await api().batches())[0];
+		assert.equal(requested.request_counts && (requested.request_counts as { completed: number }).completed, 3);
+		const textTokens = (prompt: string) => Math.max(1, Math.ceil(prompt.length / 4));
+		const expected = ['the installer window', 'the login form', 'the logout button'].reduce((sum, prompt) => sum + costFromUsage({ output_tokens: 200, input_tokens_details: { text_tokens: textTokens(prompt), image_tokens: 0 } }) / 2, 0);
+		assert.ok(Math.abs((record.costUsd ?? 0) - expected) < 1e-9, `${record.costUsd} ≠ ${expected}`);
+		// Reading the stored record again delivers nothing twice.
+		assert.equal((storage.get(BATCH_RECORDS_KEY) as BatchRecord[])[0].delivered, true);
+
+		// Retry Failed sends the refused one again, as a batch of its own.
+		const retried = await second.retryFailed(batchId);
+		assert.ok(retried);
+		assert.equal(retried.count, 1);
+		const retryBatch = (await api().batches()).find(candidate => candidate.id === retried.batchId);
+		assert.deepEqual(retryBatch?.lines.map(line => line.custom_id), [forbidden]);
+		assert.equal(await second.retryFailed(batchId), undefined, 'not retried twice');
+		await api().driveBatch(retried.batchId, { status: 'in_progress' });
+		await api().driveBatch(retried.batchId, { status: 'finalizing' });
+		await api().driveBatch(retried.batchId, { status: 'completed' });
+		await second.refresh(retried.batchId);
+		assert.equal(await textOf(c), 'Intro.\n\n![a forbidden picture](images/a-forbidden-picture.png)\n');
+		assert.ok(await exists(vscode.Uri.joinPath(c, '..', 'images', 'a-forbidden-picture.png')));
+	});
+
+	test('polled with backoff on its own: Cancel Batch delivers what the batch completed, the rest failed with the reason', async () => {
+		const doc = await writeDocument('batch/d.md', '![one]()\n\n![two]()\n\n![three]()\n');
+		const polled = service(new JsonMemento(), 50);
+		const { batchId } = await polled.submit(await placeholdersOf(doc), { options: OPTIONS });
+		await api().driveBatch(batchId, { status: 'in_progress' });
+		await waitFor(() => polled.batch(batchId)?.status === 'in_progress', 'the poll sees the batch in progress');
+		await polled.cancel(batchId);
+		assert.equal((await api().batches())[0].status, 'cancelling');
+		await api().driveBatch(batchId, { status: 'cancelled', completedLines: 1 });
+		await waitFor(() => polled.batch(batchId)?.delivered === true, 'the cancelled batch is delivered', 30_000);
+		const record = polled.batch(batchId)!;
+		const results = record.entries.map(entry => record.outcomes[entry.customId]);
+		assert.deepEqual(results.map(outcome => outcome.result), ['applied', 'failed', 'failed']);
+		assert.match(results[1].reason ?? '', /cancelled first/);
+		assert.equal(decoder.decode(await vscode.workspace.fs.readFile(doc)), '![one](images/one.png)\n\n![two]()\n\n![three]()\n');
+	});
+});

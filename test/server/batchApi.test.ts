@@ -1,0 +1,105 @@
+import * as assert from 'node:assert/strict';
+import OpenAI, { toFile } from 'openai';
+import sharp from 'sharp';
+import { ImageApiControl } from './controlClient';
+import { startImageApiServer, type ImageApiServer } from './imageApiServer';
+
+const KEY = 'sk-test-server-0123456789';
+
+function jsonl(lines: unknown[]): Buffer {
+	return Buffer.from(lines.map(line => JSON.stringify(line)).join('\n') + '\n');
+}
+
+const generation = (customId: string, prompt: string, size = '1024x1024') => ({ custom_id: customId, method: 'POST', url: '/v1/images/generations', body: { model: 'gpt-image-1.5', prompt, size, quality: 'low' } });
+
+async function lines(client: OpenAI, fileId: string | null | undefined): Promise<Array<Record<string, any>>> {
+	assert.ok(fileId, 'the batch has the file');
+	const text = await (await client.files.content(fileId)).text();
+	return text.split('\n').filter(Boolean).map(line => JSON.parse(line) as Record<string, any>);
+}
+
+suite('test API server: files and batches', function () {
+	this.timeout(30_000);
+	let server: ImageApiServer;
+	let client: OpenAI;
+	let control: ImageApiControl;
+
+	suiteSetup(async () => {
+		server = await startImageApiServer();
+		client = new OpenAI({ apiKey: KEY, baseURL: server.url, maxRetries: 0, timeout: 10_000 });
+		control = new ImageApiControl(server.origin);
+	});
+	setup(() => server.reset());
+	suiteTeardown(() => server.close());
+
+	test('a file uploads with purpose batch, is retrieved and downloaded byte for byte', async () => {
+		const bytes = jsonl([generation('a', 'a fox')]);
+		const file = await client.files.create({ file: await toFile(bytes, 'input.jsonl'), purpose: 'batch' });
+		assert.equal(file.purpose, 'batch');
+		assert.equal(file.bytes, bytes.length);
+		assert.equal((await client.files.retrieve(file.id)).filename, 'input.jsonl');
+		assert.deepEqual(Buffer.from(await (await client.files.content(file.id)).arrayBuffer()), bytes);
+		await assert.rejects(client.files.retrieve('file-nope'), (error: unknown) => error instanceof OpenAI.NotFoundError);
+	});
+
+	test('validating → in_progress → finalizing → completed: real images of the requested size, failed lines in the error file', async () => {
+		const input = await client.files.create({ file: await toFile(jsonl([generation('doc-1', 'a fox', '1536x1024'), generation('doc-2', 'a bad one'), generation('doc-3', 'an owl')]), 'input.jsonl'), purpose: 'batch' });
+		const created = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/images/generations', completion_window: '24h' });
+		assert.equal(created.status, 'validating');
+		await control.driveBatch(created.id, { status: 'in_progress' });
+		assert.deepEqual((await client.batches.retrieve(created.id)).request_counts, { total: 3, completed: 0, failed: 0 });
+		await control.driveBatch('latest', { status: 'finalizing' });
+		await control.driveBatch('latest', { status: 'completed', failLines: ['doc-2'] });
+		const done = await client.batches.retrieve(created.id);
+		assert.equal(done.status, 'completed');
+		assert.deepEqual(done.request_counts, { total: 3, completed: 2, failed: 1 });
+		const output = await lines(client, done.output_file_id);
+		assert.deepEqual(output.map(line => line.custom_id), ['doc-1', 'doc-3']);
+		const meta = await sharp(Buffer.from(output[0].response.body.data[0].b64_json, 'base64')).metadata();
+		assert.deepEqual([meta.width, meta.height, meta.format], [1536, 1024, 'png']);
+		const errors = await lines(client, done.error_file_id);
+		assert.equal(errors[0].custom_id, 'doc-2');
+		assert.equal(errors[0].response.body.error.code, 'moderation_blocked');
+		assert.equal((await client.batches.list()).data[0].id, created.id);
+	});
+
+	test('cancel → cancelling → cancelled delivers the lines it reached; an invalid line and a bad file are refused', async () => {
+		const input = await client.files.create({ file: await toFile(jsonl([generation('x-1', 'one'), generation('x-2', 'two'), { ...generation('x-3', 'three'), body: { model: 'gpt-image-1.5', prompt: 'three', size: '7x7' } }]), 'input.jsonl'), purpose: 'batch' });
+		const batch = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/images/generations', completion_window: '24h' });
+		await control.driveBatch(batch.id, { status: 'in_progress' });
+		assert.equal((await client.batches.cancel(batch.id)).status, 'cancelling');
+		await control.driveBatch(batch.id, { status: 'cancelled', completedLines: 1 });
+		const cancelled = await client.batches.retrieve(batch.id);
+		assert.deepEqual(cancelled.request_counts, { total: 3, completed: 1, failed: 2 });
+		const errors = await lines(client, cancelled.error_file_id);
+		assert.deepEqual(errors.map(line => line.error?.code ?? null), ['batch_cancelled', 'batch_cancelled']);
+		await assert.rejects(client.batches.cancel(batch.id), (error: unknown) => error instanceof OpenAI.APIError && error.status === 409);
+
+		const image = await client.files.create({ file: await toFile(Buffer.from('not jsonl'), 'input.jsonl'), purpose: 'vision' });
+		await assert.rejects(client.batches.create({ input_file_id: image.id, endpoint: '/v1/images/generations', completion_window: '24h' }), (error: unknown) => error instanceof OpenAI.BadRequestError);
+		const broken = await client.files.create({ file: await toFile(Buffer.from('{not json\n'), 'input.jsonl'), purpose: 'batch' });
+		const refused = await client.batches.create({ input_file_id: broken.id, endpoint: '/v1/images/generations', completion_window: '24h' });
+		await assert.rejects(control.driveBatch(refused.id, { status: 'in_progress' }));
+		await control.driveBatch(refused.id, { status: 'failed' });
+		const failed = await client.batches.retrieve(refused.id);
+		assert.equal(failed.errors?.data?.[0].code, 'invalid_json_line');
+	});
+
+	test('expired delivers what completed; JSON edits take uploaded file ids', async () => {
+		const reference = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } }).png().toBuffer();
+		const uploaded = await client.files.create({ file: await toFile(reference, 'reference.png'), purpose: 'vision' });
+		const edit = (customId: string, fileId: string) => ({ custom_id: customId, method: 'POST', url: '/v1/images/edits', body: { model: 'gpt-image-1.5', prompt: 'in this style', images: [{ file_id: fileId }], size: '1024x1536' } });
+		const input = await client.files.create({ file: await toFile(jsonl([edit('e-1', uploaded.id), edit('e-2', 'file-missing'), edit('e-3', uploaded.id)]), 'input.jsonl'), purpose: 'batch' });
+		const batch = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/images/edits', completion_window: '24h' });
+		await control.driveBatch(batch.id, { status: 'in_progress' });
+		await control.driveBatch(batch.id, { status: 'expired', completedLines: 2 });
+		const expired = await client.batches.retrieve(batch.id);
+		assert.equal(expired.status, 'expired');
+		const output = await lines(client, expired.output_file_id);
+		assert.deepEqual(output.map(line => line.custom_id), ['e-1']);
+		const meta = await sharp(Buffer.from(output[0].response.body.data[0].b64_json, 'base64')).metadata();
+		assert.deepEqual([meta.width, meta.height], [1024, 1536]);
+		const errors = await lines(client, expired.error_file_id);
+		assert.deepEqual(errors.map(line => [line.custom_id, line.response?.status_code ?? line.error.code]), [['e-2', 400], ['e-3', 'batch_expired']]);
+	});
+});
