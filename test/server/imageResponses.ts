@@ -84,7 +84,7 @@ export async function produceImages(reply: ImageReply, failure: FailureSpec | un
 	const seed = (index: number) => config.seedPool > 0 ? `pool|${(record.seq + index) % config.seedPool}` : `${prompt}|${record.seq}|${index}`;
 	const frames = format === 'gif' ? (typeof body.frame_count === 'number' ? body.frame_count : GIF_FRAMES.default) : undefined;
 	const frameDelayMs = format === 'gif' ? gifDelayMs(typeof body.frame_duration_ms === 'number' ? body.frame_duration_ms : undefined) : undefined;
-	const render = (index: number, partial?: number) => renderImage({
+	const render = (index: number, partial?: number) => format === 'svg' && config.svgOverride ? Promise.resolve(Buffer.from(config.svgOverride, 'utf8')) : renderImage({
 		width, height, format, compression, seed: seed(index), grain: config.grain,
 		partial: partial === undefined ? undefined : { index: partial, of: partialCount },
 		...(format === 'svg' ? { text: prompt } : {}),

@@ -70,6 +70,15 @@ suite('test image API server: SVG and GIF output', function () {
 		assert.equal(server.requests[0].images[0].format, 'svg');
 	});
 
+	test('SVG override: the reply carries the SVG a test gives, byte for byte (a hostile one, say)', async () => {
+		const hostile = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>';
+		server.configure({ svgOverride: hostile });
+		const response = await client.images.generate({ model: 'gpt-image-2', prompt: 'a tree', output_format: 'svg' });
+		assert.equal(firstImage(response).toString('utf8'), hostile);
+		server.reset();
+		assert.notEqual(firstImage(await client.images.generate({ model: 'gpt-image-2', prompt: 'a tree', output_format: 'svg' })).toString('utf8'), hostile);
+	});
+
 	test('SVG without an author named: the default author, no reasoning effort asked, medium used', async () => {
 		const response = await client.images.generate({ model: 'gpt-image-2', prompt: 'a tree', output_format: 'svg' });
 		assert.equal(response.svg_usage?.model, 'gpt-5.5');
