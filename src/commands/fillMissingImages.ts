@@ -23,6 +23,7 @@ import { applyStyle, type StylePreset } from '../core/prompt/stylePresets';
 import { loadStylePresets } from '../workspace/stylePresets';
 import { TrackedTarget } from '../workspace/trackedTarget';
 import type { Command } from './commandManager';
+import { editInputFormat, isRasterFormat } from '../core/generation/imageRequests';
 
 /** Placeholders filled at once. */
 const PARALLEL_FILLS = 3;
@@ -49,7 +50,7 @@ async function referenceFromFile(uri: vscode.Uri): Promise<ReferenceImage> {
 	if (!format) {
 		throw new IllustrateError(vscode.l10n.t('{0} is not a PNG, JPEG or WebP image, so it cannot be a reference.', vscode.workspace.asRelativePath(uri)));
 	}
-	return { bytes, name: uri.path.slice(uri.path.lastIndexOf('/') + 1), format };
+	return { bytes, name: uri.path.slice(uri.path.lastIndexOf('/') + 1), format: editInputFormat(format, 'reference') };
 }
 
 /**
@@ -158,7 +159,12 @@ export class FillMissingImagesCommand implements Command {
 						const inserted = await this.services.inserter.insert({ document, target: target.tracked.target, images: [image], alt: target.alt, preferredFile: target.source.preferredFile });
 						files.push(inserted.files[0].toString());
 						if (plan.reference.kind === 'first' && !reference) {
-							reference = { bytes: await this.services.store.read(image), name: inserted.files[0].path.split('/').pop() ?? 'reference.png', format: image.format };
+							// The first image is the reference of the rest, if the edits endpoint takes it (not an SVG or a GIF).
+							if (isRasterFormat(image.format)) {
+								reference = { bytes: await this.services.store.read(image), name: inserted.files[0].path.split('/').pop() ?? 'reference.png', format: image.format };
+							} else {
+								this.services.log.warn(`Fill Missing Images: the first image is ${image.format}, which the edits endpoint does not take; the others are made without a reference`);
+							}
 						}
 					} catch (error) {
 						if (error instanceof CancelledError || abort.signal.aborted) {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { IllustrateError, today } from '../core/errors';
 import type * as runner from '../core/generation/batchRunner';
 import type { ImageRecipe, StoredImageOf } from '../core/generation/imageRecipe';
-import { generateRecipe, makeFinalRequest, withReferenceInstruction, type EditInputs, type ReferenceImage } from '../core/generation/imageRequests';
+import { editInputFormat, generateRecipe, makeFinalRequest, withReferenceInstruction, type EditInputs, type ReferenceImage } from '../core/generation/imageRequests';
 import { checkEditRequest } from '../core/edits/editRules';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { OutputFormat } from '../core/models/capabilities';
@@ -127,7 +127,7 @@ export class ImageService {
 	 */
 	async makeFinal(source: EditSource, options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
 		const final = makeFinalRequest(source.image, source.prompt, options);
-		const reference: ReferenceImage = { bytes: await this.store.read(source.image), name: final.fileName, format: source.image.format };
+		const reference: ReferenceImage = { bytes: await this.store.read(source.image), name: final.fileName, format: editInputFormat(source.image.format, 'makeFinal') };
 		return this.editImages({ ...final.options, images: [reference] }, resource, signal, events, final.recipe);
 	}
 
