@@ -5,8 +5,8 @@ import { parseFillArgs, type FillCommandArgs } from '../core/generation/commandA
 import { fillConfirmation, fillSummary, type FillFailure, type FillOutcome } from '../core/generation/fillReport';
 import { runBounded } from '../core/generation/concurrency';
 import { errorKind } from '../core/logging/logShape';
-import { findModel } from '../core/models/capabilities';
-import type { ImageRequestOptions } from '../core/models/validation';
+import { findModel, modelForFormat } from '../core/models/capabilities';
+import { sizeForFormat, type ImageRequestOptions } from '../core/models/validation';
 import { IMAGE_FILE_EXTENSIONS } from '../core/images/imageFormats';
 import { readImageInfo } from '../core/images/imageInfo';
 import { disposeAll } from '../core/lifecycle/disposeAll';
@@ -16,7 +16,7 @@ import type { StoredImage } from '../history/imageStore';
 import type { Services } from '../services';
 import { providerLabel, type ApiKeys } from '../providers/apiKeys';
 import { ensureTrusted } from '../workspace/trust';
-import { CancelledError, IllustrateError } from '../core/errors';
+import { CancelledError, IllustrateError, today } from '../core/errors';
 import { type GenerationResult, type ReferenceImage } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
 import { applyStyle, type StylePreset } from '../core/prompt/stylePresets';
@@ -141,13 +141,16 @@ export class FillMissingImagesCommand implements Command {
 						failures.push({ alt: target.alt, reason: vscode.l10n.t('not sent: the budget of {0} is spent', formatUsd(budget ?? 0)) });
 						return;
 					}
+					// A link to diagram.svg or loop.gif is filled in its format, by a model that makes it.
+					const outputFormat = target.source.outputFormat ?? settings.outputFormat;
+					const model = modelForFormat(settings.model, outputFormat, today());
 					const options: ImageRequestOptions = {
-						model: settings.model,
+						model,
 						prompt: applyStyle(target.source.prompt ?? target.alt, plan.style),
-						size: settings.size,
+						size: sizeForFormat(model, outputFormat, settings.size),
 						quality: settings.quality,
 						n: 1,
-						outputFormat: target.source.outputFormat ?? settings.outputFormat,
+						outputFormat,
 					};
 					try {
 						const result: GenerationResult = reference

@@ -115,7 +115,10 @@ export class ImageService {
 	}
 
 	/** Generates `options.n` variants as parallel streaming requests of one image each. */
-	async generate(options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
+	async generate(requested: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
+		// illustrate.moderation applies to every generation, from the panel, a command or an agent.
+		const moderation = requested.moderation ?? readSettings(resource).moderation;
+		const options: ImageRequestOptions = moderation === 'low' ? { ...requested, moderation } : requested;
 		this.validate(options, resource);
 		const configured = await configuredClient(this.keys, resource);
 		return this.inWorker(configured, { kind: 'generate', options }, signal, events) ?? generateImages(await this.connect(configured), options, this.services, signal, events);

@@ -1,4 +1,4 @@
-import type { ModelCapabilities } from '../models/capabilities';
+import { isWholeFileFormat, type ModelCapabilities, type OutputFormat } from '../models/capabilities';
 import { parseSize } from '../models/validation';
 
 /** Token prices in USD per million tokens for GPT image models (image output, text input, image input). */
@@ -14,11 +14,12 @@ export interface ImageUsage {
  * The estimated price of a request before it is sent, in USD: the table price of one
  * image at this quality and size, times `n`. Custom sizes are scaled by pixel count from
  * the nearest standard size; `auto` quality is priced as high and `auto` size as
- * 1024x1024, so the estimate errs high. Undefined when the model has no published price.
+ * 1024x1024, so the estimate errs high. Undefined when the model has no published price,
+ * and for SVG and GIF: an SVG adds its author's tokens and a GIF its frames, neither priced ahead.
  */
-export function estimateCost(model: ModelCapabilities, quality: string, size: string, n: number): number | undefined {
+export function estimateCost(model: ModelCapabilities, quality: string, size: string, n: number, format?: OutputFormat): number | undefined {
 	const table = model.pricePerImage;
-	if (!table) {
+	if (!table || (format && isWholeFileFormat(format))) {
 		return undefined;
 	}
 	const prices = table[(quality === 'auto' ? 'high' : quality) as keyof typeof table];

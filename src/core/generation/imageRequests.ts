@@ -68,7 +68,6 @@ interface RequestBody {
 	readonly output_format: ImageRequestOptions['outputFormat'];
 	readonly output_compression?: number;
 	readonly background?: ImageRequestOptions['background'];
-	readonly complexity?: ImageRequestOptions['complexity'];
 	/** SVG: the model that authors it and its reasoning effort. */
 	readonly svg?: { readonly model: string; readonly reasoning?: { readonly effort: NonNullable<ImageRequestOptions['svg']>['effort'] } };
 	/** GIF: its frames and each one's delay (rounded to 10 ms). */
@@ -81,6 +80,7 @@ interface RequestBody {
 
 /** The body of images.generate for `n` of the images `options` ask for. */
 export interface GenerateBody extends RequestBody {
+	readonly complexity?: ImageRequestOptions['complexity'];
 	readonly moderation?: ImageRequestOptions['moderation'];
 }
 
@@ -105,7 +105,6 @@ function requestBody(options: ImageRequestOptions, n: number): RequestBody {
 		output_format: format,
 		...(options.outputCompression !== undefined && !isWholeFileFormat(format) ? { output_compression: options.outputCompression } : {}),
 		...(options.background ? { background: options.background } : {}),
-		...(options.complexity ? { complexity: options.complexity } : {}),
 		...(format === 'svg' && options.svg ? { svg: { model: options.svg.model.trim(), ...(options.svg.effort ? { reasoning: { effort: options.svg.effort } } : {}) } } : {}),
 		...(format === 'gif' && options.frames !== undefined ? { frame_count: options.frames } : {}),
 		...(format === 'gif' && options.frameDurationMs !== undefined ? { frame_duration_ms: roundFrameDuration(options.frameDurationMs) } : {}),
@@ -115,7 +114,11 @@ function requestBody(options: ImageRequestOptions, n: number): RequestBody {
 
 /** The body of an images.generate request for `n` images: streaming, but for SVG and GIF. */
 export function toGenerateParams(options: ImageRequestOptions, n: number): GenerateBody {
-	return { ...requestBody(options, n), ...(options.moderation && options.moderation !== 'auto' ? { moderation: options.moderation } : {}) };
+	return {
+		...requestBody(options, n),
+		...(options.complexity ? { complexity: options.complexity } : {}),
+		...(options.moderation && options.moderation !== 'auto' ? { moderation: options.moderation } : {}),
+	};
 }
 
 /** The body of an images.edit request for `n` images, without its files (the edits endpoint takes no `moderation`). */

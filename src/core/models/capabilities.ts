@@ -244,6 +244,20 @@ export function isAvailable(model: ModelCapabilities, today: string): boolean {
 	return !(model.shutdownDate && today >= model.shutdownDate);
 }
 
+/**
+ * The model to use for a format when the model asked for came from a default, not from the
+ * user's explicit choice: that model when it makes the format (or is not in the table), else
+ * the first current one that does (an SVG link filled with the default gpt-image-2 goes to a
+ * 2.6 model).
+ */
+export function modelForFormat(id: string, format: OutputFormat, today: string): string {
+	const model = findModel(id);
+	if (!model || model.outputFormats.includes(format)) {
+		return id;
+	}
+	return MODELS.find(other => other.status === 'current' && isAvailable(other, today) && other.outputFormats.includes(format))?.id ?? id;
+}
+
 /** The models a picker offers on `today`, current ones first. */
 export function selectableModels(today: string): ModelCapabilities[] {
 	return MODELS.filter(model => isAvailable(model, today));

@@ -238,9 +238,9 @@ function checkFormatOptions(options: ImageRequestOptions, model: ModelCapabiliti
 	}
 	if (options.frames !== undefined || options.frameDurationMs !== undefined) {
 		const rules = model.gif;
-		if (options.outputFormat !== 'gif' || !rules) {
+		if (options.outputFormat !== 'gif') {
 			problems.push({ field: 'frames', message: l10n.t('Frames and their duration apply only to GIF output.') });
-		} else {
+		} else if (rules) {
 			if (options.frames !== undefined && (!Number.isInteger(options.frames) || options.frames < rules.minFrames || options.frames > rules.maxFrames)) {
 				problems.push({ field: 'frames', message: l10n.t('A GIF has {0} to {1} frames.', rules.minFrames, rules.maxFrames) });
 			}
@@ -253,4 +253,19 @@ function checkFormatOptions(options: ImageRequestOptions, model: ModelCapabiliti
 		problems.push({ field: 'moderation', message: l10n.t('Moderation is "auto" or "low".') });
 	}
 	return problems;
+}
+
+/**
+ * The size to use for a format when the size came from a default: as it is, but for a GIF
+ * whose frames it does not fit (the default 1024x1024 is over every GIF budget): then the
+ * largest of the GIF presets that fits.
+ */
+export function sizeForFormat(modelId: string, format: OutputFormat, size: string, frames?: number): string {
+	const model = findModel(modelId);
+	if (format !== 'gif' || !model?.gif || checkGifSize(model, model.gif, size, frames).ok) {
+		return size;
+	}
+	const rules = model.gif;
+	const pixels = (preset: string) => (parseSize(preset)?.width ?? 0) * (parseSize(preset)?.height ?? 0);
+	return [...rules.sizePresets].sort((a, b) => pixels(b) - pixels(a)).find(preset => checkGifSize(model, rules, preset, frames).ok) ?? 'auto';
 }
