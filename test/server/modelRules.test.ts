@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ApiError } from './httpReplies';
-import { checkSemantics, sizeProblem } from './modelRules';
+import { checkSemantics, gifDelayMs, gifSizeProblem, sizeProblem } from './modelRules';
 import type { RecordedFile } from './requestLog';
 
 const png = (field: string, width = 1024, height = 1024, extra: Partial<RecordedFile> = {}): RecordedFile => ({ field, filename: `${field}.png`, contentType: 'image/png', size: 1000, sha256: '0', width, height, hasAlpha: true, ...extra });
@@ -29,6 +29,16 @@ suite('test server: model rules as the API enforces them', () => {
 		assert.match(sizeProblem('gpt-image-2', '3856x2176') ?? '', /maximum supported resolution/);
 		assert.match(sizeProblem('gpt-image-2', '512x512') ?? '', /fewer than 655360 pixels/);
 		assert.equal(sizeProblem('another-vendor-model', '333x777'), undefined, 'another vendor\'s model has its own rules');
+	});
+
+	test('GIF: delays round to 10 ms within what a GIF frame can carry; sizes within the preview\'s limits', () => {
+		assert.deepEqual([undefined, 1, 4, 5, 333, 335, 700_000].map(gifDelayMs), [200, 10, 10, 10, 330, 340, 655_350]);
+		assert.equal(gifSizeProblem('1536x1024'), undefined);
+		assert.equal(gifSizeProblem('1024x1536'), undefined);
+		assert.match(gifSizeProblem('1536x1536') ?? '', /at most 1572864 pixels/);
+		assert.match(gifSizeProblem('2048x768') ?? '', /no edge longer than 1536/);
+		assert.equal(refusal(body({ model: 'gpt-image-2.5-flare', output_format: 'gif', size: '1536x1024', frame_count: 16 })), undefined);
+		assert.equal(refusal(body({ model: 'gpt-image-9', output_format: 'gif' }), [], false, true), undefined, 'another vendor\'s model has its own rules');
 	});
 
 	test('models: unknown ones are a 404 unless any model is allowed; retired ones are a 404', () => {
