@@ -257,6 +257,9 @@ suite('SVG and GIF: costs and refusals', () => {
 		assert.match(describe(refusal('SVG output is not enabled for this project.', { status: 403, param: 'output_format' }), 'svg'), /no access to SVG output with gpt-image-2\.6-flare\. Pick PNG, JPEG or WebP, or ask OpenAI to enable SVG output/);
 		assert.match(describe(refusal('The model `gpt-6-luna` does not exist or you do not have access to it.', { param: 'svg.model' }), 'svg', 'gpt-6-luna'), /cannot use gpt-6-luna to author SVGs\. Leave the SVG author empty .* or ask OpenAI for access to gpt-6-luna/);
 		assert.match(describe(refusal('SVG generation requires \'svg.model\'.', { param: 'svg.model' }), 'svg'), /name one in the panel's SVG author field/);
+		assert.match(describe(refusal('Missing required parameter: \'svg.model\'.', { param: 'svg.model' }), 'svg'), /name one in the panel's SVG author field/);
+		assert.match(describe(refusal('SVG model selection is not enabled for your project. Omit svg to use the default SVG author.', { code: 'svg_model_selection_disabled', param: 'svg' }), 'svg', 'gpt-5.6-terra'), /cannot choose the SVG author\. Leave the SVG author empty/);
+		assert.match(describe(refusal('Your project does not have access to SVG output. SVG output requires a supported image model and project access.', { status: 403, code: 'svg_access_required', param: 'output_format' }), 'svg'), /no access to SVG output with gpt-image-2\.6-flare/);
 	});
 
 	test('other refusals of an SVG or GIF request keep the API\'s words; a PNG request\'s never becomes an access message', () => {

@@ -42,17 +42,20 @@ export function formatAccessRefusal(failure: ApiFailure, context: { readonly mod
 	const text = failure.message;
 	const param = failure.param ?? '';
 	if (context.outputFormat === 'svg') {
-		if (/svg\.model/i.test(`${param} ${text}`) && /\brequires?\b/i.test(text) && !context.svgModel) {
+		if (failure.code === 'svg_model_selection_disabled' || (/model selection/i.test(text) && NO_ACCESS.test(text))) {
+			return { message: l10n.t('Your OpenAI project cannot choose the SVG author. Leave the SVG author empty to use your account\'s default, or ask OpenAI to enable SVG model selection.'), actions: [] };
+		}
+		if (/svg\.model/i.test(`${param} ${text}`) && /requir|missing/i.test(text) && !context.svgModel) {
 			return { message: l10n.t('Your OpenAI project chooses SVG authors per request: name one in the panel\'s SVG author field (for example gpt-5.6-terra), then try again.'), actions: [] };
 		}
 		if (context.svgModel && (param.startsWith('svg') || text.includes(context.svgModel)) && NO_ACCESS.test(text)) {
 			return { message: l10n.t('Your API key cannot use {0} to author SVGs. Leave the SVG author empty for your account\'s default or pick another model; or ask OpenAI for access to {0}.', context.svgModel), actions: [] };
 		}
-		if (/\bsvg\b/i.test(`${param} ${text}`) && NO_ACCESS.test(text)) {
+		if (failure.code === 'svg_access_required' || (/\bsvg\b/i.test(`${param} ${text}`) && NO_ACCESS.test(text))) {
 			return { message: l10n.t('Your API key has no access to SVG output with {0}. Pick PNG, JPEG or WebP, or ask OpenAI to enable SVG output for your project.', context.model), actions: [] };
 		}
 	}
-	if (context.outputFormat === 'gif' && /\bgif\b/i.test(`${param} ${text}`) && NO_ACCESS.test(text)) {
+	if (context.outputFormat === 'gif' && (failure.code === 'gif_access_required' || (/\bgif\b/i.test(`${param} ${text}`) && NO_ACCESS.test(text)))) {
 		return { message: l10n.t('Your API key has no access to the GIF preview of {0}. Pick PNG, JPEG or WebP, or ask OpenAI for access to the GIF preview.', context.model), actions: [] };
 	}
 	return undefined;
