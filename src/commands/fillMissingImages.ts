@@ -5,8 +5,8 @@ import { parseFillArgs, type FillCommandArgs } from '../core/generation/commandA
 import { fillConfirmation, fillSummary, type FillFailure, type FillOutcome } from '../core/generation/fillReport';
 import { runBounded } from '../core/generation/concurrency';
 import { errorKind } from '../core/logging/logShape';
-import { findModel } from '../core/models/capabilities';
-import type { ImageRequestOptions } from '../core/models/validation';
+import { findModel, modelForFormat } from '../core/models/capabilities';
+import { sizeForFormat, type ImageRequestOptions } from '../core/models/validation';
 import { IMAGE_FILE_EXTENSIONS } from '../core/images/imageFormats';
 import { readImageInfo } from '../core/images/imageInfo';
 import { disposeAll } from '../core/lifecycle/disposeAll';
@@ -16,13 +16,14 @@ import type { StoredImage } from '../history/imageStore';
 import type { Services } from '../services';
 import { providerLabel, type ApiKeys } from '../providers/apiKeys';
 import { ensureTrusted } from '../workspace/trust';
-import { CancelledError, IllustrateError } from '../core/errors';
+import { CancelledError, IllustrateError, today } from '../core/errors';
 import { type GenerationResult, type ReferenceImage } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
 import { applyStyle, type StylePreset } from '../core/prompt/stylePresets';
 import { loadStylePresets } from '../workspace/stylePresets';
 import { TrackedTarget } from '../workspace/trackedTarget';
 import type { Command } from './commandManager';
+import { editInputFormat, isRasterFormat } from '../core/generation/imageRequests';
 
 /** Placeholders filled at once. */
 const PARALLEL_FILLS = 3;
@@ -49,7 +50,7 @@ async function referenceFromFile(uri: vscode.Uri): Promise<ReferenceImage> {
 	if (!format) {
 		throw new IllustrateError(vscode.l10n.t('{0} is not a PNG, JPEG or WebP image, so it cannot be a reference.', vscode.workspace.asRelativePath(uri)));
 	}
-	return { bytes, name: uri.path.slice(uri.path.lastIndexOf('/') + 1), format };
+	return { bytes, name: uri.path.slice(uri.path.lastIndexOf('/') + 1), format: editInputFormat(format, 'reference') };
 }
 
 /**
@@ -140,13 +141,16 @@ export class FillMissingImagesCommand implements Command {
 						failures.push({ alt: target.alt, reason: vscode.l10n.t('not sent: the budget of {0} is spent', formatUsd(budget ?? 0)) });
 						return;
 					}
+					// A link to diagram.svg or loop.gif is filled in its format, by a model that makes it.
+					const outputFormat = target.source.outputFormat ?? settings.outputFormat;
+					const model = modelForFormat(settings.model, outputFormat, today());
 					const options: ImageRequestOptions = {
-						model: settings.model,
+						model,
 						prompt: applyStyle(target.source.prompt ?? target.alt, plan.style),
-						size: settings.size,
+						size: sizeForFormat(model, outputFormat, settings.size),
 						quality: settings.quality,
 						n: 1,
-						outputFormat: target.source.outputFormat ?? settings.outputFormat,
+						outputFormat,
 					};
 					try {
 						const result: GenerationResult = reference
@@ -158,7 +162,12 @@ export class FillMissingImagesCommand implements Command {
 						const inserted = await this.services.inserter.insert({ document, target: target.tracked.target, images: [image], alt: target.alt, preferredFile: target.source.preferredFile });
 						files.push(inserted.files[0].toString());
 						if (plan.reference.kind === 'first' && !reference) {
-							reference = { bytes: await this.services.store.read(image), name: inserted.files[0].path.split('/').pop() ?? 'reference.png', format: image.format };
+							// The first image is the reference of the rest, if the edits endpoint takes it (not an SVG or a GIF).
+							if (isRasterFormat(image.format)) {
+								reference = { bytes: await this.services.store.read(image), name: inserted.files[0].path.split('/').pop() ?? 'reference.png', format: image.format };
+							} else {
+								this.services.log.warn(`Fill Missing Images: the first image is ${image.format}, which the edits endpoint does not take; the others are made without a reference`);
+							}
 						}
 					} catch (error) {
 						if (error instanceof CancelledError || abort.signal.aborted) {

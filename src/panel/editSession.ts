@@ -8,6 +8,7 @@ import type { EditImageView } from '../protocol/messages';
 import { IllustrateError } from '../core/errors';
 import { type ReferenceImage } from '../providers/imageService';
 import { leavesThroughLink } from '../workspace/realPath';
+import { editInputFormat } from '../core/generation/imageRequests';
 
 /** An image an edit sends: a stored image, or a copy of a workspace file. */
 export interface EditInput {
@@ -64,7 +65,7 @@ export async function inputFromWorkspaceFile(uri: vscode.Uri, store: ImageStore)
 
 /** The bytes an edit sends for an input. */
 export async function referenceOf(input: EditInput): Promise<ReferenceImage> {
-	return { bytes: await vscode.workspace.fs.readFile(input.uri), name: input.uri.path.slice(input.uri.path.lastIndexOf('/') + 1), format: input.format };
+	return { bytes: await vscode.workspace.fs.readFile(input.uri), name: input.uri.path.slice(input.uri.path.lastIndexOf('/') + 1), format: editInputFormat(input.format, 'edit') };
 }
 
 export function viewOf(input: EditInput, webview: vscode.Webview): EditImageView {

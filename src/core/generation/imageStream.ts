@@ -1,8 +1,8 @@
 import type { ApiFailure, ResponseProblem } from './apiErrors';
 import { decodeBase64 } from '../encoding/base64';
 import { readImageInfo, type ImageInfo } from '../images/imageInfo';
-import { EventTooLargeError, sseEvents, type SseOptions } from './sseEvents';
-import { MalformedEventError, readStreamEvent, type ImageStreamEvent } from './imageEvents';
+import { EventTooLargeError, sseEvents, StreamReadError, type SseOptions } from './sseEvents';
+import { MalformedEventError, readStreamEvent, svgUsageCost, usageCost, type ImageStreamEvent } from './imageEvents';
 
 /** A response Illustrate stopped reading: the problem says why, for the message. */
 export class ResponseProblemError extends Error {
@@ -25,7 +25,7 @@ export function errorEventFailure(error: Record<string, unknown>, headers: unkno
 	const message = error.message
 		? typeof error.message === 'string' ? error.message : JSON.stringify(error.message)
 		: JSON.stringify(error);
-	return { kind: 'http', status: undefined, code: error.code as string | null | undefined, type: error.type as string | undefined, message: message || '(no status code or body)', headers };
+	return { kind: 'http', status: undefined, code: error.code as string | null | undefined, type: error.type as string | undefined, param: typeof error.param === 'string' ? error.param : undefined, message: message || '(no status code or body)', headers };
 }
 
 /**
@@ -80,11 +80,89 @@ export function imageOf(event: ImageStreamEvent, maxPixels: number): { bytes: Ui
 		return { kind: event.unparsed && /[\u0000-\u001f]/.test(event.b64) ? 'malformedJson' : 'malformedEvent' };
 	}
 	const info = readImageInfo(bytes);
-	if (!info || info.width === 0 || info.height === 0) {
+	// An SVG is drawn at any size: its declared one may be absent, and bounds no decoding.
+	const vector = info?.format === 'svg';
+	if (!info || (!vector && (info.width === 0 || info.height === 0))) {
 		return { kind: 'notAnImage' };
 	}
-	if (info.width * info.height > maxPixels) {
+	if (!vector && info.width * info.height > maxPixels) {
 		return { kind: 'imageTooLarge', width: info.width, height: info.height };
 	}
 	return { bytes, info };
+}
+
+/** The most images one JSON reply is read for: the API's `n` is at most 10. */
+const MAX_REPLY_IMAGES = 10;
+
+/**
+ * The images of a whole JSON reply (`stream: false`: SVG and GIF, which the API does not
+ * stream), as final events: the body is read up to `maxBytes` (the largest reply of the
+ * images asked for) and nothing in it is trusted. Its price is the image's `usage` plus the
+ * SVG author's `svg_usage`, on the first image (the reply prices the request as a whole). An
+ * `error` object in the reply throws `ApiFailureError` as an error event does.
+ */
+export async function* replyItems(response: Response, options: { readonly maxBytes: number; readonly onChunk?: () => void }): AsyncGenerator<ImageStreamEvent> {
+	const contentType = response.headers.get('content-type') ?? '';
+	if (!/^\s*application\/json\s*(;|$)/i.test(contentType)) {
+		await response.body?.cancel().catch(() => undefined);
+		throw new ResponseProblemError({ kind: 'contentType', contentType: contentType.split(';')[0].trim() });
+	}
+	if (!response.body) {
+		throw new ResponseProblemError({ kind: 'malformedJson' });
+	}
+	const chunks: Uint8Array[] = [];
+	let length = 0;
+	const reader = response.body.getReader();
+	try {
+		for (;;) {
+			let read: ReadableStreamReadResult<Uint8Array>;
+			try {
+				read = await reader.read();
+			} catch (error) {
+				throw new StreamReadError(error);
+			}
+			if (read.done) {
+				break;
+			}
+			options.onChunk?.();
+			length += read.value.byteLength;
+			if (length > options.maxBytes) {
+				throw new ResponseProblemError({ kind: 'eventTooLarge', limitBytes: options.maxBytes });
+			}
+			chunks.push(read.value);
+		}
+	} finally {
+		reader.cancel().catch(() => undefined);
+	}
+	const bytes = new Uint8Array(length);
+	let at = 0;
+	for (const chunk of chunks) {
+		bytes.set(chunk, at);
+		at += chunk.byteLength;
+	}
+	let reply: unknown;
+	try {
+		reply = JSON.parse(new TextDecoder().decode(bytes));
+	} catch {
+		throw new ResponseProblemError({ kind: 'malformedJson' });
+	}
+	if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) {
+		throw new ResponseProblemError({ kind: 'malformedEvent' });
+	}
+	const record = reply as Record<string, unknown>;
+	if (typeof record.error === 'object' && record.error !== null && !Array.isArray(record.error)) {
+		throw new ApiFailureError(errorEventFailure(record.error as Record<string, unknown>, response.headers));
+	}
+	const data = Array.isArray(record.data) ? record.data.slice(0, MAX_REPLY_IMAGES) : [];
+	const imageCost = usageCost(record.usage);
+	const svgCost = svgUsageCost(record.svg_usage);
+	const label = (value: unknown) => typeof value === 'string' && value.length > 0 && value.length <= 32 ? value : undefined;
+	for (const [index, item] of data.entries()) {
+		const b64 = typeof item === 'object' && item !== null ? (item as Record<string, unknown>).b64_json : undefined;
+		if (typeof b64 !== 'string' || b64.length === 0) {
+			throw new ResponseProblemError({ kind: 'malformedEvent' });
+		}
+		const cost = index === 0 && (imageCost !== undefined || svgCost !== undefined) ? (imageCost ?? 0) + (svgCost ?? 0) : undefined;
+		yield { final: true, b64, partialIndex: 0, size: label(record.size), quality: label(record.quality), ...(cost !== undefined ? { costUsd: cost } : {}) };
+	}
 }

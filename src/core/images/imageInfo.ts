@@ -1,6 +1,6 @@
 import type { OutputFormat } from '../models/capabilities';
 
-export const MIME_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const satisfies Record<OutputFormat, string>;
+export const MIME_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', svg: 'image/svg+xml', gif: 'image/gif' } as const satisfies Record<OutputFormat, string>;
 export type ImageMimeType = typeof MIME_TYPES[OutputFormat];
 
 export interface ImageInfo {
