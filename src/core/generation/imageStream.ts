@@ -1,6 +1,7 @@
 import type { ApiFailure, ResponseProblem } from './apiErrors';
 import { decodeBase64 } from '../encoding/base64';
 import { readImageInfo, type ImageInfo } from '../images/imageInfo';
+import { sanitizeSvg, SvgRejectedError } from '../images/svgSanitizer';
 import { EventTooLargeError, sseEvents, StreamReadError, type SseOptions } from './sseEvents';
 import { MalformedEventError, readStreamEvent, svgUsageCost, usageCost, type ImageStreamEvent } from './imageEvents';
 
@@ -79,9 +80,22 @@ export function imageOf(event: ImageStreamEvent, maxPixels: number): { bytes: Ui
 		// Base64 taken out unparsed (imageEvents.ts): a raw control character in it is what JSON.parse would have refused.
 		return { kind: event.unparsed && /[\u0000-\u001f]/.test(event.b64) ? 'malformedJson' : 'malformedEvent' };
 	}
-	const info = readImageInfo(bytes);
+	let info = readImageInfo(bytes);
 	// An SVG is drawn at any size: its declared one may be absent, and bounds no decoding.
 	const vector = info?.format === 'svg';
+	if (vector) {
+		// Sanitised here, where every image arrives, before anything stores, shows or saves it.
+		try {
+			const safe = sanitizeSvg(bytes);
+			bytes = safe.bytes;
+			info = { format: 'svg', width: safe.width, height: safe.height };
+		} catch (error) {
+			if (error instanceof SvgRejectedError) {
+				return { kind: 'notAnImage' };
+			}
+			throw error;
+		}
+	}
 	if (!info || (!vector && (info.width === 0 || info.height === 0))) {
 		return { kind: 'notAnImage' };
 	}
