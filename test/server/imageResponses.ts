@@ -9,7 +9,7 @@ import { errorReply, streamErrorEvent, type FailureSpec } from './apiFailures';
 import type { ServerState } from './controlApi';
 import { drained, sendJson, sleep } from './httpReplies';
 import { renderImage, type ImageFormat } from './imageFactory';
-import { DEFAULT_SVG_AUTHOR, GIF_FRAMES, gifDelayMs, OUTPUT_TOKENS_1024, STANDARD_SIZES } from './modelRules';
+import { DEFAULT_SVG_AUTHOR, GIF_FRAMES, gifAutoSize, gifDelayMs, OUTPUT_TOKENS_1024, STANDARD_SIZES } from './modelRules';
 import type { ParsedBody } from './requestBody';
 import type { RecordedRequest, SentImage } from './requestLog';
 
@@ -63,7 +63,9 @@ export async function produceImages(reply: ImageReply, failure: FailureSpec | un
 	const requestedQuality = typeof body.quality === 'string' ? body.quality : 'auto';
 	const quality = requestedQuality === 'auto' ? 'high' : requestedQuality;
 	let size = typeof body.size === 'string' ? body.size : 'auto';
-	if (size === 'auto') {
+	if (size === 'auto' && format === 'gif') {
+		size = gifAutoSize(typeof body.frame_count === 'number' ? body.frame_count : GIF_FRAMES.default);
+	} else if (size === 'auto') {
 		const first = record.files.find(file => file.field.startsWith('image'));
 		size = isEdit && first?.width && first.height && STANDARD_SIZES.has(`${first.width}x${first.height}`) ? `${first.width}x${first.height}` : '1024x1024';
 	}
@@ -84,7 +86,7 @@ export async function produceImages(reply: ImageReply, failure: FailureSpec | un
 	const seed = (index: number) => config.seedPool > 0 ? `pool|${(record.seq + index) % config.seedPool}` : `${prompt}|${record.seq}|${index}`;
 	const frames = format === 'gif' ? (typeof body.frame_count === 'number' ? body.frame_count : GIF_FRAMES.default) : undefined;
 	const frameDelayMs = format === 'gif' ? gifDelayMs(typeof body.frame_duration_ms === 'number' ? body.frame_duration_ms : undefined) : undefined;
-	const render = (index: number, partial?: number) => renderImage({
+	const render = (index: number, partial?: number) => format === 'svg' && config.svgOverride ? Promise.resolve(Buffer.from(config.svgOverride, 'utf8')) : renderImage({
 		width, height, format, compression, seed: seed(index), grain: config.grain,
 		partial: partial === undefined ? undefined : { index: partial, of: partialCount },
 		...(format === 'svg' ? { text: prompt } : {}),

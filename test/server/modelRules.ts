@@ -18,12 +18,12 @@ interface ModelRule {
 
 /** What this server knows of the models, independently of the extension's own table. */
 const MODEL_RULES: Record<string, ModelRule> = {
-	'gpt-image-2': { custom: true, qualities: ['low', 'medium', 'high', 'auto'], fidelity: [], svg: true },
-	'gpt-image-2-2026-04-21': { custom: true, qualities: ['low', 'medium', 'high', 'auto'], fidelity: [], svg: true },
-	'gpt-image-2.5-sunburst': { custom: true, qualities: ['low', 'medium', 'high', 'xhigh', 'max', 'auto'], fidelity: [], svg: true, gif: true },
-	'gpt-image-2.5-sunburst-2026-09-08': { custom: true, qualities: ['low', 'medium', 'high', 'xhigh', 'max', 'auto'], fidelity: [], svg: true, gif: true },
-	'gpt-image-2.5-flare': { custom: true, qualities: ['low', 'medium', 'high', 'xhigh', 'max', 'auto'], fidelity: [], svg: true, gif: true },
-	'gpt-image-2.5-flare-2026-09-08': { custom: true, qualities: ['low', 'medium', 'high', 'xhigh', 'max', 'auto'], fidelity: [], svg: true, gif: true },
+	'gpt-image-2': { custom: true, qualities: ['low', 'medium', 'high', 'auto'], fidelity: [] },
+	'gpt-image-2-2026-04-21': { custom: true, qualities: ['low', 'medium', 'high', 'auto'], fidelity: [] },
+	'gpt-image-2.5-sunburst': { custom: true, qualities: ['low', 'medium', 'high', 'xhigh', 'max', 'auto'], fidelity: [] },
+	'gpt-image-2.5-sunburst-2026-09-08': { custom: true, qualities: ['low', 'medium', 'high', 'xhigh', 'max', 'auto'], fidelity: [] },
+	'gpt-image-2.5-flare': { custom: true, qualities: ['low', 'medium', 'high', 'xhigh', 'max', 'auto'], fidelity: [] },
+	'gpt-image-2.5-flare-2026-09-08': { custom: true, qualities: ['low', 'medium', 'high', 'xhigh', 'max', 'auto'], fidelity: [] },
 	'gpt-image-2.6-sunburst': { custom: false, qualities: ['low', 'medium', 'high', 'auto'], fidelity: [], svg: true, gif: true },
 	'gpt-image-2.6-flare': { custom: false, qualities: ['low', 'medium', 'high', 'auto'], fidelity: [], svg: true, gif: true },
 	'gpt-image-1.5': { custom: false, qualities: ['low', 'medium', 'high', 'auto'], fidelity: ['low', 'high'] },
@@ -51,9 +51,14 @@ export const DEFAULT_SVG_AUTHOR = 'gpt-5.5';
 
 export const FULL_ACCESS: FormatAccess = { svgAccess: true, gifAccess: true, svgModelSelection: true, svgAuthorModels: [DEFAULT_SVG_AUTHOR, 'gpt-5.5-mini', 'gpt-5.4', 'gpt-5.4-mini'] };
 
-/** The GIF preview's size limits: at most this many pixels, and no edge longer than `GIF_MAX_EDGE`. */
-export const GIF_MAX_PIXELS = 1536 * 1024;
-export const GIF_MAX_EDGE = 1536;
+/**
+ * The GIF preview's size limits: all frames share one image's pixel budget by tiers of frame
+ * count (up to 9 frames: 960x960 a frame; up to 12: 816x816; up to 16: 720x720), together at
+ * least 655,360 pixels; sides multiples of 16, at most 3:1.
+ */
+export const GIF_PIXEL_BUDGET = 8_294_400;
+export const GIF_MIN_TOTAL_PIXELS = 655_360;
+export const GIF_FRAME_TIERS = [9, 12, 16] as const;
 /** GIF frame counts the API takes, and its default; the default delay per frame (ms). */
 export const GIF_FRAMES = { min: 2, max: 16, default: 9 } as const;
 export const GIF_DEFAULT_DELAY_MS = 200;
@@ -66,14 +71,40 @@ export function gifDelayMs(requested: number | undefined): number {
 	return Math.min(GIF_MAX_DELAY_MS, Math.max(10, Math.round(value / 10) * 10));
 }
 
-/** Why the GIF preview refuses a (valid) size, or undefined when it is within its limits. */
-export function gifSizeProblem(size: string): string | undefined {
+/** The frame-count tier a GIF is budgeted for. */
+export function gifFrameTier(frames: number): number {
+	return GIF_FRAME_TIERS.find(tier => frames <= tier) ?? GIF_FRAME_TIERS[GIF_FRAME_TIERS.length - 1];
+}
+
+/** The size `auto` gives a GIF: the largest square frame of its tier. */
+export function gifAutoSize(frames: number): string {
+	const side = Math.floor(Math.sqrt(GIF_PIXEL_BUDGET / gifFrameTier(frames)) / 16) * 16;
+	return `${side}x${side}`;
+}
+
+/** Why the GIF preview refuses a size for `frames` frames, or undefined when it takes it. */
+export function gifSizeProblem(size: string, frames: number): string | undefined {
 	if (size === 'auto') {
 		return undefined;
 	}
-	const [width, height] = size.split('x').map(Number);
-	if (width * height > GIF_MAX_PIXELS || Math.max(width, height) > GIF_MAX_EDGE) {
-		return `Invalid size '${size}' for output_format 'gif'. GIF output supports at most ${GIF_MAX_PIXELS} pixels with no edge longer than ${GIF_MAX_EDGE}, for example 1024x1024, 1536x1024 or 1024x1536.`;
+	const match = /^(\d+)x(\d+)$/.exec(size);
+	if (!match) {
+		return `Invalid size '${size}'. Use WIDTHxHEIGHT or auto.`;
+	}
+	const width = Number(match[1]);
+	const height = Number(match[2]);
+	if (width % 16 !== 0 || height % 16 !== 0) {
+		return `Invalid size '${size}'. Width and height must both be divisible by 16.`;
+	}
+	if (Math.max(width, height) / Math.min(width, height) > 3) {
+		return `Invalid size '${size}'. The aspect ratio must be between 1:3 and 3:1.`;
+	}
+	const tier = gifFrameTier(frames);
+	if (width * height * tier > GIF_PIXEL_BUDGET) {
+		return `Invalid size '${size}' for output_format 'gif' with ${frames} frames. With up to ${tier} frames each frame may have at most ${Math.floor(GIF_PIXEL_BUDGET / tier)} pixels (for example ${gifAutoSize(frames)}). Use a smaller size or fewer frames.`;
+	}
+	if (width * height * tier < GIF_MIN_TOTAL_PIXELS) {
+		return `Invalid size '${size}' for output_format 'gif'. With up to ${tier} frames each frame must have at least ${Math.ceil(GIF_MIN_TOTAL_PIXELS / tier)} pixels.`;
 	}
 	return undefined;
 }
@@ -169,7 +200,7 @@ function checkVectorAndAnimation(body: Record<string, unknown>, files: RecordedF
 	if (isEdit && files.some(file => file.field === 'mask')) {
 		throw new ApiError(400, 'invalid_request_error', 'invalid_value', 'GIF output does not support masks. Omit mask.', 'mask');
 	}
-	const problem = gifSizeProblem(size);
+	const problem = gifSizeProblem(size, typeof body.frame_count === 'number' ? body.frame_count : GIF_FRAMES.default);
 	if (problem) {
 		throw new ApiError(400, 'invalid_request_error', 'invalid_value', problem, 'size');
 	}
@@ -233,7 +264,8 @@ export function checkSemantics(body: Record<string, unknown>, files: RecordedFil
 		throw new ApiError(400, 'invalid_request_error', 'invalid_value', `Invalid value: '${quality}'. Supported values for ${model} are: ${rules.qualities.map(q => `'${q}'`).join(', ')}.`, 'quality');
 	}
 	const size = typeof body.size === 'string' ? body.size : 'auto';
-	const problem = sizeProblem(model, size);
+	// A GIF's frames have limits of their own (checked with the other GIF rules).
+	const problem = body.output_format === 'gif' ? undefined : sizeProblem(model, size);
 	if (problem) {
 		throw new ApiError(400, 'invalid_request_error', 'invalid_value', problem, 'size');
 	}

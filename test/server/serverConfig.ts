@@ -36,6 +36,8 @@ export interface ServerConfig {
 	svgModelSelection: boolean;
 	/** The SVG author models the key may name; any other is "does not exist or you do not have access to it". */
 	svgAuthorModels: string[];
+	/** Non-empty: the SVG text every `output_format: "svg"` reply carries instead of a drawing (a hostile one from test/fixtures/svg, say). */
+	svgOverride: string;
 	/** Non-zero: every image request gets a damaged (or valid) response drawn from this seed and its request number (see fuzzResponses.ts). */
 	fuzzSeed: number;
 }
@@ -57,4 +59,5 @@ export const DEFAULT_CONFIG: ServerConfig = {
 	gifAccess: FULL_ACCESS.gifAccess,
 	svgModelSelection: FULL_ACCESS.svgModelSelection,
 	svgAuthorModels: [...FULL_ACCESS.svgAuthorModels],
+	svgOverride: '',
 };
