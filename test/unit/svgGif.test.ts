@@ -315,3 +315,48 @@ suite('SVG and GIF: the panel\'s form and cards', () => {
 		assert.ok(edit.some(problem => problem.field === 'mask' && /A GIF is made without a mask/.test(problem.message)), JSON.stringify(edit));
 	});
 });
+
+suite('SVG and GIF: an SVG is sanitised before it is stored', () => {
+	const hostile = '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="512" height="256" onload="alert(1)"><script>alert(2)</script><rect width="10" height="10" fill="url(https://evil.example/x)"/><foreignObject><div>x</div></foreignObject><text x="4" y="20">a flow</text></svg>';
+
+	test('the batch runner stores, shows and reports the sanitised bytes of an SVG reply, and logs what went', async () => {
+		const sender: ImageSender = {
+			send: async () => json({ created: 1, data: [{ b64_json: Buffer.from(hostile).toString('base64') }] }),
+			classify: error => ({ kind: 'other', message: String(error) }),
+		};
+		const stored: string[] = [];
+		const shown: string[] = [];
+		const log: string[] = [];
+		await runBatch({
+			operation: 'images.generate', strategy: 'parallel', options: SVG, recipe: { prompt: SVG.prompt, model: SVG.model, size: SVG.size, quality: SVG.quality },
+			endpoint: 'https://api.test/v1', key: 'sk-test', requestTimeoutMs: 60_000,
+		}, {
+			sender,
+			store: async bytes => {
+				stored.push(Buffer.from(bytes).toString('utf8'));
+				return stored.length;
+			},
+			clock: systemClock,
+			log: { info: line => log.push(line), warn: line => log.push(line), error: line => log.push(line) },
+		}, new AbortController().signal, { onImage: () => undefined, onPixels: (_slot, pixels) => shown.push(`${pixels.format} ${Buffer.from(pixels.bytes).toString('utf8')}`) });
+		assert.equal(stored.length, 1);
+		for (const text of [stored[0], shown[0]]) {
+			assert.doesNotMatch(text, /onload|<script|alert|evil\.example|foreignObject/i);
+			assert.match(text, /<text[^>]*>a flow<\/text>/);
+		}
+		assert.match(shown[0], /^svg </);
+		assert.ok(log.some(line => /the SVG was sanitised, \d+ part\(s\) removed/.test(line)), log.join('\n'));
+	});
+
+	test('markup that is not an SVG is not an image', async () => {
+		const sender: ImageSender = {
+			send: async () => json({ created: 1, data: [{ b64_json: Buffer.from('<html><script>alert(1)</script></html>').toString('base64') }] }),
+			classify: error => ({ kind: 'other', message: String(error) }),
+		};
+		const error = await rejection(runBatch({
+			operation: 'images.generate', strategy: 'parallel', options: SVG, recipe: { prompt: SVG.prompt, model: SVG.model, size: SVG.size, quality: SVG.quality },
+			endpoint: 'https://api.test/v1', key: 'sk-test', requestTimeoutMs: 60_000,
+		}, { sender, store: async () => 1, clock: systemClock, log: { info: () => undefined, warn: () => undefined, error: () => undefined } }, new AbortController().signal, { onImage: () => undefined }));
+		assert.match(String(error), /not a PNG, JPEG, WebP, SVG or GIF image/);
+	});
+});
