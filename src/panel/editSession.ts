@@ -59,6 +59,8 @@ export async function inputFromWorkspaceFile(uri: vscode.Uri, store: ImageStore)
 	if (!info) {
 		throw new IllustrateError(vscode.l10n.t('{0} is not a PNG, JPEG or WebP image.', vscode.workspace.asRelativePath(uri)));
 	}
+	// An SVG or a GIF is no edit's input: said before anything is copied into the history.
+	editInputFormat(info.format, 'edit');
 	const copy = await store.importSource(bytes, info.format);
 	return { id: `file-${(nextId++).toString(36)}-${Date.now().toString(36)}`, label: vscode.workspace.asRelativePath(uri), uri: copy, format: info.format, width: info.width, height: info.height };
 }

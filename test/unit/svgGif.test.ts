@@ -11,6 +11,9 @@ import { IllustrateError } from '../../src/core/errors';
 import { findModel, GIF_RULES, modelForFormat, type OutputFormat } from '../../src/core/models/capabilities';
 import { checkRequest, largestGifSquare, roundFrameDuration, sizeForFormat, type ImageRequestOptions } from '../../src/core/models/validation';
 import { toRequestOptions } from '../../src/core/panel/requestOptions';
+import { formatNote, formOptions, modelPickers } from '../../src/core/models/formChoices';
+import { cardControls, waitingText } from '../../src/core/generation/variantCard';
+import { checkEditRequest } from '../../src/core/edits/editRules';
 
 const TODAY = '2026-12-03';
 const SVG: ImageRequestOptions = { model: 'gpt-image-2.6-sunburst', prompt: 'a flow diagram of a request', size: '1024x1024', quality: 'medium', n: 1, outputFormat: 'svg' };
@@ -265,5 +268,95 @@ suite('SVG and GIF: costs and refusals', () => {
 	test('other refusals of an SVG or GIF request keep the API\'s words; a PNG request\'s never becomes an access message', () => {
 		assert.match(describe(refusal('Invalid size \'960x960\' for 16 GIF frames.', { param: 'size' }), 'gif'), /^OpenAI refused the request: Invalid size '960x960' for 16 GIF frames\.$/);
 		assert.match(describe(refusal('SVG output is not enabled for this project.'), 'png'), /^OpenAI refused the request: SVG output is not enabled/);
+	});
+});
+
+suite('SVG and GIF: the panel\'s form and cards', () => {
+	const values = { prompt: 'a spinner', model: 'gpt-image-2.6-flare', quality: 'low', size: '512x512', customSize: '', count: '2', format: 'gif', compression: '80', background: 'auto', complexity: 'default', style: '', svgModel: 'gpt-5.6-terra', svgEffort: 'high', frames: '4', frameDurationMs: '300' };
+	const flare = findModel('gpt-image-2.6-flare')!;
+
+	test('the form reads a GIF\'s frames and duration, an SVG\'s author and effort, and never compression for either', () => {
+		assert.deepEqual(formOptions(values, flare), { prompt: 'a spinner', model: 'gpt-image-2.6-flare', quality: 'low', size: '512x512', n: 2, outputFormat: 'gif', frames: 4, frameDurationMs: 300 });
+		assert.deepEqual(formOptions({ ...values, format: 'svg' }, flare), { prompt: 'a spinner', model: 'gpt-image-2.6-flare', quality: 'low', size: '512x512', n: 2, outputFormat: 'svg', svgModel: 'gpt-5.6-terra', svg: { model: 'gpt-5.6-terra', effort: 'high' }, svgEffort: 'high' });
+		assert.deepEqual(formOptions({ ...values, format: 'svg', svgModel: ' ' }, flare).svg, undefined, 'no author: no effort either');
+		assert.equal(formOptions({ ...values, frames: 'default', frameDurationMs: '' }, flare).frames, undefined);
+	});
+
+	test('the pickers: SVG and GIF named as such, GIF a preview; a GIF\'s sizes are its own', () => {
+		const pickers = modelPickers(flare, 'gif');
+		assert.deepEqual(pickers.formats.map(format => format.label), ['PNG', 'JPEG', 'WEBP', 'SVG (vector)', 'GIF (animated, preview)']);
+		assert.deepEqual(pickers.sizes.map(size => size.value), [...GIF_RULES.sizePresets, 'auto', 'custom']);
+		assert.equal(pickers.frameCounts.length, 15);
+		assert.equal(pickers.frameCounts.find(count => count.value === '9')?.label, '9 (default)');
+		assert.deepEqual(modelPickers(flare, 'png').sizes.map(size => size.value), ['1024x1024', '1536x1024', '1024x1536', 'auto']);
+	});
+
+	test('what a format implies is said: one SVG per request, a GIF\'s length', () => {
+		assert.match(formatNote({ outputFormat: 'svg', n: 3 })!, /one drawing per request, so 3 variants are 3 requests\. No previews/);
+		assert.match(formatNote({ outputFormat: 'gif', n: 1, frames: 4, frameDurationMs: 300 })!, /^GIF: 4 frames × 300 ms = 1\.2 s, looping\. No previews and no mask/);
+		assert.match(formatNote({ outputFormat: 'gif', n: 1 })!, /9 frames × 200 ms = 1\.8 s/);
+		assert.equal(formatNote({ outputFormat: 'png', n: 1 }), undefined);
+	});
+
+	test('a waiting SVG or GIF card says what is drawn and for how long; an SVG or GIF card cannot be refined', () => {
+		assert.equal(waitingText({ format: 'svg', prompt: 'a flow diagram\nof a request', startedAt: 1_000 }, 13_400), 'Drawing an SVG of “a flow diagram of a request”… 12 s. SVGs come whole, without previews.');
+		assert.match(waitingText({ format: 'gif', prompt: 'x'.repeat(100), frames: 4, startedAt: 0 }, 2_000), /^Animating a GIF of “x{59}…” \(4 frames\)… 2 s/);
+		assert.equal(waitingText({ format: 'png', prompt: 'a fox' }, 0), 'Waiting for the first preview…');
+		const svgCard = cardControls({ index: 0, state: 'ready', format: 'svg' }, undefined, { running: false, editing: false });
+		assert.equal(svgCard.editable, false);
+		assert.match(svgCard.notEditableTitle, /not SVG/);
+		assert.equal(cardControls({ index: 0, state: 'ready', format: 'png' }, undefined, { running: false, editing: false }).editable, true);
+	});
+
+	test('a transparent background only with PNG or WebP; a GIF edit takes no mask', () => {
+		assert.deepEqual(fields({ ...SVG, background: 'transparent' }), ['background']);
+		const mask = { name: 'mask.png', bytes: Buffer.from(png(512, 512), 'base64') };
+		const edit = checkEditRequest({ ...GIF, images: [{ name: 'a.png', bytes: Buffer.from(png(512, 512), 'base64') }], mask }, { today: TODAY });
+		assert.ok(edit.some(problem => problem.field === 'mask' && /A GIF is made without a mask/.test(problem.message)), JSON.stringify(edit));
+	});
+});
+
+suite('SVG and GIF: an SVG is sanitised before it is stored', () => {
+	const hostile = '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="512" height="256" onload="alert(1)"><script>alert(2)</script><rect width="10" height="10" fill="url(https://evil.example/x)"/><foreignObject><div>x</div></foreignObject><text x="4" y="20">a flow</text></svg>';
+
+	test('the batch runner stores, shows and reports the sanitised bytes of an SVG reply, and logs what went', async () => {
+		const sender: ImageSender = {
+			send: async () => json({ created: 1, data: [{ b64_json: Buffer.from(hostile).toString('base64') }] }),
+			classify: error => ({ kind: 'other', message: String(error) }),
+		};
+		const stored: string[] = [];
+		const shown: string[] = [];
+		const log: string[] = [];
+		await runBatch({
+			operation: 'images.generate', strategy: 'parallel', options: SVG, recipe: { prompt: SVG.prompt, model: SVG.model, size: SVG.size, quality: SVG.quality },
+			endpoint: 'https://api.test/v1', key: 'sk-test', requestTimeoutMs: 60_000,
+		}, {
+			sender,
+			store: async bytes => {
+				stored.push(Buffer.from(bytes).toString('utf8'));
+				return stored.length;
+			},
+			clock: systemClock,
+			log: { info: line => log.push(line), warn: line => log.push(line), error: line => log.push(line) },
+		}, new AbortController().signal, { onImage: () => undefined, onPixels: (_slot, pixels) => shown.push(`${pixels.format} ${Buffer.from(pixels.bytes).toString('utf8')}`) });
+		assert.equal(stored.length, 1);
+		for (const text of [stored[0], shown[0]]) {
+			assert.doesNotMatch(text, /onload|<script|alert|evil\.example|foreignObject/i);
+			assert.match(text, /<text[^>]*>a flow<\/text>/);
+		}
+		assert.match(shown[0], /^svg </);
+		assert.ok(log.some(line => /the SVG was sanitised, \d+ part\(s\) removed/.test(line)), log.join('\n'));
+	});
+
+	test('markup that is not an SVG is not an image', async () => {
+		const sender: ImageSender = {
+			send: async () => json({ created: 1, data: [{ b64_json: Buffer.from('<html><script>alert(1)</script></html>').toString('base64') }] }),
+			classify: error => ({ kind: 'other', message: String(error) }),
+		};
+		const error = await rejection(runBatch({
+			operation: 'images.generate', strategy: 'parallel', options: SVG, recipe: { prompt: SVG.prompt, model: SVG.model, size: SVG.size, quality: SVG.quality },
+			endpoint: 'https://api.test/v1', key: 'sk-test', requestTimeoutMs: 60_000,
+		}, { sender, store: async () => 1, clock: systemClock, log: { info: () => undefined, warn: () => undefined, error: () => undefined } }, new AbortController().signal, { onImage: () => undefined }));
+		assert.match(String(error), /not a PNG, JPEG, WebP, SVG or GIF image/);
 	});
 });

@@ -192,6 +192,9 @@ export async function runBatch<Stored>(spec: BatchSpec, deps: BatchDeps<Stored>,
 					}
 					const { bytes } = image;
 					const format = image.info.format;
+					if (image.removed && image.removed.length > 0) {
+						log.warn(`${operation} ${label}: the SVG was sanitised, ${image.removed.length} part(s) removed: ${image.removed.slice(0, 5).join('; ').slice(0, 300)}`);
+					}
 					const cost = event.costUsd ?? 0;
 					costUsd = (costUsd ?? 0) + cost;
 					// Its file write starts first; the panel shows the pixels while it runs.

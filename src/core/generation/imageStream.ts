@@ -71,8 +71,22 @@ export async function* streamItems(response: Response, options: SseOptions): Asy
 	}
 }
 
-/** The bytes of an event's image, checked: a problem when they are not base64 of an image, or declare more pixels than `maxPixels`. */
-export function imageOf(event: ImageStreamEvent, maxPixels: number): { bytes: Uint8Array; info: ImageInfo } | ResponseProblem {
+/** Whether bytes begin as XML text does (after a byte-order mark and whitespace): `<`. */
+function looksLikeMarkup(bytes: Uint8Array): boolean {
+	let at = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+	while (at < bytes.length && at < 4096 && (bytes[at] === 0x20 || bytes[at] === 0x09 || bytes[at] === 0x0a || bytes[at] === 0x0d)) {
+		at++;
+	}
+	return bytes[at] === 0x3c;
+}
+
+/**
+ * The bytes of an event's image, checked: a problem when they are not base64 of an image, or
+ * declare more pixels than `maxPixels`. An SVG is sanitised here, before anything stores, shows
+ * or saves it (src/core/images/svgSanitizer.ts): its bytes are the sanitised ones, and
+ * `removed` lists what went.
+ */
+export function imageOf(event: ImageStreamEvent, maxPixels: number): { bytes: Uint8Array; info: ImageInfo; removed?: readonly string[] } | ResponseProblem {
 	let bytes: Uint8Array;
 	try {
 		bytes = decodeBase64(event.b64);
@@ -80,15 +94,11 @@ export function imageOf(event: ImageStreamEvent, maxPixels: number): { bytes: Ui
 		// Base64 taken out unparsed (imageEvents.ts): a raw control character in it is what JSON.parse would have refused.
 		return { kind: event.unparsed && /[\u0000-\u001f]/.test(event.b64) ? 'malformedJson' : 'malformedEvent' };
 	}
-	let info = readImageInfo(bytes);
-	// An SVG is drawn at any size: its declared one may be absent, and bounds no decoding.
-	const vector = info?.format === 'svg';
-	if (vector) {
-		// Sanitised here, where every image arrives, before anything stores, shows or saves it.
+	const sniffed = readImageInfo(bytes);
+	if (sniffed?.format === 'svg' || (!sniffed && looksLikeMarkup(bytes))) {
 		try {
-			const safe = sanitizeSvg(bytes);
-			bytes = safe.bytes;
-			info = { format: 'svg', width: safe.width, height: safe.height };
+			const clean = sanitizeSvg(bytes);
+			return { bytes: clean.bytes, info: { format: 'svg', width: clean.width, height: clean.height }, removed: clean.removed };
 		} catch (error) {
 			if (error instanceof SvgRejectedError) {
 				return { kind: 'notAnImage' };
@@ -96,6 +106,9 @@ export function imageOf(event: ImageStreamEvent, maxPixels: number): { bytes: Ui
 			throw error;
 		}
 	}
+	const info = sniffed;
+	// An SVG is drawn at any size: its declared one may be absent, and bounds no decoding.
+	const vector = info?.format === 'svg';
 	if (!info || (!vector && (info.width === 0 || info.height === 0))) {
 		return { kind: 'notAnImage' };
 	}

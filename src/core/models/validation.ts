@@ -210,6 +210,8 @@ export function checkRequest(options: ImageRequestOptions, context: ValidationCo
 			problems.push({ field: 'background', message: l10n.t('{0} cannot make a transparent background.', model.id) });
 		} else if (options.outputFormat === 'jpeg') {
 			problems.push({ field: 'background', message: l10n.t('A transparent background needs PNG or WebP output; JPEG has no transparency.') });
+		} else if (isWholeFileFormat(options.outputFormat)) {
+			problems.push({ field: 'background', message: l10n.t('A transparent background needs PNG or WebP output, as the API says; pick Auto or Opaque for {0}.', options.outputFormat.toUpperCase()) });
 		}
 	}
 	return problems;
