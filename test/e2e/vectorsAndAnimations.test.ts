@@ -70,6 +70,7 @@ suite('SVG and GIF in the workbench: the panel\'s cards and Show Generated Image
 		const text = readFileSync(path, 'utf8');
 		assert.doesNotMatch(text, /script|onload|foreignObject|pwned/, 'the history keeps the sanitised SVG');
 		assert.match(text, /<rect id="keep"/);
+		await history.locator('.variant').first().locator('.caption', { hasText: 'SVG ·' }).waitFor();
 		await closeTab(page, 'Generated Images');
 	});
 
@@ -96,5 +97,6 @@ suite('SVG and GIF in the workbench: the panel\'s cards and Show Generated Image
 		const path = decodeURIComponent(new URL(stored.src).pathname);
 		assert.match(path, /\/globalStorage\/.*\.gif$/, 'the card shows the stored GIF itself, no PNG copy');
 		assert.equal(decodeGif(readFileSync(path)).frames.length, sent.frames.length);
+		await illustratePanel(page).locator('.variant').first().locator('.caption', { hasText: 'GIF ·' }).waitFor();
 	});
 });
