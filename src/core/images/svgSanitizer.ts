@@ -104,6 +104,9 @@ const normalizeUrl = (value: string) => value.replace(/[\u0000-\u0020\u007f]/g, 
 
 /** Every `url(…)` in a CSS value or attribute refers to the file itself (`#id`). */
 function urlsAreLocal(value: string): boolean {
+	if (!value.includes('(')) {
+		return true;
+	}
 	const calls = value.match(/url\s*\(/gi)?.length ?? 0;
 	let local = 0;
 	for (const match of value.matchAll(/url\s*\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"]*))\s*\)/gi)) {
@@ -131,14 +134,16 @@ function safeValue(name: string, value: string): string | undefined {
 		return safeCss(value);
 	}
 	// Presentation attributes are CSS: an escape could spell `url(` or a scheme unseen.
-	if (value.includes('\\') || SCRIPTABLE_SCHEME.test(normalizeUrl(value)) || !urlsAreLocal(value)) {
+	// A scheme needs a colon, and a url() a bracket: most values (numbers, paths, colours) have neither.
+	if (value.includes('\\') || (value.includes(':') && SCRIPTABLE_SCHEME.test(normalizeUrl(value))) || !urlsAreLocal(value)) {
 		return undefined;
 	}
 	return value;
 }
 
-const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const escapeAttribute = (text: string) => escapeText(text).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+const escapeText = (text: string) => /[&<>]/.test(text) ? text.replace(/[&<>]/g, char => ESCAPES[char]) : text;
+const escapeAttribute = (text: string) => /[&<>"\t\n\r]/.test(text) ? text.replace(/[&<>"\t\n\r]/g, char => ESCAPES[char]) : text;
 
 function notAnSvg(reason: string): SvgRejectedError {
 	return new SvgRejectedError(l10n.t('The image is not an SVG: {0}', reason));
