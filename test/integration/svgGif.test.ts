@@ -43,7 +43,7 @@ suite('SVG and GIF', () => {
 		assert.equal(request.valid, true);
 
 		const saved = decoder.decode(await readWorkspaceFile(file));
-		assert.match(saved, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+		assert.match(saved, /^(<\?xml version="1\.0" encoding="UTF-8"\?>\n)?<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
 		assert.match(saved, /<text[^>]*>request<\/text>/);
 		assert.doesNotMatch(saved, /script|onload|onclick|foreignObject|iframe|javascript:|evil\.example|ENTITY|cookie/i);
 		assert.ok(result.costUsd !== undefined && result.costUsd > 0, 'the image and its svg_usage are priced');
