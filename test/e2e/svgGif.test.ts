@@ -42,7 +42,7 @@ suite('SVG and GIF through the panel', function () {
 		await imagesLoaded(panel, 1);
 		const image = panel.locator('.variant img').first();
 		assert.equal(await image.evaluate(shown => (shown as HTMLImageElement).naturalWidth), 1024, 'the SVG is drawn as an image');
-		assert.equal(await panel.locator('.variant svg, .variant script').count(), 0, 'never as inline DOM');
+		assert.equal(await panel.locator('.variant .frame svg, .variant .frame script, .variant .frame object, .variant .frame iframe').count(), 0, 'never as inline DOM');
 		await panel.locator('.variant .refine[disabled]').waitFor();
 		await page.keyboard.press('Control+B');
 		await screenshot(page, 'panel-svg');
@@ -71,7 +71,9 @@ suite('SVG and GIF through the panel', function () {
 		const panel = illustratePanel(page);
 		// The link's .gif asks for a GIF at once, with the API's default frames.
 		await waitFor(() => api.requests.length === 2, 'the GIF request was sent');
-		await panel.locator('.variant[data-state="ready"]').nth(0).waitFor({ timeout: 60_000 });
+		await panel.locator('.variant[data-state="ready"] img').first().waitFor({ timeout: 60_000 });
+		const firstGif = await panel.locator('.variant img').first().getAttribute('data-stored');
+		assert.equal(decodeGif(readFileSync(decodeURIComponent(new URL(firstGif ?? '').pathname))).frames.length, 9, 'the API\'s default: 9 frames');
 
 		const frames = panel.locator('#frames');
 		await frames.click();
@@ -80,14 +82,18 @@ suite('SVG and GIF through the panel', function () {
 		await panel.getByText('GIF: 4 frames × 300 ms = 1.2 s, looping.', { exact: false }).waitFor();
 		await panel.getByRole('button', { name: 'Generate', exact: true }).click();
 		await waitFor(() => api.requests.length === 3, 'the second GIF request was sent');
-		await panel.locator('.variant[data-state="ready"]').nth(1).waitFor({ timeout: 60_000 });
+		// A new request's card takes the place of the last one's.
+		await waitFor(async () => {
+			const stored = await panel.locator('.variant[data-state="ready"] img').first().getAttribute('data-stored', { timeout: 1_000 }).catch(() => null);
+			return stored !== null && stored !== firstGif;
+		}, 'the 4-frame GIF is in its card', 60_000);
 		const request = api.requests[2];
 		assert.equal(request.valid, true, request.errors.join('; '));
 		assert.deepEqual({ output_format: request.body.output_format, frame_count: request.body.frame_count, frame_duration_ms: request.body.frame_duration_ms, stream: request.body.stream }, { output_format: 'gif', frame_count: 4, frame_duration_ms: 300, stream: false });
 		await screenshot(page, 'panel-gif');
 
-		await panel.getByRole('button', { name: 'Insert', exact: true }).nth(1).click();
-		await panel.locator('.variant').nth(1).getByText('Inserted as spinner.gif').waitFor();
+		await panel.getByRole('button', { name: 'Insert', exact: true }).first().click();
+		await panel.locator('.variant').first().getByText('Inserted as spinner.gif').waitFor();
 		const gif = decodeGif(readFileSync(join(workspace, 'spinner.gif')));
 		assert.equal(gif.frames.length, 4);
 		assert.deepEqual(gif.delaysMs, [300, 300, 300, 300]);
