@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { FillResult } from '../../src/commands/fillMissingImages';
 import type { GenerateCommandResult } from '../../src/commands/generateCommands';
 import { decodeGif } from '../server/gifDecoder';
 import { api, closeAllEditors, openFreshDocument, placeCursor, readWorkspaceFile, rejectionOf, removeIfPresent, workspaceRoot } from './helpers';
@@ -70,6 +71,18 @@ suite('SVG and GIF', () => {
 		assert.deepEqual(gif.delaysMs, [300, 300, 300, 300]);
 		assert.equal(`${gif.width}x${gif.height}`, '720x720');
 		assert.notDeepEqual(gif.frames[0], gif.frames[1], 'it animates');
+	});
+
+	test('Fill Missing Images fills an .svg and a .gif link in their formats, beside a .png one', async () => {
+		const editor = await openFreshDocument('vector/fill.md', '![a request flow](flow.svg)\n\n![a blinking cursor](cursor.gif)\n\n![a red fox](fox.png)\n');
+		const result = await vscode.commands.executeCommand<FillResult>('illustrate.fillMissingImages', { confirm: false });
+		assert.deepEqual(result.failures, []);
+		assert.deepEqual(result.files.map(file => vscode.Uri.parse(file).path.split('/').pop()).sort(), ['cursor.gif', 'flow.svg', 'fox.png']);
+		const formats = (await api().requests()).map(request => `${request.body.output_format}:${request.body.model}:${request.body.stream}`).sort();
+		assert.deepEqual(formats, ['gif:gpt-image-2.6-sunburst:false', 'png:gpt-image-2:true', 'svg:gpt-image-2.6-sunburst:false']);
+		assert.match(decoder.decode(await readWorkspaceFile(vscode.Uri.joinPath(workspaceRoot(), 'vector', 'flow.svg'))), /<svg /);
+		assert.equal(decodeGif(await readWorkspaceFile(vscode.Uri.joinPath(workspaceRoot(), 'vector', 'cursor.gif'))).frames.length, 9);
+		assert.equal(editor.document.getText(), '![a request flow](flow.svg)\n\n![a blinking cursor](cursor.gif)\n\n![a red fox](fox.png)\n');
 	});
 
 	test('illustrate.moderation low goes with a generation; a key without the GIF preview gets a message with the next step', async () => {
