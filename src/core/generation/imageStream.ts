@@ -94,11 +94,14 @@ export function imageOf(event: ImageStreamEvent, maxPixels: number): { bytes: Ui
 		// Base64 taken out unparsed (imageEvents.ts): a raw control character in it is what JSON.parse would have refused.
 		return { kind: event.unparsed && /[\u0000-\u001f]/.test(event.b64) ? 'malformedJson' : 'malformedEvent' };
 	}
-	const sniffed = readImageInfo(bytes);
-	if (sniffed?.format === 'svg' || (!sniffed && looksLikeMarkup(bytes))) {
+	const info = readImageInfo(bytes);
+	// Sanitised here, where every image arrives, before anything stores, shows or saves it; the
+	// sanitiser also judges markup the sniffing does not call an SVG (a root it would refuse).
+	if (info?.format === 'svg' || (!info && looksLikeMarkup(bytes))) {
 		try {
-			const clean = sanitizeSvg(bytes);
-			return { bytes: clean.bytes, info: { format: 'svg', width: clean.width, height: clean.height }, removed: clean.removed };
+			const safe = sanitizeSvg(bytes);
+			// An SVG is drawn at any size: its declared one may be absent, and bounds no decoding.
+			return { bytes: safe.bytes, info: { format: 'svg', width: safe.width, height: safe.height }, removed: safe.removed };
 		} catch (error) {
 			if (error instanceof SvgRejectedError) {
 				return { kind: 'notAnImage' };
@@ -106,13 +109,10 @@ export function imageOf(event: ImageStreamEvent, maxPixels: number): { bytes: Ui
 			throw error;
 		}
 	}
-	const info = sniffed;
-	// An SVG is drawn at any size: its declared one may be absent, and bounds no decoding.
-	const vector = info?.format === 'svg';
-	if (!info || (!vector && (info.width === 0 || info.height === 0))) {
+	if (!info || info.width === 0 || info.height === 0) {
 		return { kind: 'notAnImage' };
 	}
-	if (!vector && info.width * info.height > maxPixels) {
+	if (info.width * info.height > maxPixels) {
 		return { kind: 'imageTooLarge', width: info.width, height: info.height };
 	}
 	return { bytes, info };
