@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { drawing } from '../fixtures/svg/hostileSvgs';
 import { decodeGif } from '../server/gifDecoder';
+import { waitFor } from '../harness/waitFor';
 import {
 	closeTab,
 	goToLine,
@@ -10,6 +11,7 @@ import {
 	openFile,
 	runCommand,
 	screenshotOnFailure,
+	setApiKeyFromPalette,
 	startWorkbench,
 	type Workbench,
 } from './workbench';
@@ -98,5 +100,48 @@ suite('SVG and GIF in the workbench: the panel\'s cards and Show Generated Image
 		assert.match(path, /\/globalStorage\/.*\.gif$/, 'the card shows the stored GIF itself, no PNG copy');
 		assert.equal(decodeGif(readFileSync(path)).frames.length, sent.frames.length);
 		await illustratePanel(page).locator('.variant').first().locator('.caption', { hasText: 'GIF ·' }).waitFor();
+	});
+});
+
+/** A key only the web extension can have: from secret storage (it sees no environment). */
+const WEB_KEY = 'sk-test-web-svg-0123456789';
+
+suite('SVG in the web worker extension host: sanitised there too', function () {
+	this.timeout(240_000);
+	let workbench: Workbench;
+
+	suiteSetup(async () => {
+		workbench = await startWorkbench({
+			userSettings: { 'remote.extensionKind': { 'illustrate.illustrate': ['web'] }, 'illustrate.quality': 'low', 'illustrate.variants': 1 },
+			machineSettings: api => ({ 'illustrate.baseUrl': api.url }),
+			apiConfig: { acceptedKeys: [WEB_KEY], svgOverride: HOSTILE },
+		});
+		writeFileSync(join(workbench.workspace, 'docs', 'web-vector.md'), '# In the browser\n\n![a flow diagram drawn in ink](ink.svg)\n');
+	});
+
+	screenshotOnFailure(() => workbench);
+
+	suiteTeardown(async () => {
+		await workbench?.close();
+	});
+
+	test('a hostile SVG from the browser: the card shows it as an image, Insert saves it sanitised', async () => {
+		const { page, api, workspace } = workbench;
+		await setApiKeyFromPalette(page, WEB_KEY);
+		await openFile(page, 'docs/web-vector.md');
+		await goToLine(page, 3, 5);
+		await runCommand(page, 'Illustrate: Generate Image from Alt Text');
+		const panel = illustratePanel(page);
+		const card = panel.locator('.variant[data-state="ready"] img').first();
+		await card.waitFor({ timeout: 60_000 });
+		const shown = await decodedSize(card);
+		assert.deepEqual([shown.width, shown.height], [120, 80]);
+		assert.match(api.requests[0].runtime ?? '', /^browser:/, 'the request came from the web worker');
+		await panel.getByRole('button', { name: 'Insert', exact: true }).first().click();
+		const saved = join(workspace, 'docs', 'ink.svg');
+		await waitFor(() => { try { return readFileSync(saved).length > 0; } catch { return false; } }, 'the inserted SVG is written');
+		const text = readFileSync(saved, 'utf8');
+		assert.doesNotMatch(text, /script|onload|foreignObject|pwned/);
+		assert.match(text, /<rect id="keep"/);
 	});
 });
