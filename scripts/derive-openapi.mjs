@@ -28,6 +28,34 @@ const KEPT = new Set([
 	'minimum', 'maximum', 'minItems', 'maxItems', 'minLength', 'maxLength', 'format', 'const', 'additionalProperties', 'pattern',
 ]);
 
+/** SVG and GIF output (SDK 7.57): the format, the GIF's frames and delay, the SVG author. */
+const SVG_GIF_FIELDS = {
+	frame_count: { type: ['integer', 'null'] },
+	frame_duration_ms: { type: ['integer', 'null'] },
+	svg: {
+		anyOf: [
+			{
+				type: 'object',
+				properties: {
+					model: { type: 'string' },
+					reasoning: {
+						anyOf: [
+							{
+								type: 'object',
+								properties: { effort: { type: ['string', 'null'], enum: ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max', null] } },
+								additionalProperties: false,
+							},
+							{ type: 'null' },
+						],
+					},
+				},
+				additionalProperties: false,
+			},
+			{ type: 'null' },
+		],
+	},
+};
+
 /**
  * What the `openai` SDK 7.57 sends that the August 2026 spec does not list yet (the spec
  * lags the SDK on the newest models). Each entry is applied on top of the derived schema.
@@ -35,15 +63,31 @@ const KEPT = new Set([
 const SDK_ADDITIONS = {
 	CreateImageRequest: {
 		quality: ['xhigh', 'max'],
-		properties: { complexity: { type: ['string', 'null'], enum: ['low', 'medium', 'high', null] } },
+		formats: ['svg', 'gif'],
+		properties: { complexity: { type: ['string', 'null'], enum: ['low', 'medium', 'high', null] }, ...SVG_GIF_FIELDS },
 	},
 	CreateImageEditRequest: {
 		quality: ['xhigh', 'max'],
+		formats: ['svg', 'gif'],
 		properties: {
 			complexity: { type: ['string', 'null'], enum: ['low', 'medium', 'high', null] },
 			markup: { type: 'string', format: 'binary' },
+			...SVG_GIF_FIELDS,
 		},
 	},
+};
+
+/** `svg_usage` in a JSON reply: the SVG author's tokens, apart from the reference image's. */
+const SVG_USAGE = {
+	type: 'object',
+	properties: {
+		input_tokens: { type: 'integer' },
+		output_tokens: { type: 'integer' },
+		reasoning_tokens: { type: 'integer' },
+		total_tokens: { type: 'integer' },
+		model: { type: 'string' },
+	},
+	required: ['input_tokens', 'output_tokens', 'reasoning_tokens', 'total_tokens', 'model'],
 };
 
 /** Responses carry the custom sizes and new qualities the SDK types allow (`(string & {})` sizes). */
@@ -129,6 +173,8 @@ for (const [name, addition] of Object.entries(SDK_ADDITIONS)) {
 	Object.assign(schema.properties, addition.properties);
 	const quality = schema.properties.quality;
 	quality.enum = [...new Set([...quality.enum, ...addition.quality])];
+	const format = schema.properties.output_format;
+	format.enum = [...new Set([...format.enum.filter(value => value !== null), ...addition.formats, ...(format.enum.includes(null) ? [null] : [])])];
 }
 
 for (const name of SDK_RESPONSE_ADDITIONS) {
@@ -136,6 +182,9 @@ for (const name of SDK_RESPONSE_ADDITIONS) {
 	properties.size = { type: 'string', pattern: '^(auto|[1-9][0-9]*x[1-9][0-9]*)$' };
 	properties.quality.enum = [...new Set([...properties.quality.enum, 'xhigh', 'max'])];
 }
+// Only JSON replies carry SVG and GIF: those formats never stream.
+definitions.ImagesResponse.properties.output_format.enum.push('svg', 'gif');
+definitions.ImagesResponse.properties.svg_usage = SVG_USAGE;
 
 const sorted = Object.fromEntries(Object.keys(definitions).sort().map(name => [name, definitions[name]]));
 const output = {

@@ -1,7 +1,7 @@
 import { costEstimateText } from '../src/core/cost/costEstimateText';
-import type { ModelCapabilities } from '../src/core/models/capabilities';
-import { CUSTOM_SIZE, fieldMessages, formOptions, modelPickers, sizeSelection } from '../src/core/models/formChoices';
-import { checkRequest, checkSize, resolveModel, type RequestProblem } from '../src/core/models/validation';
+import type { ModelCapabilities, OutputFormat } from '../src/core/models/capabilities';
+import { CUSTOM_SIZE, DEFAULT_CHOICE, fieldMessages, formatNote, formOptions, modelPickers, sizeSelection } from '../src/core/models/formChoices';
+import { checkGifSize, checkRequest, checkSize, resolveModel, sizeForFormat, type RequestProblem } from '../src/core/models/validation';
 import type { EditView, PanelEnvironment, PanelOptions, WebviewToHostMessage } from '../src/protocol/messages';
 import * as l10n from '@vscode/l10n';
 import { control, element, field, setOptions, type Control } from './dom';
@@ -38,6 +38,11 @@ export class GenerateForm {
 	private readonly background = control('vscode-dropdown');
 	private readonly complexity = control('vscode-dropdown');
 	private readonly style = control('vscode-dropdown');
+	private readonly svgModel = control('vscode-text-field', { placeholder: l10n.t('Account default'), title: l10n.t('The model that writes the SVG, for example gpt-5.6-terra; empty: your account\'s default') });
+	private readonly svgEffort = control('vscode-dropdown', { title: l10n.t('How much the SVG author reasons before it writes') });
+	private readonly frames = control('vscode-dropdown');
+	private readonly frameDuration = control('vscode-text-field', { type: 'number', min: '10', max: '655350', step: '10', placeholder: '200' });
+	private readonly formatNote = element('div', { class: 'note', id: 'format-note', 'aria-live': 'polite' });
 	private readonly messages: Record<string, HTMLElement> = {};
 	private readonly fields: Record<string, HTMLElement> = {};
 	private readonly modelNote = element('div', { class: 'note', id: 'model-note' });
@@ -72,14 +77,21 @@ export class GenerateForm {
 			add('outputCompression', l10n.t('Compression (0–100)'), this.compression),
 			add('background', l10n.t('Background'), this.background),
 			add('complexity', l10n.t('Planning'), this.complexity),
+			add('svgModel', l10n.t('SVG author'), this.svgModel),
+			add('svgEffort', l10n.t('Author\'s effort'), this.svgEffort),
+			add('frames', l10n.t('Frames'), this.frames),
+			add('frameDurationMs', l10n.t('Frame duration (ms)'), this.frameDuration),
 			add('style', l10n.t('Style'), this.style),
 		);
+		this.format.setAttribute('aria-describedby', 'format-note');
 		this.model.setAttribute('aria-describedby', 'model-note');
 		this.complexity.title = l10n.t('How much the model plans the image before rendering');
 		this.editSection.root.hidden = true;
 
 		this.model.addEventListener('change', () => this.applyModel());
-		for (const input of [this.prompt, this.quality, this.size, this.customSize, this.count, this.format, this.compression, this.background, this.complexity, this.style]) {
+		// A format brings its own pickers: a GIF's sizes and frames, an SVG's author.
+		this.format.addEventListener('change', () => this.applyModel());
+		for (const input of [this.prompt, this.quality, this.size, this.customSize, this.count, this.compression, this.background, this.complexity, this.style, this.svgModel, this.svgEffort, this.frames, this.frameDuration]) {
 			input.addEventListener('change', () => this.refresh());
 			input.addEventListener('input', () => this.refresh());
 		}
@@ -90,7 +102,7 @@ export class GenerateForm {
 				this.hooks.submit();
 			}
 		});
-		return [this.editSection.root, promptField, pickers, this.modelNote, this.estimate];
+		return [this.editSection.root, promptField, pickers, this.modelNote, this.formatNote, this.estimate];
 	}
 
 	/** The host's models, styles and limits, and the options to show. */
@@ -152,21 +164,31 @@ export class GenerateForm {
 			this.refresh();
 			return;
 		}
-		const pickers = modelPickers(model);
+		const formats = modelPickers(model).formats;
+		const format = setOptions(this.format, formats, options?.outputFormat ?? this.format.value) as OutputFormat;
+		const pickers = modelPickers(model, format);
 		setOptions(this.quality, pickers.qualities, options?.quality ?? this.quality.value);
-		const size = sizeSelection(model, options?.size ?? (this.size.value === CUSTOM_SIZE ? this.customSize.value : this.size.value));
+		const wanted = options?.size ?? (this.size.value === CUSTOM_SIZE ? this.customSize.value : this.size.value);
+		// A GIF's frames share one image's pixels: a still image's size becomes one they fit.
+		const frames = options?.frames ?? (Number.parseInt(this.frames.value, 10) || undefined);
+		const size = sizeSelection(model, format === 'gif' ? sizeForFormat(model.id, format, wanted, frames) : wanted, format);
 		setOptions(this.size, pickers.sizes, size.choice);
 		if (size.custom !== undefined) {
 			this.customSize.value = size.custom;
 		}
 		setOptions(this.count, pickers.counts, String(options?.n ?? (this.count.value || 2)));
-		setOptions(this.format, pickers.formats, options?.outputFormat ?? this.format.value);
 		if (options?.outputCompression !== undefined) {
 			this.compression.value = String(options.outputCompression);
 		}
 		setOptions(this.background, pickers.backgrounds, options?.background ?? this.background.value);
 		setOptions(this.complexity, pickers.complexities, options?.complexity ?? this.complexity.value);
 		this.fields.complexity.hidden = !pickers.complexityShown;
+		if (options) {
+			this.svgModel.value = options.svgModel ?? '';
+			this.frameDuration.value = options.frameDurationMs !== undefined ? String(options.frameDurationMs) : '';
+		}
+		setOptions(this.svgEffort, pickers.svgEfforts, options ? options.svgEffort ?? DEFAULT_CHOICE : this.svgEffort.value || DEFAULT_CHOICE);
+		setOptions(this.frames, pickers.frameCounts, options?.frames !== undefined ? String(options.frames) : this.frames.value || String(model.gif?.defaultFrames ?? 9));
 		if (this.view.edit) {
 			this.editSection.render(this.view.edit, model);
 		}
@@ -186,6 +208,10 @@ export class GenerateForm {
 			background: this.background.value,
 			complexity: this.complexity.value,
 			style: this.style.value,
+			svgModel: this.svgModel.value,
+			svgEffort: this.svgEffort.value,
+			frames: this.frames.value,
+			frameDurationMs: this.frameDuration.value,
 			...(this.editSection.extendedSize !== undefined ? { extendedSize: this.editSection.extendedSize } : {}),
 		}, this.capabilities());
 	}
@@ -198,10 +224,19 @@ export class GenerateForm {
 	private refresh(): void {
 		const options = this.readOptions();
 		this.customSize.hidden = this.size.value !== CUSTOM_SIZE;
-		this.fields.outputCompression.hidden = options.outputFormat === 'png';
+		const format = options.outputFormat;
+		this.fields.outputCompression.hidden = format !== 'jpeg' && format !== 'webp';
+		this.fields.svgModel.hidden = format !== 'svg';
+		this.fields.svgEffort.hidden = format !== 'svg' || this.svgModel.value.trim() === '';
+		this.fields.frames.hidden = format !== 'gif';
+		this.fields.frameDurationMs.hidden = format !== 'gif';
+		const note = formatNote(options);
+		this.formatNote.textContent = note ?? '';
+		this.formatNote.hidden = note === undefined;
 		const problems = this.problems(options);
 		const model = this.capabilities();
-		const byField = fieldMessages(problems, { attempted: this.attempted, prompt: options.prompt, ...(model ? { sizeCheck: checkSize(model, options.size) } : {}) });
+		const sizeCheck = model ? format === 'gif' && model.gif ? checkGifSize(model, model.gif, options.size, options.frames) : checkSize(model, options.size) : undefined;
+		const byField = fieldMessages(problems, { attempted: this.attempted, prompt: options.prompt, ...(sizeCheck ? { sizeCheck } : {}) });
 		for (const [name, message] of Object.entries(this.messages)) {
 			const shown = byField.get(name);
 			message.textContent = shown?.text ?? '';
@@ -211,7 +246,7 @@ export class GenerateForm {
 		const invalid = problems.length > 0;
 		this.generate.disabled = invalid || this.view.running;
 		const estimate = costEstimateText({
-			model, quality: options.quality, size: options.size, n: options.n, invalid,
+			model, quality: options.quality, size: options.size, n: options.n, outputFormat: format, invalid,
 			...(this.environment.maxCostPerRequest !== undefined ? { limitUsd: this.environment.maxCostPerRequest } : {}),
 			...(this.view.lastCostUsd !== undefined ? { lastCostUsd: this.view.lastCostUsd } : {}),
 		});

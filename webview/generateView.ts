@@ -83,7 +83,11 @@ export class GenerateView {
 		}
 		const { running, edit, lastCostUsd } = state;
 		this.form.show({ running, ...(edit ? { edit } : {}), ...(lastCostUsd !== undefined ? { lastCostUsd } : {}) });
-		this.grid.render(state.variants, { running, ...(edit ? { edit } : {}) });
+		const format = state.options.outputFormat;
+		const drawing = running && (format === 'svg' || format === 'gif')
+			? { format, prompt: state.options.prompt, ...(state.startedAt !== undefined ? { startedAt: state.startedAt } : {}), ...(state.options.frames !== undefined ? { frames: state.options.frames } : {}) }
+			: undefined;
+		this.grid.render(state.variants, { running, ...(edit ? { edit } : {}), ...(drawing ? { drawing } : {}) });
 		if (cancelHadFocus && this.cancel.hidden) {
 			// Keep a keyboard user's place: Cancel went away under the focus. The toolkit
 			// enables Generate's inner button on its next update.
@@ -105,6 +109,7 @@ export class GenerateView {
 			this.status.textContent = status;
 		}
 		this.elapsed.textContent = state.running && state.startedAt ? l10n.t('{0} s', Math.max(0, Math.round((Date.now() - state.startedAt) / 1000))) : '';
+		this.grid.tick();
 	}
 
 	private renderError(state: PanelState): void {

@@ -37,7 +37,7 @@ export class HistoryView {
 		// A large image's card waits for its card-size copy, never for the full file.
 		frame.append(src ? this.image(src, entry.prompt) : element('span', { class: 'waiting' }, l10n.t('Making a preview…')));
 		const prompt = element('div', { class: 'prompt-text', title: entry.prompt }, entry.prompt);
-		const details = [entry.label, entry.model, entry.size, entry.quality, formatBytes(entry.bytes), created.toLocaleString()].filter(Boolean).join(' · ');
+		const details = [entry.label, entry.kind, entry.model, entry.size, entry.quality, formatBytes(entry.bytes), created.toLocaleString()].filter(Boolean).join(' · ');
 		const caption = element('div', { class: 'caption', title: details }, details);
 		const actions = element('div', { class: 'variant-actions' });
 		const actionsFor = entry.restorable

@@ -1,4 +1,4 @@
-import { acceptsPixels, cardControls, isFinalShown, pixelsSource, variantCaption, variantName, variantShortLabel } from '../src/core/generation/variantCard';
+import { acceptsPixels, cardControls, isFinalShown, pixelsSource, variantCaption, variantName, variantShortLabel, waitingText, type Drawing } from '../src/core/generation/variantCard';
 import type { EditView, VariantPixels, VariantView } from '../src/protocol/messages';
 import * as l10n from '@vscode/l10n';
 import { control, element, vscode, type Control } from './dom';
@@ -7,6 +7,8 @@ import { control, element, vscode, type Control } from './dom';
 export interface GridContext {
 	readonly running: boolean;
 	readonly edit?: EditView;
+	/** What the running request draws: its waiting cards say so. */
+	readonly drawing?: Drawing;
 }
 
 /** The variants as cards, in the host's order: their pixels as they stream in, their actions, and the selection. */
@@ -65,6 +67,16 @@ export class VariantGrid {
 			previous = card;
 		}
 		this.updateInsertSelected();
+	}
+
+	/** Once a second while a request runs: waiting cards count its seconds. */
+	tick(): void {
+		const text = waitingText(this.context.drawing, Date.now());
+		for (const waiting of this.root.querySelectorAll<HTMLElement>('.waiting')) {
+			if (waiting.textContent !== text) {
+				waiting.textContent = text;
+			}
+		}
 	}
 
 	/** Shows an image's bytes in its card at once, from memory: no file to fetch back. */
@@ -162,7 +174,7 @@ export class VariantGrid {
 		} else if (variant.state === 'waiting' && !frame.querySelector('.waiting')) {
 			// Still text, not a spinner per card: the status line counts the seconds, and eight
 			// animations would keep the renderer busy for the whole request.
-			frame.replaceChildren(element('span', { class: 'waiting' }, l10n.t('Waiting for the first preview…')));
+			frame.replaceChildren(element('span', { class: 'waiting' }, waitingText(this.context.drawing, Date.now())));
 		} else if (variant.state === 'failed') {
 			frame.replaceChildren(element('span', { class: 'failed' }, variant.error ?? l10n.t('No image')));
 		}
@@ -173,6 +185,14 @@ export class VariantGrid {
 		caption.title = caption.textContent;
 		for (const button of card.querySelectorAll<Control>('vscode-button, vscode-checkbox')) {
 			button.disabled = button.classList.contains('make-final') ? !controls.makeFinalEnabled : !controls.enabled;
+		}
+		// An SVG or a GIF is no edit's input: its Refine, Make final and reference say why they are off.
+		for (const name of ['.refine', '.make-final', '.use-reference']) {
+			const button = card.querySelector(name) as Control;
+			if (!controls.editable) {
+				button.disabled = true;
+				button.title = controls.notEditableTitle;
+			}
 		}
 		(card.querySelector('.make-final') as HTMLElement).hidden = !controls.makeFinalShown;
 		const replace = card.querySelector('.replace') as HTMLElement;

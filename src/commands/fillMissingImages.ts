@@ -5,8 +5,8 @@ import { parseFillArgs } from '../core/generation/commandArgs';
 import { fillConfirmation, fillSummary, type FillFailure, type FillOutcome } from '../core/generation/fillReport';
 import { runBounded } from '../core/generation/concurrency';
 import { errorKind } from '../core/logging/logShape';
-import { findModel } from '../core/models/capabilities';
-import type { ImageRequestOptions } from '../core/models/validation';
+import { findModel, modelForFormat } from '../core/models/capabilities';
+import { sizeForFormat, type ImageRequestOptions } from '../core/models/validation';
 import { disposeAll } from '../core/lifecycle/disposeAll';
 import { isFillable, type ClassifiedImage, type DocumentImageIndex } from '../editor/documentPlaceholders';
 import { withLinkedFile } from '../editor/editorTargets';
@@ -14,13 +14,14 @@ import type { StoredImage } from '../history/imageStore';
 import type { Services } from '../services';
 import { providerLabel, type ApiKeys } from '../providers/apiKeys';
 import { ensureTrusted } from '../workspace/trust';
-import { CancelledError, IllustrateError } from '../core/errors';
+import { CancelledError, IllustrateError, today } from '../core/errors';
 import { type GenerationResult, type ReferenceImage } from '../providers/imageService';
 import { readSettings, type IllustrateSettings } from '../settings/settings';
 import { applyStyle } from '../core/prompt/stylePresets';
 import { TrackedTarget } from '../workspace/trackedTarget';
 import type { Command } from './commandManager';
 import { askFillPlan, fillPlanFromArgs, type FillPlan } from './fillPlan';
+import { isRasterFormat } from '../core/generation/imageRequests';
 
 /** Placeholders filled at once. */
 const PARALLEL_FILLS = 3;
@@ -180,13 +181,16 @@ export class FillMissingImagesCommand implements Command {
 						failures.push({ alt: target.alt, reason: vscode.l10n.t('not sent: the budget of {0} is spent', formatUsd(budget ?? 0)) });
 						return;
 					}
+					// A link to diagram.svg or loop.gif is filled in its format, by a model that makes it.
+					const outputFormat = target.source.outputFormat ?? settings.outputFormat;
+					const model = modelForFormat(settings.model, outputFormat, today());
 					const options: ImageRequestOptions = {
-						model: settings.model,
+						model,
 						prompt: applyStyle(target.source.prompt ?? target.alt, plan.style),
-						size: settings.size,
+						size: sizeForFormat(model, outputFormat, settings.size),
 						quality: settings.quality,
 						n: 1,
-						outputFormat: target.source.outputFormat ?? settings.outputFormat,
+						outputFormat,
 					};
 					try {
 						const result: GenerationResult = reference
@@ -203,7 +207,12 @@ export class FillMissingImagesCommand implements Command {
 						files.push(inserted.files[0].toString());
 						saved.push({ alt: target.alt, file: inserted.files[0], reference: inserted.references[0] });
 						if (plan.reference.kind === 'first' && !reference) {
-							reference = { bytes: await this.services.store.read(image), name: inserted.files[0].path.split('/').pop() ?? 'reference.png', format: image.format };
+							// The first image is the reference of the rest, if the edits endpoint takes it (not an SVG or a GIF).
+							if (isRasterFormat(image.format)) {
+								reference = { bytes: await this.services.store.read(image), name: inserted.files[0].path.split('/').pop() ?? 'reference.png', format: image.format };
+							} else {
+								this.services.log.warn(`Fill Missing Images: the first image is ${image.format}, which the edits endpoint does not take; the others are made without a reference`);
+							}
 						}
 					} catch (error) {
 						if (error instanceof CancelledError || abort.signal.aborted) {

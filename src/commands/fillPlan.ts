@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { IllustrateError } from '../core/errors';
 import { IMAGE_FILE_EXTENSIONS } from '../core/images/imageFormats';
 import { readImageInfo } from '../core/images/imageInfo';
+import { editInputFormat } from '../core/generation/imageRequests';
 import type { StylePreset } from '../core/prompt/stylePresets';
 import type { ReferenceImage } from '../providers/imageService';
 import { loadStylePresets } from '../workspace/stylePresets';
@@ -22,7 +23,7 @@ export async function referenceFromFile(uri: vscode.Uri): Promise<ReferenceImage
 	if (!format) {
 		throw new IllustrateError(vscode.l10n.t('{0} is not a PNG, JPEG or WebP image, so it cannot be a reference.', vscode.workspace.asRelativePath(uri)));
 	}
-	return { bytes, name: uri.path.slice(uri.path.lastIndexOf('/') + 1), format };
+	return { bytes, name: uri.path.slice(uri.path.lastIndexOf('/') + 1), format: editInputFormat(format, 'reference') };
 }
 
 /** The plan of a scripted fill: `style` names a preset, `reference` is `none` or `first`. */

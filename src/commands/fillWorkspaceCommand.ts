@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { estimateCost } from '../core/cost/cost';
 import { fillConfirmation, fillSummary, type FillFailure } from '../core/generation/fillReport';
-import { findModel } from '../core/models/capabilities';
+import { findModel, type OutputFormat } from '../core/models/capabilities';
 import { applyStyle } from '../core/prompt/stylePresets';
 import { parseFillRunState, remainingItems, runItems, type FillRunReference, type FillRunState } from '../core/workspaceFill/fillRunState';
 import type { WorkspacePlaceholder } from '../core/workspaceFill/placeholderIdentity';
@@ -33,7 +33,7 @@ export interface BatchSubmission {
 	readonly model: string;
 	readonly size: string;
 	readonly quality: string;
-	readonly outputFormat: 'png' | 'jpeg' | 'webp';
+	readonly outputFormat: OutputFormat;
 	readonly reference: FillPlan['reference'];
 	/** One image's synchronous estimate; the batch's record keeps its batch price. */
 	readonly each: number | undefined;

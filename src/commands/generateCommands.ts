@@ -12,7 +12,9 @@ import type { Services } from '../services';
 import type { PanelOptions } from '../protocol/messages';
 import { KEY_VARIABLES, providerLabel, type ApiKeys } from '../providers/apiKeys';
 import { ensureTrusted } from '../workspace/trust';
-import { CancelledError, IllustrateError } from '../core/errors';
+import { CancelledError, IllustrateError, today } from '../core/errors';
+import { modelForFormat } from '../core/models/capabilities';
+import { sizeForFormat } from '../core/models/validation';
 import { type GenerationResult } from '../providers/imageService';
 import { readSettings } from '../settings/settings';
 import { TrackedTarget } from '../workspace/trackedTarget';
@@ -113,15 +115,24 @@ export class GenerateCommand implements Command {
 		}
 	}
 
+	/**
+	 * The request's options: the argument's, else the settings'. A format the default model does
+	 * not make (an SVG or GIF link, say) takes the first model that makes it, and a GIF a size
+	 * its frames fit, unless the argument names them.
+	 */
 	private options(args: GenerateCommandArgs, prompt: string, resource: vscode.Uri | undefined): PanelOptions {
 		const settings = readSettings(resource);
+		const outputFormat = args.outputFormat ?? settings.outputFormat;
+		const model = args.model ?? modelForFormat(settings.model, outputFormat, today());
 		return {
 			prompt,
-			model: args.model ?? settings.model,
+			model,
 			quality: args.quality ?? settings.quality,
-			size: args.size ?? settings.size,
+			size: args.size ?? sizeForFormat(model, outputFormat, settings.size, args.frames),
 			n: args.variants ?? settings.variants,
-			outputFormat: args.outputFormat ?? settings.outputFormat,
+			outputFormat,
+			...(args.frames !== undefined ? { frames: args.frames } : {}),
+			...(args.frameDurationMs !== undefined ? { frameDurationMs: args.frameDurationMs } : {}),
 		};
 	}
 

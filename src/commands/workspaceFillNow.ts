@@ -1,3 +1,4 @@
+import { isRasterFormat } from '../core/generation/imageRequests';
 import * as vscode from 'vscode';
 import { formatUsd } from '../core/cost/cost';
 import { BudgetTally } from '../core/cost/fillBudget';
@@ -71,7 +72,7 @@ export class NowRun {
 		}
 		if (reference.kind === 'first' && reference.image) {
 			const stored = await this.services.store.get(reference.image);
-			return stored ? { bytes: await this.services.store.read(stored), name: 'reference.png', format: stored.format } : undefined;
+			return stored && isRasterFormat(stored.format) ? { bytes: await this.services.store.read(stored), name: 'reference.png', format: stored.format } : undefined;
 		}
 		return undefined;
 	}
@@ -126,7 +127,7 @@ export class NowRun {
 					this.services.costs.add(result.costUsd, result.images.length);
 					const image: StoredImage = result.images[0];
 					this.update(index, { image: image.id });
-					if (this.state.reference.kind === 'first' && !reference) {
+					if (this.state.reference.kind === 'first' && !reference && isRasterFormat(image.format)) {
 						reference = { bytes: await this.services.store.read(image), name: 'reference.png', format: image.format };
 					}
 				} catch (error) {

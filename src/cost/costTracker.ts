@@ -72,7 +72,7 @@ export async function confirmCost(options: ImageRequestOptions, resource: vscode
 	if (limit === undefined || !model) {
 		return true;
 	}
-	const estimate = estimateCost(model, options.quality, options.size, options.n);
+	const estimate = estimateCost(model, options.quality, options.size, options.n, options.outputFormat);
 	if (estimate === undefined || estimate <= limit) {
 		return true;
 	}

@@ -8,7 +8,7 @@ import { BudgetTally } from '../core/cost/fillBudget';
 import { checkEditRequest, MAX_INPUT_IMAGE_BYTES } from '../core/edits/editRules';
 import { CancelledError, IllustrateError, today } from '../core/errors';
 import { fillConfirmation } from '../core/generation/fillReport';
-import type { ReferenceImage } from '../core/generation/imageRequests';
+import { editInputFormat, type ReferenceImage } from '../core/generation/imageRequests';
 import { readImageInfo } from '../core/images/imageInfo';
 import { shiftTarget, type InsertionTarget } from '../core/markdown/insertion';
 import { findModel } from '../core/models/capabilities';
@@ -114,7 +114,7 @@ export class AgentTools {
 			if (!format) {
 				throw new IllustrateError(l10n.t('{0} is not a PNG, JPEG or WebP image.', relative));
 			}
-			return { bytes, name: relative.slice(relative.lastIndexOf('/') + 1), format };
+			return { bytes, name: relative.slice(relative.lastIndexOf('/') + 1), format: editInputFormat(format, 'reference') };
 		};
 		const original = await readImage(input.path);
 		const references = await Promise.all((input.references ?? []).map(readImage));

@@ -8,6 +8,7 @@ import type { EditImageView } from '../protocol/messages';
 import { IllustrateError } from '../core/errors';
 import { type ReferenceImage } from '../providers/imageService';
 import { leavesThroughLink } from '../workspace/realPath';
+import { editInputFormat } from '../core/generation/imageRequests';
 
 /** An image an edit sends: a stored image, or a copy of a workspace file. */
 export interface EditInput {
@@ -58,13 +59,15 @@ export async function inputFromWorkspaceFile(uri: vscode.Uri, store: ImageStore)
 	if (!info) {
 		throw new IllustrateError(vscode.l10n.t('{0} is not a PNG, JPEG or WebP image.', vscode.workspace.asRelativePath(uri)));
 	}
+	// An SVG or a GIF is no edit's input: said before anything is copied into the history.
+	editInputFormat(info.format, 'edit');
 	const copy = await store.importSource(bytes, info.format);
 	return { id: `file-${(nextId++).toString(36)}-${Date.now().toString(36)}`, label: vscode.workspace.asRelativePath(uri), uri: copy, format: info.format, width: info.width, height: info.height };
 }
 
 /** The bytes an edit sends for an input. */
 export async function referenceOf(input: EditInput): Promise<ReferenceImage> {
-	return { bytes: await vscode.workspace.fs.readFile(input.uri), name: input.uri.path.slice(input.uri.path.lastIndexOf('/') + 1), format: input.format };
+	return { bytes: await vscode.workspace.fs.readFile(input.uri), name: input.uri.path.slice(input.uri.path.lastIndexOf('/') + 1), format: editInputFormat(input.format, 'edit') };
 }
 
 export function viewOf(input: EditInput, webview: vscode.Webview): EditImageView {

@@ -3,7 +3,7 @@
  * the state it hands back after a reload, is untrusted input, narrowed here before use.
  */
 
-import type { HistoryToHostMessage, PanelOptions, RestoredPanel, WebviewToHostMessage } from './messages';
+import type { HistoryToHostMessage, PanelOptions, RestoredPanel, SvgEffortChoice, WebviewToHostMessage } from './messages';
 
 const MAX_PROMPT_CHARS = 100_000;
 /** A 4 MB PNG in base64: the largest mask or markup the API takes. */
@@ -33,14 +33,26 @@ export function parseOptions(value: unknown): PanelOptions | undefined {
 	if (!isRecord(value)) {
 		return undefined;
 	}
-	const { prompt, model, quality, size, n, outputFormat, outputCompression, background, complexity, style } = value;
+	const { prompt, model, quality, size, n, outputFormat, outputCompression, background, complexity, style, svgModel, svgEffort, frames, frameDurationMs } = value;
 	if (!isShortString(prompt, MAX_PROMPT_CHARS) || !isShortString(model) || !isShortString(quality) || !isShortString(size)) {
 		return undefined;
 	}
 	if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10) {
 		return undefined;
 	}
-	if (outputFormat !== 'png' && outputFormat !== 'jpeg' && outputFormat !== 'webp') {
+	if (outputFormat !== 'png' && outputFormat !== 'jpeg' && outputFormat !== 'webp' && outputFormat !== 'svg' && outputFormat !== 'gif') {
+		return undefined;
+	}
+	if (svgModel !== undefined && !(isShortString(svgModel, 100) && /^[A-Za-z0-9_.:-]+$/.test(svgModel))) {
+		return undefined;
+	}
+	if (svgEffort !== undefined && !(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as unknown[]).includes(svgEffort)) {
+		return undefined;
+	}
+	if (frames !== undefined && (typeof frames !== 'number' || !Number.isInteger(frames) || frames < 1 || frames > 100)) {
+		return undefined;
+	}
+	if (frameDurationMs !== undefined && (typeof frameDurationMs !== 'number' || !Number.isFinite(frameDurationMs) || frameDurationMs < 0 || frameDurationMs > 1_000_000)) {
 		return undefined;
 	}
 	if (outputCompression !== undefined && (typeof outputCompression !== 'number' || !Number.isInteger(outputCompression) || outputCompression < 0 || outputCompression > 100)) {
@@ -61,6 +73,10 @@ export function parseOptions(value: unknown): PanelOptions | undefined {
 		...(background !== undefined ? { background } : {}),
 		...(complexity !== undefined ? { complexity } : {}),
 		...(style ? { style } : {}),
+		...(svgModel ? { svgModel } : {}),
+		...(svgEffort !== undefined ? { svgEffort: svgEffort as SvgEffortChoice } : {}),
+		...(frames !== undefined ? { frames } : {}),
+		...(frameDurationMs !== undefined ? { frameDurationMs } : {}),
 	};
 }
 

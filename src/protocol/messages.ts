@@ -17,7 +17,8 @@ import type { ImageMimeType } from '../core/images/imageInfo';
 export type L10nBundle = Readonly<Record<string, string>>;
 export const L10N_ELEMENT_ID = 'illustrate-l10n';
 
-export type OutputFormatChoice = 'png' | 'jpeg' | 'webp';
+export type OutputFormatChoice = 'png' | 'jpeg' | 'webp' | 'svg' | 'gif';
+export type SvgEffortChoice = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
 export type BackgroundChoice = 'auto' | 'opaque' | 'transparent';
 export type ComplexityChoice = 'low' | 'medium' | 'high';
 
@@ -36,6 +37,14 @@ export interface PanelOptions {
 	readonly complexity?: ComplexityChoice;
 	/** The name of a workspace style preset whose instruction is added to the prompt. */
 	readonly style?: string;
+	/** SVG only: the model that authors the SVG; absent for the account's default. */
+	readonly svgModel?: string;
+	/** SVG only, with `svgModel`: the author's reasoning effort; absent for its default. */
+	readonly svgEffort?: SvgEffortChoice;
+	/** GIF only: 2–16 frames; absent for the API's default (9). */
+	readonly frames?: number;
+	/** GIF only: each frame's delay in ms; absent for the API's default (200). */
+	readonly frameDurationMs?: number;
 }
 
 /** One model as the picker lists it; its rules come from the capability table. */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { IllustrateError, today } from '../core/errors';
 import type * as runner from '../core/generation/batchRunner';
 import type { ImageRecipe, StoredImageOf } from '../core/generation/imageRecipe';
-import { generateRecipe, makeFinalRequest, withReferenceInstruction, type EditInputs, type ReferenceImage } from '../core/generation/imageRequests';
+import { editInputFormat, generateRecipe, makeFinalRequest, withReferenceInstruction, type EditInputs, type ReferenceImage } from '../core/generation/imageRequests';
 import { checkEditRequest } from '../core/edits/editRules';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { OutputFormat } from '../core/models/capabilities';
@@ -115,7 +115,10 @@ export class ImageService {
 	}
 
 	/** Generates `options.n` variants as parallel streaming requests of one image each. */
-	async generate(options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
+	async generate(requested: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
+		// illustrate.moderation applies to every generation, from the panel, a command or an agent.
+		const moderation = requested.moderation ?? readSettings(resource).moderation;
+		const options: ImageRequestOptions = moderation === 'low' ? { ...requested, moderation } : requested;
 		this.validate(options, resource);
 		const configured = await configuredClient(this.keys, resource);
 		return this.inWorker(configured, { kind: 'generate', options }, signal, events) ?? generateImages(await this.connect(configured), options, this.services, signal, events);
@@ -127,7 +130,7 @@ export class ImageService {
 	 */
 	async makeFinal(source: EditSource, options: ImageRequestOptions, resource: vscode.Uri | undefined, signal: AbortSignal, events: VariantEvents): Promise<GenerationResult> {
 		const final = makeFinalRequest(source.image, source.prompt, options);
-		const reference: ReferenceImage = { bytes: await this.store.read(source.image), name: final.fileName, format: source.image.format };
+		const reference: ReferenceImage = { bytes: await this.store.read(source.image), name: final.fileName, format: editInputFormat(source.image.format, 'makeFinal') };
 		return this.editImages({ ...final.options, images: [reference] }, resource, signal, events, final.recipe);
 	}
 

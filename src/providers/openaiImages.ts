@@ -46,7 +46,7 @@ export function classifySdkError(error: unknown, sdk: Sdk, proxy: string | undef
 		return connectionFailure(error, proxy);
 	}
 	if (error instanceof sdk.APIError) {
-		return { kind: 'http', status: error.status, code: error.code, type: error.type, message: error.message, headers: error.headers };
+		return { kind: 'http', status: error.status, code: error.code, type: error.type, param: error.param, message: error.message, headers: error.headers };
 	}
 	return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEFAULT_MODEL, type OutputFormat } from '../core/models/capabilities';
+import { DEFAULT_MODEL, OUTPUT_FORMATS, type Moderation, type OutputFormat } from '../core/models/capabilities';
 import { costCeiling } from '../core/settings/costCeiling';
 import type { Provider } from '../core/models/provider';
 
@@ -10,6 +10,8 @@ export interface IllustrateSettings {
 	readonly size: string;
 	readonly variants: number;
 	readonly outputFormat: OutputFormat;
+	/** OpenAI's filtering of generated images: `auto` (its default) or `low`. */
+	readonly moderation: Moderation;
 	/** Only from user (machine) settings: a workspace can never redirect the key. */
 	readonly baseUrl: string | undefined;
 	/** Ask before a request estimated above this many USD; undefined: never ask. A workspace can only lower the user's limit. */
@@ -56,7 +58,8 @@ export function readSettings(resource?: vscode.Uri): IllustrateSettings {
 		quality: config.get<string>('quality', 'auto'),
 		size: config.get<string>('size', '1024x1024'),
 		variants: Number.isInteger(variants) && variants >= 1 && variants <= 10 ? variants : 2,
-		outputFormat: outputFormat === 'jpeg' || outputFormat === 'webp' ? outputFormat : 'png',
+		outputFormat: OUTPUT_FORMATS.includes(outputFormat as OutputFormat) ? outputFormat as OutputFormat : 'png',
+		moderation: config.get<string>('moderation') === 'low' ? 'low' : 'auto',
 		baseUrl: baseUrl ? baseUrl : undefined,
 		maxCostPerRequest: costCeiling(config.inspect<number | null>('maxCostPerRequest')),
 		historyMaxBytes: (Number.isFinite(historyMb) && historyMb > 0 ? historyMb : 500) * 1024 * 1024,

@@ -9,7 +9,7 @@ import { errorReply, streamErrorEvent, type FailureSpec } from './apiFailures';
 import type { ServerState } from './controlApi';
 import { drained, sendJson, sleep } from './httpReplies';
 import { renderImage, type ImageFormat } from './imageFactory';
-import { OUTPUT_TOKENS_1024, STANDARD_SIZES } from './modelRules';
+import { DEFAULT_SVG_AUTHOR, GIF_FRAMES, gifAutoSize, gifDelayMs, OUTPUT_TOKENS_1024, STANDARD_SIZES } from './modelRules';
 import type { ParsedBody } from './requestBody';
 import type { RecordedRequest, SentImage } from './requestLog';
 
@@ -63,7 +63,9 @@ export async function produceImages(reply: ImageReply, failure: FailureSpec | un
 	const requestedQuality = typeof body.quality === 'string' ? body.quality : 'auto';
 	const quality = requestedQuality === 'auto' ? 'high' : requestedQuality;
 	let size = typeof body.size === 'string' ? body.size : 'auto';
-	if (size === 'auto') {
+	if (size === 'auto' && format === 'gif') {
+		size = gifAutoSize(typeof body.frame_count === 'number' ? body.frame_count : GIF_FRAMES.default);
+	} else if (size === 'auto') {
 		const first = record.files.find(file => file.field.startsWith('image'));
 		size = isEdit && first?.width && first.height && STANDARD_SIZES.has(`${first.width}x${first.height}`) ? `${first.width}x${first.height}` : '1024x1024';
 	}
@@ -82,9 +84,13 @@ export async function produceImages(reply: ImageReply, failure: FailureSpec | un
 	};
 	const eventUsage = { ...usage, output_tokens: outputTokens, total_tokens: textTokens + imageInputTokens + outputTokens };
 	const seed = (index: number) => config.seedPool > 0 ? `pool|${(record.seq + index) % config.seedPool}` : `${prompt}|${record.seq}|${index}`;
-	const render = (index: number, partial?: number) => renderImage({
+	const frames = format === 'gif' ? (typeof body.frame_count === 'number' ? body.frame_count : GIF_FRAMES.default) : undefined;
+	const frameDelayMs = format === 'gif' ? gifDelayMs(typeof body.frame_duration_ms === 'number' ? body.frame_duration_ms : undefined) : undefined;
+	const render = (index: number, partial?: number) => format === 'svg' && config.svgOverride ? Promise.resolve(Buffer.from(config.svgOverride, 'utf8')) : renderImage({
 		width, height, format, compression, seed: seed(index), grain: config.grain,
 		partial: partial === undefined ? undefined : { index: partial, of: partialCount },
+		...(format === 'svg' ? { text: prompt } : {}),
+		...(format === 'gif' ? { frames, frameDelayMs } : {}),
 	});
 	const fingerprint = (index: number, bytes: Buffer, partialIndex?: number): SentImage => ({ index, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, width, height, format, partialIndex });
 	const remember = (sent: SentImage, bytes: Buffer) => {
@@ -122,7 +128,10 @@ export async function produceImages(reply: ImageReply, failure: FailureSpec | un
 			return;
 		}
 		record.status = 200;
-		const payload = { created: Math.floor(Date.now() / 1000), background, data, output_format: format, quality, size: `${width}x${height}`, usage };
+		const payload = {
+			created: Math.floor(Date.now() / 1000), background, data, output_format: format, quality, size: `${width}x${height}`, usage,
+			...(format === 'svg' ? { svg_usage: svgUsage(body, textTokens, imageInputTokens, data[0]?.b64_json ?? '') } : {}),
+		};
 		for (const image of record.images) {
 			image.sentAt = Date.now();
 		}
@@ -172,4 +181,26 @@ export async function produceImages(reply: ImageReply, failure: FailureSpec | un
 		sent.sentAt = Date.now();
 	}
 	response.end();
+}
+
+/** Reasoning tokens the SVG author spends per effort (its default is `medium`). */
+const REASONING_TOKENS: Record<string, number> = { none: 0, minimal: 96, low: 640, medium: 2_400, high: 7_200, xhigh: 14_400, max: 28_800 };
+
+/**
+ * The SVG author's own usage, apart from the reference image's: it reads the prompt, any input
+ * images and the reference image, reasons at the requested effort and writes the SVG's text.
+ */
+function svgUsage(body: Record<string, unknown>, textTokens: number, imageInputTokens: number, b64: string) {
+	const svg = (body.svg ?? {}) as { model?: unknown; reasoning?: { effort?: unknown } | null };
+	const effort = typeof svg.reasoning?.effort === 'string' ? svg.reasoning.effort : 'medium';
+	const input = textTokens + imageInputTokens + 765;
+	const reasoning = REASONING_TOKENS[effort] ?? REASONING_TOKENS.medium;
+	const output = Math.ceil(Buffer.from(b64, 'base64').length / 4) + reasoning;
+	return {
+		input_tokens: input,
+		output_tokens: output,
+		reasoning_tokens: reasoning,
+		total_tokens: input + output,
+		model: typeof svg.model === 'string' ? svg.model : DEFAULT_SVG_AUTHOR,
+	};
 }

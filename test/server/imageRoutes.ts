@@ -101,7 +101,7 @@ export async function handleImages(state: ServerState, request: IncomingMessage,
 		return;
 	}
 	try {
-		checkSemantics(parsed.body, parsed.files, isEdit, config.anyModel);
+		checkSemantics(parsed.body, parsed.files, isEdit, config.anyModel, config);
 	} catch (error) {
 		if (error instanceof ApiError) {
 			record.valid = false;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ApiError } from './httpReplies';
-import { checkSemantics, sizeProblem } from './modelRules';
+import { checkSemantics, gifAutoSize, gifDelayMs, gifSizeProblem, sizeProblem } from './modelRules';
 import type { RecordedFile } from './requestLog';
 
 const png = (field: string, width = 1024, height = 1024, extra: Partial<RecordedFile> = {}): RecordedFile => ({ field, filename: `${field}.png`, contentType: 'image/png', size: 1000, sha256: '0', width, height, hasAlpha: true, ...extra });
@@ -29,6 +29,22 @@ suite('test server: model rules as the API enforces them', () => {
 		assert.match(sizeProblem('gpt-image-2', '3856x2176') ?? '', /maximum supported resolution/);
 		assert.match(sizeProblem('gpt-image-2', '512x512') ?? '', /fewer than 655360 pixels/);
 		assert.equal(sizeProblem('another-vendor-model', '333x777'), undefined, 'another vendor\'s model has its own rules');
+	});
+
+	test('GIF: delays round to 10 ms within what a GIF frame can carry; sizes within the preview\'s limits', () => {
+		assert.deepEqual([undefined, 1, 4, 5, 333, 335, 700_000].map(gifDelayMs), [200, 10, 10, 10, 330, 340, 655_350]);
+		assert.equal(gifSizeProblem('960x960', 9), undefined);
+		assert.equal(gifSizeProblem('512x512', 16), undefined);
+		assert.equal(gifSizeProblem('auto', 16), undefined);
+		assert.match(gifSizeProblem('1024x1024', 9) ?? '', /with 9 frames. With up to 9 frames each frame may have at most 921600 pixels \(for example 960x960\)/);
+		assert.match(gifSizeProblem('960x960', 10) ?? '', /at most 691200 pixels \(for example 816x816\)/);
+		assert.match(gifSizeProblem('256x256', 2) ?? '', /at least 72818 pixels/);
+		assert.match(gifSizeProblem('500x500', 2) ?? '', /divisible by 16/);
+		assert.match(gifSizeProblem('1536x496', 2) ?? '', /aspect ratio/);
+		assert.deepEqual([2, 9, 12, 16].map(gifAutoSize), ['960x960', '960x960', '816x816', '720x720']);
+		assert.equal(refusal(body({ model: 'gpt-image-2.6-flare', output_format: 'gif', size: '720x720', frame_count: 16 })), undefined, 'a GIF size need not be one of the model\'s standard sizes');
+		assert.match(refusal(body({ model: 'gpt-image-2.6-flare', output_format: 'png', size: '720x720' }))?.message ?? '', /Supported sizes are/);
+		assert.equal(refusal(body({ model: 'gpt-image-9', output_format: 'gif' }), [], false, true), undefined, 'another vendor\'s model has its own rules');
 	});
 
 	test('models: unknown ones are a 404 unless any model is allowed; retired ones are a 404', () => {

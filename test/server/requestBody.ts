@@ -44,6 +44,27 @@ function coerceField(schema: SchemaName, name: string, value: string): unknown {
 	return value;
 }
 
+/** `svg[reasoning][effort]` → `['svg', 'reasoning', 'effort']`; undefined for a plain or `[]` field. */
+function nestedPath(name: string): string[] | undefined {
+	const match = /^([A-Za-z_][\w]*)((?:\[[A-Za-z_][\w]*\])+)$/.exec(name);
+	const path = match ? [match[1], ...[...match[2].matchAll(/\[([^\]]+)\]/g)].map(part => part[1])] : undefined;
+	// A form's field names are the client's: none may reach an object's prototype.
+	return path?.some(key => key === '__proto__' || key === 'constructor' || key === 'prototype') ? undefined : path;
+}
+
+/** Sets a nested multipart field (`svg[model]`, as the SDK sends objects in forms) into `body`. */
+function setNested(body: Record<string, unknown>, path: string[], value: unknown): void {
+	let node = body;
+	for (const key of path.slice(0, -1)) {
+		const next = node[key];
+		if (!next || typeof next !== 'object' || Array.isArray(next)) {
+			node[key] = {};
+		}
+		node = node[key] as Record<string, unknown>;
+	}
+	node[path[path.length - 1]] = value;
+}
+
 async function parseMultipart(request: IncomingMessage, schema: SchemaName): Promise<ParsedBody> {
 	const body: Record<string, unknown> = {};
 	const files: RecordedFile[] = [];
@@ -53,6 +74,11 @@ async function parseMultipart(request: IncomingMessage, schema: SchemaName): Pro
 	await new Promise<void>((resolve, reject) => {
 		const parser = busboy({ headers: request.headers, limits: { fileSize: 60 * 1024 * 1024, files: 40 } });
 		parser.on('field', (name, value) => {
+			const nested = nestedPath(name);
+			if (nested) {
+				setNested(body, nested, value);
+				return;
+			}
 			const key = name.replace(/\[\]$/, '');
 			const coerced = coerceField(schema, name, value);
 			if (name.endsWith('[]')) {

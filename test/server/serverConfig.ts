@@ -1,3 +1,5 @@
+import { FULL_ACCESS } from './modelRules';
+
 /** How the test server behaves: its latency, its keys, held finals, fuzzing; changed by tests through `configure`. */
 export interface ServerConfig {
 	/** Milliseconds before the response starts (queueing, prompt processing). */
@@ -26,6 +28,16 @@ export interface ServerConfig {
 	seedPool: number;
 	/** Answer browsers' cross-origin requests as the API does; off, an endpoint a browser may not call. */
 	cors: boolean;
+	/** The project has SVG output; off, `output_format: "svg"` is refused as for a project without access. */
+	svgAccess: boolean;
+	/** The project has the GIF preview; off, `output_format: "gif"` is refused as for a project without it. */
+	gifAccess: boolean;
+	/** The project may name the SVG author (`svg.model`); off, a request with `svg` is refused. */
+	svgModelSelection: boolean;
+	/** The SVG author models the key may name; any other is "does not exist or you do not have access to it". */
+	svgAuthorModels: string[];
+	/** Non-empty: the SVG text every `output_format: "svg"` reply carries instead of a drawing (a hostile one from test/fixtures/svg, say). */
+	svgOverride: string;
 	/** Non-zero: every image request gets a damaged (or valid) response drawn from this seed and its request number (see fuzzResponses.ts). */
 	fuzzSeed: number;
 }
@@ -43,4 +55,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
 	seedPool: 0,
 	cors: true,
 	fuzzSeed: 0,
+	svgAccess: FULL_ACCESS.svgAccess,
+	gifAccess: FULL_ACCESS.gifAccess,
+	svgModelSelection: FULL_ACCESS.svgModelSelection,
+	svgAuthorModels: [...FULL_ACCESS.svgAuthorModels],
+	svgOverride: '',
 };

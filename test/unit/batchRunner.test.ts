@@ -370,7 +370,7 @@ suite('Batch runner: responses it refuses', () => {
 			call.body.write(final(Buffer.from('GIF89a not what was asked for at all').toString('base64')), DONE).end();
 		});
 		const error = await rejection(run.run());
-		assert.match(error.message, /sent image data that is not a PNG, JPEG or WebP image/);
+		assert.match(error.message, /sent image data that is not a PNG, JPEG, WebP, SVG or GIF image/);
 		assert.deepEqual(run.stored, []);
 	});
 

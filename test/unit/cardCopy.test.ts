@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { cardCopyName, cardCopySize, cardSource, imageIdOfCardCopy, missingCardCopies, needsCardCopy } from '../../src/core/images/cardCopy';
+import { bytesNeedCardCopy, cardCopyName, cardCopySize, cardSource, imageIdOfCardCopy, missingCardCopies, needsCardCopy } from '../../src/core/images/cardCopy';
+import { renderImage } from '../server/imageFactory';
 
 const ID = '2026-12-03T09-38-21-000Z-1a2b3c4d';
 
@@ -19,6 +20,18 @@ suite('Card-size copies: which images get one', () => {
 	test('JPEG and WebP never get one, however large', () => {
 		assert.equal(needsCardCopy({ format: 'jpeg', width: 3840, height: 2160, bytes: 2_000_000 }), false);
 		assert.equal(needsCardCopy({ format: 'webp', width: 3840, height: 2160, bytes: 1_000_000 }), false);
+	});
+
+	test('an SVG or a GIF is its own card copy: a vector scales itself, a GIF\'s frames would be lost', async () => {
+		assert.equal(needsCardCopy({ format: 'svg', width: 3840, height: 2160, bytes: 9_000_000 }), false);
+		assert.equal(needsCardCopy({ format: 'gif', width: 3840, height: 2160, bytes: 30_000_000 }), false);
+		assert.equal(needsCardCopy({ format: 'gif', bytes: 30_000_000 }), false);
+		// From the bytes, whatever size they declare: a large SVG and an animated GIF.
+		const svg = await renderImage({ width: 3840, height: 2160, format: 'svg', seed: 'card', text: 'a diagram' });
+		const gif = await renderImage({ width: 2048, height: 2048, format: 'gif', seed: 'card', frames: 2, frameDelayMs: 100 });
+		assert.equal(bytesNeedCardCopy(svg), false);
+		assert.equal(bytesNeedCardCopy(gif), false);
+		assert.equal(cardSource({ id: ID, format: 'gif', width: 2048, height: 2048, bytes: gif.length }, new Set()), 'original');
 	});
 
 	test('a PNG of unknown size gets one when its file is large', () => {

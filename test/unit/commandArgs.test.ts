@@ -19,8 +19,22 @@ suite('parseGenerateArgs', () => {
 		assert.throws(() => parseGenerateArgs({ prompt: 3 }), /"prompt" must be a string/);
 		assert.throws(() => parseGenerateArgs({ variants: 11 }), /from 1 to 10/);
 		assert.throws(() => parseGenerateArgs({ variants: 1.5 }), /from 1 to 10/);
-		assert.throws(() => parseGenerateArgs({ outputFormat: 'gif' }), /"png", "jpeg" or "webp"/);
+		assert.throws(() => parseGenerateArgs({ outputFormat: 'bmp' }), /"png", "jpeg", "webp", "svg" or "gif"/);
+		assert.throws(() => parseGenerateArgs({ outputFormat: 'gif', frames: 1 }), /"frames" must be a whole number from 2 to 16/);
+		assert.throws(() => parseGenerateArgs({ outputFormat: 'gif', frames: 17 }), /from 2 to 16/);
+		assert.throws(() => parseGenerateArgs({ outputFormat: 'gif', frames: 4.5 }), /from 2 to 16/);
+		assert.throws(() => parseGenerateArgs({ outputFormat: 'gif', frameDurationMs: 5 }), /"frameDurationMs" must be a number of milliseconds from 10 to 655350/);
+		assert.throws(() => parseGenerateArgs({ outputFormat: 'gif', frameDurationMs: '300' }), /"frameDurationMs"/);
+		assert.throws(() => parseGenerateArgs({ outputFormat: 'png', frames: 4 }), /apply only with "outputFormat": "gif"/);
 		assert.throws(() => parseGenerateArgs({ insert: 'yes' }), /"none", "first" or "all"/);
+	});
+});
+
+suite('parseGenerateArgs: SVG and GIF', () => {
+	test('takes svg and gif, and a GIF\'s frames and frame duration', () => {
+		assert.deepEqual(parseGenerateArgs({ outputFormat: 'svg' }), { outputFormat: 'svg' });
+		assert.deepEqual(parseGenerateArgs({ prompt: 'a spinner', outputFormat: 'gif', frames: 4, frameDurationMs: 300, insert: 'first' }), { prompt: 'a spinner', outputFormat: 'gif', frames: 4, frameDurationMs: 300, insert: 'first' });
+		assert.deepEqual(parseGenerateArgs({ frames: 16 }), { frames: 16 }, 'the format may come from the link or the settings');
 	});
 });
 

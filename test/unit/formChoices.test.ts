@@ -92,7 +92,7 @@ suite('form choices: reading the form', () => {
 	});
 
 	test('an unknown format reads as PNG; compression only for JPEG and WebP, and only a number', () => {
-		assert.equal(formOptions({ ...values, format: 'gif' }, gptImage2).outputFormat, 'png');
+		assert.equal(formOptions({ ...values, format: 'bmp' }, gptImage2).outputFormat, 'png');
 		assert.equal(formOptions({ ...values, format: 'png', compression: '50' }, gptImage2).outputCompression, undefined);
 		assert.equal(formOptions({ ...values, format: 'jpeg', compression: '50' }, gptImage2).outputCompression, 50);
 		assert.equal(formOptions({ ...values, format: 'webp', compression: ' ' }, gptImage2).outputCompression, undefined);

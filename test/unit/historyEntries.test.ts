@@ -8,10 +8,12 @@ suite('The image history: which files are entries', () => {
 	test('an entry with the fields the store relies on', () => {
 		assert.equal(isHistoryEntry(entry), true);
 		assert.equal(isHistoryEntry({ ...entry, format: 'jpeg' }), true);
+		assert.equal(isHistoryEntry({ ...entry, format: 'svg', file: 'a.svg' }), true, 'an SVG stays in the history across reloads');
+		assert.equal(isHistoryEntry({ ...entry, format: 'gif', file: 'a.gif' }), true);
 	});
 
 	test('not an entry: a missing or mistyped field, an unknown format, a file outside the folder', () => {
-		for (const bad of [null, 'a', [], { ...entry, id: 3 }, { ...entry, bytes: '10' }, { ...entry, prompt: undefined }, { ...entry, format: 'gif' }, { ...entry, file: '../../.ssh/id_rsa' }, { ...entry, file: 'sub/a.png' }]) {
+		for (const bad of [null, 'a', [], { ...entry, id: 3 }, { ...entry, bytes: '10' }, { ...entry, prompt: undefined }, { ...entry, format: 'bmp' }, { ...entry, file: '../../.ssh/id_rsa' }, { ...entry, file: 'sub/a.png' }]) {
 			assert.equal(isHistoryEntry(bad), false, JSON.stringify(bad));
 		}
 	});

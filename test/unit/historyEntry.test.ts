@@ -11,6 +11,13 @@ suite('Show Generated Images: a card', () => {
 		});
 	});
 
+	test('an SVG or a GIF says so in its caption; a still raster image says nothing of its format', () => {
+		assert.equal(historyEntry({ ...IMAGE, format: 'svg' }, undefined, relative).kind, 'SVG');
+		assert.equal(historyEntry({ ...IMAGE, format: 'gif' }, undefined, relative).kind, 'GIF');
+		assert.equal('kind' in historyEntry({ ...IMAGE, format: 'png' }, undefined, relative), false);
+		assert.equal('kind' in historyEntry({ ...IMAGE, format: 'webp' }, undefined, relative), false);
+	});
+
 	test('has no image while its copy is being made', () => {
 		assert.equal('src' in historyEntry(IMAGE, undefined, relative), false);
 	});

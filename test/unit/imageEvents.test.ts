@@ -84,6 +84,20 @@ suite('image stream events', () => {
 		assert.deepEqual(imageOf(fromBytes.event, 1e8), { kind: 'malformedEvent' });
 	});
 
+	test('an SVG is sanitised where it arrives, its size read from the safe one; bytes that only claim to be one are no image', () => {
+		const hostile = '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="32" onload="alert(1)"><script>alert(1)</script><rect width="8" height="8" fill="red"/></svg>';
+		const final = (text: string): ImageStreamEvent => ({ final: true, partialIndex: 0, b64: Buffer.from(text).toString('base64') });
+		const image = imageOf(final(hostile), 1e8);
+		assert.ok(!('kind' in image), JSON.stringify(image));
+		const text = new TextDecoder().decode(image.bytes);
+		assert.doesNotMatch(text, /script|onload|alert/);
+		assert.match(text, /<rect width="8" height="8" fill="red"\/>/);
+		assert.deepEqual(image.info, { format: 'svg', width: 64, height: 32 });
+		assert.deepEqual(imageOf(final(`<svg width="1" height="1">${'<g>'.repeat(300)}</svg>`), 1e8), { kind: 'notAnImage' }, 'an SVG the sanitiser refuses');
+		const huge = imageOf(final('<svg viewBox="0 0 100000 100000"/>'), 1);
+		assert.ok(!('kind' in huge) && huge.info.width === 100_000, 'a vector decodes no pixels: the pixel bound is not its');
+	});
+
 	test('a usage that is not numbers costs nothing instead of NaN', () => {
 		assert.equal(usageCost(undefined), undefined);
 		assert.equal(usageCost('lots'), undefined);

@@ -15,8 +15,11 @@ suite('Image formats and file extensions', () => {
 		assert.equal(formatForExtension('JPEG'), 'jpeg');
 		assert.equal(formatForExtension('Png'), 'png');
 		assert.equal(formatForExtension('webp'), 'webp');
-		assert.equal(formatForExtension('gif'), undefined);
-		assert.equal(formatForExtension('svg'), undefined);
+		assert.equal(formatForExtension('GIF'), 'gif');
+		assert.equal(formatForExtension('svg'), 'svg');
+		assert.equal(formatForExtension('svgz'), undefined);
+		assert.equal(formatForExtension('bmp'), undefined);
+		assert.equal(formatOfFileName('docs/diagram.svg'), 'svg');
 	});
 
 	test('a path\'s format is its last segment\'s extension', () => {

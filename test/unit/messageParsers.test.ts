@@ -119,9 +119,19 @@ suite('parseOptions: every rejection', () => {
 
 	test('refuses an unknown format, background or complexity', () => {
 		assert.equal(parseOptions({ ...options, outputFormat: undefined }), undefined);
-		assert.equal(parseOptions({ ...options, outputFormat: 'gif' }), undefined);
+		assert.equal(parseOptions({ ...options, outputFormat: 'bmp' }), undefined);
+		assert.equal(parseOptions({ ...options, outputFormat: 'gif' })?.outputFormat, 'gif');
+		assert.equal(parseOptions({ ...options, outputFormat: 'svg' })?.outputFormat, 'svg');
 		assert.equal(parseOptions({ ...options, background: 'purple' }), undefined);
 		assert.equal(parseOptions({ ...options, complexity: 'extreme' }), undefined);
+	});
+
+	test('takes an SVG author and effort and a GIF\'s frames, and refuses them ill-typed', () => {
+		assert.deepEqual(parseOptions({ ...options, outputFormat: 'svg', svgModel: 'gpt-5.6-terra', svgEffort: 'high' }), { ...options, outputFormat: 'svg', svgModel: 'gpt-5.6-terra', svgEffort: 'high' });
+		assert.deepEqual(parseOptions({ ...options, outputFormat: 'gif', frames: 4, frameDurationMs: 300 }), { ...options, outputFormat: 'gif', frames: 4, frameDurationMs: 300 });
+		for (const change of [{ svgModel: 'gpt 5' }, { svgModel: 3 }, { svgModel: 'x'.repeat(101) }, { svgEffort: 'extreme' }, { frames: 2.5 }, { frames: '4' }, { frameDurationMs: -1 }, { frameDurationMs: Infinity }]) {
+			assert.equal(parseOptions({ ...options, outputFormat: 'svg', ...change }), undefined, JSON.stringify(change).slice(0, 80));
+		}
 	});
 
 	test('refuses a compression that is not a whole number from 0 to 100', () => {

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { ModelCapabilities } from '../models/capabilities';
+import type { ModelCapabilities, OutputFormat } from '../models/capabilities';
 import { estimateCost, formatUsd } from './cost';
 
 /** What the cost line under the form says. */
@@ -19,6 +19,7 @@ export function costEstimateText(input: {
 	readonly quality: string;
 	readonly size: string;
 	readonly n: number;
+	readonly outputFormat?: OutputFormat;
 	readonly invalid: boolean;
 	readonly limitUsd?: number;
 	readonly lastCostUsd?: number;
@@ -28,6 +29,12 @@ export function costEstimateText(input: {
 	const { model } = input;
 	if (!model || input.invalid) {
 		return { text: sentences(lastCost), overLimit: false };
+	}
+	if (input.outputFormat === 'svg') {
+		return { text: sentences(l10n.t('An SVG costs its reference image plus its author\'s tokens: known only after the request, from its usage.'), lastCost), overLimit: false };
+	}
+	if (input.outputFormat === 'gif') {
+		return { text: sentences(l10n.t('A GIF costs its frames: known only after the request, from its usage.'), lastCost), overLimit: false };
 	}
 	const estimate = estimateCost(model, input.quality, input.size, input.n);
 	if (estimate === undefined) {

@@ -83,6 +83,9 @@ export function checkEditRequest(options: EditRequestOptions, context: Validatio
 	if (options.mask && options.markup) {
 		add('mask', l10n.t('Send a mask or a markup overlay, not both.'));
 	}
+	if (options.mask && options.outputFormat === 'gif') {
+		add('mask', l10n.t('A GIF is made without a mask: clear the mask, or pick PNG, JPEG or WebP.'));
+	}
 	const overlay = options.mask ?? options.markup;
 	if (overlay) {
 		const kind = options.mask ? 'mask' : 'markup';

@@ -21,8 +21,44 @@ export interface ApiFailure {
 	readonly status?: number;
 	readonly code?: string | null;
 	readonly type?: string;
+	/** The request field the API blames, such as `svg.model` or `output_format`. */
+	readonly param?: string | null;
 	readonly message: string;
 	readonly headers?: unknown;
+}
+
+/** Words of a refusal that is about access (a preview not granted, a model not enabled), not about a value. */
+const NO_ACCESS = /\b(access|not enabled|not available|not allowed|permission|preview|does not exist|not found|unsupported|not supported|organization)\b/i;
+
+/**
+ * The message for a refused SVG or GIF request that is about access: to GIF output (a preview
+ * per model), SVG output, or the named SVG author model; undefined for any other refusal.
+ */
+export function formatAccessRefusal(failure: ApiFailure, context: { readonly model: string; readonly outputFormat?: string; readonly svgModel?: string }): UserFacingError | undefined {
+	const status = failure.status;
+	if (status !== 400 && status !== 403 && status !== 404) {
+		return undefined;
+	}
+	const text = failure.message;
+	const param = failure.param ?? '';
+	if (context.outputFormat === 'svg') {
+		if (failure.code === 'svg_model_selection_disabled' || (/model selection/i.test(text) && NO_ACCESS.test(text))) {
+			return { message: l10n.t('Your OpenAI project cannot choose the SVG author. Leave the SVG author empty to use your account\'s default, or ask OpenAI to enable SVG model selection.'), actions: [] };
+		}
+		if (/svg\.model/i.test(`${param} ${text}`) && /requir|missing/i.test(text) && !context.svgModel) {
+			return { message: l10n.t('Your OpenAI project chooses SVG authors per request: name one in the panel\'s SVG author field (for example gpt-5.6-terra), then try again.'), actions: [] };
+		}
+		if (context.svgModel && (param.startsWith('svg') || text.includes(context.svgModel)) && NO_ACCESS.test(text)) {
+			return { message: l10n.t('Your API key cannot use {0} to author SVGs. Leave the SVG author empty for your account\'s default or pick another model; or ask OpenAI for access to {0}.', context.svgModel), actions: [] };
+		}
+		if (failure.code === 'svg_access_required' || (/\bsvg\b/i.test(`${param} ${text}`) && NO_ACCESS.test(text))) {
+			return { message: l10n.t('Your API key has no access to SVG output with {0}. Pick PNG, JPEG or WebP, or ask OpenAI to enable SVG output for your project.', context.model), actions: [] };
+		}
+	}
+	if (context.outputFormat === 'gif' && (failure.code === 'gif_access_required' || (/\bgif\b/i.test(`${param} ${text}`) && NO_ACCESS.test(text)))) {
+		return { message: l10n.t('Your API key has no access to the GIF preview of {0}. Pick PNG, JPEG or WebP, or ask OpenAI for access to the GIF preview.', context.model), actions: [] };
+	}
+	return undefined;
 }
 
 /** Removes anything that looks like an API key, and the given key, from a text. */
@@ -98,7 +134,7 @@ export function describeResponseProblem(problem: ResponseProblem, context: { end
 			what = l10n.t('The endpoint {0} sent an event of more than {1} MB, larger than any image {2} makes, so Illustrate stopped reading the response.', endpoint, Math.round(problem.limitBytes / 100_000) / 10, context.model);
 			break;
 		case 'notAnImage':
-			what = l10n.t('The endpoint {0} sent image data that is not a PNG, JPEG or WebP image.', endpoint);
+			what = l10n.t('The endpoint {0} sent image data that is not a PNG, JPEG, WebP, SVG or GIF image.', endpoint);
 			break;
 		case 'imageTooLarge':
 			what = l10n.t('The endpoint {0} sent an image of {1}×{2} pixels, larger than any image {3} makes; it was not kept.', endpoint, problem.width, problem.height, context.model);
@@ -119,6 +155,9 @@ export function describeApiError(failure: ApiFailure, context: {
 	imageMayHaveBeenCharged?: boolean;
 	/** The web extension's request failed before any answer: a browser does not say whether the network or CORS refused it. */
 	failedInBrowser?: boolean;
+	/** The format asked for, and the SVG author named: a refusal of SVG or GIF access says so. */
+	outputFormat?: string;
+	svgModel?: string;
 }): UserFacingError {
 	const { status, code, type } = failure;
 	const rawMessage = failure.message;
@@ -140,6 +179,10 @@ export function describeApiError(failure: ApiFailure, context: {
 		return { message: context.imageMayHaveBeenCharged === false
 				? l10n.t('The connection to {0} dropped before the image arrived. Try again if you want another one.', context.endpoint)
 				: l10n.t('The connection to {0} dropped before the image arrived. The image may still have been made and charged, so Illustrate did not retry on its own. Try again if you want another one.', context.endpoint), actions: ['retry'] };
+	}
+	const access = formatAccessRefusal(failure, context);
+	if (access) {
+		return access;
 	}
 	switch (status) {
 		case 400:

@@ -3,7 +3,8 @@ import { describeApiError, describeResponseProblem, type ApiFailure } from './ap
 import { runBounded } from './concurrency';
 import { connectionFailure, imageMayHaveBeenCharged, isBatchFatal } from './failureRules';
 import type { ImageRecipe } from './imageRecipe';
-import { ApiFailureError, imageOf, ResponseProblemError, streamItems } from './imageStream';
+import { streams } from './imageRequests';
+import { ApiFailureError, imageOf, replyItems, ResponseProblemError, streamItems } from './imageStream';
 import { idleTimeoutMs, RequestClock, type BatchClock } from './requestClock';
 import { retryWait } from './retryPolicy';
 import { StreamReadError } from './sseEvents';
@@ -123,7 +124,10 @@ export async function imageModelsNote(sender: ImageSender, log: BatchLog): Promi
  * `signal` aborts.
  */
 export async function runBatch<Stored>(spec: BatchSpec, deps: BatchDeps<Stored>, signal: AbortSignal, events: VariantEvents<Stored>): Promise<GenerationResult<Stored>> {
-	const { operation, strategy, options, recipe, endpoint, key, requestTimeoutMs } = spec;
+	const { operation, options, recipe, endpoint, key, requestTimeoutMs } = spec;
+	// An SVG is one image per request (the API's rule): its variants are parallel requests.
+	const strategy = options.outputFormat === 'svg' ? 'parallel' : spec.strategy;
+	const streaming = streams(options);
 	const { sender, store, clock, log } = deps;
 	const maxPixels = largestImagePixels(options.model, options.size);
 	const maxEventBytes = largestImageEventBytes(maxPixels);
@@ -134,7 +138,10 @@ export async function runBatch<Stored>(spec: BatchSpec, deps: BatchDeps<Stored>,
 	const slots: (Stored | undefined)[] = new Array(options.n).fill(undefined);
 	const errors: IllustrateError[] = [];
 	let costUsd: number | undefined;
-	log.info(`${operation} ×${options.n} (${strategy}) model=${options.model} size=${options.size} quality=${options.quality} format=${options.outputFormat} prompt=${options.prompt.length} chars → ${endpoint}`);
+	const formatDetails = options.outputFormat === 'gif'
+		? ` frames=${options.frames ?? 'default'} frameDurationMs=${options.frameDurationMs ?? 'default'}`
+		: options.outputFormat === 'svg' ? ` svgModel=${options.svg?.model ?? 'default'} svgEffort=${options.svg?.effort ?? 'default'}` : '';
+	log.info(`${operation} ×${options.n} (${strategy}${streaming ? '' : ', whole reply'}) model=${options.model} size=${options.size} quality=${options.quality} format=${options.outputFormat}${formatDetails} prompt=${options.prompt.length} chars → ${endpoint}`);
 
 	/** The error a failed attempt ends with, once no retry is left. */
 	const finalError = async (error: unknown, failure: ApiFailure | undefined, received: boolean, completed: number): Promise<IllustrateError> => {
@@ -145,7 +152,7 @@ export async function runBatch<Stored>(spec: BatchSpec, deps: BatchDeps<Stored>,
 			const described = describeResponseProblem(error.problem, { endpoint, model: options.model, imagesKept: completed });
 			return new IllustrateError(described.message, described.actions);
 		}
-		const described = describeApiError(failure!, { model: options.model, endpoint, key, imageMayHaveBeenCharged: imageMayHaveBeenCharged(failure!, received), failedInBrowser: (spec.inBrowser ?? false) && !received });
+		const described = describeApiError(failure!, { model: options.model, endpoint, key, outputFormat: options.outputFormat, svgModel: options.svg?.model, imageMayHaveBeenCharged: imageMayHaveBeenCharged(failure!, received), failedInBrowser: (spec.inBrowser ?? false) && !received });
 		const available = failure!.status === 404 ? await imageModelsNote(sender, log) : '';
 		return new IllustrateError(described.message + available, described.actions, isBatchFatal(failure!));
 	};
@@ -166,7 +173,10 @@ export async function runBatch<Stored>(spec: BatchSpec, deps: BatchDeps<Stored>,
 				const response = await sender.send(count - completed, requestClock.signal);
 				requestId = response.headers.get('x-request-id');
 				requestClock.touch();
-				for await (const event of streamItems(response, { maxEventBytes, onChunk: requestClock.touch })) {
+				const items = streaming
+					? streamItems(response, { maxEventBytes, onChunk: requestClock.touch })
+					: replyItems(response, { maxBytes: maxEventBytes * (count - completed), onChunk: requestClock.touch });
+				for await (const event of items) {
 					received = true;
 					const slot = first + Math.min(completed, count - 1);
 					const image = imageOf(event, maxPixels);
@@ -182,6 +192,9 @@ export async function runBatch<Stored>(spec: BatchSpec, deps: BatchDeps<Stored>,
 					}
 					const { bytes } = image;
 					const format = image.info.format;
+					if (image.removed && image.removed.length > 0) {
+						log.warn(`${operation} ${label}: the SVG was sanitised, ${image.removed.length} part(s) removed: ${image.removed.slice(0, 5).join('; ').slice(0, 300)}`);
+					}
 					const cost = event.costUsd ?? 0;
 					costUsd = (costUsd ?? 0) + cost;
 					// Its file write starts first; the panel shows the pixels while it runs.

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { OutputFormat } from '../models/capabilities';
+import { GIF_RULES, OUTPUT_FORMATS, type OutputFormat } from '../models/capabilities';
 
 export type InsertMode = 'none' | 'first' | 'all';
 
@@ -11,11 +11,15 @@ export interface GenerateCommandArgs {
 	readonly quality?: string;
 	readonly variants?: number;
 	readonly outputFormat?: OutputFormat;
+	/** GIF only: 2–16 frames. */
+	readonly frames?: number;
+	/** GIF only: each frame's delay in ms (the API rounds it to 10 ms). */
+	readonly frameDurationMs?: number;
 	readonly insert?: InsertMode;
 }
 
 const STRING_KEYS = ['prompt', 'model', 'size', 'quality'] as const;
-const KNOWN_KEYS = new Set<string>([...STRING_KEYS, 'variants', 'outputFormat', 'insert']);
+const KNOWN_KEYS = new Set<string>([...STRING_KEYS, 'variants', 'outputFormat', 'frames', 'frameDurationMs', 'insert']);
 
 /** VS Code passes the document's URI when a command runs from an editor menu. */
 function looksLikeUri(value: object): boolean {
@@ -59,10 +63,25 @@ export function parseGenerateArgs(value: unknown): GenerateCommandArgs {
 		args.variants = record.variants;
 	}
 	if (record.outputFormat !== undefined) {
-		if (record.outputFormat !== 'png' && record.outputFormat !== 'jpeg' && record.outputFormat !== 'webp') {
-			throw new Error(l10n.t('Illustrate: "outputFormat" must be "png", "jpeg" or "webp".'));
+		if (!OUTPUT_FORMATS.includes(record.outputFormat as OutputFormat)) {
+			throw new Error(l10n.t('Illustrate: "outputFormat" must be "png", "jpeg", "webp", "svg" or "gif".'));
 		}
-		args.outputFormat = record.outputFormat;
+		args.outputFormat = record.outputFormat as OutputFormat;
+	}
+	if (record.frames !== undefined) {
+		if (typeof record.frames !== 'number' || !Number.isInteger(record.frames) || record.frames < GIF_RULES.minFrames || record.frames > GIF_RULES.maxFrames) {
+			throw new Error(l10n.t('Illustrate: "frames" must be a whole number from {0} to {1}.', GIF_RULES.minFrames, GIF_RULES.maxFrames));
+		}
+		args.frames = record.frames;
+	}
+	if (record.frameDurationMs !== undefined) {
+		if (typeof record.frameDurationMs !== 'number' || !Number.isFinite(record.frameDurationMs) || record.frameDurationMs < 10 || record.frameDurationMs > GIF_RULES.maxFrameDurationMs) {
+			throw new Error(l10n.t('Illustrate: "frameDurationMs" must be a number of milliseconds from 10 to {0}.', GIF_RULES.maxFrameDurationMs));
+		}
+		args.frameDurationMs = record.frameDurationMs;
+	}
+	if ((args.frames !== undefined || args.frameDurationMs !== undefined) && args.outputFormat !== undefined && args.outputFormat !== 'gif') {
+		throw new Error(l10n.t('Illustrate: "frames" and "frameDurationMs" apply only with "outputFormat": "gif".'));
 	}
 	if (record.insert !== undefined) {
 		if (record.insert !== 'none' && record.insert !== 'first' && record.insert !== 'all') {

@@ -1,4 +1,4 @@
-import { costFromUsage, type ImageUsage } from '../cost/cost';
+import { costFromSvgUsage, costFromUsage, type ImageUsage } from '../cost/cost';
 import type { RawServerSentEvent, ServerSentEvent } from './sseEvents';
 
 /** One image of a stream, checked: a partial image or the final one, its base64 not yet decoded. */
@@ -62,6 +62,22 @@ export function usageCost(usage: unknown): number | undefined {
 	};
 	const cost = costFromUsage(checked);
 	return Number.isFinite(cost) ? cost : undefined;
+}
+
+/** The price of an SVG's authoring from a reply's `svg_usage`; undefined when there is none, it is not numbers, or its model has no listed price. */
+export function svgUsageCost(usage: unknown): number | undefined {
+	if (typeof usage !== 'object' || usage === null) {
+		return undefined;
+	}
+	const record = usage as Record<string, unknown>;
+	const cost = costFromSvgUsage({
+		model: typeof record.model === 'string' && record.model.length <= 100 ? record.model : undefined,
+		input_tokens: count(record.input_tokens),
+		output_tokens: count(record.output_tokens),
+		reasoning_tokens: count(record.reasoning_tokens),
+		total_tokens: count(record.total_tokens),
+	});
+	return cost !== undefined && Number.isFinite(cost) ? cost : undefined;
 }
 
 const decoder = new TextDecoder();

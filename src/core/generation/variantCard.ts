@@ -9,6 +9,36 @@ export interface CardVariant {
 	readonly height?: number;
 	readonly elapsedMs?: number;
 	readonly insertedAs?: string;
+	/** The stored image's format: an SVG or a GIF is no edit's input. */
+	readonly format?: string;
+}
+
+/** What a request draws, for the text of its cards while they wait. */
+export interface Drawing {
+	readonly format: string;
+	readonly prompt: string;
+	/** Epoch ms when the request started. */
+	readonly startedAt?: number;
+	readonly frames?: number;
+}
+
+/** The longest part of the prompt a waiting card quotes. */
+const QUOTED_PROMPT_CHARS = 60;
+
+/**
+ * A waiting card's text: an SVG or GIF has no previews, so the card says what is being drawn
+ * and for how long; other formats wait for their first preview.
+ */
+export function waitingText(drawing: Drawing | undefined, now: number): string {
+	if (!drawing || (drawing.format !== 'svg' && drawing.format !== 'gif')) {
+		return l10n.t('Waiting for the first preview…');
+	}
+	const flat = drawing.prompt.replace(/\s+/g, ' ').trim();
+	const what = flat.length > QUOTED_PROMPT_CHARS ? `${flat.slice(0, QUOTED_PROMPT_CHARS - 1)}…` : flat;
+	const seconds = drawing.startedAt !== undefined ? Math.max(0, Math.round((now - drawing.startedAt) / 1000)) : 0;
+	return drawing.format === 'svg'
+		? l10n.t('Drawing an SVG of “{0}”… {1} s. SVGs come whole, without previews.', what, seconds)
+		: l10n.t('Animating a GIF of “{0}” ({1} frames)… {2} s. GIFs come whole, without previews.', what, drawing.frames ?? 9, seconds);
 }
 
 /** The pixels a card shows from memory: a partial image (with its index) or the final one. */
@@ -61,6 +91,10 @@ export interface CardControls {
 	readonly referenceShown: boolean;
 	/** The "Preview" badge: a partial image still shown. */
 	readonly previewBadge: boolean;
+	/** Refine, Make final and Use as reference: only for an image the edits endpoint takes (not an SVG or a GIF). */
+	readonly editable: boolean;
+	/** Why those are off, for their tooltip; empty when they are on. */
+	readonly notEditableTitle: string;
 }
 
 /** The card's buttons and badge for a variant, the pixels it shows, and the panel's state. */
@@ -74,6 +108,10 @@ export function cardControls(variant: CardVariant, shown: ShownPixels | undefine
 		replaceTitle: panel.replaceable ? l10n.t('Overwrite {0} with this image (its old bytes stay in Show Generated Images)', panel.replaceable) : '',
 		referenceShown: panel.editing,
 		previewBadge: variant.state === 'partial' && !isFinalShown(variant, shown),
+		editable: variant.format !== 'svg' && variant.format !== 'gif',
+		notEditableTitle: variant.format === 'svg' || variant.format === 'gif'
+			? l10n.t('The edits endpoint takes PNG, JPEG or WebP images, not {0}: generate again with a changed prompt, or in PNG to refine it.', variant.format.toUpperCase())
+			: '',
 	};
 }
 

@@ -1,7 +1,7 @@
 import type { ImageRecipe, StoredImageOf } from '../generation/imageRecipe';
 import { readImageInfo } from '../images/imageInfo';
 import { extensionForFormat } from '../images/imageFormats';
-import type { OutputFormat } from '../models/capabilities';
+import { OUTPUT_FORMATS, type OutputFormat } from '../models/capabilities';
 
 /** What the image history keeps beside each image, in `<id>.json`. */
 export interface HistoryEntryMetadata {
@@ -25,7 +25,7 @@ export function isHistoryEntry(value: unknown): value is HistoryEntryMetadata {
 		&& typeof record.id === 'string' && typeof record.file === 'string' && !record.file.includes('/')
 		&& typeof record.prompt === 'string' && typeof record.model === 'string'
 		&& typeof record.createdAt === 'string' && typeof record.bytes === 'number'
-		&& (record.format === 'png' || record.format === 'jpeg' || record.format === 'webp');
+		&& OUTPUT_FORMATS.includes(record.format as OutputFormat);
 }
 
 /** An entry's id: its creation time, safe in a file name, and a random tail. */

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import type { OutputFormat } from '../models/capabilities';
 import { measuredSize } from './imageSize';
 
 /** One stored image as the history view shows it (`HostToHistoryMessage` in src/protocol/messages.ts). */
@@ -13,6 +14,8 @@ export interface HistoryEntryView {
 	readonly createdAt: string;
 	readonly bytes: number;
 	readonly label?: string;
+	/** `SVG` or `GIF`: what a card's picture alone does not tell (a still PNG, JPEG or WebP says nothing). */
+	readonly kind?: string;
 	/** For a file a Replace overwrote: where Restore puts these bytes back. */
 	readonly restorable?: string;
 }
@@ -31,6 +34,7 @@ export interface HistoryImage {
 	readonly bytes: number;
 	readonly operation?: 'generate' | 'makeFinal' | 'edit' | 'replaced';
 	readonly originalUri?: string;
+	readonly format?: OutputFormat;
 }
 
 function label(operation: HistoryImage['operation']): string | undefined {
@@ -63,6 +67,7 @@ export function historyEntry(image: HistoryImage, src: string | undefined, relat
 		createdAt: image.createdAt,
 		bytes: image.bytes,
 		...(operationLabel ? { label: operationLabel } : {}),
+		...(image.format === 'svg' ? { kind: l10n.t('SVG') } : image.format === 'gif' ? { kind: l10n.t('GIF') } : {}),
 		...(image.operation === 'replaced' && image.originalUri ? { restorable: relativePath(image.originalUri) } : {}),
 	};
 }

@@ -1,6 +1,6 @@
 import type { OutputFormat } from '../models/capabilities';
 
-/** The file extensions of the formats Illustrate reads and writes, as a file picker's filter lists them. */
+/** The file extensions of the formats an edit takes as input (no SVG or GIF), as a file picker's filter lists them. */
 export const IMAGE_FILE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'webp'];
 
 /** The file extension Illustrate writes for an output format (JPEG files end in `.jpg`). */
@@ -18,6 +18,10 @@ export function formatForExtension(extension: string): OutputFormat | undefined 
 			return 'jpeg';
 		case 'webp':
 			return 'webp';
+		case 'svg':
+			return 'svg';
+		case 'gif':
+			return 'gif';
 		default:
 			return undefined;
 	}

@@ -1,12 +1,16 @@
 import type { OutputFormat } from '../models/capabilities';
+import { svgPixelSize } from './svgSize';
 
-export const MIME_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const satisfies Record<OutputFormat, string>;
+export const MIME_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', svg: 'image/svg+xml', gif: 'image/gif' } as const satisfies Record<OutputFormat, string>;
 export type ImageMimeType = typeof MIME_TYPES[OutputFormat];
 
 export interface ImageInfo {
 	readonly format: OutputFormat;
+	/** Pixels; for an SVG, the size an `<img>` of it has (from width, height and viewBox). */
 	readonly width: number;
 	readonly height: number;
+	/** A GIF's frame count (1 for a still one); undefined when the file ends before its trailer. */
+	readonly frames?: number;
 }
 
 function readUint32BE(bytes: Uint8Array, at: number): number {
@@ -51,7 +55,90 @@ function webpInfo(bytes: Uint8Array): ImageInfo | undefined {
 	return undefined;
 }
 
-/** Format and pixel size of PNG, JPEG or WebP bytes, read from their headers; undefined for anything else. */
+/** Skips a GIF's data sub-blocks from `at`; the offset after their terminator, or -1 past the end. */
+function skipSubBlocks(bytes: Uint8Array, at: number): number {
+	while (at < bytes.length) {
+		const size = bytes[at];
+		if (size === 0) {
+			return at + 1;
+		}
+		at += size + 1;
+	}
+	return -1;
+}
+
+/** A GIF's logical screen size, and its frames counted by walking its blocks (no decoding); undefined without a frame. */
+function gifInfo(bytes: Uint8Array): ImageInfo | undefined {
+	const width = bytes[6] + (bytes[7] << 8);
+	const height = bytes[8] + (bytes[9] << 8);
+	const flags = bytes[10];
+	let at = 13 + (flags & 0x80 ? 3 * (1 << ((flags & 0x07) + 1)) : 0);
+	let frames = 0;
+	while (at >= 0 && at < bytes.length) {
+		const block = bytes[at];
+		if (block === 0x3b) {
+			return frames > 0 ? { format: 'gif', width, height, frames } : undefined;
+		}
+		if (block === 0x21) {
+			at = skipSubBlocks(bytes, at + 2);
+		} else if (block === 0x2c && at + 10 <= bytes.length) {
+			frames++;
+			const local = bytes[at + 9];
+			at += 10 + (local & 0x80 ? 3 * (1 << ((local & 0x07) + 1)) : 0);
+			// The LZW minimum code size, then the image data's sub-blocks.
+			at = skipSubBlocks(bytes, at + 1);
+		} else {
+			break;
+		}
+	}
+	// Cut short after a frame, a browser still shows what came; a header alone is no image.
+	return frames > 0 ? { format: 'gif', width, height } : undefined;
+}
+
+/** How far into a text an SVG's root start tag is looked for: past any prolog a file has. */
+const SVG_SNIFF_CHARS = 64 * 1024;
+
+/**
+ * An SVG's size, when the bytes are UTF-8 text whose first element (after an XML declaration,
+ * comments, a DOCTYPE, whitespace) is `<svg …>`; its width, height and viewBox give the size.
+ */
+function svgInfo(bytes: Uint8Array): ImageInfo | undefined {
+	const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+	const text = new TextDecoder('utf-8').decode(bytes.subarray(start, start + SVG_SNIFF_CHARS));
+	let at = 0;
+	for (;;) {
+		while (at < text.length && /\s/.test(text[at])) {
+			at++;
+		}
+		if (text.startsWith('<?', at)) {
+			at = text.indexOf('?>', at);
+		} else if (text.startsWith('<!--', at)) {
+			at = text.indexOf('-->', at);
+		} else if (text.startsWith('<!', at)) {
+			// A DOCTYPE, its internal subset (`[…]`) included.
+			const subset = text.indexOf('[', at);
+			const close = text.indexOf('>', at);
+			at = subset >= 0 && subset < close ? text.indexOf(']', subset) : close;
+		} else {
+			break;
+		}
+		if (at < 0) {
+			return undefined;
+		}
+		at = text.indexOf('>', at) + 1;
+	}
+	const root = /^<svg(?=[\s/>])([^>]*)>/.exec(text.slice(at));
+	if (!root) {
+		return undefined;
+	}
+	const attribute = (name: string) => new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(root[1])?.slice(1).find(value => value !== undefined);
+	return { format: 'svg', ...svgPixelSize(attribute('width'), attribute('height'), attribute('viewBox')) };
+}
+
+/**
+ * Format and pixel size of PNG, JPEG, WebP, GIF (with its frame count) or SVG bytes, read from
+ * the bytes themselves, never from what a server says they are; undefined for anything else.
+ */
 export function readImageInfo(bytes: Uint8Array): ImageInfo | undefined {
 	if (bytes.length >= 24 && bytes[0] === 0x89 && ascii(bytes, 1, 3) === 'PNG') {
 		return { format: 'png', width: readUint32BE(bytes, 16), height: readUint32BE(bytes, 20) };
@@ -62,5 +149,8 @@ export function readImageInfo(bytes: Uint8Array): ImageInfo | undefined {
 	if (bytes.length >= 30 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') {
 		return webpInfo(bytes);
 	}
-	return undefined;
+	if (bytes.length >= 13 && (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a')) {
+		return gifInfo(bytes);
+	}
+	return svgInfo(bytes);
 }

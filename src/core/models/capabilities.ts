@@ -1,12 +1,65 @@
 /**
  * What each image model accepts, as data: the pickers, the validation and the cost
  * estimate all read this table. Facts from the `openai` SDK's `resources/images.d.ts`
- * (7.57) and OpenAI's model pages; update here when models change.
+ * (7.60) and OpenAI's model pages; update here when models change.
+ * test/unit/sdkModels.test.ts fails when the SDK names a model or a format this table lacks.
  */
 
 export type Quality = 'auto' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
-export type OutputFormat = 'png' | 'jpeg' | 'webp';
+/** The formats an image is made of pixels in: what the edits endpoint takes as input, too. */
+export type RasterFormat = 'png' | 'jpeg' | 'webp';
+/** Every `output_format` the API takes: SVG (a vector drawing) and GIF (an animation) besides the raster ones. */
+export type OutputFormat = RasterFormat | 'svg' | 'gif';
 export type Background = 'auto' | 'opaque' | 'transparent';
+/** `moderation`: `low` filters less; `auto` is the API's default. */
+export type Moderation = 'auto' | 'low';
+/** The SVG author's reasoning effort, as `svg.reasoning.effort` takes it (which ones depend on the author model). */
+export type SvgEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['png', 'jpeg', 'webp', 'svg', 'gif'];
+export const SVG_EFFORTS: readonly SvgEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
+
+/** Whether a format is made one image per request with no streaming (no partial images, no compression). */
+export function isWholeFileFormat(format: OutputFormat): format is 'svg' | 'gif' {
+	return format === 'svg' || format === 'gif';
+}
+
+/**
+ * The limits of GIF output, from the SDK: 2–16 frames (9 when omitted), a delay per frame
+ * rounded to 10 ms (200 when omitted) of at most 655,350 ms, and a size that meets "the
+ * model's GIF size limits". OpenAI does not publish those numbers; measured (Nov 2026), all
+ * frames share the one-image pixel budget by tiers of frame count: with up to 9 frames a frame
+ * may have a ninth of 8,294,400 pixels (960×960), up to 12 a twelfth (816×816), up to 16 a
+ * sixteenth (720×720), and the frames together at least 655,360.
+ */
+export interface GifRules {
+	readonly minFrames: number;
+	readonly maxFrames: number;
+	readonly defaultFrames: number;
+	readonly defaultFrameDurationMs: number;
+	readonly frameDurationStepMs: number;
+	readonly maxFrameDurationMs: number;
+	/** Pixels all frames may have together, counted as if there were `frameTiers`' tier of them. */
+	readonly pixelBudget: number;
+	readonly minTotalPixels: number;
+	/** The frame counts a size is budgeted for: a count is rounded up to the next tier. */
+	readonly frameTiers: readonly number[];
+	/** The sizes the size picker offers for a GIF (each fits every frame count). */
+	readonly sizePresets: readonly string[];
+}
+
+export const GIF_RULES: GifRules = {
+	minFrames: 2,
+	maxFrames: 16,
+	defaultFrames: 9,
+	defaultFrameDurationMs: 200,
+	frameDurationStepMs: 10,
+	maxFrameDurationMs: 655_350,
+	pixelBudget: 8_294_400,
+	minTotalPixels: 655_360,
+	frameTiers: [9, 12, 16],
+	sizePresets: ['512x512', '720x720', '768x512', '512x768'],
+};
 
 export const STANDARD_SIZES = ['1024x1024', '1536x1024', '1024x1536'] as const;
 
@@ -36,6 +89,10 @@ export interface ModelCapabilities {
 	readonly maxVariants: number;
 	readonly maxPromptLength: number;
 	readonly outputFormats: readonly OutputFormat[];
+	/** Formats the API marks as a preview for this model: they need the key's access to it. */
+	readonly previewFormats?: readonly OutputFormat[];
+	/** The limits of GIF output, for a model that makes GIFs. */
+	readonly gif?: GifRules;
 	/** `preview`: accepted, but the API marks it as a preview feature for this model. */
 	readonly transparentBackground: boolean | 'preview';
 	readonly maxPartialImages: number;
@@ -113,8 +170,14 @@ export const MODELS: readonly ModelCapabilities[] = [
 	// The SDK lists the 2.6 models for generation and edits, but names them in neither the
 	// custom-size nor the xhigh/max documentation: standard sizes and qualities until it does.
 	// `complexity` arrived in the SDK (7.51) with them; older models are not documented to take it.
+	// SVG and GIF output (SDK 7.57): the SDK names no model for them ("a supported image model
+	// and project access"); OpenAI's image pages and every relay list them for the 2.6 models
+	// only. GIF "requires access to the GIF preview".
 	...(['sunburst', 'flare'] as const).map((variant): ModelCapabilities => ({
 		...GPT_IMAGE_COMMON,
+		outputFormats: ['png', 'jpeg', 'webp', 'svg', 'gif'],
+		previewFormats: ['gif'],
+		gif: GIF_RULES,
 		id: `gpt-image-2.6-${variant}`,
 		label: `GPT Image 2.6 ${variant[0].toUpperCase()}${variant.slice(1)}`,
 		status: 'current',
@@ -159,6 +222,8 @@ export function findModel(id: string): ModelCapabilities | undefined {
 export function permissiveCapabilities(id: string): ModelCapabilities {
 	return {
 		...GPT_IMAGE_COMMON,
+		outputFormats: OUTPUT_FORMATS,
+		gif: GIF_RULES,
 		id,
 		label: id,
 		status: 'current',
@@ -177,6 +242,20 @@ export function isAvailable(model: ModelCapabilities, today: string): boolean {
 		return false;
 	}
 	return !(model.shutdownDate && today >= model.shutdownDate);
+}
+
+/**
+ * The model to use for a format when the model asked for came from a default, not from the
+ * user's explicit choice: that model when it makes the format (or is not in the table), else
+ * the first current one that does (an SVG link filled with the default gpt-image-2 goes to a
+ * 2.6 model).
+ */
+export function modelForFormat(id: string, format: OutputFormat, today: string): string {
+	const model = findModel(id);
+	if (!model || model.outputFormats.includes(format)) {
+		return id;
+	}
+	return MODELS.find(other => other.status === 'current' && isAvailable(other, today) && other.outputFormats.includes(format))?.id ?? id;
 }
 
 /** The models a picker offers on `today`, current ones first. */

@@ -1,4 +1,4 @@
-import type { Background, OutputFormat } from '../models/capabilities';
+import type { Background, OutputFormat, SvgEffort } from '../models/capabilities';
 import type { ImageRequestOptions } from '../models/validation';
 import { applyStyle, type StylePreset } from '../prompt/stylePresets';
 
@@ -14,12 +14,17 @@ export interface RequestChoices {
 	readonly background?: Background;
 	readonly complexity?: 'low' | 'medium' | 'high';
 	readonly style?: string;
+	readonly svgModel?: string;
+	readonly svgEffort?: SvgEffort;
+	readonly frames?: number;
+	readonly frameDurationMs?: number;
 }
 
 /**
  * The request for the panel's choices. A style preset's instruction joins the prompt; the
  * compression goes only with JPEG and WebP, the background only when it is not `auto`, the
- * complexity only when one was chosen.
+ * complexity only when one was chosen; an SVG author (and its effort) only for SVG, frames and
+ * their duration only for GIF.
  */
 export function toRequestOptions(options: RequestChoices, styles: readonly StylePreset[] = []): ImageRequestOptions {
 	return {
@@ -29,9 +34,12 @@ export function toRequestOptions(options: RequestChoices, styles: readonly Style
 		quality: options.quality,
 		n: options.n,
 		outputFormat: options.outputFormat,
-		...(options.outputFormat !== 'png' && options.outputCompression !== undefined ? { outputCompression: options.outputCompression } : {}),
+		...((options.outputFormat === 'jpeg' || options.outputFormat === 'webp') && options.outputCompression !== undefined ? { outputCompression: options.outputCompression } : {}),
 		...(options.background && options.background !== 'auto' ? { background: options.background } : {}),
 		...(options.complexity ? { complexity: options.complexity } : {}),
+		...(options.outputFormat === 'svg' && options.svgModel?.trim() ? { svg: { model: options.svgModel.trim(), ...(options.svgEffort ? { effort: options.svgEffort } : {}) } } : {}),
+		...(options.outputFormat === 'gif' && options.frames !== undefined ? { frames: options.frames } : {}),
+		...(options.outputFormat === 'gif' && options.frameDurationMs !== undefined ? { frameDurationMs: options.frameDurationMs } : {}),
 	};
 }
 

@@ -1,4 +1,5 @@
 import type { DocumentKind } from '../links/documentKinds';
+import { OUTPUT_FORMATS, type OutputFormat } from '../models/capabilities';
 import { isPlaceholderIdentity, type PlaceholderIdentity, type WorkspacePlaceholder } from './placeholderIdentity';
 
 /** One placeholder of a Now run: what to send, and how far it got. */
@@ -23,7 +24,7 @@ export interface FillRunState {
 	readonly model: string;
 	readonly size: string;
 	readonly quality: string;
-	readonly outputFormat: 'png' | 'jpeg' | 'webp';
+	readonly outputFormat: OutputFormat;
 	readonly reference: FillRunReference;
 	readonly items: readonly FillRunItem[];
 }
@@ -90,7 +91,7 @@ export function parseFillRunState(value: unknown): FillRunState | undefined {
 	const record = value as Record<string, unknown>;
 	if (record.version !== 1 || !isShortString(record.startedAt, 64) || Number.isNaN(Date.parse(record.startedAt))
 		|| !isShortString(record.model, 200) || !isShortString(record.size, 40) || !isShortString(record.quality, 40)
-		|| (record.outputFormat !== 'png' && record.outputFormat !== 'jpeg' && record.outputFormat !== 'webp')
+		|| !OUTPUT_FORMATS.includes(record.outputFormat as OutputFormat)
 		|| !Array.isArray(record.items) || record.items.length === 0 || record.items.length > MAX_ITEMS) {
 		return undefined;
 	}
@@ -99,7 +100,7 @@ export function parseFillRunState(value: unknown): FillRunState | undefined {
 	if (!reference || items.some(item => item === undefined)) {
 		return undefined;
 	}
-	return { version: 1, startedAt: record.startedAt, model: record.model, size: record.size, quality: record.quality, outputFormat: record.outputFormat, reference, items: items as FillRunItem[] };
+	return { version: 1, startedAt: record.startedAt, model: record.model, size: record.size, quality: record.quality, outputFormat: record.outputFormat as OutputFormat, reference, items: items as FillRunItem[] };
 }
 
 /** The items of a run still to fill. */
