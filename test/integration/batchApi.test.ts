@@ -227,7 +227,10 @@ suite('Batch API: a whole batch through the test server', function () {
 		await api().configure({ seedPool: 8 });
 		const uris = await Promise.all(Array.from({ length: 200 }, (_, document) => writeDocument(`batch/bench/section-${document % 10}/page-${document}.md`,
 			Array.from({ length: 5 }, (_, index) => `Paragraph ${index} of page ${document}.\n\n![figure ${index} of page ${document}]()\n`).join('\n'))));
-		const items = (await Promise.all(uris.map(placeholdersOf))).flat();
+		const items: WorkspacePlaceholder[] = [];
+		for (const uri of uris) {
+			items.push(...await placeholdersOf(uri));
+		}
 		assert.equal(items.length, 1000);
 		const storage = new JsonMemento();
 		const submitter = service(storage);
