@@ -46,13 +46,13 @@ suite('Batches, through the UI', function () {
 			await view.click();
 		}
 		const row = page.locator('.monaco-list-row', { hasText: '4 image(s) in 3 document(s)' });
-		await row.locator('.label-description', { hasText: 'validating' }).waitFor({ timeout: 30_000 });
-		assert.match(await row.innerText(), /about \$0\.012/);
+		await row.locator('.label-name', { hasText: 'validating' }).waitFor({ timeout: 30_000 });
+		assert.match(await row.innerText(), /validating · 0 of 4 done · about \$0\.012/);
 
 		// The batch runs on while the window reloads; polling resumes from the stored record.
 		await driveBatch(api.batches, 'latest', { status: 'in_progress' });
 		await reloadWindow(page);
-		await page.locator('.monaco-list-row', { hasText: '4 image(s) in 3 document(s)' }).locator('.label-description', { hasText: 'in progress' }).waitFor({ timeout: 60_000 });
+		await page.locator('.monaco-list-row', { hasText: '4 image(s) in 3 document(s)' }).locator('.label-name', { hasText: 'in progress' }).waitFor({ timeout: 60_000 });
 
 		await driveBatch(api.batches, 'latest', { status: 'finalizing' });
 		await driveBatch(api.batches, 'latest', { status: 'completed' });
@@ -70,7 +70,11 @@ suite('Batches, through the UI', function () {
 		for (const file of ['docs/images/a-harbour-at-dawn-watercolour.png', 'docs/images/an-old-lighthouse-on-a-cliff.png', 'docs/images/a-fish-market-with-stalls.png', 'images/a-red-fox-reading-a-book.png']) {
 			assert.ok(existsSync(join(workspace, file)), file);
 		}
-		await page.locator('.monaco-list-row', { hasText: '4 image(s) in 3 document(s)' }).locator('.label-description', { hasText: '4 of 4 inserted' }).waitFor({ timeout: 20_000 });
+		const done = page.locator('.monaco-list-row', { hasText: '4 image(s) in 3 document(s)' });
+		await done.locator('.label-name', { hasText: 'completed · 4 of 4 inserted' }).waitFor({ timeout: 20_000 });
+		// Under the batch, each placeholder and what became of it.
+		await done.click();
+		await page.locator('.monaco-list-row', { hasText: 'an old lighthouse on a cliff' }).waitFor();
 		await screenshot(page, 'batches-view');
 	});
 });
