@@ -60,7 +60,7 @@ export class FillWorkspaceCommand implements Command {
 	) { }
 
 	async execute(rawArgs?: unknown): Promise<WorkspaceFillResult | undefined> {
-		const args = parseWorkspaceFillArgs(rawArgs);
+		const args = { ...parseWorkspaceFillArgs(rawArgs), ...folderInclude(rawArgs) };
 		if (args.cancel) {
 			this.running?.cancel();
 			return undefined;
@@ -140,6 +140,14 @@ export class FillWorkspaceCommand implements Command {
 			}
 			const { batchId } = await this.submitBatch({ placeholders: chosen, model: settings.model, size: settings.size, quality: settings.quality, outputFormat: settings.outputFormat, reference: plan.reference, each });
 			this.services.log.info(`Fill Missing Images in Workspace: ${chosen.length} placeholder(s) sent as batch ${batchId}`);
+			if (!scripted) {
+				const show = vscode.l10n.t('Show Batches');
+				void vscode.window.showInformationMessage(vscode.l10n.t('Sent {0} placeholder(s) as a batch: Illustrate inserts the images when OpenAI is done, within 24 hours, also after VS Code was closed.', chosen.length), show).then(choice => {
+					if (choice === show) {
+						void vscode.commands.executeCommand('illustrate.showBatches');
+					}
+				});
+			}
 			return { files: [], failures: [], skipped: overBudget, batchId };
 		}
 		const reference: FillRunReference = plan.reference.kind === 'file' ? { kind: 'file', uri: plan.reference.uri.toString() } : { kind: plan.reference.kind };
@@ -251,6 +259,16 @@ export class FillWorkspaceCommand implements Command {
 		const picked = await vscode.window.showQuickPick(fillModeChoices(count, each), { title: vscode.l10n.t('Illustrate: fill {0} placeholder(s) now or as a batch?', count) });
 		return picked?.mode;
 	}
+}
+
+/** From the Explorer's context menu on a folder: only the documents under it. */
+function folderInclude(rawArgs: unknown): { include?: string } {
+	if (!(rawArgs instanceof vscode.Uri) || !vscode.workspace.getWorkspaceFolder(rawArgs)) {
+		return {};
+	}
+	const relative = vscode.workspace.asRelativePath(rawArgs, false);
+	// The workspace folder itself: everything; a folder in it: its documents, the glob's own characters escaped.
+	return relative === rawArgs.fsPath || relative === '' || relative === rawArgs.path ? {} : { include: `${relative.replace(/[[\]{}*?!]/g, '[$&]')}/**` };
 }
 
 /** Batch mode through the Batch API's service: the placeholders, their request options and a workspace image as the reference. */

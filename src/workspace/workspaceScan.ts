@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { runBounded } from '../core/generation/concurrency';
 import { workspacePlaceholders, type WorkspacePlaceholder } from '../core/workspaceFill/placeholderIdentity';
+import { yieldToEventLoop } from '../platform/eventLoop';
 import { DOCUMENT_GLOB, documentKindOfPath, looksBinary, MAX_DOCUMENT_BYTES, scanExcludeGlob, type SkipReason } from '../core/workspaceFill/scanRules';
 
 /** Documents read at once. */
@@ -68,6 +69,8 @@ export async function scanWorkspace(include: string | undefined, token?: vscode.
 			skipped.push({ uri, reason: text });
 			return;
 		}
+		// Documents read together would otherwise be parsed back to back in one turn of the event loop.
+		await yieldToEventLoop();
 		perDocument[index] = workspacePlaceholders(uri.toString(), text, documentKindOfPath(uri.path)!);
 	}), PARALLEL_READS);
 	return { placeholders: perDocument.flatMap(placeholders => placeholders ?? []), documents: unique.length - skipped.length, skipped };

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { WorkspaceFillResult } from '../../src/commands/fillWorkspaceCommand';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { customIdOf, workspacePlaceholders } from '../../src/core/workspaceFill/placeholderIdentity';
 import { scanWorkspace } from '../../src/workspace/workspaceScan';
 import { waitFor } from '../harness/waitFor';
 import { api, closeAllEditors, exists, removeIfPresent, workspaceRoot } from './helpers';
@@ -94,6 +95,28 @@ suite('Fill Missing Images in Workspace', () => {
 		assert.deepEqual((await api().requests()).filter(request => request.images.length > 0).map(request => String(request.body.prompt)), ['a new placeholder']);
 	});
 
+	test('an image paid for but not inserted (its document gone meanwhile) stays in the run: the next run inserts it from the history without a new request', async () => {
+		const text = 'Delta.\n\n![a river delta from above]()\n';
+		await write('wsfill/delta.md', text);
+		await api().configure({ holdFinals: true });
+		const running = vscode.commands.executeCommand<WorkspaceFillResult>(COMMAND, { confirm: false, include: 'wsfill/**' });
+		await requestsReceived(1);
+		await vscode.workspace.fs.delete(uriOf('wsfill/delta.md'));
+		await api().releaseFinals();
+		const first = await running;
+		assert.deepEqual(first.files, []);
+		assert.equal(first.failures.length, 1);
+		assert.equal(first.skipped, 1, 'the paid image waits for the next run');
+		assert.equal((await api().requests()).filter(request => request.images.length > 0).length, 1);
+
+		await write('wsfill/delta.md', text);
+		await api().reset();
+		const resumed = await vscode.commands.executeCommand<WorkspaceFillResult>(COMMAND, { confirm: false, include: 'wsfill/**' });
+		assert.equal(resumed.files.length, 1);
+		assert.deepEqual(await api().requests(), [], 'nothing is paid twice');
+		assert.equal(await read('wsfill/delta.md'), 'Delta.\n\n![a river delta from above](images/a-river-delta-from-above.png)\n');
+	});
+
 	test('files.exclude and search.exclude are both honoured', async () => {
 		await write('wsfill/docs/page.md', 'Page.\n\n![a kept page]()\n');
 		await write('wsfill/hidden/page.md', 'Hidden.\n\n![a hidden page]()\n');
@@ -107,6 +130,30 @@ suite('Fill Missing Images in Workspace', () => {
 		assert.deepEqual((await api().requests()).map(request => String(request.body.prompt)), ['a kept page']);
 		assert.equal(await read('wsfill/hidden/page.md'), 'Hidden.\n\n![a hidden page]()\n');
 		assert.equal(await read('wsfill/generated/page.html'), '<p>Generated.</p>\n<img alt="a generated page">\n');
+	});
+
+	test('batch mode: one request per placeholder with its style, each custom_id the placeholder\'s identity; nothing written until the batch is done', async () => {
+		const tour = 'Tour.\n\n![a harbour]()\n\nMore.\n\n![a lighthouse]()\n';
+		await write('wsfill/tour.md', tour);
+		await write('wsfill/index.html', '<p>Market.</p>\n<img alt="a fish market">\n');
+		await write('.vscode/illustrate-styles.json', JSON.stringify({ styles: { Watercolour: 'soft watercolour' } }));
+		try {
+			const result = await vscode.commands.executeCommand<WorkspaceFillResult>(COMMAND, { mode: 'batch', confirm: false, include: 'wsfill/**', style: 'Watercolour' });
+			assert.ok(result.batchId);
+			assert.deepEqual(result.files, []);
+			const [batch] = await api().batches();
+			assert.equal(batch.id, result.batchId);
+			const expected = [
+				...workspacePlaceholders(uriOf('wsfill/index.html').toString(), '<p>Market.</p>\n<img alt="a fish market">\n', 'html'),
+				...workspacePlaceholders(uriOf('wsfill/tour.md').toString(), tour, 'markdown'),
+			];
+			assert.deepEqual(batch.lines.map(line => [line.custom_id, line.body.prompt]).sort(), expected.map(placeholder => [customIdOf(placeholder.identity), `${placeholder.alt}\n\nStyle: soft watercolour`]).sort());
+			assert.deepEqual(await api().requests(), [], 'no image request is sent now');
+			assert.equal(await read('wsfill/tour.md'), tour);
+			await vscode.commands.executeCommand('illustrate.cancelBatch', result.batchId);
+		} finally {
+			await removeIfPresent('.vscode/illustrate-styles.json');
+		}
 	});
 
 	test('bench: the scan of 1,000 placeholders across 200 documents of every kind', async () => {

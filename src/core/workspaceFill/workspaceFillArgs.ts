@@ -47,8 +47,8 @@ export const BATCH_PRICE_FACTOR = 0.5;
 export function fillModeChoices(count: number, each: number | undefined): { readonly mode: WorkspaceFillMode; readonly label: string; readonly description: string; readonly detail: string }[] {
 	const cost = (factor: number) => each !== undefined ? formatUsd(each * factor * count) : l10n.t('no published price');
 	return [
-		{ mode: 'now', label: l10n.t('Now'), description: cost(1), detail: l10n.t('{0} image(s) in parallel within your rate limits, each inserted as it arrives; Cancel stops, the next run resumes', count) },
-		{ mode: 'batch', label: l10n.t('Batch: half price, within 24 h'), description: cost(BATCH_PRICE_FACTOR), detail: l10n.t('OpenAI\'s Batch API generates them within 24 hours; Illustrate inserts them when it is done, also after VS Code was closed') },
+		{ mode: 'now', label: l10n.t('Now'), description: cost(1), detail: l10n.t('{0} image(s) in parallel, inserted as they arrive; a stopped run resumes', count) },
+		{ mode: 'batch', label: l10n.t('Batch: half price, within 24 h'), description: cost(BATCH_PRICE_FACTOR), detail: l10n.t('Inserted when OpenAI\'s Batch API is done, even after VS Code was closed') },
 	];
 }
 
