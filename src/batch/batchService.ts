@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { buildBatchInput, type BatchImageOptions } from '../core/batchApi/batchInput';
 import { nextPollDelay } from '../core/batchApi/batchPolling';
-import { ENDED_STATUSES, entriesToRetry, parseBatchRecords, type BatchEntry, type BatchRecord } from '../core/batchApi/batchRecord';
+import { ENDED_STATUSES, entriesToRetry, parseBatchRecords, recordsToKeep, type BatchEntry, type BatchRecord } from '../core/batchApi/batchRecord';
 import { deliveryMessage } from '../core/batchApi/batchReport';
 import type { RemoteBatch } from '../core/batchApi/remoteBatch';
 import { batchPrice } from '../core/cost/batchCost';
@@ -74,7 +74,7 @@ export class BatchService implements vscode.Disposable {
 
 	constructor(private readonly options: BatchServiceOptions) {
 		const { records, dropped } = parseBatchRecords(options.storage.get(BATCH_RECORDS_KEY));
-		this.records = records;
+		this.records = recordsToKeep(records, Date.now());
 		if (dropped > 0) {
 			options.log.warn(`${dropped} stored batch record(s) were not valid and were dropped.`);
 		}
