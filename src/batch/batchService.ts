@@ -71,6 +71,7 @@ export class BatchService implements vscode.Disposable {
 	readonly onDidChange = this.changed.event;
 	private disposed = false;
 	private writes: Promise<void> = Promise.resolve();
+	private readonly trust: vscode.Disposable;
 
 	constructor(private readonly options: BatchServiceOptions) {
 		const { records, dropped } = parseBatchRecords(options.storage.get(BATCH_RECORDS_KEY));
@@ -78,10 +79,12 @@ export class BatchService implements vscode.Disposable {
 		if (dropped > 0) {
 			options.log.warn(`${dropped} stored batch record(s) were not valid and were dropped.`);
 		}
+		this.trust = vscode.workspace.onDidGrantWorkspaceTrust(() => void this.refreshAll());
 	}
 
 	dispose(): void {
 		this.disposed = true;
+		this.trust.dispose();
 		for (const poll of this.polls.values()) {
 			clearTimeout(poll.timer);
 		}
@@ -191,7 +194,8 @@ export class BatchService implements vscode.Disposable {
 			poll.failures = 0;
 			// Completed requests and no output file yet: asked again a few times before delivering what there is.
 			const filesDue = record.counts.completed > 0 && !record.outputFileId && poll.unchanged < 5;
-			if (ENDED_STATUSES.has(record.status) && !record.delivered && !this.disposed && !filesDue) {
+			// In Restricted Mode nothing is written: the results wait (on the server) until the workspace is trusted.
+			if (ENDED_STATUSES.has(record.status) && !record.delivered && !this.disposed && !filesDue && vscode.workspace.isTrusted) {
 				await this.deliver(record, api);
 			}
 		} catch (error) {
