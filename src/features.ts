@@ -72,6 +72,9 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 		inserter,
 		log,
 		onDelivered: record => {
+			// What the batch charged joins the window's running cost, as a request sent now does.
+			const received = Object.values(record.outcomes).filter(outcome => outcome.imageId !== undefined).length;
+			costs.add(record.costUsd, received);
 			const { level, message } = deliveryMessage(record);
 			const show = vscode.l10n.t('Show Batches');
 			const retry = vscode.l10n.t('Retry Failed');

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { buildBatchInput, type BatchImageOptions } from '../core/batchApi/batchInput';
 import { nextPollDelay } from '../core/batchApi/batchPolling';
-import { ENDED_STATUSES, entriesToRetry, parseBatchRecords, type BatchEntry, type BatchRecord } from '../core/batchApi/batchRecord';
+import { ENDED_STATUSES, entriesToRetry, parseBatchRecords, recordsToKeep, type BatchEntry, type BatchRecord } from '../core/batchApi/batchRecord';
 import { deliveryMessage } from '../core/batchApi/batchReport';
 import type { RemoteBatch } from '../core/batchApi/remoteBatch';
 import { batchPrice } from '../core/cost/batchCost';
@@ -71,17 +71,20 @@ export class BatchService implements vscode.Disposable {
 	readonly onDidChange = this.changed.event;
 	private disposed = false;
 	private writes: Promise<void> = Promise.resolve();
+	private readonly trust: vscode.Disposable;
 
 	constructor(private readonly options: BatchServiceOptions) {
 		const { records, dropped } = parseBatchRecords(options.storage.get(BATCH_RECORDS_KEY));
-		this.records = records;
+		this.records = recordsToKeep(records, Date.now());
 		if (dropped > 0) {
 			options.log.warn(`${dropped} stored batch record(s) were not valid and were dropped.`);
 		}
+		this.trust = vscode.workspace.onDidGrantWorkspaceTrust(() => void this.refreshAll());
 	}
 
 	dispose(): void {
 		this.disposed = true;
+		this.trust.dispose();
 		for (const poll of this.polls.values()) {
 			clearTimeout(poll.timer);
 		}
@@ -191,7 +194,8 @@ export class BatchService implements vscode.Disposable {
 			poll.failures = 0;
 			// Completed requests and no output file yet: asked again a few times before delivering what there is.
 			const filesDue = record.counts.completed > 0 && !record.outputFileId && poll.unchanged < 5;
-			if (ENDED_STATUSES.has(record.status) && !record.delivered && !this.disposed && !filesDue) {
+			// In Restricted Mode nothing is written: the results wait (on the server) until the workspace is trusted.
+			if (ENDED_STATUSES.has(record.status) && !record.delivered && !this.disposed && !filesDue && vscode.workspace.isTrusted) {
 				await this.deliver(record, api);
 			}
 		} catch (error) {

@@ -83,10 +83,11 @@ export class BatchTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
 			return new vscode.TreeItem(vscode.l10n.t('… and {0} more', node.count));
 		}
 		if (node.kind === 'batch') {
-			const item = new vscode.TreeItem(batchLabel(node.record), vscode.TreeItemCollapsibleState.Collapsed);
+			// The state and counts first: what a narrow sidebar must not cut off.
+			const item = new vscode.TreeItem(batchDescription(node.record), vscode.TreeItemCollapsibleState.Collapsed);
 			item.id = node.record.id;
-			item.description = batchDescription(node.record);
-			item.tooltip = `${node.record.id}\n${statusLabel(node.record.status)}${node.record.error ? `\n${node.record.error}` : ''}`;
+			item.description = batchLabel(node.record);
+			item.tooltip = `${batchLabel(node.record)}\n${node.record.id}\n${statusLabel(node.record.status)}${node.record.error ? `\n${node.record.error}` : ''}`;
 			item.contextValue = batchContextValue(node.record);
 			item.iconPath = new vscode.ThemeIcon(node.record.delivered ? 'check-all' : ENDED_STATUSES.has(node.record.status) ? 'cloud-download' : 'sync');
 			return item;

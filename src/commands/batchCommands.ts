@@ -3,6 +3,7 @@ import { ENDED_STATUSES, entriesToRetry, outcomeCounts, type BatchRecord } from 
 import { batchDescription } from '../core/batchApi/batchReport';
 import { BATCH_VIEW_ID, batchLabel } from '../batch/batchView';
 import type { BatchService } from '../batch/batchService';
+import { ensureTrusted } from '../workspace/trust';
 import type { Command } from './commandManager';
 
 /** What `illustrate.showBatches` resolves to for each batch (for tasks and tests). */
@@ -103,6 +104,9 @@ export class RetryFailedCommand implements Command {
 	constructor(private readonly service: BatchService) { }
 
 	async execute(arg?: unknown): Promise<{ batchId: string } | undefined> {
+		if (!(await ensureTrusted(typeof arg === 'string'))) {
+			return undefined;
+		}
 		const record = await chosenBatch(this.service, arg, candidate => candidate.delivered && entriesToRetry(candidate).length > 0,
 			vscode.l10n.t('Illustrate: retry the failed images of which batch?'), vscode.l10n.t('No batch has failed images to send again.'));
 		if (!record) {

@@ -172,7 +172,7 @@ function errorBody(error: ApiError) {
 }
 
 /** A line's output: an image response with real bytes, as the endpoint would send it. */
-async function outputLine(line: InputLine): Promise<string> {
+async function outputLine(line: InputLine, position: number, seedPool: number): Promise<string> {
 	const body = line.body;
 	const format = (typeof body.output_format === 'string' ? body.output_format : 'png') as ImageFormat;
 	const size = typeof body.size === 'string' && body.size !== 'auto' ? body.size : '1024x1024';
@@ -182,7 +182,8 @@ async function outputLine(line: InputLine): Promise<string> {
 	const n = typeof body.n === 'number' ? body.n : 1;
 	const data: { b64_json: string }[] = [];
 	for (let index = 0; index < n; index++) {
-		const bytes = await renderImage({ width, height, format, seed: `batch|${line.customId}|${index}` });
+		// With a seed pool (a bench), pictures repeat and each is rendered once.
+		const bytes = await renderImage({ width, height, format, seed: seedPool > 0 ? `pool|${(position + index) % seedPool}` : `batch|${line.customId}|${index}` });
 		data.push({ b64_json: bytes.toString('base64') });
 	}
 	const textTokens = Math.max(1, Math.ceil(String(body.prompt ?? '').length / 4));
@@ -202,7 +203,7 @@ function batchErrorLine(customId: string, code: string, message: string): string
 }
 
 /** Writes the output and error files of a batch that ended with lines done. */
-async function finish(state: BatchState, batch: ServerBatch, drive: BatchDrive): Promise<void> {
+async function finish(state: BatchState, batch: ServerBatch, drive: BatchDrive, seedPool: number): Promise<void> {
 	const ended = drive.status;
 	const reached = ended === 'completed' ? batch.lines.length : Math.min(batch.lines.length, drive.completedLines ?? Math.floor(batch.lines.length / 2));
 	const output: string[] = [];
@@ -217,7 +218,7 @@ async function finish(state: BatchState, batch: ServerBatch, drive: BatchDrive):
 		} else if (drive.failLines?.some(part => line.customId.includes(part))) {
 			errors.push(errorLine(line.customId, new ApiError(400, 'image_generation_user_error', 'moderation_blocked', 'Your request was rejected as a result of our safety system. Your request may contain content that is not allowed by our safety system.')));
 		} else {
-			output.push(await outputLine(line));
+			output.push(await outputLine(line, index, seedPool));
 		}
 	}
 	const object = batch.object;
@@ -231,7 +232,7 @@ async function finish(state: BatchState, batch: ServerBatch, drive: BatchDrive):
 }
 
 /** Moves a batch to the state a test asks for, as the API would get there. */
-export async function driveBatch(state: BatchState, id: string, drive: BatchDrive): Promise<Record<string, unknown>> {
+export async function driveBatch(state: BatchState, id: string, drive: BatchDrive, seedPool = 0): Promise<Record<string, unknown>> {
 	const batchId = id === 'latest' ? state.order[state.order.length - 1] : id;
 	const batch = batchId ? state.batches.get(batchId) : undefined;
 	if (!batch) {
@@ -247,7 +248,7 @@ export async function driveBatch(state: BatchState, id: string, drive: BatchDriv
 	}
 	// The files are written before the status says they are there, as the API does.
 	if (drive.status === 'completed' || drive.status === 'expired' || drive.status === 'cancelled') {
-		await finish(state, batch, drive);
+		await finish(state, batch, drive, seedPool);
 	}
 	object.status = drive.status;
 	object[`${drive.status}_at`] = now();
@@ -347,7 +348,7 @@ export async function handleBatches(state: BatchState, config: ServerConfig, req
 }
 
 /** `/__control/batches` (the batches, newest last) and `POST /__control/batches/<id|latest>` with a `BatchDrive`. */
-export async function handleBatchControl(state: BatchState, request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean> {
+export async function handleBatchControl(state: BatchState, config: ServerConfig, request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean> {
 	const match = /^\/__control\/batches(?:\/([^/]+))?$/.exec(path);
 	if (!match) {
 		return false;
@@ -360,7 +361,7 @@ export async function handleBatchControl(state: BatchState, request: IncomingMes
 			}));
 		} else if (request.method === 'POST' && match[1]) {
 			const drive = JSON.parse((await readBody(request)).toString('utf8')) as BatchDrive;
-			sendJson(response, 200, await driveBatch(state, match[1], drive));
+			sendJson(response, 200, await driveBatch(state, match[1], drive, config.seedPool));
 		} else {
 			return false;
 		}

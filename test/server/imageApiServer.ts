@@ -86,7 +86,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		}
 		const batchApi = path.startsWith('/v1/files') ? handleFiles(batches.files, request, response, path)
 			: path.startsWith('/v1/batches') ? handleBatches(batches, state.config, request, response, path, url)
-				: path.startsWith('/__control/batches') ? handleBatchControl(batches, request, response, path) : undefined;
+				: path.startsWith('/__control/batches') ? handleBatchControl(batches, state.config, request, response, path) : undefined;
 		if (batchApi) {
 			batchApi.catch(error => {
 				if (!response.headersSent) {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { buildBatchInput, BatchInputError, type BatchImageOptions } from '../../src/core/batchApi/batchInput';
 import { jsonlLines, readBatchLine, type OverlongLine } from '../../src/core/batchApi/batchOutput';
 import { nextPollDelay, FIRST_POLL_MS, MAX_ERROR_POLL_MS, MAX_POLL_MS } from '../../src/core/batchApi/batchPolling';
-import { entriesToRetry, parseBatchRecord, parseBatchRecords, type BatchRecord } from '../../src/core/batchApi/batchRecord';
+import { entriesToRetry, parseBatchRecord, parseBatchRecords, recordsToKeep, type BatchRecord } from '../../src/core/batchApi/batchRecord';
 import { lineFailureReason } from '../../src/core/batchApi/batchReport';
 import { batchPrice, costComparison } from '../../src/core/cost/batchCost';
 import { costFromUsage } from '../../src/core/cost/cost';
@@ -185,7 +185,15 @@ suite('Batch API: cost, records, polling', () => {
 		assert.deepEqual(entriesToRetry({ ...base, outcomes, delivered: true }).map(entry => entry.customId), [b, c]);
 	});
 
-	test('polling backs off while nothing changes, stays quick when files are near, and doubles after failures', () => {
+	test('delivered batches are listed for two weeks; running ones however old they are', () => {
+		const now = Date.parse('2026-12-20T12:00:00.000Z');
+		const old = record({ id: 'batch_old', delivered: true, createdAt: '2026-12-01T12:00:00.000Z' });
+		const recent = record({ id: 'batch_recent', delivered: true, createdAt: '2026-12-10T12:00:00.000Z' });
+		const running = record({ id: 'batch_running', createdAt: '2026-11-01T12:00:00.000Z' });
+		assert.deepEqual(recordsToKeep([old, recent, running], now).map(kept => kept.id), ['batch_recent', 'batch_running']);
+	});
+
+		test('polling backs off while nothing changes, stays quick when files are near, and doubles after failures', () => {
 		assert.equal(nextPollDelay('validating', 0, 0), FIRST_POLL_MS);
 		assert.ok(nextPollDelay('in_progress', 3, 0) > nextPollDelay('in_progress', 2, 0));
 		assert.equal(nextPollDelay('in_progress', 50, 0), MAX_POLL_MS);

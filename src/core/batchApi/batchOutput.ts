@@ -72,15 +72,15 @@ export async function* jsonlLines(chunks: AsyncIterable<Uint8Array>, maxLineByte
 	for await (const chunk of chunks) {
 		let start = 0;
 		for (let newline = indexOfByte(chunk, NEWLINE, 0); newline >= 0; newline = indexOfByte(chunk, NEWLINE, start)) {
-			// A copy: the chunk's buffer may be reused by the stream once the loop moves on.
-			take(chunk.slice(start, newline));
+			// A view, not a copy: a stream's chunks are its reader's to keep (a line over several chunks is joined once).
+			take(chunk.subarray(start, newline));
 			start = newline + 1;
 			const line = finish();
 			if (line) {
 				yield line;
 			}
 		}
-		take(chunk.slice(start));
+		take(chunk.subarray(start));
 	}
 	const last = finish();
 	if (last) {

@@ -212,3 +212,11 @@ export function outcomeCounts(record: BatchRecord): { applied: number; kept: num
 	}
 	return counts;
 }
+
+/** How long a delivered batch stays listed (and can have its failures retried): two weeks. */
+export const KEEP_DELIVERED_MS = 14 * 24 * 3600 * 1000;
+
+/** The records still listed at `now`: every batch not yet delivered, and those delivered in the last two weeks. */
+export function recordsToKeep(records: readonly BatchRecord[], now: number): BatchRecord[] {
+	return records.filter(record => !record.delivered || Date.parse(record.createdAt) >= now - KEEP_DELIVERED_MS);
+}
