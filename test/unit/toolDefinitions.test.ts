@@ -30,7 +30,8 @@ suite('agent tool definitions', () => {
 			[GENERATE_IMAGE_TOOL, {}, false],
 			[GENERATE_IMAGE_TOOL, { prompt: 'a fox', colour: 'red' }, false],
 			[GENERATE_IMAGE_TOOL, { prompt: 'a fox', quality: 'ultra' }, false],
-			[GENERATE_IMAGE_TOOL, { prompt: 'a fox', outputFormat: 'gif' }, false],
+			[GENERATE_IMAGE_TOOL, { prompt: 'a fox', outputFormat: 'bmp' }, false],
+			[GENERATE_IMAGE_TOOL, { prompt: 'a flow diagram', outputFormat: 'svg' }, true],
 			[GENERATE_IMAGE_TOOL, { prompt: 7 }, false],
 			[EDIT_IMAGE_TOOL, { path: 'a.png', instruction: 'whiter', references: ['b.jpg'], saveAs: 'c.png' }, true],
 			[EDIT_IMAGE_TOOL, { path: 'a.png' }, false],
@@ -57,7 +58,7 @@ suite('agent tool definitions', () => {
 		assert.throws(() => parseGenerateImageInput({ prompt: '  ' }), /"prompt" is empty/);
 		assert.throws(() => parseGenerateImageInput({}), /"prompt" is missing/);
 		assert.throws(() => parseGenerateImageInput({ prompt: 'x', placeholder: 'fox' }), /"placeholder" needs "document"/);
-		assert.throws(() => parseGenerateImageInput({ prompt: 'x', path: 'images/fox.gif' }), /must end in \.png, \.jpg, \.jpeg or \.webp/);
+		assert.throws(() => parseGenerateImageInput({ prompt: 'x', path: 'images/fox.bmp' }), /must end in \.png, \.jpg, \.jpeg, \.webp, \.svg or \.gif/);
 		assert.throws(() => parseGenerateImageInput({ prompt: 'x', path: 'fox.png', outputFormat: 'jpeg' }), /"path" ends in a png extension but "outputFormat" is "jpeg"/);
 		assert.throws(() => parseGenerateImageInput({ prompt: 'x', background: 'clear' }), /"background" must be one of "auto", "opaque", "transparent"/);
 		assert.throws(() => parseEditImageInput({ path: 'a.png', instruction: 'x', references: [3] }), /"references" must be a list of workspace-relative image paths/);

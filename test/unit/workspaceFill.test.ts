@@ -75,7 +75,7 @@ suite('workspace fill: the interrupted run kept in the workspace state', () => {
 		const item = state.items[1];
 		const hostile: unknown[] = [
 			undefined, null, 'x', [], { ...state, version: 2 }, { ...state, startedAt: 'yesterday' }, { ...state, items: [] },
-			{ ...state, outputFormat: 'gif' }, { ...state, reference: { kind: 'file', uri: 'not a uri' } }, { ...state, reference: { kind: 'first', image: '../../etc/passwd' } },
+			{ ...state, outputFormat: 'bmp' }, { ...state, reference: { kind: 'file', uri: 'not a uri' } }, { ...state, reference: { kind: 'first', image: '../../etc/passwd' } },
 			{ ...state, items: [{ ...item, image: '../secret' }] }, { ...state, items: [{ ...item, kind: 'latex' }] },
 			{ ...state, items: [{ ...item, document: 'file:///elsewhere.md' }] }, { ...state, items: [{ ...item, identity: { ...item.identity, occurrence: -3 } }] },
 			{ ...state, items: [{ ...item, prompt: '' }] }, { ...state, items: [{ ...item, done: 'yes' }] },

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { IllustrateError } from '../errors';
 import { extensionForFormat, formatOfFileName } from '../images/imageFormats';
-import type { Background, OutputFormat } from '../models/capabilities';
+import { OUTPUT_FORMATS, type Background, type OutputFormat } from '../models/capabilities';
 import { checkRequest, type ImageRequestOptions, type ValidationContext } from '../models/validation';
 
 export { fillResultText, savedImageText, type FillFailure, type SavedImage } from './toolResults';
@@ -64,7 +64,7 @@ const MAX_PROMPT = 32_000;
 /** The image to edit plus these fill the edits endpoint's 16 input images. */
 export const MAX_REFERENCES = 15;
 const QUALITIES = ['auto', 'low', 'medium', 'high', 'xhigh', 'max'];
-const FORMATS: readonly OutputFormat[] = ['png', 'jpeg', 'webp'];
+const FORMATS: readonly OutputFormat[] = OUTPUT_FORMATS;
 const BACKGROUNDS: readonly Background[] = ['auto', 'opaque', 'transparent'];
 
 const workspacePath = (description: string): JsonSchema => ({ type: 'string', minLength: 1, maxLength: 1024, description });
@@ -80,7 +80,7 @@ const GENERATE_SCHEMA: JsonSchema = {
 		model: { type: 'string', minLength: 1, maxLength: 200, description: 'Image model; leave it out for the user\'s setting (illustrate.model, default gpt-image-2).' },
 		size: { type: 'string', pattern: '^(auto|[1-9][0-9]*x[1-9][0-9]*)$', description: 'WIDTHxHEIGHT such as 1024x1024, 1536x1024 (landscape) or 1024x1536 (portrait), or auto. Leave it out for the user\'s setting.' },
 		quality: { type: 'string', enum: QUALITIES, description: 'low is cheapest and fine for drafts; leave it out for the user\'s setting.' },
-		outputFormat: { type: 'string', enum: FORMATS, description: 'File format; leave it out for the user\'s setting (or the extension of `path`).' },
+		outputFormat: { type: 'string', enum: FORMATS, description: 'File format; leave it out for the user\'s setting (or the extension of `path`). svg makes a vector drawing (best for diagrams), gif a short animation; both only with the models that make them.' },
 		background: { type: 'string', enum: BACKGROUNDS, description: 'transparent for icons and logos (PNG or WebP only).' },
 	},
 	required: ['prompt'],
@@ -207,7 +207,7 @@ function pathField(record: Record<string, unknown>, key: string, required: boole
 function imagePathField(record: Record<string, unknown>, key: string, required: boolean): string | undefined {
 	const path = pathField(record, key, required);
 	if (path !== undefined && !formatOfFileName(path)) {
-		throw inputError(l10n.t('"{0}" is {1}: an image file must end in .png, .jpg, .jpeg or .webp.', key, path));
+		throw inputError(l10n.t('"{0}" is {1}: an image file must end in .png, .jpg, .jpeg, .webp, .svg or .gif.', key, path));
 	}
 	return path;
 }
@@ -269,7 +269,7 @@ export function parseEditImageInput(value: unknown): EditImageInput {
 		references = record.references.map((item: string) => {
 			const reference = workspaceRelativePath(item, 'references');
 			if (!formatOfFileName(reference)) {
-				throw inputError(l10n.t('"{0}" is {1}: an image file must end in .png, .jpg, .jpeg or .webp.', 'references', reference));
+				throw inputError(l10n.t('"{0}" is {1}: an image file must end in .png, .jpg, .jpeg, .webp, .svg or .gif.', 'references', reference));
 			}
 			return reference;
 		});
