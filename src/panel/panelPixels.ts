@@ -21,8 +21,11 @@ const PIXELS_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
  * "ready" state (see `finalShown`), so a card never shows a partial as the final image. The
  * copy of a final image goes to the history's card copies (`keepCopy`): it is made once.
  */
+/** Pixels for the panel, and whether they are the card-size copy already (made in the image worker). */
+type OfferedPixels = VariantPixels & { readonly cardCopy?: boolean };
+
 export class PanelPixels {
-	private readonly queue: PixelQueue<VariantPixels>;
+	private readonly queue: PixelQueue<OfferedPixels>;
 	private readonly finals = new Map<string, Promise<void>>();
 	/** The card-size copies made of the variants' final pixels, until `keepCopy` hands them over. */
 	private readonly finalCopies = new Map<string, Uint8Array>();
@@ -46,8 +49,9 @@ export class PanelPixels {
 		});
 	}
 
-	offer(pixels: VariantPixels): void {
-		this.queue.offer(pixels);
+	/** @param cardCopy the bytes are the image's card-size copy already: they go as they are. */
+	offer(pixels: VariantPixels, cardCopy = false): void {
+		this.queue.offer(cardCopy ? { ...pixels, cardCopy } : pixels);
 	}
 
 	/** Settles once the variant's final pixels went to the panel (at once if none were offered). */
@@ -65,10 +69,12 @@ export class PanelPixels {
 		}
 	}
 
-	private async send(pixels: VariantPixels): Promise<void> {
-		let message = pixels;
-		const info = readImageInfo(pixels.bytes);
-		if (info && needsCardCopy({ ...info, bytes: pixels.bytes.length })) {
+	private async send({ cardCopy: madeAlready, ...pixels }: OfferedPixels): Promise<void> {
+		let message: VariantPixels = pixels;
+		const info = madeAlready ? undefined : readImageInfo(pixels.bytes);
+		if (madeAlready && pixels.partialIndex === undefined && this.copies) {
+			this.finalCopies.set(pixels.variantId, pixels.bytes);
+		} else if (info && needsCardCopy({ ...info, bytes: pixels.bytes.length })) {
 			// A PNG this decoder does not take (16-bit, interlaced) goes as it is; so does one
 			// whose copy failed, and the log says why.
 			const thumbnail = await this.scaling.run(() => this.scale(pixels.bytes)).catch((error: unknown) => {
