@@ -20,8 +20,8 @@ export interface SlotPixelsOptions {
  * get its full bytes. Copies are made as the images come, several slots at once, partials
  * apart from finals (a partial never waits behind another slot's final image); each slot's
  * pixels and its other messages (`after`) still go out in the order they came. A partial a
- * newer one (or the final image) overtook before its copy was made is dropped: no copy of a
- * stale preview.
+ * newer one (or the final image) overtook while it waited for its turn to be copied is
+ * dropped: no copy of a stale preview.
  */
 export class SlotPixels {
 	private readonly tails = new Map<number, Promise<void>>();
@@ -40,8 +40,9 @@ export class SlotPixels {
 		this.newest.set(slot, partialIndex === undefined ? Infinity : Math.max(partialIndex, this.newest.get(slot) ?? -1));
 		const ready = this.options.needsCopy(pixels.bytes) ? this.withCopy(slot, pixels) : Promise.resolve(pixels);
 		this.after(slot, async () => {
+			// A partial copied already goes even when its final image is on its way: it shows progress until then.
 			const shown = await ready;
-			if (shown && !this.overtaken(slot, partialIndex)) {
+			if (shown) {
 				this.options.post(slot, shown);
 			}
 		});
