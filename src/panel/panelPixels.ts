@@ -14,6 +14,9 @@ import type { VariantPixels } from '../protocol/messages';
  */
 const PIXELS_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 
+/** Pixels for the panel, and whether they are the card-size copy already (made in the image worker). */
+type OfferedPixels = VariantPixels & { readonly cardCopy?: boolean };
+
 /**
  * Sends the pixels of a batch's variants to the panel as they arrive. A large PNG goes as a
  * copy the size the card shows (a 3840×2160 image is 17 MB; its card copy under 2 MB); the
@@ -21,9 +24,6 @@ const PIXELS_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
  * "ready" state (see `finalShown`), so a card never shows a partial as the final image. The
  * copy of a final image goes to the history's card copies (`keepCopy`): it is made once.
  */
-/** Pixels for the panel, and whether they are the card-size copy already (made in the image worker). */
-type OfferedPixels = VariantPixels & { readonly cardCopy?: boolean };
-
 export class PanelPixels {
 	private readonly queue: PixelQueue<OfferedPixels>;
 	private readonly finals = new Map<string, Promise<void>>();
