@@ -51,6 +51,8 @@ export interface HostSummary {
 	/** The bare script's CPU time per image (median over runs). */
 	readonly bareCpuPerImageMs: number;
 	readonly cpuRatio: number;
+	/** The longest main-thread CPU block and GC pause of any batch (see BatchFigures.mainThreadBlockMs), where the host measured them. */
+	readonly mainThreadBlockMs?: { readonly cpu: number; readonly gc: number };
 }
 
 const cpuOf = (batch: BatchFigures) => batch.cpuMs.user + batch.cpuMs.system;
@@ -58,6 +60,7 @@ const cpuOf = (batch: BatchFigures) => batch.cpuMs.user + batch.cpuMs.system;
 export function summarize(host: readonly HostRun[], bare: readonly BareRun[]): HostSummary {
 	const hostCpuPerImageMs = median(host.filter(run => run.batch.images > 0).map(run => cpuOf(run.batch) / run.batch.images));
 	const bareCpuPerImageMs = median(bare.filter(run => run.images > 0).map(run => run.cpuMs / run.images));
+	const blocks = host.flatMap(run => run.batch.mainThreadBlockMs ? [run.batch.mainThreadBlockMs] : []);
 	return {
 		eventLoopDelayMaxMs: Math.max(...host.map(run => run.batch.eventLoopDelayMs.max)),
 		eventLoopDelayP99Ms: round1(median(host.map(run => run.batch.eventLoopDelayMs.p99))),
@@ -66,6 +69,7 @@ export function summarize(host: readonly HostRun[], bare: readonly BareRun[]): H
 		hostCpuPerImageMs: Math.round(hostCpuPerImageMs),
 		bareCpuPerImageMs: Math.round(bareCpuPerImageMs),
 		cpuRatio: Number((hostCpuPerImageMs / bareCpuPerImageMs).toFixed(2)),
+		...(blocks.length > 0 ? { mainThreadBlockMs: { cpu: Math.max(...blocks.map(block => block.cpu)), gc: Math.max(...blocks.map(block => block.gc)) } } : {}),
 	};
 }
 
@@ -85,7 +89,7 @@ export function hostTableRows(rows: readonly ConfigurationFigures[]): string[] {
 	return [
 		'| size | variants | event-loop delay max (p99) | click → request at the server | server\'s last byte → all painted | host CPU per image | bare script CPU per image | CPU ratio | peak host memory growth |',
 		'|---|---|---|---|---|---|---|---|---|',
-		...rows.map(row => `| ${row.size.replace('x', '×')} | ${row.n} | ${row.eventLoopDelayMaxMs} ms (${row.eventLoopDelayP99Ms} ms) | ${row.clickToRequestMs} ms | ${row.lastByteToPaintedMs} ms | ${row.hostCpuPerImageMs} ms | ${row.bareCpuPerImageMs} ms | ${row.cpuRatio.toFixed(2)} | +${row.peakHostGrowthMb} MB |`),
+		...rows.map(row => `| ${row.size.replace('x', '×')} | ${row.n} | ${row.eventLoopDelayMaxMs} ms (${row.eventLoopDelayP99Ms} ms)${row.mainThreadBlockMs ? `; own work ≤ ${row.mainThreadBlockMs.cpu} ms CPU, GC ≤ ${row.mainThreadBlockMs.gc} ms` : ''} | ${row.clickToRequestMs} ms | ${row.lastByteToPaintedMs} ms | ${row.hostCpuPerImageMs} ms | ${row.bareCpuPerImageMs} ms | ${row.cpuRatio.toFixed(2)} | +${row.peakHostGrowthMb} MB |`),
 	];
 }
 

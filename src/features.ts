@@ -57,12 +57,14 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 	}
 	const keys = new ApiKeys(context.secrets);
 	const store = new ImageStore(context.globalStorageUri, () => readSettings().historyMaxBytes, log);
-	const cardCopies = new CardCopies(store, log);
+	const imageService = new ImageService(keys, store, log);
+	// The history's copies are scaled where the panel's are: in the image worker (Node host), off the main thread.
+	const cardCopies = new CardCopies(store, log, bytes => imageService.cardCopy(bytes));
 	const replacer = new ImageReplacer(store, log);
 	const inserter = new ImageInserter(store, log);
 	const settings = new SettingsService();
 	const costs = new CostTracker(settings);
-	const services: Services = { extensionUri: context.extensionUri, store, cardCopies, images: new ImageService(keys, store, log), inserter, replacer, costs, settings, log };
+	const services: Services = { extensionUri: context.extensionUri, store, cardCopies, images: imageService, inserter, replacer, costs, settings, log };
 	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, cardCopies, inserter, replacer, editors, log };
 
 	const batches = new BatchService({

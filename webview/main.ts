@@ -15,17 +15,19 @@ import { HistoryView } from './historyView';
 // The translations come first: the views and the core checks they run read them as they render.
 l10n.config({ contents: document.getElementById(L10N_ELEMENT_ID)?.textContent || '{}' });
 
-provideVSCodeDesignSystem().register(
+const history = document.body.dataset.view === 'history';
+// The history has buttons only: it defines no other control (each definition costs the page's start).
+provideVSCodeDesignSystem().register(...(history ? [vsCodeButton()] : [
 	vsCodeButton(),
 	vsCodeCheckbox(),
 	vsCodeDropdown(),
 	vsCodeOption(),
 	vsCodeTextArea(),
 	vsCodeTextField(),
-);
+]));
 
 const root = document.getElementById('root') as HTMLElement;
-if (document.body.dataset.view === 'history') {
+if (history) {
 	new HistoryView().mount(root);
 } else {
 	new GenerateView().mount(root);

@@ -5,7 +5,6 @@ import { codeSpan, escapeMarkdown, markdownLinkTarget } from '../core/markdown/e
 import { MANIFEST_NAME, parseManifest, type ProvenanceEntry } from '../core/provenance/manifest';
 import { Disposable } from '../lifecycle/disposable';
 import { describeFileError, isFileNotFound } from '../platform/fileErrors';
-import { readSettings } from '../settings/settings';
 import { DOCUMENT_SELECTOR, type DocumentImageIndex } from './documentPlaceholders';
 
 /** The command a lens runs: generate for, or regenerate, the image at an offset of a document. */
@@ -58,7 +57,8 @@ export class ImageLenses extends Disposable implements vscode.CodeLensProvider, 
 	}
 
 	async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-		if (!readSettings(document.uri).codeLens) {
+		// The one setting read here, not the whole settings reader: activation loads this file.
+		if (vscode.workspace.getConfiguration('illustrate', document.uri).get<boolean>('codeLens', true) === false) {
 			return [];
 		}
 		const lenses: vscode.CodeLens[] = [];

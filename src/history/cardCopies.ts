@@ -25,7 +25,11 @@ export class CardCopies implements vscode.Disposable {
 	private readonly codec = deflateCodec();
 	private readonly subscription: vscode.Disposable;
 
-	constructor(private readonly store: ImageStore, private readonly log?: vscode.LogOutputChannel) {
+	/**
+	 * @param scale makes the copy of a large PNG, undefined when the decoder does not take it
+	 * (ImageService.cardCopy: in the image worker in the Node host); by default here, on this thread
+	 */
+	constructor(private readonly store: ImageStore, private readonly log?: vscode.LogOutputChannel, private readonly scale?: (bytes: Uint8Array) => Promise<Uint8Array | undefined>) {
 		this.folder = vscode.Uri.joinPath(store.folder, 'cards');
 		this.subscription = store.onDidDeleteImage(image => void this.delete(image.id));
 	}
@@ -102,13 +106,16 @@ export class CardCopies implements vscode.Disposable {
 		}
 		try {
 			// Read inside the limit too: at most two 17 MB files in memory at once.
-			const copy = await this.scaling.run(async () => pngThumbnail(await this.store.read(image), CARD_IMAGE_MAX_SIDE, this.codec));
+			const copy = await this.scaling.run(async () => {
+				const bytes = await this.store.read(image);
+				return this.scale ? this.scale(bytes) : (await pngThumbnail(bytes, CARD_IMAGE_MAX_SIDE, this.codec))?.png;
+			});
 			if (!copy) {
 				this.log?.info(`No card-size copy of ${image.id}: its PNG is not one the scaler takes (16-bit or interlaced); its card shows the original.`);
 				this.failed.add(image.id);
 				return image.uri;
 			}
-			await this.store.write(this.folder, uri, copy.png);
+			await this.store.write(this.folder, uri, copy);
 			onDisk.add(image.id);
 			await this.forgetIfDeleted(image);
 			return uri;

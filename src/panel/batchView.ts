@@ -39,7 +39,7 @@ export async function runBatch(
 		onPixels: (slot, arrived) => {
 			const id = slotIds[slot];
 			if (id && !images.has(id)) {
-				pixels.offer({ type: 'pixels', variantId: id, bytes: arrived.bytes, mime: MIME_TYPES[arrived.format], ...(arrived.partialIndex !== undefined ? { partialIndex: arrived.partialIndex } : {}) });
+				pixels.offer({ type: 'pixels', variantId: id, bytes: arrived.bytes, mime: MIME_TYPES[arrived.format], ...(arrived.partialIndex !== undefined ? { partialIndex: arrived.partialIndex } : {}) }, arrived.cardCopy);
 				if (arrived.partialIndex !== undefined) {
 					reportProgress(progress.partial(slot, arrived.partialIndex));
 				}

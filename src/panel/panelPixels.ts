@@ -14,6 +14,9 @@ import type { VariantPixels } from '../protocol/messages';
  */
 const PIXELS_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 
+/** Pixels for the panel, and whether they are the card-size copy already (made in the image worker). */
+type OfferedPixels = VariantPixels & { readonly cardCopy?: boolean };
+
 /**
  * Sends the pixels of a batch's variants to the panel as they arrive. A large PNG goes as a
  * copy the size the card shows (a 3840×2160 image is 17 MB; its card copy under 2 MB); the
@@ -22,7 +25,7 @@ const PIXELS_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
  * copy of a final image goes to the history's card copies (`keepCopy`): it is made once.
  */
 export class PanelPixels {
-	private readonly queue: PixelQueue<VariantPixels>;
+	private readonly queue: PixelQueue<OfferedPixels>;
 	private readonly finals = new Map<string, Promise<void>>();
 	/** The card-size copies made of the variants' final pixels, until `keepCopy` hands them over. */
 	private readonly finalCopies = new Map<string, Uint8Array>();
@@ -46,8 +49,9 @@ export class PanelPixels {
 		});
 	}
 
-	offer(pixels: VariantPixels): void {
-		this.queue.offer(pixels);
+	/** @param cardCopy the bytes are the image's card-size copy already: they go as they are. */
+	offer(pixels: VariantPixels, cardCopy = false): void {
+		this.queue.offer(cardCopy ? { ...pixels, cardCopy } : pixels);
 	}
 
 	/** Settles once the variant's final pixels went to the panel (at once if none were offered). */
@@ -65,10 +69,12 @@ export class PanelPixels {
 		}
 	}
 
-	private async send(pixels: VariantPixels): Promise<void> {
-		let message = pixels;
-		const info = readImageInfo(pixels.bytes);
-		if (info && needsCardCopy({ ...info, bytes: pixels.bytes.length })) {
+	private async send({ cardCopy: madeAlready, ...pixels }: OfferedPixels): Promise<void> {
+		let message: VariantPixels = pixels;
+		const info = madeAlready ? undefined : readImageInfo(pixels.bytes);
+		if (madeAlready && pixels.partialIndex === undefined && this.copies) {
+			this.finalCopies.set(pixels.variantId, pixels.bytes);
+		} else if (info && needsCardCopy({ ...info, bytes: pixels.bytes.length })) {
 			// A PNG this decoder does not take (16-bit, interlaced) goes as it is; so does one
 			// whose copy failed, and the log says why.
 			const thumbnail = await this.scaling.run(() => this.scale(pixels.bytes)).catch((error: unknown) => {

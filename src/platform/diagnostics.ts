@@ -21,6 +21,13 @@ export interface BatchFigures {
 	readonly eventLoopDelayMs: { readonly max: number; readonly p99: number; readonly mean: number };
 	/** The host process's CPU time during the batch (all its threads), in ms. */
 	readonly cpuMs: { readonly user: number; readonly system: number };
+	/**
+	 * What held the main thread, apart from the time the machine gave it no core (which the
+	 * delay counts too): the most CPU time the main thread spent between two ticks of a 5 ms
+	 * timer, and the longest garbage collection pause, in ms. Absent where Node cannot tell a
+	 * thread's CPU time (before Node 23.9).
+	 */
+	readonly mainThreadBlockMs?: { readonly cpu: number; readonly gc: number };
 }
 
 /** What the figures need of Node's `IntervalHistogram` (values in ns). */
@@ -31,7 +38,7 @@ export interface DelayHistogram {
 }
 
 /** A batch's figures from the delay histogram (ns) and the `process.cpuUsage` delta (µs). */
-export function batchFigures(histogram: DelayHistogram, cpu: { user: number; system: number }, startedAt: number, endedAt: number, images: number): BatchFigures {
+export function batchFigures(histogram: DelayHistogram, cpu: { user: number; system: number }, startedAt: number, endedAt: number, images: number, blocks?: { cpu: number; gc: number }): BatchFigures {
 	// The histogram holds the time between the timer's firings: the delay is what exceeds its period.
 	const delay = (ns: number) => Number.isFinite(ns) ? Math.round(Math.max(0, ns / 1e6 - EVENT_LOOP_RESOLUTION_MS) * 10) / 10 : 0;
 	return {
@@ -40,6 +47,7 @@ export function batchFigures(histogram: DelayHistogram, cpu: { user: number; sys
 		images,
 		eventLoopDelayMs: { max: delay(histogram.max), p99: delay(histogram.percentile(99)), mean: delay(histogram.mean) },
 		cpuMs: { user: Math.round(cpu.user / 1000), system: Math.round(cpu.system / 1000) },
+		...(blocks ? { mainThreadBlockMs: { cpu: Math.round(blocks.cpu * 10) / 10, gc: Math.round(blocks.gc * 10) / 10 } } : {}),
 	};
 }
 
@@ -61,19 +69,60 @@ export function startBatchDiagnostics(): BatchDiagnostics | undefined {
 
 function nodeBatchDiagnostics(file: string): BatchDiagnostics {
 	// Loaded here, so that normal use never loads them.
-	const { monitorEventLoopDelay } = require('node:perf_hooks') as typeof import('node:perf_hooks');
+	const { monitorEventLoopDelay, PerformanceObserver } = require('node:perf_hooks') as typeof import('node:perf_hooks');
 	const { appendFile } = require('node:fs') as typeof import('node:fs');
 	const histogram = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
 	histogram.enable();
 	const startedAt = Date.now();
 	const cpu = process.cpuUsage();
+	const blocks = mainThreadBlocks(PerformanceObserver);
 	return {
 		end(images, settled = Promise.resolve()) {
 			void settled.catch(() => undefined).then(() => {
 				histogram.disable();
-				const figures = batchFigures(histogram, process.cpuUsage(cpu), startedAt, Date.now(), images);
+				const figures = batchFigures(histogram, process.cpuUsage(cpu), startedAt, Date.now(), images, blocks?.stop());
 				appendFile(file, `${JSON.stringify(figures)}\n`, () => undefined);
 			});
+		},
+	};
+}
+
+/** How often the main thread's CPU time is read: a block is the CPU time between two reads. */
+const BLOCK_TICK_MS = 5;
+
+/** Watches the main thread's CPU time between timer ticks, and garbage collection pauses, until `stop`. */
+function mainThreadBlocks(Observer: typeof import('node:perf_hooks').PerformanceObserver): { stop(): { cpu: number; gc: number } } | undefined {
+	const threadCpuUsage = (process as unknown as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+	if (typeof threadCpuUsage !== 'function') {
+		return undefined;
+	}
+	const threadCpuMs = () => {
+		const usage = threadCpuUsage.call(process);
+		return (usage.user + usage.system) / 1000;
+	};
+	let last = threadCpuMs();
+	let cpuMax = 0;
+	const ticker = setInterval(() => {
+		const now = threadCpuMs();
+		cpuMax = Math.max(cpuMax, now - last);
+		last = now;
+	}, BLOCK_TICK_MS);
+	let gcMax = 0;
+	const gc = new Observer(list => {
+		for (const entry of list.getEntries()) {
+			gcMax = Math.max(gcMax, entry.duration);
+		}
+	});
+	gc.observe({ entryTypes: ['gc'] });
+	return {
+		stop() {
+			clearInterval(ticker);
+			for (const entry of gc.takeRecords()) {
+				gcMax = Math.max(gcMax, entry.duration);
+			}
+			gc.disconnect();
+			const now = threadCpuMs();
+			return { cpu: Math.max(cpuMax, now - last), gc: gcMax };
 		},
 	};
 }

@@ -12,7 +12,8 @@ import type OpenAI from 'openai';
 import type { BatchLog, VariantEvents } from '../core/generation/batchRunner';
 import { ownedBytes, toWorkerError, transferList, type FromWorker, type ToWorker, type WorkerClientConfig } from '../core/generation/workerProtocol';
 import { entryFileName, entryJson, entryForImage, type HistoryEntry } from '../core/history/historyEntries';
-import { cardCopy } from '../core/images/cardCopy';
+import { bytesNeedCardCopy, CARD_IMAGE_MAX_SIDE, cardCopy } from '../core/images/cardCopy';
+import { SlotPixels } from '../core/generation/slotPixels';
 import { nodeCodec } from '../platform/compression';
 import { withBoundedErrorBodies } from './boundedFetch';
 import { editImages, generateImages, type OpenAIConnection, type Sdk } from './openaiImages';
@@ -95,12 +96,20 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
 	const { id } = message;
 	const controller = new AbortController();
 	running.set(id, controller);
+	// A large image goes to the main thread as its card-size copy, made here: the main thread
+	// and the webview never get its full bytes. Each slot's messages keep their order.
+	const pixels = new SlotPixels({
+		needsCopy: bytesNeedCardCopy,
+		copy: bytes => cardCopy(bytes, CARD_IMAGE_MAX_SIDE, nodeCodec),
+		// A final image's bytes are being written: the main thread gets a copy of its own (made here).
+		post: (slot, shown) => post({ type: 'pixels', id, slot, bytes: shown.partialIndex === undefined && !shown.cardCopy ? shown.bytes.slice() : ownedBytes(shown.bytes), format: shown.format, partialIndex: shown.partialIndex, cardCopy: shown.cardCopy }),
+		warn: log.warn,
+	});
 	const events: VariantEvents<HistoryEntry> = {
 		onStart: slot => post({ type: 'start', id, slot }),
-		// A final image's bytes are being written: the main thread gets a copy of its own (made here).
-		onPixels: (slot, pixels) => post({ type: 'pixels', id, slot, bytes: pixels.partialIndex === undefined ? pixels.bytes.slice() : ownedBytes(pixels.bytes), format: pixels.format, partialIndex: pixels.partialIndex }),
-		onImage: (slot, entry) => post({ type: 'image', id, slot, entry }),
-		onSlotFailed: (slot, error) => post({ type: 'slotFailed', id, slot, error: toWorkerError(error) }),
+		onPixels: (slot, arrived) => pixels.offer(slot, arrived),
+		onImage: (slot, entry) => pixels.after(slot, () => post({ type: 'image', id, slot, entry })),
+		onSlotFailed: (slot, error) => pixels.after(slot, () => post({ type: 'slotFailed', id, slot, error: toWorkerError(error) })),
 		onRetry: (slot, seconds, status) => post({ type: 'retry', id, slot, seconds, status }),
 	};
 	const store = async (bytes: Uint8Array, recipe: Parameters<typeof entryForImage>[1], fallbackFormat: Parameters<typeof entryForImage>[2]) => {
@@ -119,9 +128,11 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
 		const result = message.batch.kind === 'generate'
 			? await generateImages(connection, message.batch.options, services, controller.signal, events)
 			: await editImages(connection, message.batch.request, message.batch.recipe, services, controller.signal, events);
+		await pixels.drained();
 		post({ type: 'done', id, costUsd: result.costUsd, errors: result.errors.map(toWorkerError) });
 	} catch (error) {
 		const partial = (error as { partial?: { costUsd?: number; errors: readonly Error[] } }).partial;
+		await pixels.drained();
 		post({ type: 'failed', id, error: toWorkerError(error), costUsd: partial?.costUsd, errors: partial?.errors.map(toWorkerError) });
 	} finally {
 		running.delete(id);

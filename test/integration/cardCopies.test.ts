@@ -169,4 +169,25 @@ suite('Card-size copies of large images', () => {
 		revived.dispose();
 		services.costs.dispose();
 	});
+
+	test('the copies are made by the scaler the cache is given (the image worker in the extension), off this thread', async function () {
+		this.timeout(120_000);
+		const large = await store.save(png(3840, 2160, 5), RECIPE, 'png');
+		const stored = await vscode.workspace.fs.readFile(large.uri);
+		const scaled: Uint8Array[] = [];
+		const madeElsewhere = png(1024, 576, 9);
+		const elsewhere = new CardCopies(store, undefined, async bytes => {
+			scaled.push(bytes);
+			return madeElsewhere;
+		});
+		try {
+			const copyUri = await elsewhere.make(large);
+			assert.equal(copyUri.toString(), elsewhere.uriOf(large.id)?.toString());
+			assert.equal(scaled.length, 1, 'the scaler was asked once');
+			assert.ok(bytesEqual(scaled[0], stored), 'with the stored image\'s bytes');
+			assert.ok(bytesEqual(await vscode.workspace.fs.readFile(copyUri), madeElsewhere), 'the copy is what the scaler made');
+		} finally {
+			elsewhere.dispose();
+		}
+	});
 });

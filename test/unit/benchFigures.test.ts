@@ -46,6 +46,17 @@ suite('bench figures (npm run bench)', () => {
 		assert.equal(rows[0].split('|').length, rows[2].split('|').length);
 	});
 
+	test('the main thread\'s own longest block and GC pause, where the host measured them: the worst of any batch, beside the delay', () => {
+		const measured = (cpu: number, gc: number): HostRun => {
+			const run = hostRun(80, 12, 4000, 4, 260, 900);
+			return { ...run, batch: { ...run.batch, mainThreadBlockMs: { cpu, gc } } };
+		};
+		const summary = summarize([measured(31.5, 4), measured(12, 9.5), hostRun(35, 8, 3000, 4, 240, 700)], [{ ms: 3000, cpuMs: 1200, images: 4 }]);
+		assert.deepEqual(summary.mainThreadBlockMs, { cpu: 31.5, gc: 9.5 });
+		const rows = hostTableRows([figures('1024x1024', 4, { eventLoopDelayMaxMs: 80, eventLoopDelayP99Ms: 12, mainThreadBlockMs: { cpu: 31.5, gc: 9.5 } })]);
+		assert.match(rows[2], /\| 80 ms \(12 ms\); own work ≤ 31\.5 ms CPU, GC ≤ 9\.5 ms \|/);
+	});
+
 	test('the issue #16 targets: limits met or missed, the rest as figures to follow', () => {
 		const checks = targetChecks([
 			figures('1024x1024', 4, { eventLoopDelayMaxMs: 45, clickToRequestMs: 20, cpuRatio: 5 }),

@@ -60,6 +60,8 @@ suite('batch diagnostics (for npm run bench)', () => {
 			assert.equal(figures.images, 3);
 			assert.ok(figures.eventLoopDelayMs.max >= 130, `max ${figures.eventLoopDelayMs.max} ms`);
 			assert.ok(figures.cpuMs.user >= 150, `CPU ${JSON.stringify(figures.cpuMs)}`);
+			// The block was the main thread's own work: its CPU time between two ticks says so.
+			assert.ok((figures.mainThreadBlockMs?.cpu ?? 0) >= 140, `main-thread block ${JSON.stringify(figures.mainThreadBlockMs)}`);
 			assert.ok(sentAt > 0 && figures.endedAt >= sentAt, 'measured to the end of the request, not to the pixels sent');
 		} finally {
 			delete process.env[DIAGNOSTICS_VARIABLE];

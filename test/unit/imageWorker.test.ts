@@ -155,11 +155,11 @@ suite('The image worker: a batch in a worker thread, against the test API server
 	let folder: string;
 	let logged: string[];
 
-	const run = (n: number, signal = new AbortController().signal, events = recorder().events) => {
+	const run = (n: number, signal = new AbortController().signal, events = recorder().events, size = '1024x1024') => {
 		const request: WorkerRun = {
 			client: { kind: 'openai', options: { apiKey: KEY, maxRetries: 0, timeout: 20_000, baseURL: server.url } },
 			requestTimeoutMs: 20_000,
-			batch: { kind: 'generate', options: { prompt: 'a lighthouse', model: 'gpt-image-2', size: '1024x1024', quality: 'low', n, outputFormat: 'png' } },
+			batch: { kind: 'generate', options: { prompt: 'a lighthouse', model: 'gpt-image-2', size, quality: 'low', n, outputFormat: 'png' } },
 			folder,
 		};
 		return worker.run(request, signal, events, entry => entry);
@@ -213,6 +213,34 @@ suite('The image worker: a batch in a worker thread, against the test API server
 		assert.ok(typeof result.costUsd === 'number' && result.costUsd > 0);
 		assert.ok(logged.some(line => /images\.generate ×2 \(parallel\)/.test(line)), 'the runner logs through the main thread');
 		assert.ok(!logged.some(line => line.includes(KEY)), 'the key is never logged');
+	});
+
+	test('large images: partials and finals reach the main thread as card-size copies made in the worker, each final before its stored image; the file keeps every pixel', async () => {
+		const order: string[] = [];
+		const { recorded, events } = recorder();
+		const result = await run(2, undefined, {
+			...events,
+			onPixels: (slot, pixels) => {
+				order.push(`${slot}:${pixels.partialIndex ?? 'final'}`);
+				events.onPixels?.(slot, pixels);
+			},
+			onImage: (slot, entry) => {
+				order.push(`${slot}:image`);
+				events.onImage(slot, entry);
+			},
+		}, '2560x1440');
+		assert.equal(result.images.length, 2);
+		assert.ok(recorded.pixels.some(({ pixels }) => pixels.partialIndex !== undefined), 'partial images arrive');
+		for (const { slot, pixels } of recorded.pixels) {
+			const info = readImageInfo(pixels.bytes);
+			assert.deepEqual([info?.width, info?.height, pixels.cardCopy], [1024, 576, true], `slot ${slot} ${pixels.partialIndex ?? 'final'}: the card-size copy, not ${info?.width}×${info?.height}`);
+		}
+		for (const { slot, entry } of recorded.images) {
+			const stored = readImageInfo(readFileSync(join(folder, entry.file)));
+			assert.deepEqual([stored?.width, stored?.height], [2560, 1440], 'the stored file is the full image');
+			const final = order.indexOf(`${slot}:final`);
+			assert.ok(final >= 0 && final < order.indexOf(`${slot}:image`), `slot ${slot}: final pixels, then the stored image (${order.join(', ')})`);
+		}
 	});
 
 	test('cancel: the request is abandoned, the batch rejects with CancelledError and nothing is written', async () => {

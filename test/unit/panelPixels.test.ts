@@ -40,3 +40,29 @@ suite('Panel pixels', () => {
 		assert.match(warnings[0], /card-size copy of a 3000×1000 image failed.*out of memory for the copy/);
 	});
 });
+
+suite('Panel pixels made card-size in the image worker', () => {
+	test('are sent as they are, never scaled again, and the final\'s copy is handed to the history\'s card copies', async () => {
+		const copy = new Uint8Array(await sharp({ create: { width: 1024, height: 341, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer());
+		const posted: VariantPixels[] = [];
+		const kept: Uint8Array[] = [];
+		let scaled = 0;
+		const pixels = new PanelPixels(
+			{ postMessage: async message => posted.push(message as VariantPixels) > 0 },
+			() => undefined,
+			{ warn: () => undefined },
+			{ keep: async (_image, png) => void kept.push(png) },
+			async bytes => {
+				scaled++;
+				return bytes;
+			},
+		);
+		pixels.offer({ type: 'pixels', variantId: 'a-0', bytes: copy, mime: 'image/png' }, true);
+		await pixels.keepCopy('a-0', { id: 'image-1' } as Parameters<PanelPixels['keepCopy']>[1]);
+		assert.equal(scaled, 0, 'no second scaling');
+		assert.equal(posted.length, 1);
+		assert.equal(posted[0].bytes, copy);
+		assert.ok(!('cardCopy' in posted[0]), 'the webview gets the protocol\'s message, nothing more');
+		assert.deepEqual(kept, [copy]);
+	});
+});

@@ -34,6 +34,8 @@ export interface ArrivedPixels {
 	readonly format: OutputFormat;
 	/** Absent for the final image. */
 	readonly partialIndex?: number;
+	/** The bytes are the image's card-size copy (made in the image worker), not the image: show them as they are. */
+	readonly cardCopy?: boolean;
 }
 
 /** What a batch reports while it runs, per variant slot. */

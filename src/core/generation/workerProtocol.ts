@@ -52,7 +52,8 @@ export type ToWorker =
 /** Worker → main thread. */
 export type FromWorker =
 	| { readonly type: 'start'; readonly id: number; readonly slot: number }
-	| { readonly type: 'pixels'; readonly id: number; readonly slot: number; readonly bytes: Uint8Array; readonly format: OutputFormat; readonly partialIndex?: number }
+	/** `cardCopy`: the bytes are the image's card-size copy, made in the worker. */
+	| { readonly type: 'pixels'; readonly id: number; readonly slot: number; readonly bytes: Uint8Array; readonly format: OutputFormat; readonly partialIndex?: number; readonly cardCopy?: boolean }
 	/** A final image, its files written into the history folder. */
 	| { readonly type: 'image'; readonly id: number; readonly slot: number; readonly entry: HistoryEntry }
 	| { readonly type: 'slotFailed'; readonly id: number; readonly slot: number; readonly error: WorkerError }

@@ -135,7 +135,7 @@ export class WorkerSession {
 				events.onStart?.(message.slot);
 				break;
 			case 'pixels':
-				events.onPixels?.(message.slot, { bytes: message.bytes, format: message.format, partialIndex: message.partialIndex });
+				events.onPixels?.(message.slot, { bytes: message.bytes, format: message.format, partialIndex: message.partialIndex, ...(message.cardCopy ? { cardCopy: true } : {}) });
 				break;
 			case 'image': {
 				const stored = adopt(message.entry);

@@ -1,0 +1,84 @@
+import type { ArrivedPixels } from './batchRunner';
+import { ConcurrencyLimit } from './concurrency';
+
+/** How the pixels of a batch's slots are made ready to show, and where they go. */
+export interface SlotPixelsOptions {
+	/** Whether an image is large enough to be shown from a card-size copy. */
+	readonly needsCopy: (bytes: Uint8Array) => boolean;
+	/** The card-size copy; undefined when none can be made (the image goes as it is). */
+	readonly copy: (bytes: Uint8Array) => Promise<Uint8Array | undefined>;
+	/** Pixels ready to show, in each slot's order: `cardCopy` when the bytes are the copy. */
+	readonly post: (slot: number, pixels: ArrivedPixels) => void;
+	readonly warn: (message: string) => void;
+	/** Copies made at once for partials, and for finals: 33 MB of pixels each at 3840×2160 (default 2 each). */
+	readonly concurrency?: number;
+}
+
+/**
+ * The pixels of a batch where its images are decoded (the image worker): a large image goes on
+ * as its card-size copy, made here, so the extension host's main thread and the webview never
+ * get its full bytes. Copies are made as the images come, several slots at once, partials
+ * apart from finals (a partial never waits behind another slot's final image); each slot's
+ * pixels and its other messages (`after`) still go out in the order they came. A partial a
+ * newer one (or the final image) overtook while it waited for its turn to be copied is
+ * dropped: no copy of a stale preview.
+ */
+export class SlotPixels {
+	private readonly tails = new Map<number, Promise<void>>();
+	/** The newest partial index offered per slot; Infinity once its final image was. */
+	private readonly newest = new Map<number, number>();
+	private readonly partialCopies: ConcurrencyLimit;
+	private readonly finalCopies: ConcurrencyLimit;
+
+	constructor(private readonly options: SlotPixelsOptions) {
+		this.partialCopies = new ConcurrencyLimit(options.concurrency ?? 2);
+		this.finalCopies = new ConcurrencyLimit(options.concurrency ?? 2);
+	}
+
+	offer(slot: number, pixels: ArrivedPixels): void {
+		const partialIndex = pixels.partialIndex;
+		this.newest.set(slot, partialIndex === undefined ? Infinity : Math.max(partialIndex, this.newest.get(slot) ?? -1));
+		const ready = this.options.needsCopy(pixels.bytes) ? this.withCopy(slot, pixels) : Promise.resolve(pixels);
+		this.after(slot, async () => {
+			// A partial copied already goes even when its final image is on its way: it shows progress until then.
+			const shown = await ready;
+			if (shown) {
+				this.options.post(slot, shown);
+			}
+		});
+	}
+
+	/** Runs `send` once the slot's pixels offered so far went out. */
+	after(slot: number, send: () => void | Promise<void>): void {
+		const tail = (this.tails.get(slot) ?? Promise.resolve()).then(send).catch((error: unknown) => {
+			this.options.warn(`Pixels of variant ${slot + 1} could not be sent: ${error instanceof Error ? error.message : String(error)}`);
+		});
+		this.tails.set(slot, tail);
+	}
+
+	/** Settles once everything offered so far went out. */
+	async drained(): Promise<void> {
+		await Promise.all(this.tails.values());
+	}
+
+	private overtaken(slot: number, partialIndex: number | undefined): boolean {
+		return partialIndex !== undefined && (this.newest.get(slot) ?? -1) > partialIndex;
+	}
+
+	/** The pixels as their card-size copy; as they are when none can be made; undefined for a partial overtaken while it waited. */
+	private async withCopy(slot: number, pixels: ArrivedPixels): Promise<ArrivedPixels | undefined> {
+		const limit = pixels.partialIndex === undefined ? this.finalCopies : this.partialCopies;
+		return limit.run(async () => {
+			if (this.overtaken(slot, pixels.partialIndex)) {
+				return undefined;
+			}
+			try {
+				const copy = await this.options.copy(pixels.bytes);
+				return copy ? { ...pixels, bytes: copy, cardCopy: true } : pixels;
+			} catch (error) {
+				this.options.warn(`The card-size copy of variant ${slot + 1}'s ${pixels.partialIndex === undefined ? 'image' : 'preview'} failed, so the panel gets the full image: ${error instanceof Error ? error.message : String(error)}`);
+				return pixels;
+			}
+		});
+	}
+}

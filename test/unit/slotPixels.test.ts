@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import type { ArrivedPixels } from '../../src/core/generation/batchRunner';
+import { SlotPixels } from '../../src/core/generation/slotPixels';
+
+/** Whatever the test waits for: checked again at each copy asked for and each message sent. */
+const listeners = new Set<() => void>();
+const changed = () => listeners.forEach(listener => listener());
+function until(condition: () => boolean): Promise<void> {
+	return new Promise(resolve => {
+		const check = () => {
+			if (condition()) {
+				listeners.delete(check);
+				resolve();
+			}
+		};
+		listeners.add(check);
+		check();
+	});
+}
+
+/** A copy the test finishes when it wants: which bytes were asked for, and a way to answer each. */
+function controlledCopies() {
+	const asked: { bytes: Uint8Array; answer: (copy: Uint8Array | undefined) => void; fail: (error: Error) => void }[] = [];
+	const copy = (bytes: Uint8Array) => new Promise<Uint8Array | undefined>((resolve, reject) => {
+		asked.push({ bytes, answer: resolve, fail: reject });
+		changed();
+	});
+	return { asked, copy };
+}
+
+/** Large images are marked by their first byte (1); small ones (0) need no copy. */
+const large = (tag: number) => new Uint8Array([1, tag]);
+const small = (tag: number) => new Uint8Array([0, tag]);
+const copyOf = (bytes: Uint8Array) => new Uint8Array([2, bytes[1]]);
+
+function pipeline(copy: (bytes: Uint8Array) => Promise<Uint8Array | undefined>) {
+	const sent: string[] = [];
+	const warnings: string[] = [];
+	const pixels = new SlotPixels({
+		needsCopy: bytes => bytes[0] === 1,
+		copy,
+		post: (slot, shown: ArrivedPixels) => {
+			sent.push(`${slot}:${shown.partialIndex ?? 'final'}:${shown.bytes.join('.')}${shown.cardCopy ? ':copy' : ''}`);
+			changed();
+		},
+		warn: message => void warnings.push(message),
+	});
+	return { sent, warnings, pixels };
+}
+
+
+suite('Slot pixels: card-size copies where images are decoded', () => {
+	test('a partial of one slot goes out while another slot\'s final image is still being copied', async () => {
+		const { asked, copy } = controlledCopies();
+		const { sent, pixels } = pipeline(copy);
+		pixels.offer(0, { bytes: large(10), format: 'png' });
+		pixels.offer(1, { bytes: large(20), format: 'png', partialIndex: 0 });
+		// Both copies start at once.
+		await until(() => asked.length === 2);
+		asked[1].answer(copyOf(asked[1].bytes));
+		await until(() => sent.length === 1);
+		assert.deepEqual(sent, ['1:0:2.20:copy'], 'the partial did not wait for the final');
+		asked[0].answer(copyOf(asked[0].bytes));
+		await pixels.drained();
+		assert.deepEqual(sent, ['1:0:2.20:copy', '0:final:2.10:copy']);
+	});
+
+	test('a slot\'s messages keep their order: its stored image waits for its final pixels, small images need no copy', async () => {
+		const { asked, copy } = controlledCopies();
+		const { sent, pixels } = pipeline(copy);
+		pixels.offer(0, { bytes: small(1), format: 'png', partialIndex: 0 });
+		await until(() => sent.length === 1);
+		pixels.offer(0, { bytes: large(2), format: 'png' });
+		pixels.after(0, () => void sent.push('0:image'));
+		await until(() => asked.length === 1);
+		assert.deepEqual(sent, ['0:0:0.1'], 'the image waits behind the final copy');
+		asked[0].answer(copyOf(asked[0].bytes));
+		await pixels.drained();
+		assert.deepEqual(sent, ['0:0:0.1', '0:final:2.2:copy', '0:image']);
+	});
+
+	test('a partial overtaken by a newer one before its copy was made is dropped, never copied', async () => {
+		const { asked, copy } = controlledCopies();
+		const { sent, pixels } = pipeline(copy);
+		// Two slots' partials take both places; slot 2's first partial waits for one.
+		pixels.offer(0, { bytes: large(1), format: 'png', partialIndex: 0 });
+		pixels.offer(1, { bytes: large(2), format: 'png', partialIndex: 0 });
+		pixels.offer(2, { bytes: large(3), format: 'png', partialIndex: 0 });
+		pixels.offer(2, { bytes: large(4), format: 'png', partialIndex: 1 });
+		await until(() => asked.length === 2);
+		asked[0].answer(copyOf(asked[0].bytes));
+		asked[1].answer(copyOf(asked[1].bytes));
+		await until(() => asked.length === 3);
+		assert.deepEqual(asked.map(call => call.bytes[1]), [1, 2, 4], 'the stale partial of slot 2 is not copied');
+		asked[2].answer(copyOf(asked[2].bytes));
+		await pixels.drained();
+		assert.deepEqual(sent, ['0:0:2.1:copy', '1:0:2.2:copy', '2:1:2.4:copy']);
+	});
+
+	test('a copy that fails is logged and the full image goes instead; one the decoder does not take goes as it is', async () => {
+		const { asked, copy } = controlledCopies();
+		const { sent, warnings, pixels } = pipeline(copy);
+		pixels.offer(0, { bytes: large(1), format: 'png' });
+		pixels.offer(1, { bytes: large(2), format: 'png' });
+		await until(() => asked.length === 2);
+		asked[0].fail(new Error('out of memory'));
+		asked[1].answer(undefined);
+		await pixels.drained();
+		assert.deepEqual(sent.sort(), ['0:final:1.1', '1:final:1.2']);
+		assert.equal(warnings.length, 1);
+		assert.match(warnings[0], /card-size copy of variant 1's image failed.*out of memory/);
+	});
+});
