@@ -10,9 +10,10 @@ import type { Features } from './features';
 
 /**
  * Activation registers what VS Code needs right away (the commands' ids, the code lenses and
- * quick fixes, the language model tools' names, the editor menu's context key, the panel serializers) and nothing more: the commands, panels
- * and the API client are in their own file (dist/features.js), loaded at the first command or
- * restored panel, so opening a markdown file never reads or compiles them.
+ * quick fixes, the language model tools' names, the editor menu's context key, the panel
+ * serializers) and nothing more: the commands, panels and the API client are in their own
+ * file (dist/features.js), loaded at the first command, tool call or restored panel, so opening
+ * a markdown file never reads or compiles them.
  */
 export function activate(context: vscode.ExtensionContext): void {
 	const log = vscode.window.createOutputChannel('Illustrate', { log: true });
