@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { BATCH_PRICE_FACTOR } from '../cost/batchCost';
 import { formatUsd } from '../cost/cost';
 
 export type WorkspaceFillMode = 'now' | 'batch';
@@ -39,9 +40,6 @@ export function parseWorkspaceFillArgs(value: unknown): WorkspaceFillArgs {
 	}
 	return record as WorkspaceFillArgs;
 }
-
-/** The Batch API's price: half the synchronous one (OpenAI's price list). */
-export const BATCH_PRICE_FACTOR = 0.5;
 
 /** The two ways to fill, each with its estimate, side by side in one picker. */
 export function fillModeChoices(count: number, each: number | undefined): { readonly mode: WorkspaceFillMode; readonly label: string; readonly description: string; readonly detail: string }[] {
