@@ -4,7 +4,7 @@ import { isFillableStatus } from '../core/documents/imageStatus';
 import { codeSpan, escapeMarkdown, markdownLinkTarget } from '../core/markdown/escapeMarkdown';
 import { MANIFEST_NAME, parseManifest, type ProvenanceEntry } from '../core/provenance/manifest';
 import { Disposable } from '../lifecycle/disposable';
-import { describeFileError, isFileNotFound } from '../platform/fileErrors';
+import { describeFileError, fileExists, isFileNotFound } from '../platform/fileErrors';
 import { DOCUMENT_SELECTOR, type DocumentImageIndex } from './documentPlaceholders';
 
 /** The command a lens runs: generate for, or regenerate, the image at an offset of a document. */
@@ -87,7 +87,14 @@ export class ImageLenses extends Disposable implements vscode.CodeLensProvider, 
 
 	async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
 		const offset = document.offsetAt(position);
-		const item = (await this.index.classify(document)).find(candidate => offset >= candidate.image.start && offset <= candidate.image.end);
+		const at = async () => (await this.index.classify(document)).find(candidate => offset >= candidate.image.start && offset <= candidate.image.end);
+		let item = await at();
+		// A file created since the document was parsed (Illustrate just wrote it, and the file
+		// watcher's event has not arrived yet): parse again rather than call it missing.
+		if (item?.status === 'missing' && item.file && await fileExists(item.file).catch(() => false)) {
+			this.index.forget(document);
+			item = await at();
+		}
 		if (!item) {
 			return undefined;
 		}
