@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOOL_DEFINITIONS } from '../../src/core/agents/toolDefinitions';
-import { overLimit, overLimitMessage, quoteLine, toolConfirmation, type ToolQuote } from '../../src/core/agents/toolConfirmation';
+import { asksFirst, fillQuote, generateTarget, overLimit, overLimitMessage, quoteLine, quoteOf, toolConfirmation, type ToolQuote } from '../../src/core/agents/toolConfirmation';
+import { estimateCost } from '../../src/core/cost/cost';
+import { findModel } from '../../src/core/models/capabilities';
 import { AGENT_TOOL_NAMES } from '../../src/commands/agentToolNames';
 
 const root = join(__dirname, '..', '..', '..');
@@ -102,5 +104,39 @@ suite('Language model tools: what the user confirms', () => {
 		assert.equal(overLimit({ ...over, limitUsd: 0.25 }), false, 'an estimate at the limit is sent');
 		assert.equal(overLimitMessage(over), 'Not sent: the estimated cost $0.250 is above the limit of $0.100 per request (illustrate.maxCostPerRequest). Ask for a lower quality or a smaller size, or ask the user to raise the limit.');
 		assert.match(quoteLine(over), /Above your limit of \$0\.100 \(illustrate\.maxCostPerRequest\): it will not be sent\.$/);
+	});
+});
+
+suite('Language model tools: the quote and where it goes', () => {
+	test('a quote is the model\'s estimate for the count, against the limit; an unknown model has none', () => {
+		const quote = quoteOf({ model: 'gpt-image-2', size: '1024x1024', quality: 'low', n: 2 }, 0.5);
+		assert.deepEqual(quote, { model: 'gpt-image-2', size: '1024x1024', quality: 'low', images: 2, estimateUsd: estimateCost(findModel('gpt-image-2')!, 'low', '1024x1024', 2), limitUsd: 0.5 });
+		assert.ok(quote.estimateUsd !== undefined && quote.estimateUsd > 0);
+		assert.equal(quoteOf({ model: 'my-model', size: '1024x1024', quality: 'low', n: 1 }, undefined).estimateUsd, undefined);
+	});
+
+	test('a fill\'s quote is the count at one image\'s price, with no limit left to refuse it', () => {
+		const one: ToolQuote = { model: 'gpt-image-2', size: '1024x1024', quality: 'medium', images: 1, estimateUsd: 0.04, limitUsd: 0.1 };
+		const fill = fillQuote(one, 3);
+		assert.equal(fill.images, 3);
+		assert.ok(Math.abs(fill.estimateUsd! - 0.12) < 1e-12);
+		assert.equal(fill.limitUsd, undefined);
+		assert.equal(overLimit(fill), false);
+		assert.equal(fillQuote({ ...one, estimateUsd: undefined }, 3).estimateUsd, undefined);
+	});
+
+	test('a generate goes to a placeholder, a document, a path, beside the active document, or asks for one', () => {
+		assert.deepEqual(generateTarget({ document: 'docs/a.md', placeholder: 'flow', path: 'x.png' }, 'docs/b.md'), { kind: 'placeholder', document: 'docs/a.md', placeholder: 'flow' });
+		assert.deepEqual(generateTarget({ document: 'docs/a.md', path: 'x.png' }, 'docs/b.md'), { kind: 'document', document: 'docs/a.md' });
+		assert.deepEqual(generateTarget({ path: 'x.png' }, 'docs/b.md'), { kind: 'path', path: 'x.png' });
+		assert.deepEqual(generateTarget({}, 'docs/b.md'), { kind: 'beside', document: 'docs/b.md' });
+		assert.deepEqual(generateTarget({ placeholder: 'flow' }, undefined), { kind: 'noDocument' });
+	});
+
+	test('a call asks first only in a trusted workspace and within the limit', () => {
+		const quote: ToolQuote = { model: 'gpt-image-2', size: '1024x1024', quality: 'high', images: 1, estimateUsd: 0.2, limitUsd: 0.5 };
+		assert.equal(asksFirst(quote, true), true);
+		assert.equal(asksFirst(quote, false), false, 'untrusted: refused without asking');
+		assert.equal(asksFirst({ ...quote, limitUsd: 0.1 }, true), false, 'above the limit: refused without asking');
 	});
 });

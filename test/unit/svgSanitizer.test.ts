@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Parser } from 'htmlparser2';
 import sharp from 'sharp';
+import { animatesForbidden, hrefAllowed, safeCss, safeValue } from '../../src/core/images/svgAllowList';
 import { MAX_SVG_BYTES, sanitizeSvg, SvgRejectedError, type SanitizedSvg } from '../../src/core/images/svgSanitizer';
 import { svgPixelSize } from '../../src/core/images/svgSize';
 import { drawing, HOSTILE_SVGS } from '../fixtures/svg/hostileSvgs';
@@ -189,5 +190,38 @@ suite('SVG sanitiser', () => {
 		assert.deepEqual(svgPixelSize(undefined, '48px', '0 0 24 12'), { width: 96, height: 48 });
 		assert.deepEqual(svgPixelSize(undefined, undefined, 'nonsense'), { width: 300, height: 150 });
 		assert.deepEqual(svgPixelSize('1e9', '-5', undefined), { width: 100_000, height: 150 });
+	});
+});
+
+suite('SVG allow-list', () => {
+	test('an href stays only as a #id on an element that references, or as an inline raster on an image', () => {
+		assert.equal(hrefAllowed('use', '#shape'), true);
+		assert.equal(hrefAllowed('rect', '#shape'), false);
+		assert.equal(hrefAllowed('use', 'other.svg#shape'), false);
+		assert.equal(hrefAllowed('image', 'data:image/png;base64,iVBORw0KGgo='), true);
+		assert.equal(hrefAllowed('use', 'data:image/png;base64,iVBORw0KGgo='), false);
+		assert.equal(hrefAllowed('image', 'data:image/svg+xml;base64,PHN2Zz4='), false);
+		assert.equal(hrefAllowed('image', 'https://example.com/a.png'), false);
+	});
+
+	test('an animation of an href, a handler or a style is forbidden; other attributes and elements are not', () => {
+		assert.equal(animatesForbidden('set', 'xlink:href'), true);
+		assert.equal(animatesForbidden('animate', ' onclick '), true);
+		assert.equal(animatesForbidden('animate', 'STYLE'), true);
+		assert.equal(animatesForbidden('animate', 'opacity'), false);
+		assert.equal(animatesForbidden('animate', undefined), false);
+		assert.equal(animatesForbidden('rect', 'href'), false);
+	});
+
+	test('CSS and attribute values: local url()s only, no scriptable scheme, no escape, no import', () => {
+		assert.equal(safeCss('rect { fill: url(#g) } /* note */'), 'rect { fill: url(#g) } ');
+		assert.equal(safeCss('@import "x.css";'), undefined);
+		assert.equal(safeCss('rect { fill: url(https://example.com/x) }'), undefined);
+		assert.equal(safeValue('fill', 'url(#g)'), 'url(#g)');
+		assert.equal(safeValue('fill', 'url(other.svg#g)'), undefined);
+		assert.equal(safeValue('fill', 'java\\script:x'), undefined);
+		assert.equal(safeValue('values', 'javascript:alert(1)'), undefined);
+		assert.equal(safeValue('style', 'fill: red'), 'fill: red');
+		assert.equal(safeValue('d', 'M0 0L10 10'), 'M0 0L10 10');
 	});
 });

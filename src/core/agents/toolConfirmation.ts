@@ -1,5 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { formatUsd } from '../cost/cost';
+import { estimateCost, formatUsd } from '../cost/cost';
+import { findModel } from '../models/capabilities';
+import type { GenerateImageInput } from './toolDefinitions';
 
 /**
  * What an agent's call is asked with before anything is sent (VS Code shows it in chat with
@@ -47,6 +49,40 @@ export function overLimit(quote: ToolQuote): boolean {
 /** The refusal of a call whose estimate is above `illustrate.maxCostPerRequest`, written for an agent to act on. */
 export function overLimitMessage(quote: ToolQuote): string {
 	return l10n.t('Not sent: the estimated cost {0} is above the limit of {1} per request (illustrate.maxCostPerRequest). Ask for a lower quality or a smaller size, or ask the user to raise the limit.', formatUsd(quote.estimateUsd ?? 0), formatUsd(quote.limitUsd ?? 0));
+}
+
+/** A request's quote: its estimate, when the model has a published price, against the limit. */
+export function quoteOf(options: { readonly model: string; readonly size: string; readonly quality: string; readonly n: number }, limitUsd: number | undefined): ToolQuote {
+	const model = findModel(options.model);
+	return {
+		model: options.model,
+		size: options.size,
+		quality: options.quality,
+		images: options.n,
+		estimateUsd: model ? estimateCost(model, options.quality, options.size, options.n) : undefined,
+		limitUsd,
+	};
+}
+
+/** A fill's quote: `count` images at one image's price; the budget has already chosen `count`, so no limit is left to refuse it. */
+export function fillQuote(one: ToolQuote, count: number): ToolQuote {
+	return { ...one, images: count, estimateUsd: one.estimateUsd === undefined ? undefined : one.estimateUsd * count, limitUsd: undefined };
+}
+
+/**
+ * Where a generate goes, as its confirmation says it: a placeholder or a document, a path, or
+ * beside `activeDocument` (the workspace-relative name of the active saved document, if any).
+ */
+export function generateTarget(input: Pick<GenerateImageInput, 'document' | 'placeholder' | 'path'>, activeDocument: string | undefined): ToolTarget {
+	if (input.document !== undefined) {
+		return input.placeholder !== undefined ? { kind: 'placeholder', document: input.document, placeholder: input.placeholder } : { kind: 'document', document: input.document };
+	}
+	return input.path !== undefined ? { kind: 'path', path: input.path } : activeDocument !== undefined ? { kind: 'beside', document: activeDocument } : { kind: 'noDocument' };
+}
+
+/** Whether a call asks first: above the limit, or in an untrusted workspace, it is refused before anything is sent, so there is nothing to confirm. */
+export function asksFirst(quote: ToolQuote, trusted: boolean): boolean {
+	return !overLimit(quote) && trusted;
 }
 
 /** One line: what is sent and what it costs. */
