@@ -124,12 +124,7 @@ export class FillWorkspaceCommand implements Command {
 				return undefined;
 			}
 		}
-		if (!(await this.keys.get(settings.provider))) {
-			const message = vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key", then run this again.', providerLabel(settings.provider));
-			if (scripted) {
-				throw new Error(`Illustrate: ${message}`);
-			}
-			void vscode.window.showErrorMessage(message);
+		if (!(await hasKey(this.keys, settings.provider, scripted))) {
 			return undefined;
 		}
 		const chosen = picked.slice(0, confirmation.count).map(placeholder => ({ ...placeholder, prompt: applyStyle(placeholder.alt, plan.style) }));
@@ -186,12 +181,7 @@ export class FillWorkspaceCommand implements Command {
 			}
 		}
 		const settings = readSettings(vscode.Uri.parse(left[0].document, true));
-		if (!(await this.keys.get(settings.provider))) {
-			const message = vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key", then run this again.', providerLabel(settings.provider));
-			if (scripted) {
-				throw new Error(`Illustrate: ${message}`);
-			}
-			void vscode.window.showErrorMessage(message);
+		if (!(await hasKey(this.keys, settings.provider, scripted))) {
 			return undefined;
 		}
 		const model = findModel(state.model);
@@ -283,4 +273,17 @@ export function submitThrough(batches: BatchService): SubmitBatch {
 		});
 		return { batchId };
 	};
+}
+
+/** Whether a key is set for `provider`; if not, says how to set one (a scripted run rejects with it). */
+async function hasKey(keys: ApiKeys, provider: Parameters<typeof providerLabel>[0], scripted: boolean): Promise<boolean> {
+	if (await keys.get(provider)) {
+		return true;
+	}
+	const message = vscode.l10n.t('No API key is set for {0}. Set one with "Illustrate: Set API Key", then run this again.', providerLabel(provider));
+	if (scripted) {
+		throw new Error(`Illustrate: ${message}`);
+	}
+	void vscode.window.showErrorMessage(message);
+	return false;
 }
