@@ -227,7 +227,16 @@ export class ImageInserter {
 		const copied = sources.every(source => source !== undefined);
 		const edit = new ScopedWorkspaceEdit(plans[0].scope);
 		if (copied) {
-			await copyIntoWorkspace(files.map((target, index) => ({ source: sources[index]!, target })), plans[0].scope, keptInHistory());
+			try {
+				await copyIntoWorkspace(files.map((target, index) => ({ source: sources[index]!, target })), plans[0].scope, keptInHistory());
+			} catch (error) {
+				if (error instanceof IllustrateError) {
+					throw error;
+				}
+				// A file system's message may carry absolute paths: it is told in a few words (a file made there meanwhile, a full disk …).
+				const folder = vscode.Uri.joinPath(current.uri, '..');
+				throw new IllustrateError(`${vscode.l10n.t('Could not write {0} beside {1} ({2}): check that the folder is writable. Nothing was written.', files.map(file => relativePath(folder.path, file.path)).join(', '), vscode.workspace.asRelativePath(current.uri), describeFileError(error))} ${keptInHistory()}`);
+			}
 		} else {
 			// A history without files (none in this extension today): the bytes go in the edit, and Undo takes them too.
 			for (const [index, file] of files.entries()) {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { sdkBatchApi } from '../../src/batch/batchApiClient';
 import { BATCH_RECORDS_KEY, BatchService, type BatchRecordStorage } from '../../src/batch/batchService';
@@ -6,7 +7,7 @@ import type { BatchImageOptions } from '../../src/core/batchApi/batchInput';
 import type { BatchRecord } from '../../src/core/batchApi/batchRecord';
 import { costFromUsage } from '../../src/core/cost/cost';
 import { workspacePlaceholders, type WorkspacePlaceholder } from '../../src/core/workspaceFill/placeholderIdentity';
-import { ImageStore } from '../../src/history/imageStore';
+import { ImageStore, type StoredImage } from '../../src/history/imageStore';
 import { ApiKeys } from '../../src/providers/apiKeys';
 import { ImageInserter } from '../../src/workspace/imageInserter';
 import { watchEventLoop } from '../harness/eventLoopWatch';
@@ -275,6 +276,41 @@ suite('Batch API: a whole batch through the test server', function () {
 		await vscode.window.showTextDocument(filled[0].document);
 		await vscode.commands.executeCommand('undo');
 		assert.equal(filled[0].document.getText(), '![a diagram]()\n\n![a chart]()\n');
+	});
+
+	test('a file made at a planned name while a document is filled is never overwritten: nothing is linked, no copy is left, the images stay in the history', async () => {
+		const doc = await writeDocument('batch/race/page.md', '![a fox]()\n\n![an owl]()\n');
+		const document = await vscode.workspace.openTextDocument(doc);
+		const theirs = new TextEncoder().encode('the user\'s own fox\n');
+		// The moment the history is asked for the files to copy, the user saves a file at the first planned name.
+		const racing = new class extends ImageStore {
+			override fileOf(image: StoredImage): vscode.Uri {
+				if (image.prompt === 'a fox') {
+					mkdirSync(vscode.Uri.joinPath(doc, '..', 'images').fsPath, { recursive: true });
+					writeFileSync(vscode.Uri.joinPath(doc, '..', 'images', 'a-fox.png').fsPath, theirs);
+				}
+				return super.fileOf(image);
+			}
+		}(vscode.Uri.joinPath(workspaceRoot(), '.batch-store'), () => 500 * 1024 * 1024);
+		const png = new Uint8Array(512).fill(7);
+		png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0, 0, 0, 1, 0]);
+		const entries = await Promise.all((await placeholdersOf(doc)).map(async placeholder => ({
+			target: { kind: 'image' as const, start: placeholder.range.start, alt: placeholder.alt },
+			image: await racing.save(png, { prompt: placeholder.alt, model: 'gpt-image-1.5', size: '1024x1024', quality: 'low' }, 'png'),
+			alt: placeholder.alt,
+		})));
+		let message = '';
+		await new ImageInserter(racing, log).insertAll(document, entries).catch((error: Error) => {
+			message = error.message;
+		});
+		racing.dispose();
+		assert.match(message, /Could not write images\/a-fox\.png, images\/an-owl\.png beside batch\/race\/page\.md .*Nothing was written\. The images are kept in Illustrate: Show Generated Images\./);
+		assert.equal(decoder.decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(doc, '..', 'images', 'a-fox.png'))), 'the user\'s own fox\n', 'their file, as they saved it');
+		assert.equal(await exists(vscode.Uri.joinPath(doc, '..', 'images', 'an-owl.png')), false, 'the copy made beside it is taken away again');
+		assert.equal(document.getText(), '![a fox]()\n\n![an owl]()\n');
+		for (const entry of entries) {
+			assert.ok(await racing.get(entry.image.id), 'still in the history');
+		}
 	});
 
 	// Minutes long: run by `npm run bench:batchApply` (bench/batchApply.ts), which asks for it by name; not in the suite's run.
