@@ -291,11 +291,27 @@ export class BatchService implements vscode.Disposable {
 		return { ...result, count: retry.length };
 	}
 
-	/** Forgets a delivered batch (its images stay in the history and the documents). */
-	async forget(id: string): Promise<void> {
-		this.records = this.records.filter(record => record.id !== id || !record.delivered);
+	/**
+	 * Removes a finished batch from the list: its record and the mapping of its requests; its
+	 * images stay in the history and the documents. A batch still running, or whose results are
+	 * not yet all applied, is refused (Cancel it first): its images are not in the history yet.
+	 */
+	async remove(id: string): Promise<void> {
+		const record = this.batch(id);
+		if (!record) {
+			return;
+		}
+		if (!record.delivered) {
+			throw new IllustrateError(ENDED_STATUSES.has(record.status)
+				? vscode.l10n.t('That batch\'s images are still being saved to the history and inserted: remove it once that is done.')
+				: vscode.l10n.t('That batch is still running: cancel it first, then remove it once what it completed is delivered.'));
+		}
+		clearTimeout(this.polls.get(id)?.timer);
+		this.polls.delete(id);
+		this.records = this.records.filter(candidate => candidate.id !== id);
 		await this.persist();
 		this.changed.fire();
+		this.options.log.info(`Batch ${id} removed from the list; its images stay in the history.`);
 	}
 }
 
