@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listPage } from './listPage';
 import { ApiError, sendApiError, sendJson } from './httpReplies';
 import type { ServerConfig } from './serverConfig';
 import { FileStore } from './fileRoutes';
@@ -308,12 +309,8 @@ export async function handleBatches(state: BatchState, config: ServerConfig, req
 			state.order.push(String(object.id));
 			sendJson(response, 200, object);
 		} else if (request.method === 'GET' && !id) {
-			const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20));
-			const newestFirst = [...state.order].reverse();
-			const after = url.searchParams.get('after');
-			const start = after ? newestFirst.indexOf(after) + 1 : 0;
-			const page = newestFirst.slice(start, start + limit).map(batchId => state.batches.get(batchId)!.object);
-			sendJson(response, 200, { object: 'list', data: page, first_id: page[0]?.id ?? null, last_id: page[page.length - 1]?.id ?? null, has_more: start + limit < newestFirst.length });
+			const newestFirst = [...state.order].reverse().map(batchId => ({ id: batchId }));
+			sendJson(response, 200, listPage(newestFirst, url.searchParams, { fallback: 20, max: 100 }, ({ id: batchId }) => state.batches.get(batchId)!.object));
 		} else if (request.method === 'GET' && id && !cancel) {
 			const batch = state.batches.get(id);
 			if (!batch) {
