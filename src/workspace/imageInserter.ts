@@ -33,6 +33,14 @@ export interface InsertResult {
 
 type SaveRequest = Omit<InsertRequest, 'target'>;
 
+/** One image of `insertAll`: its target, and the missing file its link names (saved there, as `insert` does). */
+export interface InsertAllEntry {
+	readonly target: InsertionTarget;
+	readonly image: HistoryImage;
+	readonly alt: string;
+	readonly preferredFile?: vscode.Uri;
+}
+
 /**
  * Saves images where the document's settings say (`illustrate.destination`, else
  * `markdown.copyFiles.destination`, else `images/` beside it) and links them in the
@@ -159,15 +167,15 @@ export class ImageInserter {
 	 * Undo): Fill Missing Images in Workspace fills a document at once. Every target must be
 	 * there in the current text, else nothing is written and the images stay in the history.
 	 */
-	insertAll(document: vscode.TextDocument, entries: readonly { readonly target: InsertionTarget; readonly image: HistoryImage; readonly alt: string }[]): Promise<InsertResult[]> {
+	insertAll(document: vscode.TextDocument, entries: readonly InsertAllEntry[]): Promise<InsertResult[]> {
 		return this.serialized(document, () => this.insertAllNow(document, entries));
 	}
 
-	private async insertAllNow(document: vscode.TextDocument, entries: readonly { readonly target: InsertionTarget; readonly image: HistoryImage; readonly alt: string }[]): Promise<InsertResult[]> {
+	private async insertAllNow(document: vscode.TextDocument, entries: readonly InsertAllEntry[]): Promise<InsertResult[]> {
 		const reserved = new Set<string>();
 		const plans: Awaited<ReturnType<ImageInserter['plan']>>[] = [];
 		for (const entry of entries) {
-			const plan = await this.plan({ document, images: [entry.image], alt: entry.alt }, reserved);
+			const plan = await this.plan({ document, images: [entry.image], alt: entry.alt, ...(entry.preferredFile ? { preferredFile: entry.preferredFile } : {}) }, reserved);
 			plan.files.forEach(file => reserved.add(file.path));
 			plans.push(plan);
 		}
