@@ -279,6 +279,7 @@ export class BatchService implements vscode.Disposable {
 			alt: entry.alt,
 			prompt: entry.prompt,
 			range: { start: 0, end: 0, line: 0 },
+			...(entry.outputFormat ? { outputFormat: entry.outputFormat } : {}),
 		}));
 		const options: BatchImageOptions = { model: record.options.model, size: record.options.size, quality: record.options.quality, outputFormat: record.options.outputFormat };
 		const result = await this.submit(items, { options, ...(record.referenceFileId ? { referenceFileId: record.referenceFileId } : {}) });
