@@ -67,6 +67,26 @@ suite('test API server: files and batches', function () {
 		assert.deepEqual([files.data.length, files.has_more, typeof files.first_id, files.first_id === files.last_id], [1, true, 'string', true]);
 	});
 
+	test('SVG and GIF requests get SVG and GIF output lines, as the synchronous endpoint makes them; streaming is refused per line', async () => {
+		const svg = { custom_id: 'svg-1', method: 'POST', url: '/v1/images/generations', body: { model: 'gpt-image-2.6-sunburst', prompt: 'a flow diagram', size: '1024x1024', quality: 'low', output_format: 'svg', stream: false } };
+		const gif = { custom_id: 'gif-1', method: 'POST', url: '/v1/images/generations', body: { model: 'gpt-image-2.6-flare', prompt: 'a loop', size: 'auto', quality: 'low', output_format: 'gif', frame_count: 4, stream: false } };
+		const streamed = { custom_id: 'svg-2', method: 'POST', url: '/v1/images/generations', body: { ...svg.body, stream: true } };
+		const input = await client.files.create({ file: await toFile(jsonl([svg, gif, streamed]), 'input.jsonl'), purpose: 'batch' });
+		const created = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/images/generations', completion_window: '24h' });
+		await control.driveBatch(created.id, { status: 'in_progress' });
+		await control.driveBatch(created.id, { status: 'finalizing' });
+		await control.driveBatch(created.id, { status: 'completed' });
+		const done = await client.batches.retrieve(created.id);
+		const output = await lines(client, done.output_file_id);
+		assert.deepEqual(output.map(line => [line.custom_id, line.response.body.output_format]), [['svg-1', 'svg'], ['gif-1', 'gif']]);
+		assert.match(Buffer.from(output[0].response.body.data[0].b64_json, 'base64').toString('utf8'), /^<\?xml[^]*<svg[\s>]/);
+		assert.equal(output[0].response.body.svg_usage.model, 'gpt-5.5');
+		const animation = Buffer.from(output[1].response.body.data[0].b64_json, 'base64');
+		assert.equal(animation.subarray(0, 6).toString('latin1'), 'GIF89a');
+		const errors = await lines(client, done.error_file_id);
+		assert.deepEqual(errors.map(line => [line.custom_id, line.response.body.error.param]), [['svg-2', 'stream']]);
+	});
+
 	test('validating → in_progress → finalizing → completed: real images of the requested size, failed lines in the error file', async () => {
 		const input = await client.files.create({ file: await toFile(jsonl([generation('doc-1', 'a fox', '1536x1024'), generation('doc-2', 'a bad one'), generation('doc-3', 'an owl')]), 'input.jsonl'), purpose: 'batch' });
 		const created = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/images/generations', completion_window: '24h' });
