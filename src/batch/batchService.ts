@@ -6,7 +6,7 @@ import { deliveryMessage } from '../core/batchApi/batchReport';
 import type { RemoteBatch } from '../core/batchApi/remoteBatch';
 import { batchPrice } from '../core/cost/batchCost';
 import { IllustrateError } from '../core/errors';
-import type { OutputFormat } from '../core/models/capabilities';
+import { isWholeFileFormat, type OutputFormat } from '../core/models/capabilities';
 import type { WorkspacePlaceholder } from '../core/workspaceFill/placeholderIdentity';
 import { BATCH_RECORDS_KEY } from '../commandIds';
 import type { ImageInserter } from '../workspace/imageInserter';
@@ -137,7 +137,8 @@ export class BatchService implements vscode.Disposable {
 				...(referenceFileId ? { referenceFileId } : {}),
 				createdAt: new Date().toISOString(),
 				options: { model: request.options.model, size: request.options.size, quality: request.options.quality, outputFormat: request.options.outputFormat },
-				...(request.estimateEach !== undefined ? { estimateUsd: batchPrice(request.estimateEach * file.entries.length) } : {}),
+				// SVG and GIF requests have no estimate ahead: the estimate is the other requests'.
+				...(request.estimateEach !== undefined ? { estimateUsd: batchPrice(request.estimateEach * file.entries.filter(entry => !isWholeFileFormat(entry.outputFormat ?? request.options.outputFormat)).length) } : {}),
 				entries: file.entries,
 				status: remote.status,
 				counts: { ...remote.counts, total: remote.counts.total || file.entries.length },
