@@ -5,12 +5,14 @@
  * in one edit. Issue #19: the extension host's memory grows by at most 300 MB and its event loop
  * is never held over 50 ms. Run with `npm run bench:batchApply`; options:
  *   --json <file>          where the figures go (default .test-runs/bench-batch-apply.json)
+ *   --cpu-prof <file>      also writes a CPU profile of the extension host's main thread while it
+ *                          applies (a .cpuprofile, for Chrome DevTools or VS Code; it slows the run)
  * The run is the integration test "bench: applying 1,000 results…", which prints one
  * `BENCH batchApply {…}` line and fails when a limit is passed.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../test/harness/codeServer';
 
 function option(name: string, fallback: string): string {
@@ -19,11 +21,12 @@ function option(name: string, fallback: string): string {
 }
 
 const JSON_OUT = option('--json', join(PROJECT_ROOT, '.test-runs', 'bench-batch-apply.json'));
+const CPU_PROFILE = option('--cpu-prof', '');
 
 const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'out', 'test', 'harness', 'runIntegration.js')], {
 	cwd: PROJECT_ROOT,
 	encoding: 'utf8',
-	env: { ...process.env, ILLUSTRATE_TEST_GREP: 'bench: applying 1,000 results' },
+	env: { ...process.env, ILLUSTRATE_TEST_GREP: 'bench: applying 1,000 results', ...(CPU_PROFILE ? { ILLUSTRATE_BENCH_CPU_PROFILE: resolve(CPU_PROFILE) } : {}) },
 	maxBuffer: 64 * 1024 * 1024,
 });
 const line = /BENCH batchApply (\{.*\})/.exec(result.stdout);

@@ -100,19 +100,35 @@ export async function deliverBatch(record: BatchRecord, context: DeliveryContext
 	await applyPending(record, context);
 }
 
-/** Applies every stored, not yet applied image to its document: documents one at a time, their placeholders found again by identity. */
+/**
+ * Documents filled at once: each one's edit and save wait on the window (and the files on
+ * the disk), not on this thread, so a few at a time overlap those waits.
+ */
+const DOCUMENTS_AT_ONCE = 4;
+
+/** Applies every stored, not yet applied image to its document: each document in one edit, its placeholders found again by identity, a few documents at a time. */
 export async function applyPending(record: BatchRecord, context: DeliveryContext): Promise<void> {
 	const byDocument = new Map<string, BatchEntry[]>();
 	for (const entry of record.entries) {
 		const outcome = record.outcomes[entry.customId];
 		if (outcome?.result === 'kept' && outcome.reason === PENDING) {
-			byDocument.set(entry.document, [...(byDocument.get(entry.document) ?? []), entry]);
+			const entries = byDocument.get(entry.document);
+			if (entries) {
+				entries.push(entry);
+			} else {
+				byDocument.set(entry.document, [entry]);
+			}
 		}
 	}
-	for (const [documentUri, documentEntries] of byDocument) {
-		await applyToDocument(record, documentUri, documentEntries, context);
-		await context.persist();
-	}
+	const queue = [...byDocument];
+	const fill = async () => {
+		for (let next = queue.shift(); next; next = queue.shift()) {
+			await applyToDocument(record, next[0], next[1], context);
+			// Stored after each document: a reload in the middle neither inserts twice nor forgets what was inserted.
+			await context.persist();
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(DOCUMENTS_AT_ONCE, queue.length) }, fill));
 }
 
 async function applyToDocument(record: BatchRecord, documentUri: string, entries: readonly BatchEntry[], context: DeliveryContext): Promise<void> {

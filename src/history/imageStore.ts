@@ -157,6 +157,11 @@ export class ImageStore implements vscode.Disposable {
 		return vscode.workspace.fs.readFile(image.uri);
 	}
 
+	/** The file of an image's bytes, for a copy that never reads them onto the extension host's main thread. */
+	fileOf(image: StoredImage): vscode.Uri {
+		return image.uri;
+	}
+
 	async delete(id: string): Promise<void> {
 		const entries = await this.entries();
 		const image = entries.get(id);

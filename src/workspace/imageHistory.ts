@@ -17,6 +17,8 @@ export interface HistoryImage extends ProvenanceSource {
 /** Where an image's bytes are read from. */
 export interface ImageReader {
 	read(image: HistoryImage): Promise<Uint8Array>;
+	/** The file that holds the image's bytes, where there is one: it is copied, not read. */
+	fileOf?(image: HistoryImage): vscode.Uri | undefined;
 }
 
 /** The recipe of a workspace file's bytes kept before Replace or Restore overwrites them. */

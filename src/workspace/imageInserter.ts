@@ -11,7 +11,7 @@ import { describeFileError, fileExists } from '../platform/fileErrors';
 import { readSettings } from '../settings/settings';
 import { keptInHistory, type HistoryImage, type ImageReader } from './imageHistory';
 import { recordProvenance } from './provenanceWriter';
-import { assertWritable, ScopedWorkspaceEdit, writeScopeOfDocument } from './workspaceWriter';
+import { assertWritable, copyIntoWorkspace, removeCopies, ScopedWorkspaceEdit, writeScopeOfDocument } from './workspaceWriter';
 
 export interface InsertRequest {
 	readonly document: vscode.TextDocument;
@@ -51,6 +51,8 @@ export interface InsertAllEntry {
 export class ImageInserter {
 	/** One insert at a time per document: each edit is computed from the text the previous one left. */
 	private readonly queues = new Map<string, Promise<unknown>>();
+	/** Paths planned by inserts under way and not on disk yet: documents filled at once never pick the same name. */
+	private readonly inFlight = new Set<string>();
 
 	constructor(private readonly images: ImageReader, private readonly log?: vscode.LogOutputChannel) { }
 
@@ -68,7 +70,7 @@ export class ImageInserter {
 		return next;
 	}
 
-	/** `reserved`: paths taken by earlier images of the same edit, not on disk yet. */
+	/** `reserved`: paths taken by earlier images of the same edit, not on disk yet (as are those of inserts under way). */
 	private async plan(request: SaveRequest, reserved?: ReadonlySet<string>) {
 		const document = request.document.isClosed ? await vscode.workspace.openTextDocument(request.document.uri) : request.document;
 		if (document.isUntitled) {
@@ -96,7 +98,7 @@ export class ImageInserter {
 					fileName,
 					now: new Date(),
 				}),
-				exists: path => reserved?.has(path) ? Promise.resolve(true) : fileExists(document.uri.with({ path })),
+				exists: path => reserved?.has(path) || this.inFlight.has(path) ? Promise.resolve(true) : fileExists(document.uri.with({ path })),
 			});
 		} catch (error) {
 			if (!(error instanceof FileCheckError)) {
@@ -163,20 +165,40 @@ export class ImageInserter {
 	}
 
 	/**
-	 * Inserts one image into each of several targets of a document as one workspace edit (one
-	 * Undo): Fill Missing Images in Workspace fills a document at once. Every target must be
-	 * there in the current text, else nothing is written and the images stay in the history.
+	 * Inserts one image into each of several targets of a document, its text changed in one
+	 * workspace edit (one Undo): Fill Missing Images in Workspace fills a document at once, a
+	 * finished batch a document at a time. Every target must be there in the current text, else
+	 * nothing is written and the images stay in the history. The files are copies of the
+	 * history's (never read onto the extension host's main thread, never sent through the
+	 * window): Undo takes the links back and leaves the files.
 	 */
 	insertAll(document: vscode.TextDocument, entries: readonly InsertAllEntry[]): Promise<InsertResult[]> {
 		return this.serialized(document, () => this.insertAllNow(document, entries));
 	}
 
 	private async insertAllNow(document: vscode.TextDocument, entries: readonly InsertAllEntry[]): Promise<InsertResult[]> {
+		const started = Date.now();
 		const reserved = new Set<string>();
+		try {
+			return await this.insertAllReserving(document, entries, reserved, started);
+		} finally {
+			reserved.forEach(path => this.inFlight.delete(path));
+		}
+	}
+
+	private async insertAllReserving(document: vscode.TextDocument, entries: readonly InsertAllEntry[], reserved: Set<string>, started: number): Promise<InsertResult[]> {
 		const plans: Awaited<ReturnType<ImageInserter['plan']>>[] = [];
 		for (const entry of entries) {
-			const plan = await this.plan({ document, images: [entry.image], alt: entry.alt, ...(entry.preferredFile ? { preferredFile: entry.preferredFile } : {}) }, reserved);
-			plan.files.forEach(file => reserved.add(file.path));
+			const request = { document, images: [entry.image], alt: entry.alt, ...(entry.preferredFile ? { preferredFile: entry.preferredFile } : {}) };
+			let plan = await this.plan(request, reserved);
+			// Another document's insert took the name while this one looked: looked again (nothing awaited between the check and the taking).
+			for (let tries = 0; tries < 10 && plan.files.some(file => this.inFlight.has(file.path)); tries++) {
+				plan = await this.plan(request, reserved);
+			}
+			plan.files.forEach(file => {
+				reserved.add(file.path);
+				this.inFlight.add(file.path);
+			});
 			plans.push(plan);
 		}
 		if (plans.length === 0) {
@@ -184,34 +206,50 @@ export class ImageInserter {
 		}
 		const current = plans[0].document;
 		const eol = current.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-		const edit = new ScopedWorkspaceEdit(plans[0].scope);
-		for (const [index, plan] of plans.entries()) {
-			edit.createFile(plan.files[0], await this.images.read(entries[index].image), { overwrite: false });
-		}
-		const applied = await edit.apply({
-			more: keptInHistory(),
-			metadata: { isRefactoring: false },
-			addText: edit => {
-				const text = current.getText();
-				for (const [index, plan] of plans.entries()) {
-					const textEdits = insertionEdits(text, plan.kind, entries[index].target, { references: plan.references, firstPath: plan.paths[0], keepTarget: plan.keepTarget }, eol);
-					if (!textEdits) {
-						throw new IllustrateError(`${vscode.l10n.t('The image "{0}" is no longer in {1}. Nothing was written.', entries[index].alt, vscode.workspace.asRelativePath(current.uri))} ${keptInHistory()}`);
-					}
-					for (const spec of textEdits) {
-						edit.replace(current.uri, new vscode.Range(current.positionAt(spec.start), current.positionAt(spec.end)), spec.newText);
-					}
+		const addText = (edit: ScopedWorkspaceEdit) => {
+			const text = current.getText();
+			for (const [index, plan] of plans.entries()) {
+				const textEdits = insertionEdits(text, plan.kind, entries[index].target, { references: plan.references, firstPath: plan.paths[0], keepTarget: plan.keepTarget }, eol);
+				if (!textEdits) {
+					throw new IllustrateError(`${vscode.l10n.t('The image "{0}" is no longer in {1}. Nothing was written.', entries[index].alt, vscode.workspace.asRelativePath(current.uri))} ${keptInHistory()}`);
 				}
-			},
-		});
+				for (const spec of textEdits) {
+					edit.replace(current.uri, new vscode.Range(current.positionAt(spec.start), current.positionAt(spec.end)), spec.newText);
+				}
+			}
+		};
+		// Every target checked before a file is written: a placeholder gone now writes nothing.
+		addText(new ScopedWorkspaceEdit(plans[0].scope));
+		const planned = Date.now();
+		const files = plans.map(plan => plan.files[0]);
+		const sources = entries.map(entry => this.images.fileOf?.(entry.image));
+		const copied = sources.every(source => source !== undefined);
+		const edit = new ScopedWorkspaceEdit(plans[0].scope);
+		if (copied) {
+			await copyIntoWorkspace(files.map((target, index) => ({ source: sources[index]!, target })), plans[0].scope, keptInHistory());
+		} else {
+			// A history without files (none in this extension today): the bytes go in the edit, and Undo takes them too.
+			for (const [index, file] of files.entries()) {
+				edit.createFile(file, await this.images.read(entries[index].image), { overwrite: false });
+			}
+		}
+		const written = Date.now();
 		const paths = plans.flatMap(plan => plan.paths);
+		let applied = false;
+		try {
+			applied = await edit.apply({ more: keptInHistory(), metadata: { isRefactoring: false }, addText });
+		} finally {
+			if (!applied && copied) {
+				await removeCopies(files);
+			}
+		}
 		if (!applied) {
 			throw new IllustrateError(`${vscode.l10n.t('Could not write {0} or change {1}: check that the folder is writable and the document is not read-only.', paths.join(', '), vscode.workspace.asRelativePath(current.uri))} ${keptInHistory()}`);
 		}
-		for (const [index, plan] of plans.entries()) {
-			await recordProvenance(plan.provenance, plan.files, [entries[index].image], entries[index].alt, plan.scope, this.log);
-		}
-		this.log?.info(`Inserted ${paths.length} image(s) into ${vscode.workspace.asRelativePath(current.uri)} in one edit`);
+		const edited = Date.now();
+		// Each manifest read and written once for the whole document.
+		await recordProvenance(plans[0].provenance, files, entries.map(entry => entry.image), entries.map(entry => entry.alt), plans[0].scope, this.log);
+		this.log?.info(`Inserted ${paths.length} image(s) into ${vscode.workspace.asRelativePath(current.uri)} in one edit in ${Date.now() - started} ms (plan ${planned - started} ms, files ${written - planned} ms, edit ${edited - written} ms, provenance ${Date.now() - edited} ms)`);
 		return plans.map(plan => ({ files: plan.files, paths: plan.paths, references: plan.references }));
 	}
 

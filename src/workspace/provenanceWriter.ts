@@ -6,9 +6,10 @@ import { writeRefusal, writeWorkspaceFile, type WriteScope } from './workspaceWr
 
 /**
  * Adds the images saved at `files` to the provenance manifest of their folder
- * (`illustrate.provenance`). A failure here is logged and never undoes the insert.
+ * (`illustrate.provenance`), each manifest read and written once. `alt`: the alt text of every
+ * image, or of each. A failure here is logged and never undoes the insert.
  */
-export async function recordProvenance(mode: 'manifest' | 'off', files: readonly vscode.Uri[], images: readonly HistoryImage[], alt: string, scope: WriteScope, log?: vscode.LogOutputChannel): Promise<void> {
+export async function recordProvenance(mode: 'manifest' | 'off', files: readonly vscode.Uri[], images: readonly HistoryImage[], alt: string | readonly string[], scope: WriteScope, log?: vscode.LogOutputChannel): Promise<void> {
 	if (mode !== 'manifest' || files.length === 0) {
 		return;
 	}

@@ -74,6 +74,39 @@ export async function writeWorkspaceFile(file: vscode.Uri, bytes: Uint8Array, sc
 }
 
 /**
+ * Copies files (images of the history, in the extension's storage) to new files of the
+ * workspace: every target checked to stay in the scope right before the copies, none made over
+ * a file that is there. Where both file systems are local the bytes never pass through the
+ * extension host's main thread. When a copy fails, the copies made are deleted (they did not
+ * exist before) and its error is thrown. Resolves once every file is there.
+ */
+export async function copyIntoWorkspace(copies: readonly { readonly source: vscode.Uri; readonly target: vscode.Uri }[], scope: WriteScope, more?: string): Promise<void> {
+	await assertWritable(copies.map(copy => copy.target), scope, more);
+	const folders = new Map(copies.map(copy => {
+		const folder = vscode.Uri.joinPath(copy.target, '..');
+		return [folder.toString(), folder];
+	}));
+	await Promise.all([...folders.values()].map(folder => vscode.workspace.fs.createDirectory(folder)));
+	const results = await Promise.allSettled(copies.map(copy => vscode.workspace.fs.copy(copy.source, copy.target, { overwrite: false })));
+	const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+	if (failed) {
+		await removeCopies(copies.filter((_, index) => results[index].status === 'fulfilled').map(copy => copy.target));
+		throw failed.reason;
+	}
+}
+
+/** Deletes files {@link copyIntoWorkspace} made, when the step they were made for failed; a file already gone is no error. */
+export async function removeCopies(files: readonly vscode.Uri[]): Promise<void> {
+	await Promise.all(files.map(async file => {
+		try {
+			await vscode.workspace.fs.delete(file, { useTrash: false });
+		} catch {
+			// Gone already, or not deletable: nothing links it.
+		}
+	}));
+}
+
+/**
  * A workspace edit that creates files with their bytes and changes text, applied as one
  * undoable step after every file it writes is checked against the scope. The only way
  * Illustrate writes files into a workspace, besides {@link writeWorkspaceFile}.

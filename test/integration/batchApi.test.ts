@@ -78,6 +78,24 @@ async function outputImages(batchId: string): Promise<Map<string, Uint8Array>> {
 	}));
 }
 
+/** A CPU profile of the extension host's main thread (`--cpu-prof` of the bench), written as a `.cpuprofile` Chrome DevTools opens. */
+async function startCpuProfile(): Promise<{ stopInto(file: string): Promise<void> }> {
+	const { Session } = await import('node:inspector/promises');
+	const { writeFile } = await import('node:fs/promises');
+	const session = new Session();
+	session.connect();
+	await session.post('Profiler.enable');
+	await session.post('Profiler.setSamplingInterval', { interval: 500 });
+	await session.post('Profiler.start');
+	return {
+		async stopInto(file) {
+			const { profile } = await session.post('Profiler.stop');
+			await writeFile(file, JSON.stringify(profile));
+			session.disconnect();
+		},
+	};
+}
+
 suite('Batch API: a whole batch through the test server', function () {
 	this.timeout(120_000);
 	let store: ImageStore;
@@ -258,11 +276,15 @@ suite('Batch API: a whole batch through the test server', function () {
 			firstPollMs: 3_600_000,
 		});
 		services.push(sampled);
+		const profile = process.env.ILLUSTRATE_BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
 		const loop = watchEventLoop();
 		const started = performance.now();
 		await sampled.refresh(batchId);
 		const ms = Math.round(performance.now() - started);
 		const blocks = loop.stop();
+		if (profile) {
+			await profile.stopInto(process.env.ILLUSTRATE_BENCH_CPU_PROFILE!);
+		}
 		sample();
 		const record = sampled.batch(batchId)!;
 		assert.ok(record.delivered);

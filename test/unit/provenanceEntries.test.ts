@@ -25,6 +25,13 @@ suite('Provenance entries: what the manifest records of an inserted image', () =
 		assert.deepEqual([...provenanceByFolder(['/fox.png'], [image], 'a fox').keys()], ['/'], 'a file at the root is in /');
 	});
 
+	test('each image with its own alt text: a document filled at once writes its folder\'s manifest once', () => {
+		const byFolder = provenanceByFolder(['/ws/docs/images/fox.png', '/ws/docs/images/owl.png', '/ws/art/cat.png'], [image, image, image], ['a fox', 'an owl', 'a cat']);
+		assert.deepEqual([...byFolder.keys()], ['/ws/docs/images', '/ws/art']);
+		assert.deepEqual(Object.values(byFolder.get('/ws/docs/images')!).map(entry => entry.alt), ['a fox', 'an owl']);
+		assert.equal(byFolder.get('/ws/art')!['cat.png'].alt, 'a cat');
+	});
+
 	test('the entries as the manifest writes them', () => {
 		const text = withEntries(undefined, provenanceByFolder(['/ws/images/fox.png'], [image], 'a fox').get('/ws/images')!);
 		assert.deepEqual(JSON.parse(text!).images['fox.png'], { ...provenanceEntry(image, 'a fox') });

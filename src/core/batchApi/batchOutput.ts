@@ -1,3 +1,4 @@
+import { takeOutBase64 } from '../encoding/unparsedBase64';
 import { usageCost } from '../generation/imageEvents';
 import type { ApiFailure } from '../generation/apiErrors';
 
@@ -96,9 +97,6 @@ export type BatchLine =
 	| { readonly kind: 'malformed'; readonly customId?: string; readonly detail: string };
 
 const decoder = new TextDecoder();
-const B64_KEY = new TextEncoder().encode('"b64_json":"');
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
 function object(value: unknown): Record<string, unknown> | undefined {
 	return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
@@ -110,40 +108,20 @@ function shortText(value: unknown, max = 2000): string | undefined {
 
 /**
  * The line with its first image's base64 taken out without parsing it as JSON (tens of MB of
- * it, as `splitImageData` does for a stream's events): the rest parsed with `b64_json` empty,
- * and the base64 as a string once. Undefined where that is not exact (no such key written
- * that way, an escape in the value): the line is then parsed whole.
+ * it; `takeOutBase64`, which a stream's events use too): the rest parsed with `b64_json`
+ * empty, and the base64 as a string once. Undefined where that is not exact (no such key
+ * written that way, an escape in the value, the emptied value not the first image's): the
+ * line is then parsed whole.
  */
 function splitLine(data: Uint8Array): { record: Record<string, unknown>; b64: string } | undefined {
-	const buffer = typeof Buffer !== 'undefined' ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : undefined;
-	let start = -1;
-	for (let quote = indexOfByte(data, QUOTE, 0); quote >= 0; quote = indexOfByte(data, QUOTE, quote + 1)) {
-		if (B64_KEY.every((byte, index) => data[quote + index] === byte)) {
-			start = quote + B64_KEY.length;
-			break;
-		}
-	}
-	const end = start < 0 ? -1 : indexOfByte(data, QUOTE, start);
-	if (end < 0) {
-		return undefined;
-	}
-	const escape = indexOfByte(data, BACKSLASH, start);
-	if (escape >= 0 && escape < end) {
-		return undefined;
-	}
-	let record: unknown;
-	try {
-		record = JSON.parse(decoder.decode(data.subarray(0, start)) + decoder.decode(data.subarray(end)));
-	} catch {
-		return undefined;
-	}
-	const parsed = object(record);
+	const split = takeOutBase64(data);
+	const parsed = object(split?.parsed);
 	// The emptied value must be the first image's, where the API puts it.
 	const first = object((object(object(parsed?.response)?.body)?.data as unknown[] | undefined)?.[0]);
-	if (!parsed || first?.b64_json !== '') {
+	if (!split || !parsed || first?.b64_json !== '') {
 		return undefined;
 	}
-	return { record: parsed, b64: buffer ? buffer.toString('latin1', start, end) : decoder.decode(data.subarray(start, end)) };
+	return { record: parsed, b64: split.b64 };
 }
 
 /**

@@ -106,16 +106,17 @@ export function provenanceEntry(image: ProvenanceSource, alt: string): Provenanc
 }
 
 /**
- * The entries to add for images saved at `paths` (the i-th image at the i-th path), grouped by
- * the folder whose manifest records them, keyed by file name.
+ * The entries to add for images saved at `paths` (the i-th image at the i-th path, linked with
+ * `alt`, or with the i-th of `alt`), grouped by the folder whose manifest records them, keyed
+ * by file name.
  */
-export function provenanceByFolder(paths: readonly string[], images: readonly ProvenanceSource[], alt: string): Map<string, Record<string, ProvenanceEntry>> {
+export function provenanceByFolder(paths: readonly string[], images: readonly ProvenanceSource[], alt: string | readonly string[]): Map<string, Record<string, ProvenanceEntry>> {
 	const byFolder = new Map<string, Record<string, ProvenanceEntry>>();
 	for (const [index, path] of paths.entries()) {
 		const slash = path.lastIndexOf('/');
 		const folder = path.slice(0, slash) || '/';
 		const entries = byFolder.get(folder) ?? {};
-		entries[path.slice(slash + 1)] = provenanceEntry(images[index], alt);
+		entries[path.slice(slash + 1)] = provenanceEntry(images[index], typeof alt === 'string' ? alt : alt[index]);
 		byFolder.set(folder, entries);
 	}
 	return byFolder;
