@@ -176,17 +176,17 @@ suite('Fill Missing Images in Workspace', () => {
 		assert.equal(await read('wsfill/logo.png'), 'not replaced');
 	});
 
-	test('batch mode: a link to a missing SVG is requested as an SVG and delivered at its path; a file put at a link\'s path meanwhile is not overwritten; a finished batch is removed from the list, a running one is not', async () => {
-		const site = 'Site.\n\n![a flow diagram](flow.svg)\n\nCharts.\n\n![a chart](chart.png)\n\n![a harbour]()\n';
+	test('batch mode: links to a missing SVG and GIF are requested in their formats and delivered at their paths; a file put at a link\'s path meanwhile is not overwritten; a finished batch is removed from the list, a running one is not', async () => {
+		const site = 'Site.\n\n![a flow diagram](flow.svg)\n\nCharts.\n\n![a chart](chart.png)\n\n![a harbour]()\n\n![a spinning wheel](media/wheel.gif)\n';
 		await write('wsfill/site.md', site);
 		const result = await vscode.commands.executeCommand<WorkspaceFillResult>(COMMAND, { mode: 'batch', confirm: false, include: 'wsfill/**' });
 		const batchId = result.batchId!;
 		assert.ok(batchId);
 		const [batch] = await api().batches();
-		const expected = workspacePlaceholders(uriOf('wsfill/site.md').toString(), site, 'markdown', undefined, new Set(['flow.svg', 'chart.png']));
+		const expected = workspacePlaceholders(uriOf('wsfill/site.md').toString(), site, 'markdown', undefined, new Set(['flow.svg', 'chart.png', 'media/wheel.gif']));
 		assert.deepEqual(batch.lines.map(line => line.custom_id), expected.map(placeholder => customIdOf(placeholder.identity)), 'each custom_id the identity of its link or placeholder');
-		assert.deepEqual(batch.lines.map(line => [line.body.prompt, line.body.output_format, line.body.stream]), [['a flow diagram', 'svg', false], ['a chart', 'png', undefined], ['a harbour', 'png', undefined]]);
-		assert.deepEqual(batch.lines.map(line => line.refused), [null, null, null]);
+		assert.deepEqual(batch.lines.map(line => [line.body.prompt, line.body.output_format, line.body.stream]), [['a flow diagram', 'svg', false], ['a chart', 'png', undefined], ['a harbour', 'png', undefined], ['a spinning wheel', 'gif', false]]);
+		assert.deepEqual(batch.lines.map(line => line.refused), [null, null, null, null]);
 
 		// Running: not removed.
 		assert.equal(await vscode.commands.executeCommand('illustrate.removeBatch', batchId), undefined);
@@ -201,11 +201,12 @@ suite('Fill Missing Images in Workspace', () => {
 			summary = (await vscode.commands.executeCommand<BatchSummary[]>('illustrate.showBatches', { reveal: false })).find(candidate => candidate.id === batchId);
 			return summary?.delivered === true;
 		}, 'the batch is delivered', 30_000);
-		assert.equal(summary!.applied, 2);
+		assert.equal(summary!.applied, 3);
 		assert.equal(summary!.kept, 1);
 		assert.match(summary!.problems[0].reason, /chart\.png exists now/);
 		assert.equal(await read('wsfill/site.md'), site.replace('![a harbour]()', '![a harbour](images/a-harbour.png)'));
 		assert.match(await read('wsfill/flow.svg'), /<svg[\s>]/);
+		assert.ok((await read('wsfill/media/wheel.gif')).startsWith('GIF89a'), 'an animated GIF at the link\'s path');
 		assert.equal(await read('wsfill/chart.png'), 'drawn by hand meanwhile');
 
 		assert.deepEqual(await vscode.commands.executeCommand('illustrate.removeBatch', batchId), { removed: batchId });
