@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { batchTakesFormat, buildBatchInput, BatchInputError, type BatchImageOptions } from '../../src/core/batchApi/batchInput';
 import { jsonlLines, readBatchLine, type OverlongLine } from '../../src/core/batchApi/batchOutput';
+import { batchImage } from '../../src/core/batchApi/batchImage';
 import { nextPollDelay, FIRST_POLL_MS, MAX_ERROR_POLL_MS, MAX_POLL_MS } from '../../src/core/batchApi/batchPolling';
 import { entriesToRetry, parseBatchRecord, parseBatchRecords, recordsToKeep, type BatchRecord } from '../../src/core/batchApi/batchRecord';
 import { lineFailureReason } from '../../src/core/batchApi/batchReport';
@@ -157,6 +158,20 @@ suite('Batch API: reading the output file as a stream', () => {
 		// An escaped base64 value (allowed JSON) is read through the whole-line parse.
 		const escaped = new TextEncoder().encode('{"custom_id":"ph-5","response":{"status_code":200,"body":{"data":[{"b64_json":"iVBO\\/w=="}]}}}');
 		assert.deepEqual(readBatchLine(escaped), { kind: 'image', customId: 'ph-5', b64: 'iVBO/w==' });
+	});
+});
+
+suite('Batch API: the images of output lines', () => {
+	test('an SVG is sanitised as a synchronous reply\'s is, a GIF taken by its bytes, anything else refused', () => {
+		const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="32"><script>alert(1)</script><rect width="10" height="10"/></svg>').toString('base64');
+		const safe = batchImage(svg);
+		assert.equal(safe?.info.format, 'svg');
+		assert.deepEqual([safe?.info.width, safe?.info.height], [64, 32]);
+		assert.doesNotMatch(decoder.decode(safe!.bytes), /script/);
+		// A 1×1 GIF89a.
+		assert.equal(batchImage('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7')?.info.format, 'gif');
+		assert.equal(batchImage(Buffer.from('not an image').toString('base64')), undefined);
+		assert.equal(batchImage(Buffer.from('<html><body>hi</body></html>').toString('base64')), undefined);
 	});
 });
 
