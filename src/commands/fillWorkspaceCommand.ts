@@ -1,14 +1,13 @@
 import * as vscode from 'vscode';
 import { estimateCost } from '../core/cost/cost';
 import { fillConfirmation, fillSummary, type FillFailure } from '../core/generation/fillReport';
-import { findModel, type OutputFormat } from '../core/models/capabilities';
+import { findModel, isWholeFileFormat, type OutputFormat } from '../core/models/capabilities';
 import { applyStyle } from '../core/prompt/stylePresets';
 import { parseFillRunState, remainingItems, runItems, type FillRunReference, type FillRunState } from '../core/workspaceFill/fillRunState';
 import type { WorkspacePlaceholder } from '../core/workspaceFill/placeholderIdentity';
 import { BATCH_PRICE_FACTOR } from '../core/cost/batchCost';
 import { fillPrice, placeholderEstimate, type FillPrice, type FillPriceSettings } from '../core/cost/fillPrices';
 import { batchTakesFormat } from '../core/batchApi/batchInput';
-import { isWholeFileFormat } from '../core/models/capabilities';
 import { today } from '../core/errors';
 import { fillModeChoices, parseWorkspaceFillArgs, pickerTitle, type WorkspaceFillMode } from '../core/workspaceFill/workspaceFillArgs';
 import { providerLabel, type ApiKeys } from '../providers/apiKeys';
