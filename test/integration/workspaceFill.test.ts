@@ -6,7 +6,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { customIdOf, workspacePlaceholders } from '../../src/core/workspaceFill/placeholderIdentity';
 import { scanWorkspace } from '../../src/workspace/workspaceScan';
 import { waitFor } from '../harness/waitFor';
-import { api, closeAllEditors, exists, removeIfPresent, workspaceRoot } from './helpers';
+import { api, bytesEqual, closeAllEditors, exists, removeIfPresent, workspaceRoot } from './helpers';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { OUTPUT_MARKER } from './index';
 
 const COMMAND = 'illustrate.fillMissingImagesInWorkspace';
@@ -211,7 +213,10 @@ suite('Fill Missing Images in Workspace', () => {
 
 		assert.deepEqual(await vscode.commands.executeCommand('illustrate.removeBatch', batchId), { removed: batchId });
 		assert.equal((await vscode.commands.executeCommand<BatchSummary[]>('illustrate.showBatches', { reveal: false })).some(candidate => candidate.id === batchId), false);
-		assert.ok(await exists(uriOf('wsfill/flow.svg')), 'its images stay');
+		assert.ok(await exists(uriOf('wsfill/flow.svg')), 'its images stay in the documents');
+		const history = join(process.env.ILLUSTRATE_TEST_USER_DATA!, 'User', 'globalStorage', 'illustrate.illustrate', 'images');
+		const svg = await vscode.workspace.fs.readFile(uriOf('wsfill/flow.svg'));
+		assert.ok(readdirSync(history).filter(name => !name.endsWith('.json')).some(name => bytesEqual(readFileSync(join(history, name)), svg)), 'and in the history');
 	});
 
 	test('bench: the scan of 1,000 placeholders across 200 documents of every kind', async () => {
