@@ -5,6 +5,7 @@ import { lineFailureReason } from '../core/batchApi/batchReport';
 import { batchPrice } from '../core/cost/batchCost';
 import { batchImage } from '../core/batchApi/batchImage';
 import { entryOptions } from '../core/batchApi/batchInput';
+import { runBounded } from '../core/generation/concurrency';
 import { documentKindFor } from '../core/links/documentKinds';
 import { findPlaceholder, findPlaceholders } from '../core/workspaceFill/placeholderIdentity';
 import type { StoredImage } from '../history/imageStore';
@@ -34,6 +35,9 @@ const PENDING = 'pending';
 /** Outcomes are stored every this many lines while a file is read. */
 const PERSIST_EVERY = 50;
 
+/** Images written into the history at once while the file is read on: each holds one image's bytes until it is on disk. */
+const SAVES_AT_ONCE = 4;
+
 /**
  * Reads a finished batch's output file line by line (never whole), stores every image in the
  * history first, then reads the error file for each failure's reason, then applies the stored
@@ -52,6 +56,25 @@ export async function deliverBatch(record: BatchRecord, context: DeliveryContext
 	};
 	let cost = record.costUsd ?? 0;
 	let malformed = 0;
+	// The lines taken in this pass: a custom_id twice in the files is stored once, even while its first image is being written.
+	const taken = new Set<string>();
+	const saving = new Set<Promise<void>>();
+	let saveFailed: { error: unknown } | undefined;
+	const store = (work: () => Promise<void>) => {
+		const saved: Promise<void> = work().catch(error => {
+			saveFailed ??= { error };
+		}).finally(() => saving.delete(saved));
+		saving.add(saved);
+	};
+	/** Waits for the saves under way (all, or until there is room for one more); a failed one stops the delivery, as a failed write did before. */
+	const settle = async (room: number) => {
+		while (saving.size > room) {
+			await Promise.race(saving);
+		}
+		if (saveFailed) {
+			throw saveFailed.error;
+		}
+	};
 	for (const [fileId, which] of [[record.outputFileId, 'output'], [record.errorFileId, 'error']] as const) {
 		if (!fileId) {
 			continue;
@@ -64,12 +87,13 @@ export async function deliverBatch(record: BatchRecord, context: DeliveryContext
 			}
 			const line = readBatchLine(bytes);
 			const entry = line.customId ? entries.get(line.customId) : undefined;
-			if (!entry || record.outcomes[entry.customId]) {
+			if (!entry || record.outcomes[entry.customId] || taken.has(entry.customId)) {
 				if (!entry) {
 					malformed++;
 				}
 				continue;
 			}
+			taken.add(entry.customId);
 			if (line.kind === 'failure') {
 				await note({ customId: entry.customId, result: 'failed', reason: lineFailureReason(line.failure, record.options.model) });
 			} else if (line.kind === 'malformed') {
@@ -84,13 +108,19 @@ export async function deliverBatch(record: BatchRecord, context: DeliveryContext
 				const options = entryOptions(record.options, entry.outputFormat);
 				const price = line.costUsd !== undefined ? batchPrice(line.costUsd) : undefined;
 				cost += price ?? 0;
-				const stored = await context.history.save(image, {
+				const recipe = {
 					prompt: entry.prompt, model: options.model, size: line.size ?? `${info.width}x${info.height}`, quality: line.quality ?? record.options.quality,
-					operation: 'generate', ...(price !== undefined ? { costUsd: price } : {}),
-				}, options.outputFormat);
-				await note({ customId: entry.customId, result: 'kept', reason: PENDING, imageId: stored.id });
+					operation: 'generate' as const, ...(price !== undefined ? { costUsd: price } : {}),
+				};
+				// Written while the next lines are read: the disk's wait and the reading overlap.
+				await settle(SAVES_AT_ONCE - 1);
+				store(async () => {
+					const stored = await context.history.save(image, recipe, options.outputFormat);
+					await note({ customId: entry.customId, result: 'kept', reason: PENDING, imageId: stored.id });
+				});
 			}
 		}
+		await settle(0);
 	}
 	if (malformed > 0) {
 		context.log.warn(`Batch ${record.id}: ${malformed} line(s) of its files were not results of its requests; skipped.`);
@@ -120,15 +150,11 @@ export async function applyPending(record: BatchRecord, context: DeliveryContext
 			}
 		}
 	}
-	const queue = [...byDocument];
-	const fill = async () => {
-		for (let next = queue.shift(); next; next = queue.shift()) {
-			await applyToDocument(record, next[0], next[1], context);
-			// Stored after each document: a reload in the middle neither inserts twice nor forgets what was inserted.
-			await context.persist();
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(DOCUMENTS_AT_ONCE, queue.length) }, fill));
+	await runBounded([...byDocument].map(([documentUri, documentEntries]) => async () => {
+		await applyToDocument(record, documentUri, documentEntries, context);
+		// Stored after each document: a reload in the middle neither inserts twice nor forgets what was inserted.
+		await context.persist();
+	}), DOCUMENTS_AT_ONCE);
 }
 
 async function applyToDocument(record: BatchRecord, documentUri: string, entries: readonly BatchEntry[], context: DeliveryContext): Promise<void> {

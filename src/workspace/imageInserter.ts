@@ -70,8 +70,12 @@ export class ImageInserter {
 		return next;
 	}
 
-	/** `reserved`: paths taken by earlier images of the same edit, not on disk yet (as are those of inserts under way). */
-	private async plan(request: SaveRequest, reserved?: ReadonlySet<string>) {
+	/**
+	 * `reserved`: paths taken by earlier images of the same edit, not on disk yet (as are those of
+	 * inserts under way). `refuseEarly`: the files checked against the scope now, before anything
+	 * is read (they are checked again right before the write in any case).
+	 */
+	private async plan(request: SaveRequest, reserved?: ReadonlySet<string>, refuseEarly = true) {
 		const document = request.document.isClosed ? await vscode.workspace.openTextDocument(request.document.uri) : request.document;
 		if (document.isUntitled) {
 			throw new IllustrateError(`${vscode.l10n.t('Save the document first, so Illustrate knows where to put the image files.')} ${keptInHistory()}`);
@@ -115,7 +119,9 @@ export class ImageInserter {
 		const keepTarget = plan.keepsLinked;
 		const files = plan.paths.map((path, index) => index === 0 && keepTarget && preferred ? preferred : document.uri.with({ path }));
 		// Refused here before anything is written; checked again right before the edit.
-		await assertWritable(files, scope, keptInHistory());
+		if (refuseEarly) {
+			await assertWritable(files, scope, keptInHistory());
+		}
 		const paths = files.map(file => relativePath(documentFolder.path, file.path));
 		const references = paths.map((path, index) => buildImageReference({
 			kind,
@@ -187,13 +193,16 @@ export class ImageInserter {
 	}
 
 	private async insertAllReserving(document: vscode.TextDocument, entries: readonly InsertAllEntry[], reserved: Set<string>, started: number): Promise<InsertResult[]> {
+		// Planned at once (the files are checked against the scope right before they are copied) …
+		const planOf = (entry: typeof entries[number]) => this.plan({ document, images: [entry.image], alt: entry.alt, ...(entry.preferredFile ? { preferredFile: entry.preferredFile } : {}) }, reserved, false);
+		const first = await Promise.all(entries.map(planOf));
+		// … then names taken in order: one an earlier image or another document's insert under way took is looked for again
+		// (nothing awaited between a plan's check and its taking).
 		const plans: Awaited<ReturnType<ImageInserter['plan']>>[] = [];
-		for (const entry of entries) {
-			const request = { document, images: [entry.image], alt: entry.alt, ...(entry.preferredFile ? { preferredFile: entry.preferredFile } : {}) };
-			let plan = await this.plan(request, reserved);
-			// Another document's insert took the name while this one looked: looked again (nothing awaited between the check and the taking).
-			for (let tries = 0; tries < 10 && plan.files.some(file => this.inFlight.has(file.path)); tries++) {
-				plan = await this.plan(request, reserved);
+		for (const [index, entry] of entries.entries()) {
+			let plan = first[index];
+			for (let tries = 0; tries < 10 && plan.files.some(file => reserved.has(file.path) || this.inFlight.has(file.path)); tries++) {
+				plan = await planOf(entry);
 			}
 			plan.files.forEach(file => {
 				reserved.add(file.path);

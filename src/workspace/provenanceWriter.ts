@@ -13,24 +13,43 @@ export async function recordProvenance(mode: 'manifest' | 'off', files: readonly
 	if (mode !== 'manifest' || files.length === 0) {
 		return;
 	}
-	for (const [folderPath, entries] of provenanceByFolder(files.map(file => file.path), images, alt)) {
+	await Promise.all([...provenanceByFolder(files.map(file => file.path), images, alt)].map(([folderPath, entries]) => {
 		const manifest = vscode.Uri.joinPath(files[0].with({ path: folderPath }), MANIFEST_NAME);
-		try {
-			// A manifest linked outside the workspace is neither read nor written.
-			const refusal = await writeRefusal([manifest], scope);
-			if (refusal !== undefined) {
-				log?.warn(`${refusal} ${MANIFEST_NAME} was left as it is, without the new images.`);
-				continue;
-			}
-			const existing = await fileExists(manifest) ? new TextDecoder().decode(await vscode.workspace.fs.readFile(manifest)) : undefined;
-			const text = withEntries(existing, entries);
-			if (text === undefined) {
-				log?.warn(`${manifest.fsPath} is not valid JSON: left as it is, without the new images.`);
-				continue;
-			}
-			await writeWorkspaceFile(manifest, new TextEncoder().encode(text), scope);
-		} catch (error) {
-			log?.warn(`Could not update ${manifest.fsPath}: ${error}`);
+		return oneAtATime(manifest, () => addEntries(manifest, entries, scope, log));
+	}));
+}
+
+/** The manifest updates under way, by manifest: documents filled at once share a folder's manifest, and none may lose another's entries. */
+const updates = new Map<string, Promise<void>>();
+
+function oneAtATime(manifest: vscode.Uri, update: () => Promise<void>): Promise<void> {
+	const key = manifest.toString();
+	const next = (updates.get(key) ?? Promise.resolve()).then(update);
+	updates.set(key, next);
+	void next.then(() => {
+		if (updates.get(key) === next) {
+			updates.delete(key);
 		}
+	});
+	return next;
+}
+
+async function addEntries(manifest: vscode.Uri, entries: Parameters<typeof withEntries>[1], scope: WriteScope, log?: vscode.LogOutputChannel): Promise<void> {
+	try {
+		// A manifest linked outside the workspace is neither read nor written.
+		const refusal = await writeRefusal([manifest], scope);
+		if (refusal !== undefined) {
+			log?.warn(`${refusal} ${MANIFEST_NAME} was left as it is, without the new images.`);
+			return;
+		}
+		const existing = await fileExists(manifest) ? new TextDecoder().decode(await vscode.workspace.fs.readFile(manifest)) : undefined;
+		const text = withEntries(existing, entries);
+		if (text === undefined) {
+			log?.warn(`${manifest.fsPath} is not valid JSON: left as it is, without the new images.`);
+			return;
+		}
+		await writeWorkspaceFile(manifest, new TextEncoder().encode(text), scope);
+	} catch (error) {
+		log?.warn(`Could not update ${manifest.fsPath}: ${error}`);
 	}
 }

@@ -51,12 +51,10 @@ export async function writeRefusal(targets: readonly vscode.Uri[], scope: WriteS
 			return refusalMessage(target, scope, false);
 		}
 	}
-	for (const target of targets) {
-		if (await leavesThroughLink(target, scope.folder)) {
-			return refusalMessage(target, scope, true);
-		}
-	}
-	return undefined;
+	// Every target asked at once; the first refused in their order is told.
+	const throughLink = await Promise.all(targets.map(target => leavesThroughLink(target, scope.folder)));
+	const refused = targets.find((_, index) => throughLink[index]);
+	return refused ? refusalMessage(refused, scope, true) : undefined;
 }
 
 /** Throws the refusal for `targets` (see {@link writeRefusal}), with `more` after it. */
