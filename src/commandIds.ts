@@ -16,6 +16,7 @@ export const COMMAND_IDS = [
 	'illustrate.showBatches',
 	'illustrate.cancelBatch',
 	'illustrate.retryFailed',
+	'illustrate.removeBatch',
 ] as const;
 
 /** The workspace state key of the Batch API jobs (src/batch/batchService.ts): activation reads it to start polling. */

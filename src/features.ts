@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { createAgentTools } from './commands/agentTools';
 import type { AgentToolSet } from './commands/agentToolRegistration';
 import { ClearApiKeyCommand, SetApiKeyCommand } from './commands/apiKeyCommands';
-import { CancelBatchCommand, RetryFailedCommand, ShowBatchesCommand } from './commands/batchCommands';
+import { CancelBatchCommand, RemoveBatchCommand, RetryFailedCommand, ShowBatchesCommand } from './commands/batchCommands';
 import { sdkBatchApi } from './batch/batchApiClient';
 import { BatchService } from './batch/batchService';
 import { BatchTree } from './batch/batchView';
@@ -110,6 +110,7 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 		new ShowBatchesCommand(batches),
 		new CancelBatchCommand(batches),
 		new RetryFailedCommand(batches),
+		new RemoveBatchCommand(batches),
 	];
 	// The view follows the batches from the first command on, not only after a start-up with batches.
 	batchTree ??= new BatchTree(batches);

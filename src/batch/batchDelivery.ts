@@ -3,13 +3,15 @@ import { jsonlLines, readBatchLine } from '../core/batchApi/batchOutput';
 import type { BatchEntry, BatchRecord, EntryOutcome } from '../core/batchApi/batchRecord';
 import { lineFailureReason } from '../core/batchApi/batchReport';
 import { batchPrice } from '../core/cost/batchCost';
+import { batchImage } from '../core/batchApi/batchImage';
+import { entryOptions } from '../core/batchApi/batchInput';
 import { runBounded } from '../core/generation/concurrency';
-import { decodeBase64 } from '../core/encoding/base64';
-import { readImageInfo } from '../core/images/imageInfo';
 import { documentKindFor } from '../core/links/documentKinds';
 import { findPlaceholder, findPlaceholders } from '../core/workspaceFill/placeholderIdentity';
 import type { StoredImage } from '../history/imageStore';
 import type { ImageInserter } from '../workspace/imageInserter';
+import { fileExists } from '../platform/fileErrors';
+import { linkedFileOf } from '../workspace/linkedFiles';
 import type { BatchApi } from './batchApiClient';
 
 /** Where delivered images go first, and how they are read back: the history store. */
@@ -97,22 +99,23 @@ export async function deliverBatch(record: BatchRecord, context: DeliveryContext
 			} else if (line.kind === 'malformed') {
 				await note({ customId: entry.customId, result: 'failed', reason: vscode.l10n.t('the Batch API sent a result Illustrate cannot read ({0})', line.detail) });
 			} else {
-				const image = decodeBase64(line.b64);
-				const info = readImageInfo(image);
-				if (!info) {
-					await note({ customId: entry.customId, result: 'failed', reason: vscode.l10n.t('the Batch API sent bytes that are not a PNG, JPEG or WebP image') });
+				const checked = batchImage(line.b64);
+				if (!checked) {
+					await note({ customId: entry.customId, result: 'failed', reason: vscode.l10n.t('the Batch API sent bytes that are not a PNG, JPEG, WebP, GIF or SVG image') });
 					continue;
 				}
+				const { bytes: image, info } = checked;
+				const options = entryOptions(record.options, entry.outputFormat);
 				const price = line.costUsd !== undefined ? batchPrice(line.costUsd) : undefined;
 				cost += price ?? 0;
 				const recipe = {
-					prompt: entry.prompt, model: record.options.model, size: line.size ?? `${info.width}x${info.height}`, quality: line.quality ?? record.options.quality,
+					prompt: entry.prompt, model: options.model, size: line.size ?? `${info.width}x${info.height}`, quality: line.quality ?? record.options.quality,
 					operation: 'generate' as const, ...(price !== undefined ? { costUsd: price } : {}),
 				};
 				// Written while the next lines are read: the disk's wait and the reading overlap.
 				await settle(SAVES_AT_ONCE - 1);
 				store(async () => {
-					const stored = await context.history.save(image, recipe, record.options.outputFormat);
+					const stored = await context.history.save(image, recipe, options.outputFormat);
 					await note({ customId: entry.customId, result: 'kept', reason: PENDING, imageId: stored.id });
 				});
 			}
@@ -184,14 +187,21 @@ async function applyToDocument(record: BatchRecord, documentUri: string, entries
 	}
 	// Every placeholder found again in the text as it is now, each for one identity; all inserted in one edit.
 	const found = findPlaceholders(document.getText(), kind, ready.map(item => item.entry.identity));
-	const placed = ready.flatMap(item => {
+	const placed: { entry: BatchEntry; image: StoredImage; target: { kind: 'image'; start: number; alt: string }; alt: string; preferredFile?: vscode.Uri }[] = [];
+	for (const item of ready) {
 		const placeholder = found.get(item.entry.identity);
 		if (!placeholder) {
 			keep(item.entry, vscode.l10n.t('its placeholder "{0}" is no longer in {1}', item.entry.alt.slice(0, 80), name));
-			return [];
+			continue;
 		}
-		return [{ ...item, target: { kind: 'image' as const, start: placeholder.start, alt: placeholder.alt }, alt: placeholder.alt }];
-	});
+		// A link to a missing file: its image goes at the link's path; a file put there meanwhile is never overwritten.
+		const linked = item.entry.identity.target !== undefined ? linkedFileOf(document.uri, item.entry.identity.target) : undefined;
+		if (linked && await fileExists(linked).catch(() => true)) {
+			keep(item.entry, vscode.l10n.t('{0} exists now, so its link is no longer missing; the image is in Show Generated Images', vscode.workspace.asRelativePath(linked)));
+			continue;
+		}
+		placed.push({ ...item, target: { kind: 'image', start: placeholder.start, alt: placeholder.alt }, alt: placeholder.alt, ...(linked ? { preferredFile: linked } : {}) });
+	}
 	try {
 		const results = placed.length > 0 ? await context.inserter.insertAll(document, placed) : [];
 		placed.forEach((item, index) => {
@@ -208,7 +218,7 @@ async function applyToDocument(record: BatchRecord, documentUri: string, entries
 				continue;
 			}
 			try {
-				const result = await context.inserter.insert({ document, target: { kind: 'image', start: placeholder.start, alt: placeholder.alt }, images: [item.image], alt: placeholder.alt });
+				const result = await context.inserter.insert({ document, target: { kind: 'image', start: placeholder.start, alt: placeholder.alt }, images: [item.image], alt: placeholder.alt, ...(item.preferredFile ? { preferredFile: item.preferredFile } : {}) });
 				record.outcomes[item.entry.customId] = { customId: item.entry.customId, result: 'applied', imageId: item.image.id, file: result.files[0]?.toString() };
 				inserted++;
 			} catch (single) {

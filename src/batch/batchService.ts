@@ -6,7 +6,7 @@ import { deliveryMessage } from '../core/batchApi/batchReport';
 import type { RemoteBatch } from '../core/batchApi/remoteBatch';
 import { batchPrice } from '../core/cost/batchCost';
 import { IllustrateError } from '../core/errors';
-import type { OutputFormat } from '../core/models/capabilities';
+import { isWholeFileFormat, type OutputFormat } from '../core/models/capabilities';
 import type { WorkspacePlaceholder } from '../core/workspaceFill/placeholderIdentity';
 import { BATCH_RECORDS_KEY } from '../commandIds';
 import type { ImageInserter } from '../workspace/imageInserter';
@@ -137,7 +137,8 @@ export class BatchService implements vscode.Disposable {
 				...(referenceFileId ? { referenceFileId } : {}),
 				createdAt: new Date().toISOString(),
 				options: { model: request.options.model, size: request.options.size, quality: request.options.quality, outputFormat: request.options.outputFormat },
-				...(request.estimateEach !== undefined ? { estimateUsd: batchPrice(request.estimateEach * file.entries.length) } : {}),
+				// SVG and GIF requests have no estimate ahead: the estimate is the other requests'.
+				...(request.estimateEach !== undefined ? { estimateUsd: batchPrice(request.estimateEach * file.entries.filter(entry => !isWholeFileFormat(entry.outputFormat ?? request.options.outputFormat)).length) } : {}),
 				entries: file.entries,
 				status: remote.status,
 				counts: { ...remote.counts, total: remote.counts.total || file.entries.length },
@@ -279,6 +280,7 @@ export class BatchService implements vscode.Disposable {
 			alt: entry.alt,
 			prompt: entry.prompt,
 			range: { start: 0, end: 0, line: 0 },
+			...(entry.outputFormat ? { outputFormat: entry.outputFormat } : {}),
 		}));
 		const options: BatchImageOptions = { model: record.options.model, size: record.options.size, quality: record.options.quality, outputFormat: record.options.outputFormat };
 		const result = await this.submit(items, { options, ...(record.referenceFileId ? { referenceFileId: record.referenceFileId } : {}) });
@@ -291,11 +293,27 @@ export class BatchService implements vscode.Disposable {
 		return { ...result, count: retry.length };
 	}
 
-	/** Forgets a delivered batch (its images stay in the history and the documents). */
-	async forget(id: string): Promise<void> {
-		this.records = this.records.filter(record => record.id !== id || !record.delivered);
+	/**
+	 * Removes a finished batch from the list: its record and the mapping of its requests; its
+	 * images stay in the history and the documents. A batch still running, or whose results are
+	 * not yet all applied, is refused (Cancel it first): its images are not in the history yet.
+	 */
+	async remove(id: string): Promise<void> {
+		const record = this.batch(id);
+		if (!record) {
+			return;
+		}
+		if (!record.delivered) {
+			throw new IllustrateError(ENDED_STATUSES.has(record.status)
+				? vscode.l10n.t('That batch\'s images are still being saved to the history and inserted: remove it once that is done.')
+				: vscode.l10n.t('That batch is still running: cancel it first, then remove it once what it completed is delivered.'));
+		}
+		clearTimeout(this.polls.get(id)?.timer);
+		this.polls.delete(id);
+		this.records = this.records.filter(candidate => candidate.id !== id);
 		await this.persist();
 		this.changed.fire();
+		this.options.log.info(`Batch ${id} removed from the list; its images stay in the history.`);
 	}
 }
 

@@ -12,11 +12,11 @@ const LISTED_ENTRIES = 200;
 
 type Node = { readonly kind: 'batch'; readonly record: BatchRecord } | { readonly kind: 'entry'; readonly record: BatchRecord; readonly entry: BatchEntry } | { readonly kind: 'more'; readonly count: number };
 
-/** The context value of a batch's node: what its menu offers (Cancel while running, Retry Failed once some failed). */
+/** The context value of a batch's node: what its menu offers (Cancel while running, Retry Failed once some failed, Remove from List once delivered). */
 export function batchContextValue(record: BatchRecord): string {
 	const running = !ENDED_STATUSES.has(record.status) && record.status !== 'cancelling';
 	const retry = record.delivered && entriesToRetry(record).length > 0;
-	return `illustrateBatch${running ? '.running' : ''}${retry ? '.retry' : ''}`;
+	return `illustrateBatch${running ? '.running' : ''}${retry ? '.retry' : ''}${record.delivered ? '.removable' : ''}`;
 }
 
 /** A short label of a batch: how many images, from how many documents, when. */

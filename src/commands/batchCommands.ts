@@ -121,3 +121,31 @@ export class RetryFailedCommand implements Command {
 		return { batchId: result.batchId };
 	}
 }
+
+/**
+ * **Remove from List** (the Batches view's menu on a finished batch): forgets a delivered batch,
+ * its record and mapping; its images stay in the history and the documents. A running batch is
+ * refused: cancel it first. Resolves to the id removed.
+ */
+export class RemoveBatchCommand implements Command {
+	readonly id = 'illustrate.removeBatch';
+
+	constructor(private readonly service: BatchService) { }
+
+	async execute(arg?: unknown): Promise<{ removed: string } | undefined> {
+		const record = await chosenBatch(this.service, arg, candidate => candidate.delivered,
+			vscode.l10n.t('Illustrate: remove which finished batch from the list?'), vscode.l10n.t('No batch is finished: a running batch is cancelled first, then removed once what it completed is delivered.'));
+		if (!record) {
+			return undefined;
+		}
+		if (!record.delivered) {
+			// Only by id: the view offers Remove on finished batches alone.
+			void vscode.window.showWarningMessage(ENDED_STATUSES.has(record.status)
+				? vscode.l10n.t('That batch\'s images are still being saved to the history and inserted: remove it once that is done.')
+				: vscode.l10n.t('That batch is still running: cancel it first, then remove it once what it completed is delivered.'));
+			return undefined;
+		}
+		await this.service.remove(record.id);
+		return { removed: record.id };
+	}
+}

@@ -22,6 +22,13 @@ import { TrackedTarget } from '../workspace/trackedTarget';
 import type { Command } from './commandManager';
 import { askFillPlan, fillPlanFromArgs, type FillPlan } from './fillPlan';
 import { isRasterFormat } from '../core/generation/imageRequests';
+import { formatOfFileName } from '../core/images/imageFormats';
+import type { OutputFormat } from '../core/models/capabilities';
+
+/** The format each placeholder is filled in: a link to a missing diagram.svg in SVG, any other in the settings' format. */
+function fillFormats(items: readonly ClassifiedImage[], outputFormat: OutputFormat): OutputFormat[] {
+	return items.map(item => (item.status === 'missing' && item.file ? formatOfFileName(item.file.path) : undefined) ?? outputFormat);
+}
 
 /** Placeholders filled at once. */
 const PARALLEL_FILLS = 3;
@@ -93,7 +100,7 @@ export class FillMissingImagesCommand implements Command {
 		}
 
 		const budget = settings.maxCostPerRequest;
-		const confirmation = fillConfirmation({ document: name, placeholders: items.length, each, budget, model: settings.model, quality: settings.quality, size: settings.size });
+		const confirmation = fillConfirmation({ document: name, placeholders: items.length, each, budget, model: settings.model, quality: settings.quality, size: settings.size, formats: fillFormats(items, settings.outputFormat), today: today() });
 		if (confirmation.kind === 'overBudget') {
 			void vscode.window.showWarningMessage(confirmation.message);
 			return { files: [], failures: [], skipped: items.length };
@@ -131,7 +138,7 @@ export class FillMissingImagesCommand implements Command {
 		const settings = readSettings(document.uri);
 		const model = findModel(settings.model);
 		const each = model ? estimateCost(model, settings.quality, settings.size, 1) : undefined;
-		const confirmation = fillConfirmation({ document: vscode.workspace.asRelativePath(document.uri), placeholders: items.length, each, budget: settings.maxCostPerRequest, model: settings.model, quality: settings.quality, size: settings.size });
+		const confirmation = fillConfirmation({ document: vscode.workspace.asRelativePath(document.uri), placeholders: items.length, each, budget: settings.maxCostPerRequest, model: settings.model, quality: settings.quality, size: settings.size, formats: fillFormats(items, settings.outputFormat), today: today() });
 		if (confirmation.kind === 'overBudget') {
 			throw new IllustrateError(confirmation.message);
 		}

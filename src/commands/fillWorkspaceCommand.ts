@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 import { estimateCost } from '../core/cost/cost';
 import { fillConfirmation, fillSummary, type FillFailure } from '../core/generation/fillReport';
-import { findModel, type OutputFormat } from '../core/models/capabilities';
+import { findModel, isWholeFileFormat, type OutputFormat } from '../core/models/capabilities';
 import { applyStyle } from '../core/prompt/stylePresets';
 import { parseFillRunState, remainingItems, runItems, type FillRunReference, type FillRunState } from '../core/workspaceFill/fillRunState';
 import type { WorkspacePlaceholder } from '../core/workspaceFill/placeholderIdentity';
 import { BATCH_PRICE_FACTOR } from '../core/cost/batchCost';
+import { fillPrice, placeholderEstimate, type FillPrice, type FillPriceSettings } from '../core/cost/fillPrices';
+import { batchTakesFormat } from '../core/batchApi/batchInput';
+import { today } from '../core/errors';
 import { fillModeChoices, parseWorkspaceFillArgs, pickerTitle, type WorkspaceFillMode } from '../core/workspaceFill/workspaceFillArgs';
 import { providerLabel, type ApiKeys } from '../providers/apiKeys';
 import type { BatchService } from '../batch/batchService';
@@ -84,7 +87,7 @@ export class FillWorkspaceCommand implements Command {
 				return resumed;
 			}
 		}
-		const scan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Illustrate: looking for image placeholders') }, () => scanWorkspace(args.include));
+		const scan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Illustrate: looking for image placeholders') }, () => scanWorkspace(args.include, undefined, this.services.log));
 		for (const { uri, reason } of scan.skipped) {
 			this.services.log.warn(`Fill Missing Images in Workspace: skipped ${vscode.workspace.asRelativePath(uri)} (${reason})`);
 		}
@@ -95,10 +98,12 @@ export class FillWorkspaceCommand implements Command {
 		}
 		const first = vscode.Uri.parse(scan.placeholders[0].document, true);
 		const settings = readSettings(first);
-		const model = findModel(settings.model);
-		const each = model ? estimateCost(model, settings.quality, settings.size, 1) : undefined;
+		// Each placeholder priced in its own format: a link to diagram.svg is no PNG.
+		const priceSettings: FillPriceSettings = { model: settings.model, quality: settings.quality, size: settings.size, today: today() };
+		const formatOf = (placeholder: WorkspacePlaceholder) => placeholder.outputFormat ?? settings.outputFormat;
+		const priceOf = (placeholders: readonly WorkspacePlaceholder[]) => fillPrice(placeholders.map(formatOf), priceSettings);
 
-		const picked = scripted ? scan.placeholders : await this.pick(scan.placeholders, each);
+		const picked = scripted ? scan.placeholders : await this.pick(scan.placeholders, priceOf);
 		if (!picked?.length) {
 			return undefined;
 		}
@@ -106,19 +111,33 @@ export class FillWorkspaceCommand implements Command {
 		if (!plan) {
 			return undefined;
 		}
-		const mode = args.mode ?? (scripted ? 'now' : await this.pickMode(picked.length, each));
+		// A batch with a reference image sends JSON edits, which make no SVG or GIF: those stay for Now.
+		const forBatch = picked.filter(placeholder => batchTakesFormat(formatOf(placeholder), plan.reference.kind === 'file'));
+		const mode = args.mode ?? (scripted ? 'now' : await this.pickMode(picked.length, priceOf(picked), priceOf(forBatch), picked.length - forBatch.length));
 		if (!mode) {
 			return undefined;
 		}
-		const documents = new Set(picked.map(placeholder => placeholder.document)).size;
+		const sending = mode === 'batch' ? forBatch : picked;
+		const leftToNow = picked.length - sending.length;
+		if (leftToNow > 0) {
+			this.services.log.info(`Fill Missing Images in Workspace: ${leftToNow} SVG/GIF placeholder(s) left out of the batch (a batch with a reference image cannot make them)`);
+			void vscode.window.showInformationMessage(vscode.l10n.t('{0} SVG/GIF placeholder(s) were not sent: a batch with a reference image cannot make them. Fill them Now.', leftToNow));
+		}
+		if (sending.length === 0) {
+			return { files: [], failures: [], skipped: picked.length };
+		}
+		const documents = new Set(sending.map(placeholder => placeholder.document)).size;
 		const where = vscode.l10n.t('{0} document(s)', documents);
-		const price = mode === 'batch' && each !== undefined ? each * BATCH_PRICE_FACTOR : each;
-		const confirmation = fillConfirmation({ document: where, placeholders: picked.length, each: price, budget: settings.maxCostPerRequest, model: settings.model, quality: settings.quality, size: settings.size });
+		const factor = mode === 'batch' ? BATCH_PRICE_FACTOR : 1;
+		// One PNG, JPEG or WebP image's estimate: what the run's budget tally counts per request.
+		const each = placeholderEstimate(isWholeFileFormat(settings.outputFormat) ? 'png' : settings.outputFormat, priceSettings);
+		const price = each !== undefined ? each * factor : undefined;
+		const confirmation = fillConfirmation({ document: where, placeholders: sending.length, each: price, budget: settings.maxCostPerRequest, model: settings.model, quality: settings.quality, size: settings.size, formats: sending.map(formatOf), today: priceSettings.today, factor });
 		if (confirmation.kind === 'overBudget') {
 			void vscode.window.showWarningMessage(confirmation.message);
 			return { files: [], failures: [], skipped: picked.length };
 		}
-		if (confirmation.count < picked.length && !scripted) {
+		if (confirmation.count < sending.length && !scripted) {
 			const go = vscode.l10n.t('Generate');
 			if (await vscode.window.showInformationMessage(confirmation.question, { modal: true, detail: confirmation.detail }, go) !== go) {
 				return undefined;
@@ -127,7 +146,7 @@ export class FillWorkspaceCommand implements Command {
 		if (!(await hasKey(this.keys, settings.provider, scripted))) {
 			return undefined;
 		}
-		const chosen = picked.slice(0, confirmation.count).map(placeholder => ({ ...placeholder, prompt: applyStyle(placeholder.alt, plan.style) }));
+		const chosen = sending.slice(0, confirmation.count).map(placeholder => ({ ...placeholder, prompt: applyStyle(placeholder.alt, plan.style) }));
 		const overBudget = picked.length - chosen.length;
 		if (mode === 'batch') {
 			if (plan.reference.kind === 'first') {
@@ -213,7 +232,7 @@ export class FillWorkspaceCommand implements Command {
 	}
 
 	/** The placeholders grouped by document, every one ticked; the title follows the count and the cost. */
-	private async pick(placeholders: readonly WorkspacePlaceholder[], each: number | undefined): Promise<WorkspacePlaceholder[] | undefined> {
+	private async pick(placeholders: readonly WorkspacePlaceholder[], priceOf: (placeholders: readonly WorkspacePlaceholder[]) => FillPrice): Promise<WorkspacePlaceholder[] | undefined> {
 		type Item = vscode.QuickPickItem & { placeholder?: WorkspacePlaceholder };
 		const items: Item[] = [];
 		let document: string | undefined;
@@ -222,7 +241,8 @@ export class FillWorkspaceCommand implements Command {
 				document = placeholder.document;
 				items.push({ label: vscode.workspace.asRelativePath(vscode.Uri.parse(document, true)), kind: vscode.QuickPickItemKind.Separator });
 			}
-			items.push({ label: placeholder.alt, description: vscode.l10n.t('line {0}', placeholder.range.line + 1), placeholder });
+			const format = placeholder.outputFormat ? ` · ${placeholder.identity.target ?? ''} (${placeholder.outputFormat.toUpperCase()})` : placeholder.identity.target !== undefined ? ` · ${placeholder.identity.target}` : '';
+			items.push({ label: placeholder.alt, description: `${vscode.l10n.t('line {0}', placeholder.range.line + 1)}${format}`, placeholder });
 		}
 		const quickPick = vscode.window.createQuickPick<Item>();
 		const documentsOf = (chosen: readonly Item[]) => new Set(chosen.map(item => item.placeholder?.document)).size;
@@ -230,12 +250,13 @@ export class FillWorkspaceCommand implements Command {
 		quickPick.matchOnDescription = true;
 		quickPick.items = items;
 		quickPick.selectedItems = items.filter(item => item.placeholder);
-		quickPick.title = pickerTitle(placeholders.length, documentsOf(quickPick.selectedItems), each);
+		const chosenOf = (chosen: readonly Item[]) => chosen.flatMap(item => item.placeholder ? [item.placeholder] : []);
+		quickPick.title = pickerTitle(placeholders.length, documentsOf(quickPick.selectedItems), priceOf(placeholders));
 		quickPick.placeholder = vscode.l10n.t('Untick the placeholders to leave for later, then press Enter');
 		try {
 			return await new Promise<WorkspacePlaceholder[] | undefined>(resolve => {
 				quickPick.onDidChangeSelection(selection => {
-					quickPick.title = pickerTitle(selection.length, documentsOf(selection), each);
+					quickPick.title = pickerTitle(selection.length, documentsOf(selection), priceOf(chosenOf(selection)));
 				});
 				quickPick.onDidAccept(() => resolve(quickPick.selectedItems.flatMap(item => item.placeholder ? [item.placeholder] : [])));
 				quickPick.onDidHide(() => resolve(undefined));
@@ -246,8 +267,8 @@ export class FillWorkspaceCommand implements Command {
 		}
 	}
 
-	private async pickMode(count: number, each: number | undefined): Promise<WorkspaceFillMode | undefined> {
-		const picked = await vscode.window.showQuickPick(fillModeChoices(count, each), { title: vscode.l10n.t('Illustrate: fill {0} placeholder(s) now or as a batch?', count) });
+	private async pickMode(count: number, price: FillPrice, batchPrice: FillPrice, leftToNow: number): Promise<WorkspaceFillMode | undefined> {
+		const picked = await vscode.window.showQuickPick(fillModeChoices(count, price, batchPrice, leftToNow), { title: vscode.l10n.t('Illustrate: fill {0} placeholder(s) now or as a batch?', count) });
 		return picked?.mode;
 	}
 }

@@ -2,7 +2,12 @@ import { isRasterFormat } from '../core/generation/imageRequests';
 import * as vscode from 'vscode';
 import { formatUsd } from '../core/cost/cost';
 import { BudgetTally } from '../core/cost/fillBudget';
-import { CancelledError } from '../core/errors';
+import { CancelledError, today } from '../core/errors';
+import { modelForFormat } from '../core/models/capabilities';
+import { sizeForFormat } from '../core/models/validation';
+import { fileExists } from '../platform/fileErrors';
+import { linkedFileOf } from '../workspace/linkedFiles';
+import type { InsertAllEntry } from '../workspace/imageInserter';
 import { runBounded } from '../core/generation/concurrency';
 import type { FillFailure } from '../core/generation/fillReport';
 import { errorKind } from '../core/logging/logShape';
@@ -117,7 +122,10 @@ export class NowRun {
 					settle(item.document);
 					return;
 				}
-				const options: ImageRequestOptions = { model: this.state.model, prompt: item.prompt, size: this.state.size, quality: this.state.quality, n: 1, outputFormat: this.state.outputFormat };
+				// A link to diagram.svg or loop.gif is filled in its format, by a model that makes it, as in a document.
+				const outputFormat = item.outputFormat ?? this.state.outputFormat;
+				const model = modelForFormat(this.state.model, outputFormat, today());
+				const options: ImageRequestOptions = { model, prompt: item.prompt, size: sizeForFormat(model, outputFormat, this.state.size), quality: this.state.quality, n: 1, outputFormat };
 				const resource = vscode.Uri.parse(item.document, true);
 				try {
 					const result = reference
@@ -183,7 +191,7 @@ export class NowRun {
 		try {
 			const document = await vscode.workspace.openTextDocument(uri);
 			const found = findPlaceholders(document.getText(), this.items[ready[0]].kind, ready.map(index => this.items[index].identity));
-			const entries: { index: number; target: { kind: 'image'; start: number; alt: string }; image: StoredImage; alt: string }[] = [];
+			const entries: (InsertAllEntry & { index: number })[] = [];
 			for (const index of ready) {
 				const item = this.items[index];
 				const image = await this.services.store.get(item.image!);
@@ -195,7 +203,14 @@ export class NowRun {
 					this.update(index, { done: true });
 					continue;
 				}
-				entries.push({ index, target: { kind: 'image', start: place.start, alt: place.alt }, image, alt: place.alt });
+				// A link to a missing file: its image goes at the link's path, unless a file is there now (never overwritten).
+				const linked = item.identity.target !== undefined ? linkedFileOf(uri, item.identity.target) : undefined;
+				if (linked && await fileExists(linked)) {
+					this.failures.push({ alt: item.alt, reason: vscode.l10n.t('{0} exists now, so its link is no longer missing; the image is in Show Generated Images', vscode.workspace.asRelativePath(linked)) });
+					this.update(index, { done: true });
+					continue;
+				}
+				entries.push({ index, target: { kind: 'image', start: place.start, alt: place.alt }, image, alt: place.alt, ...(linked ? { preferredFile: linked } : {}) });
 			}
 			const hadUnsavedChanges = document.isDirty;
 			const results = await this.services.inserter.insertAll(document, entries);

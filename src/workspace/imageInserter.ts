@@ -33,6 +33,14 @@ export interface InsertResult {
 
 type SaveRequest = Omit<InsertRequest, 'target'>;
 
+/** One image of `insertAll`: its target, and the missing file its link names (saved there, as `insert` does). */
+export interface InsertAllEntry {
+	readonly target: InsertionTarget;
+	readonly image: HistoryImage;
+	readonly alt: string;
+	readonly preferredFile?: vscode.Uri;
+}
+
 /**
  * Saves images where the document's settings say (`illustrate.destination`, else
  * `markdown.copyFiles.destination`, else `images/` beside it) and links them in the
@@ -170,11 +178,11 @@ export class ImageInserter {
 	 * history's (never read onto the extension host's main thread, never sent through the
 	 * window): Undo takes the links back and leaves the files.
 	 */
-	insertAll(document: vscode.TextDocument, entries: readonly { readonly target: InsertionTarget; readonly image: HistoryImage; readonly alt: string }[]): Promise<InsertResult[]> {
+	insertAll(document: vscode.TextDocument, entries: readonly InsertAllEntry[]): Promise<InsertResult[]> {
 		return this.serialized(document, () => this.insertAllNow(document, entries));
 	}
 
-	private async insertAllNow(document: vscode.TextDocument, entries: readonly { readonly target: InsertionTarget; readonly image: HistoryImage; readonly alt: string }[]): Promise<InsertResult[]> {
+	private async insertAllNow(document: vscode.TextDocument, entries: readonly InsertAllEntry[]): Promise<InsertResult[]> {
 		const started = Date.now();
 		const reserved = new Set<string>();
 		try {
@@ -184,9 +192,9 @@ export class ImageInserter {
 		}
 	}
 
-	private async insertAllReserving(document: vscode.TextDocument, entries: readonly { readonly target: InsertionTarget; readonly image: HistoryImage; readonly alt: string }[], reserved: Set<string>, started: number): Promise<InsertResult[]> {
+	private async insertAllReserving(document: vscode.TextDocument, entries: readonly InsertAllEntry[], reserved: Set<string>, started: number): Promise<InsertResult[]> {
 		// Planned at once (the files are checked against the scope right before they are copied) …
-		const planOf = (entry: typeof entries[number]) => this.plan({ document, images: [entry.image], alt: entry.alt }, reserved, false);
+		const planOf = (entry: typeof entries[number]) => this.plan({ document, images: [entry.image], alt: entry.alt, ...(entry.preferredFile ? { preferredFile: entry.preferredFile } : {}) }, reserved, false);
 		const first = await Promise.all(entries.map(planOf));
 		// … then names taken in order: one an earlier image or another document's insert under way took is looked for again
 		// (nothing awaited between a plan's check and its taking).

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { runBounded } from '../core/generation/concurrency';
-import { workspacePlaceholders, type WorkspacePlaceholder } from '../core/workspaceFill/placeholderIdentity';
+import { findDocumentImages } from '../core/documents/documentImages';
+import { localLinkTargets, workspacePlaceholders, type WorkspacePlaceholder } from '../core/workspaceFill/placeholderIdentity';
 import { yieldToEventLoop } from '../platform/eventLoop';
+import { missingLinkTargets } from './linkedFiles';
 import { DOCUMENT_GLOB, documentKindOfPath, looksBinary, mayHoldImages, MAX_DOCUMENT_BYTES, scanExcludeGlob, type SkipReason } from '../core/workspaceFill/scanRules';
 
 /** Documents read at once. */
@@ -51,10 +53,12 @@ async function folderDocuments(folder: vscode.WorkspaceFolder, include: string |
 
 /**
  * Every placeholder with alt text in every document of a kind Illustrate links across the
- * workspace folders. Documents are read a few at a time, each parsed as it arrives, so the
- * extension host keeps answering; huge, binary and unreadable files are skipped and listed.
+ * workspace folders, and every link with alt text to a file that does not exist yet (as Fill
+ * Missing Images in a document fills them). Documents are read a few at a time, each parsed as
+ * it arrives, so the extension host keeps answering; huge, binary and unreadable files are
+ * skipped and listed.
  */
-export async function scanWorkspace(include: string | undefined, token?: vscode.CancellationToken): Promise<WorkspaceScan> {
+export async function scanWorkspace(include: string | undefined, token?: vscode.CancellationToken, log?: Pick<vscode.LogOutputChannel, 'warn'>): Promise<WorkspaceScan> {
 	const uris = (await Promise.all((vscode.workspace.workspaceFolders ?? []).map(folder => folderDocuments(folder, include, token)))).flat();
 	const unique = [...new Map(uris.map(uri => [uri.toString(), uri])).values()].sort((a, b) => a.toString().localeCompare(b.toString()));
 	const open = new Map(vscode.workspace.textDocuments.map(document => [document.uri.toString(), document]));
@@ -75,7 +79,10 @@ export async function scanWorkspace(include: string | undefined, token?: vscode.
 		}
 		// Documents read together would otherwise be parsed back to back in one turn of the event loop.
 		await yieldToEventLoop();
-		perDocument[index] = workspacePlaceholders(uri.toString(), text, kind);
+		const images = findDocumentImages(text, kind);
+		const targets = localLinkTargets(images);
+		const missing = targets.length > 0 ? await missingLinkTargets(uri, targets, log) : undefined;
+		perDocument[index] = workspacePlaceholders(uri.toString(), text, kind, undefined, missing, images);
 	}), PARALLEL_READS);
 	return { placeholders: perDocument.flatMap(placeholders => placeholders ?? []), documents: unique.length - skipped.length, skipped };
 }

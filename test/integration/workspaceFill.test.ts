@@ -1,11 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { WorkspaceFillResult } from '../../src/commands/fillWorkspaceCommand';
+import type { BatchSummary } from '../../src/commands/batchCommands';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { customIdOf, workspacePlaceholders } from '../../src/core/workspaceFill/placeholderIdentity';
 import { scanWorkspace } from '../../src/workspace/workspaceScan';
 import { waitFor } from '../harness/waitFor';
-import { api, closeAllEditors, exists, removeIfPresent, workspaceRoot } from './helpers';
+import { api, bytesEqual, closeAllEditors, exists, removeIfPresent, workspaceRoot } from './helpers';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { OUTPUT_MARKER } from './index';
 
 const COMMAND = 'illustrate.fillMissingImagesInWorkspace';
@@ -154,6 +157,66 @@ suite('Fill Missing Images in Workspace', () => {
 		} finally {
 			await removeIfPresent('.vscode/illustrate-styles.json');
 		}
+	});
+
+	test('links to files that do not exist yet are filled Now at their own paths, each in its format; existing files and paths out of the workspace are left alone', async () => {
+		const page = 'Flow.\n\n![a flow diagram](diagrams/flow.svg)\n\nLogo.\n\n![the logo](logo.png)\n\n![a banner]()\n\n![out of bounds](../../outside.png)\n';
+		await write('wsfill/flow.md', page);
+		await write('wsfill/logo.png', 'not replaced');
+
+		const result = await vscode.commands.executeCommand<WorkspaceFillResult>(COMMAND, { confirm: false, include: 'wsfill/**' });
+
+		assert.deepEqual(result.failures, []);
+		assert.equal(result.files.length, 2);
+		const requests = await api().requests();
+		assert.deepEqual(requests.map(request => String(request.body.prompt)).sort(), ['a banner', 'a flow diagram']);
+		const svg = requests.find(request => request.body.prompt === 'a flow diagram')!;
+		assert.equal(svg.body.output_format, 'svg');
+		assert.equal(svg.body.stream, false);
+		assert.equal(await read('wsfill/flow.md'), page.replace('![a banner]()', '![a banner](images/a-banner.png)'), 'the link keeps its path; the placeholder gets one');
+		assert.match(await read('wsfill/diagrams/flow.svg'), /<svg[\s>]/);
+		assert.equal(await read('wsfill/logo.png'), 'not replaced');
+	});
+
+	test('batch mode: links to a missing SVG and GIF are requested in their formats and delivered at their paths; a file put at a link\'s path meanwhile is not overwritten; a finished batch is removed from the list, a running one is not', async () => {
+		const site = 'Site.\n\n![a flow diagram](flow.svg)\n\nCharts.\n\n![a chart](chart.png)\n\n![a harbour]()\n\n![a spinning wheel](media/wheel.gif)\n';
+		await write('wsfill/site.md', site);
+		const result = await vscode.commands.executeCommand<WorkspaceFillResult>(COMMAND, { mode: 'batch', confirm: false, include: 'wsfill/**' });
+		const batchId = result.batchId!;
+		assert.ok(batchId);
+		const [batch] = await api().batches();
+		const expected = workspacePlaceholders(uriOf('wsfill/site.md').toString(), site, 'markdown', undefined, new Set(['flow.svg', 'chart.png', 'media/wheel.gif']));
+		assert.deepEqual(batch.lines.map(line => line.custom_id), expected.map(placeholder => customIdOf(placeholder.identity)), 'each custom_id the identity of its link or placeholder');
+		assert.deepEqual(batch.lines.map(line => [line.body.prompt, line.body.output_format, line.body.stream]), [['a flow diagram', 'svg', false], ['a chart', 'png', undefined], ['a harbour', 'png', undefined], ['a spinning wheel', 'gif', false]]);
+		assert.deepEqual(batch.lines.map(line => line.refused), [null, null, null, null]);
+
+		// Running: not removed.
+		assert.equal(await vscode.commands.executeCommand('illustrate.removeBatch', batchId), undefined);
+		assert.ok((await vscode.commands.executeCommand<BatchSummary[]>('illustrate.showBatches', { reveal: false })).some(summary => summary.id === batchId));
+
+		await write('wsfill/chart.png', 'drawn by hand meanwhile');
+		await api().driveBatch(batchId, { status: 'in_progress' });
+		await api().driveBatch(batchId, { status: 'finalizing' });
+		await api().driveBatch(batchId, { status: 'completed' });
+		let summary: BatchSummary | undefined;
+		await waitFor(async () => {
+			summary = (await vscode.commands.executeCommand<BatchSummary[]>('illustrate.showBatches', { reveal: false })).find(candidate => candidate.id === batchId);
+			return summary?.delivered === true;
+		}, 'the batch is delivered', 30_000);
+		assert.equal(summary!.applied, 3);
+		assert.equal(summary!.kept, 1);
+		assert.match(summary!.problems[0].reason, /chart\.png exists now/);
+		assert.equal(await read('wsfill/site.md'), site.replace('![a harbour]()', '![a harbour](images/a-harbour.png)'));
+		assert.match(await read('wsfill/flow.svg'), /<svg[\s>]/);
+		assert.ok((await read('wsfill/media/wheel.gif')).startsWith('GIF89a'), 'an animated GIF at the link\'s path');
+		assert.equal(await read('wsfill/chart.png'), 'drawn by hand meanwhile');
+
+		assert.deepEqual(await vscode.commands.executeCommand('illustrate.removeBatch', batchId), { removed: batchId });
+		assert.equal((await vscode.commands.executeCommand<BatchSummary[]>('illustrate.showBatches', { reveal: false })).some(candidate => candidate.id === batchId), false);
+		assert.ok(await exists(uriOf('wsfill/flow.svg')), 'its images stay in the documents');
+		const history = join(process.env.ILLUSTRATE_TEST_USER_DATA!, 'User', 'globalStorage', 'illustrate.illustrate', 'images');
+		const svg = await vscode.workspace.fs.readFile(uriOf('wsfill/flow.svg'));
+		assert.ok(readdirSync(history).filter(name => !name.endsWith('.json')).some(name => bytesEqual(readFileSync(join(history, name)), svg)), 'and in the history');
 	});
 
 	test('bench: the scan of 1,000 placeholders across 200 documents of every kind', async () => {

@@ -42,6 +42,51 @@ suite('test API server: files and batches', function () {
 		await assert.rejects(client.files.retrieve('file-nope'), (error: unknown) => error instanceof OpenAI.NotFoundError);
 	});
 
+	test('files and batches list in pages the same way: newest first, limit, after, first_id, last_id, has_more; files by purpose', async () => {
+		const uploaded = [];
+		for (const name of ['a', 'b', 'c']) {
+			uploaded.push(await client.files.create({ file: await toFile(jsonl([generation(name, `a ${name}`)]), `${name}.jsonl`), purpose: 'batch' }));
+		}
+		await client.files.create({ file: await toFile(Buffer.from('not a batch'), 'ref.png'), purpose: 'vision' });
+		const firstPage = await client.files.list({ purpose: 'batch', limit: 2 });
+		assert.deepEqual(firstPage.data.map(file => file.filename), ['c.jsonl', 'b.jsonl']);
+		assert.equal(firstPage.has_more, true);
+		const secondPage = await client.files.list({ purpose: 'batch', limit: 2, after: firstPage.data[1].id });
+		assert.deepEqual(secondPage.data.map(file => file.filename), ['a.jsonl']);
+		assert.equal(secondPage.has_more, false);
+		assert.deepEqual((await client.files.list({ order: 'asc' })).data.map(file => file.filename), ['a.jsonl', 'b.jsonl', 'c.jsonl', 'ref.png']);
+
+		const batches = [];
+		for (const file of uploaded) {
+			batches.push(await client.batches.create({ input_file_id: file.id, endpoint: '/v1/images/generations', completion_window: '24h' }));
+		}
+		const page = await fetch(`${server.url}/batches?limit=2&after=${batches[2].id}`, { headers: { authorization: `Bearer ${KEY}` } }).then(response => response.json()) as { data: { id: string }[]; first_id: string; last_id: string; has_more: boolean };
+		assert.deepEqual(page.data.map(batch => batch.id), [batches[1].id, batches[0].id]);
+		assert.deepEqual([page.first_id, page.last_id, page.has_more], [batches[1].id, batches[0].id, false]);
+		const files = await fetch(`${server.url}/files?limit=1`, { headers: { authorization: `Bearer ${KEY}` } }).then(response => response.json()) as { data: { filename: string }[]; first_id: string; last_id: string; has_more: boolean };
+		assert.deepEqual([files.data.length, files.has_more, typeof files.first_id, files.first_id === files.last_id], [1, true, 'string', true]);
+	});
+
+	test('SVG and GIF requests get SVG and GIF output lines, as the synchronous endpoint makes them; streaming is refused per line', async () => {
+		const svg = { custom_id: 'svg-1', method: 'POST', url: '/v1/images/generations', body: { model: 'gpt-image-2.6-sunburst', prompt: 'a flow diagram', size: '1024x1024', quality: 'low', output_format: 'svg', stream: false } };
+		const gif = { custom_id: 'gif-1', method: 'POST', url: '/v1/images/generations', body: { model: 'gpt-image-2.6-flare', prompt: 'a loop', size: 'auto', quality: 'low', output_format: 'gif', frame_count: 4, stream: false } };
+		const streamed = { custom_id: 'svg-2', method: 'POST', url: '/v1/images/generations', body: { ...svg.body, stream: true } };
+		const input = await client.files.create({ file: await toFile(jsonl([svg, gif, streamed]), 'input.jsonl'), purpose: 'batch' });
+		const created = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/images/generations', completion_window: '24h' });
+		await control.driveBatch(created.id, { status: 'in_progress' });
+		await control.driveBatch(created.id, { status: 'finalizing' });
+		await control.driveBatch(created.id, { status: 'completed' });
+		const done = await client.batches.retrieve(created.id);
+		const output = await lines(client, done.output_file_id);
+		assert.deepEqual(output.map(line => [line.custom_id, line.response.body.output_format]), [['svg-1', 'svg'], ['gif-1', 'gif']]);
+		assert.match(Buffer.from(output[0].response.body.data[0].b64_json, 'base64').toString('utf8'), /^<\?xml[^]*<svg[\s>]/);
+		assert.equal(output[0].response.body.svg_usage.model, 'gpt-5.5');
+		const animation = Buffer.from(output[1].response.body.data[0].b64_json, 'base64');
+		assert.equal(animation.subarray(0, 6).toString('latin1'), 'GIF89a');
+		const errors = await lines(client, done.error_file_id);
+		assert.deepEqual(errors.map(line => [line.custom_id, line.response.body.error.param]), [['svg-2', 'stream']]);
+	});
+
 	test('validating → in_progress → finalizing → completed: real images of the requested size, failed lines in the error file', async () => {
 		const input = await client.files.create({ file: await toFile(jsonl([generation('doc-1', 'a fox', '1536x1024'), generation('doc-2', 'a bad one'), generation('doc-3', 'an owl')]), 'input.jsonl'), purpose: 'batch' });
 		const created = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/images/generations', completion_window: '24h' });

@@ -9,11 +9,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listPage } from './listPage';
 import { ApiError, sendApiError, sendJson } from './httpReplies';
 import type { ServerConfig } from './serverConfig';
 import { FileStore } from './fileRoutes';
 import { renderImage, type ImageFormat } from './imageFactory';
-import { checkSemantics, OUTPUT_TOKENS_1024 } from './modelRules';
+import { checkSemantics, GIF_FRAMES, gifAutoSize, gifDelayMs, OUTPUT_TOKENS_1024 } from './modelRules';
+import { svgUsage } from './imageResponses';
 import { readBody } from './requestBody';
 import type { RecordedFile } from './requestLog';
 import { validateAgainstSpec } from './schemaValidator';
@@ -171,11 +173,12 @@ function errorBody(error: ApiError) {
 	return { error: { message: error.message, type: error.type, param: error.param, code: error.code } };
 }
 
-/** A line's output: an image response with real bytes, as the endpoint would send it. */
+/** A line's output: an image response with real bytes (an SVG, an animated GIF as asked), as the endpoint would send it. */
 async function outputLine(line: InputLine, position: number, seedPool: number): Promise<string> {
 	const body = line.body;
 	const format = (typeof body.output_format === 'string' ? body.output_format : 'png') as ImageFormat;
-	const size = typeof body.size === 'string' && body.size !== 'auto' ? body.size : '1024x1024';
+	const frames = format === 'gif' ? (typeof body.frame_count === 'number' ? body.frame_count : GIF_FRAMES.default) : undefined;
+	const size = typeof body.size === 'string' && body.size !== 'auto' ? body.size : format === 'gif' ? gifAutoSize(frames!) : '1024x1024';
 	const [width, height] = size.split('x').map(Number);
 	const requestedQuality = typeof body.quality === 'string' ? body.quality : 'auto';
 	const quality = requestedQuality === 'auto' ? 'high' : requestedQuality;
@@ -183,14 +186,21 @@ async function outputLine(line: InputLine, position: number, seedPool: number): 
 	const data: { b64_json: string }[] = [];
 	for (let index = 0; index < n; index++) {
 		// With a seed pool (a bench), pictures repeat and each is rendered once.
-		const bytes = await renderImage({ width, height, format, seed: seedPool > 0 ? `pool|${(position + index) % seedPool}` : `batch|${line.customId}|${index}` });
+		const bytes = await renderImage({
+			width, height, format, seed: seedPool > 0 ? `pool|${(position + index) % seedPool}` : `batch|${line.customId}|${index}`,
+			...(format === 'svg' ? { text: String(body.prompt ?? '') } : {}),
+			...(format === 'gif' ? { frames, frameDelayMs: gifDelayMs(typeof body.frame_duration_ms === 'number' ? body.frame_duration_ms : undefined) } : {}),
+		});
 		data.push({ b64_json: bytes.toString('base64') });
 	}
 	const textTokens = Math.max(1, Math.ceil(String(body.prompt ?? '').length / 4));
 	const imageTokens = Array.isArray(body.images) ? body.images.length * 323 : 0;
 	const outputTokens = Math.round((OUTPUT_TOKENS_1024[quality] ?? 1767) * (width * height) / (1024 * 1024)) * n;
 	const usage = { input_tokens: textTokens + imageTokens, input_tokens_details: { text_tokens: textTokens, image_tokens: imageTokens }, output_tokens: outputTokens, total_tokens: textTokens + imageTokens + outputTokens };
-	const response = { created: now(), background: body.background === 'transparent' ? 'transparent' : 'opaque', data, output_format: format, quality, size: `${width}x${height}`, usage };
+	const response = {
+		created: now(), background: body.background === 'transparent' ? 'transparent' : 'opaque', data, output_format: format, quality, size: `${width}x${height}`, usage,
+		...(format === 'svg' ? { svg_usage: svgUsage(body, textTokens, imageTokens, data[0]?.b64_json ?? '') } : {}),
+	};
 	return JSON.stringify({ id: `batch_req_${randomBytes(12).toString('hex')}`, custom_id: line.customId, response: { status_code: 200, request_id: `req_${randomBytes(12).toString('hex')}`, body: response }, error: null });
 }
 
@@ -308,12 +318,8 @@ export async function handleBatches(state: BatchState, config: ServerConfig, req
 			state.order.push(String(object.id));
 			sendJson(response, 200, object);
 		} else if (request.method === 'GET' && !id) {
-			const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20));
-			const newestFirst = [...state.order].reverse();
-			const after = url.searchParams.get('after');
-			const start = after ? newestFirst.indexOf(after) + 1 : 0;
-			const page = newestFirst.slice(start, start + limit).map(batchId => state.batches.get(batchId)!.object);
-			sendJson(response, 200, { object: 'list', data: page, first_id: page[0]?.id ?? null, last_id: page[page.length - 1]?.id ?? null, has_more: start + limit < newestFirst.length });
+			const newestFirst = [...state.order].reverse().map(batchId => ({ id: batchId }));
+			sendJson(response, 200, listPage(newestFirst, url.searchParams, { fallback: 20, max: 100 }, ({ id: batchId }) => state.batches.get(batchId)!.object));
 		} else if (request.method === 'GET' && id && !cancel) {
 			const batch = state.batches.get(id);
 			if (!batch) {

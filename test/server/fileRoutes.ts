@@ -7,6 +7,7 @@ import busboy from 'busboy';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, sendApiError, sendJson } from './httpReplies';
+import { listPage } from './listPage';
 
 export const MAX_FILE_BYTES = 200 * 1024 * 1024;
 const MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
@@ -100,7 +101,7 @@ async function readUpload(request: IncomingMessage): Promise<{ purpose?: string;
 }
 
 /** `/v1/files*`; answers false for a path that is not one of them. */
-export async function handleFiles(files: FileStore, request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean> {
+export async function handleFiles(files: FileStore, request: IncomingMessage, response: ServerResponse, path: string, url: URL): Promise<boolean> {
 	const match = /^\/v1\/files(?:\/([^/]+))?(\/content)?$/.exec(path);
 	if (!match) {
 		return false;
@@ -117,7 +118,11 @@ export async function handleFiles(files: FileStore, request: IncomingMessage, re
 			}
 			sendJson(response, 200, fileObject(files.add(upload.filename ?? 'file', upload.purpose, upload.bytes)));
 		} else if (request.method === 'GET' && !id) {
-			sendJson(response, 200, { object: 'list', data: files.list().map(fileObject), has_more: false });
+			// Newest first unless `order=asc`; `purpose` filters.
+			const purpose = url.searchParams.get('purpose');
+			const listed = files.list().filter(file => !purpose || file.purpose === purpose);
+			const ordered = url.searchParams.get('order') === 'asc' ? listed : listed.reverse();
+			sendJson(response, 200, listPage(ordered, url.searchParams, { fallback: 10_000, max: 10_000 }, fileObject));
 		} else if (request.method === 'GET' && id && content) {
 			const file = files.get(id);
 			if (!file) {

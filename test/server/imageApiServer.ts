@@ -84,7 +84,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		if (path === '/__control/reset') {
 			batches.reset();
 		}
-		const batchApi = path.startsWith('/v1/files') ? handleFiles(batches.files, request, response, path)
+		const batchApi = path.startsWith('/v1/files') ? handleFiles(batches.files, request, response, path, url)
 			: path.startsWith('/v1/batches') ? handleBatches(batches, state.config, request, response, path, url)
 				: path.startsWith('/__control/batches') ? handleBatchControl(batches, state.config, request, response, path) : undefined;
 		if (batchApi) {

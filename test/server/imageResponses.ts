@@ -190,7 +190,7 @@ const REASONING_TOKENS: Record<string, number> = { none: 0, minimal: 96, low: 64
  * The SVG author's own usage, apart from the reference image's: it reads the prompt, any input
  * images and the reference image, reasons at the requested effort and writes the SVG's text.
  */
-function svgUsage(body: Record<string, unknown>, textTokens: number, imageInputTokens: number, b64: string) {
+export function svgUsage(body: Record<string, unknown>, textTokens: number, imageInputTokens: number, b64: string) {
 	const svg = (body.svg ?? {}) as { model?: unknown; reasoning?: { effort?: unknown } | null };
 	const effort = typeof svg.reasoning?.effort === 'string' ? svg.reasoning.effort : 'medium';
 	const input = textTokens + imageInputTokens + 765;

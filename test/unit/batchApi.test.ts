@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { buildBatchInput, BatchInputError, type BatchImageOptions } from '../../src/core/batchApi/batchInput';
+import { batchTakesFormat, buildBatchInput, BatchInputError, type BatchImageOptions } from '../../src/core/batchApi/batchInput';
 import { jsonlLines, readBatchLine, type OverlongLine } from '../../src/core/batchApi/batchOutput';
+import { batchImage } from '../../src/core/batchApi/batchImage';
 import { nextPollDelay, FIRST_POLL_MS, MAX_ERROR_POLL_MS, MAX_POLL_MS } from '../../src/core/batchApi/batchPolling';
 import { entriesToRetry, parseBatchRecord, parseBatchRecords, recordsToKeep, type BatchRecord } from '../../src/core/batchApi/batchRecord';
 import { lineFailureReason } from '../../src/core/batchApi/batchReport';
@@ -63,6 +64,25 @@ suite('Batch API: the input file', () => {
 		assert.deepEqual(line.body.images, [{ file_id: 'file-ref123' }]);
 		assert.match(line.body.prompt, /^picture 0\n\n/);
 		assert.equal(line.body.stream, undefined);
+	});
+
+	test('a link to diagram.svg or loop.gif is requested in its format, whole (stream false), by a model that makes it; the record keeps it through storage', () => {
+		const text = 'Intro.\n\n![a flow](diagram.svg)\n\n![a loop](loop.gif)\n\n![a fox]()\n';
+		const items = workspacePlaceholders('file:///site/a.md', text, 'markdown', undefined, new Set(['diagram.svg', 'loop.gif']));
+		const options: BatchImageOptions = { model: 'gpt-image-2', size: '1024x1024', quality: 'low', outputFormat: 'png' };
+		const plan = buildBatchInput(items, options);
+		const lines = linesOf(plan.files[0].bytes);
+		assert.deepEqual(lines.map(line => [line.body.output_format, line.body.stream]), [['svg', false], ['gif', false], ['png', undefined]]);
+		assert.ok(lines.slice(0, 2).every(line => /^gpt-image-2\.6-/.test(line.body.model)), 'gpt-image-2 makes no SVG or GIF: a 2.6 model does');
+		assert.equal(lines[2].body.model, 'gpt-image-2');
+		assert.deepEqual(plan.files[0].entries.map(entry => [entry.outputFormat, entry.identity.target]), [['svg', 'diagram.svg'], ['gif', 'loop.gif'], [undefined, undefined]]);
+		const stored = { id: 'batch_svg', endpoint: plan.endpoint, createdAt: '2026-12-03T12:00:00.000Z', options, entries: plan.files[0].entries, status: 'in_progress', counts: { total: 3, completed: 0, failed: 0 }, outcomes: {}, delivered: false };
+		assert.deepEqual(parseBatchRecord(JSON.parse(JSON.stringify(stored))), stored);
+		assert.equal(parseBatchRecord({ ...stored, entries: [{ ...plan.files[0].entries[0], outputFormat: 'bmp' }] }), undefined);
+		// The JSON form of an edit has no SVG or GIF: a batch with a reference image refuses them.
+		assert.equal(batchTakesFormat('svg', true), false);
+		assert.equal(batchTakesFormat('svg', false), true);
+		assert.throws(() => buildBatchInput(items, options, 'file-ref123'), BatchInputError);
 	});
 
 	test('equal identities still get distinct custom_ids', () => {
@@ -141,6 +161,20 @@ suite('Batch API: reading the output file as a stream', () => {
 	});
 });
 
+suite('Batch API: the images of output lines', () => {
+	test('an SVG is sanitised as a synchronous reply\'s is, a GIF taken by its bytes, anything else refused', () => {
+		const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="32"><script>alert(1)</script><rect width="10" height="10"/></svg>').toString('base64');
+		const safe = batchImage(svg);
+		assert.equal(safe?.info.format, 'svg');
+		assert.deepEqual([safe?.info.width, safe?.info.height], [64, 32]);
+		assert.doesNotMatch(decoder.decode(safe!.bytes), /script/);
+		// A 1×1 GIF89a.
+		assert.equal(batchImage('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7')?.info.format, 'gif');
+		assert.equal(batchImage(Buffer.from('not an image').toString('base64')), undefined);
+		assert.equal(batchImage(Buffer.from('<html><body>hi</body></html>').toString('base64')), undefined);
+	});
+});
+
 suite('Batch API: cost, records, polling', () => {
 	test('the batch price is half the synchronous one', () => {
 		assert.equal(batchPrice(0.2), 0.1);
@@ -164,7 +198,7 @@ suite('Batch API: cost, records, polling', () => {
 			{ ...stored, entries: [] },
 			{ ...stored, entries: [stored.entries[0], stored.entries[0]] },
 			{ ...stored, entries: [{ ...stored.entries[0], identity: { ...stored.entries[0].identity, document: 'file:///elsewhere.md' } }] },
-			{ ...stored, options: { ...stored.options, outputFormat: 'gif' } },
+			{ ...stored, options: { ...stored.options, outputFormat: 'bmp' } },
 			'batch_abc', null,
 		]) {
 			assert.equal(parseBatchRecord(broken), undefined, JSON.stringify(broken).slice(0, 120));

@@ -1,5 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import type { ImageRequestOptions } from '../models/validation';
+import { sizeForFormat, roundFrameDuration, type ImageRequestOptions } from '../models/validation';
+import { isWholeFileFormat, modelForFormat, type OutputFormat } from '../models/capabilities';
+import { today } from '../errors';
 import { withReferenceInstruction } from '../generation/imageRequests';
 import { customIdOf, type WorkspacePlaceholder } from '../workspaceFill/placeholderIdentity';
 import type { BatchEntry } from './batchRecord';
@@ -34,17 +36,46 @@ export class BatchInputError extends Error { }
  */
 export function batchRequestBody(prompt: string, options: BatchImageOptions, referenceFileId?: string): Record<string, unknown> {
 	const request = referenceFileId ? withReferenceInstruction({ ...options, prompt, n: 1 }) : { ...options, prompt, n: 1 };
+	const format = request.outputFormat;
+	const wholeFile = isWholeFileFormat(format);
 	return {
 		model: request.model,
 		prompt: request.prompt,
 		n: 1,
 		size: request.size,
 		quality: request.quality,
-		output_format: request.outputFormat,
-		...(request.outputCompression !== undefined ? { output_compression: request.outputCompression } : {}),
+		output_format: format,
+		...(request.outputCompression !== undefined && !wholeFile ? { output_compression: request.outputCompression } : {}),
 		...(request.background ? { background: request.background } : {}),
 		...(referenceFileId ? { images: [{ file_id: referenceFileId }] } : request.complexity ? { complexity: request.complexity } : {}),
+		// SVG and GIF come whole, as the synchronous request asks for them (src/core/generation/imageRequests.ts).
+		...(format === 'svg' && request.svg ? { svg: { model: request.svg.model.trim(), ...(request.svg.effort ? { reasoning: { effort: request.svg.effort } } : {}) } } : {}),
+		...(format === 'gif' && request.frames !== undefined ? { frame_count: request.frames } : {}),
+		...(format === 'gif' && request.frameDurationMs !== undefined ? { frame_duration_ms: roundFrameDuration(request.frameDurationMs) } : {}),
+		...(wholeFile ? { stream: false } : {}),
 	};
+}
+
+/**
+ * Whether the Batch API takes a request for this format: generations take every format; the
+ * JSON form of an edit (a batch with a reference image, `EditImageBodyJsonParam`) has no SVG or
+ * GIF fields, so those placeholders are filled Now.
+ */
+export function batchTakesFormat(format: OutputFormat, withReference: boolean): boolean {
+	return !withReference || !isWholeFileFormat(format);
+}
+
+/**
+ * The options of one placeholder's request: the batch's, but for a link to a missing file in
+ * another format (`diagram.svg`), that format, by a model that makes it, at a size it takes, as
+ * the synchronous fill asks.
+ */
+export function entryOptions(options: BatchImageOptions, format: OutputFormat | undefined, day = today()): BatchImageOptions {
+	if (!format || format === options.outputFormat) {
+		return options;
+	}
+	const model = modelForFormat(options.model, format, day);
+	return { ...options, model, outputFormat: format, size: sizeForFormat(model, format, options.size) };
 }
 
 const encoder = new TextEncoder();
@@ -78,13 +109,16 @@ export function buildBatchInput(items: readonly WorkspacePlaceholder[], options:
 		size = 0;
 	};
 	for (const item of items) {
+		if (!batchTakesFormat(item.outputFormat ?? options.outputFormat, referenceFileId !== undefined)) {
+			throw new BatchInputError(l10n.t('A batch with a reference image cannot make {0} images: fill "{1}" Now.', (item.outputFormat ?? options.outputFormat).toUpperCase(), item.alt.slice(0, 80)));
+		}
 		const base = customIdOf(item.identity);
 		let customId = base;
 		for (let suffix = 2; used.has(customId); suffix++) {
 			customId = `${base}-${suffix}`;
 		}
 		used.add(customId);
-		const line = encoder.encode(JSON.stringify({ custom_id: customId, method: 'POST', url: endpoint, body: batchRequestBody(item.prompt, options, referenceFileId) }) + '\n');
+		const line = encoder.encode(JSON.stringify({ custom_id: customId, method: 'POST', url: endpoint, body: batchRequestBody(item.prompt, entryOptions(options, item.outputFormat), referenceFileId) }) + '\n');
 		if (line.length > maxBytes) {
 			throw new BatchInputError(l10n.t('The request for "{0}" is larger than a batch file may be ({1} MB): shorten its alt text.', item.alt.slice(0, 80), Math.floor(maxBytes / 1024 / 1024)));
 		}
@@ -93,7 +127,7 @@ export function buildBatchInput(items: readonly WorkspacePlaceholder[], options:
 		}
 		lines.push(line);
 		size += line.length;
-		entries.push({ customId, document: item.document, identity: item.identity, alt: item.alt, prompt: item.prompt });
+		entries.push({ customId, document: item.document, identity: item.identity, alt: item.alt, prompt: item.prompt, ...(item.outputFormat && item.outputFormat !== options.outputFormat ? { outputFormat: item.outputFormat } : {}) });
 	}
 	close();
 	return { endpoint, files };

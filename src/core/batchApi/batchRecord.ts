@@ -1,7 +1,5 @@
-import { isPlaceholderIdentity, type PlaceholderIdentity } from '../workspaceFill/placeholderIdentity';
-import type { OutputFormat } from '../models/capabilities';
-
-const OUTPUT_FORMATS: readonly OutputFormat[] = ['png', 'jpeg', 'webp'];
+import { copyIdentity, isPlaceholderIdentity, type PlaceholderIdentity } from '../workspaceFill/placeholderIdentity';
+import { OUTPUT_FORMATS, type OutputFormat } from '../models/capabilities';
 
 /** A batch's state as the API reports it (`Batch.status`). */
 export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
@@ -20,6 +18,8 @@ export interface BatchEntry {
 	readonly alt: string;
 	/** What was sent (the alt text with a style applied). */
 	readonly prompt: string;
+	/** A link to a missing file: the format it was requested in (the batch's own otherwise). */
+	readonly outputFormat?: OutputFormat;
 }
 
 /** What became of one request. */
@@ -92,11 +92,12 @@ function entryOf(value: unknown): BatchEntry | undefined {
 	if (typeof record !== 'object' || record === null) {
 		return undefined;
 	}
-	const { customId, document, identity, alt, prompt } = record;
-	if (!text(customId, 200) || !ID.test(customId) || !text(document, 4096) || document.length === 0 || !isPlaceholderIdentity(identity) || identity.document !== document || !text(alt) || !text(prompt) || prompt.length === 0) {
+	const { customId, document, identity, alt, prompt, outputFormat } = record;
+	if (!text(customId, 200) || !ID.test(customId) || !text(document, 4096) || document.length === 0 || !isPlaceholderIdentity(identity) || identity.document !== document || !text(alt) || !text(prompt) || prompt.length === 0
+		|| (outputFormat !== undefined && !OUTPUT_FORMATS.includes(outputFormat as OutputFormat))) {
 		return undefined;
 	}
-	return { customId, document, identity: { document: identity.document, alt: identity.alt, occurrence: identity.occurrence, context: identity.context }, alt, prompt };
+	return { customId, document, identity: copyIdentity(identity), alt, prompt, ...(outputFormat !== undefined ? { outputFormat: outputFormat as OutputFormat } : {}) };
 }
 
 function outcomeOf(customId: string, value: unknown): EntryOutcome | undefined {

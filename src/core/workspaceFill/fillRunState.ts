@@ -1,6 +1,6 @@
 import type { DocumentKind } from '../links/documentKinds';
 import { OUTPUT_FORMATS, type OutputFormat } from '../models/capabilities';
-import { isPlaceholderIdentity, type PlaceholderIdentity, type WorkspacePlaceholder } from './placeholderIdentity';
+import { copyIdentity, isPlaceholderIdentity, type PlaceholderIdentity, type WorkspacePlaceholder } from './placeholderIdentity';
 
 /** One placeholder of a Now run: what to send, and how far it got. */
 export interface FillRunItem {
@@ -9,6 +9,8 @@ export interface FillRunItem {
 	readonly identity: PlaceholderIdentity;
 	readonly alt: string;
 	readonly prompt: string;
+	/** A link to a missing file: the format its name asks for (the run's own format otherwise). */
+	readonly outputFormat?: OutputFormat;
 	/** The history image generated for it, once paid for: a resumed run inserts it instead of paying again. */
 	readonly image?: string;
 	/** Inserted, or settled for good (failed for a reason a retry would not change, or its placeholder gone). */
@@ -45,16 +47,18 @@ function parseItem(value: unknown): FillRunItem | undefined {
 		|| !isPlaceholderIdentity(record.identity) || record.identity.document !== record.document
 		|| !isShortString(record.alt, 4096) || !isShortString(record.prompt, 32000)
 		|| (record.image !== undefined && !(typeof record.image === 'string' && HISTORY_ID.test(record.image)))
-		|| (record.done !== undefined && typeof record.done !== 'boolean')) {
+		|| (record.done !== undefined && typeof record.done !== 'boolean')
+		|| (record.outputFormat !== undefined && !OUTPUT_FORMATS.includes(record.outputFormat as OutputFormat))) {
 		return undefined;
 	}
 	const identity = record.identity;
 	return {
 		document: record.document,
 		kind: record.kind as DocumentKind,
-		identity: { document: identity.document, alt: identity.alt, occurrence: identity.occurrence, context: identity.context },
+		identity: copyIdentity(identity),
 		alt: record.alt,
 		prompt: record.prompt,
+		...(record.outputFormat !== undefined ? { outputFormat: record.outputFormat as OutputFormat } : {}),
 		...(record.image !== undefined ? { image: record.image } : {}),
 		...(record.done ? { done: true } : {}),
 	};
@@ -110,5 +114,8 @@ export function remainingItems(state: FillRunState): FillRunItem[] {
 
 /** A new run's items from the placeholders picked. */
 export function runItems(placeholders: readonly WorkspacePlaceholder[]): FillRunItem[] {
-	return placeholders.map(placeholder => ({ document: placeholder.document, kind: placeholder.kind, identity: placeholder.identity, alt: placeholder.alt, prompt: placeholder.prompt }));
+	return placeholders.map(placeholder => ({
+		document: placeholder.document, kind: placeholder.kind, identity: placeholder.identity, alt: placeholder.alt, prompt: placeholder.prompt,
+		...(placeholder.outputFormat ? { outputFormat: placeholder.outputFormat } : {}),
+	}));
 }

@@ -1,7 +1,9 @@
 import { findDocumentImages, type DocumentImage } from '../documents/documentImages';
 import { isPlaceholder } from '../documents/imageStatus';
 import type { DocumentKind } from '../links/documentKinds';
-import { normalizeAltText } from '../links/imageLink';
+import { formatOfFileName } from '../images/imageFormats';
+import { linkTargetFilePath, normalizeAltText } from '../links/imageLink';
+import type { OutputFormat } from '../models/capabilities';
 import { applyStyle, type StylePreset } from '../prompt/stylePresets';
 
 /**
@@ -19,6 +21,11 @@ export interface PlaceholderIdentity {
 	readonly occurrence: number;
 	/** A hash (8 hex digits) of the nearest line before it holding no image, `''` when there is none. */
 	readonly context: string;
+	/**
+	 * For a link to a file that does not exist yet (`![a flow diagram](diagram.svg)`): its target
+	 * as written. Absent for an empty placeholder (`![alt]()`).
+	 */
+	readonly target?: string;
 }
 
 /** A placeholder found across the workspace, as the picker, Now mode and a batch use it. */
@@ -33,6 +40,29 @@ export interface WorkspacePlaceholder {
 	readonly prompt: string;
 	/** Where it was at scan time: offsets into the text and the 0-based line of its start. */
 	readonly range: { readonly start: number; readonly end: number; readonly line: number };
+	/** A link to a missing file: the format its file name asks for (`diagram.svg`: SVG), when it names one. */
+	readonly outputFormat?: OutputFormat;
+}
+
+/** The most links of one document whose files a scan checks: a page with more is a generated one. */
+export const MAX_LINKS_CHECKED = 1000;
+
+/**
+ * The targets of a document's links to local files (not URLs, not placeholders), each once, for
+ * the scan to ask the file system which are missing: those with alt text only (a fill needs it),
+ * at most `MAX_LINKS_CHECKED`.
+ */
+export function localLinkTargets(images: readonly DocumentImage[]): string[] {
+	const targets = new Set<string>();
+	for (const image of images) {
+		if (targets.size >= MAX_LINKS_CHECKED) {
+			break;
+		}
+		if (image.target && image.url && !isPlaceholder(image) && normalizeAltText(image.alt) !== '' && linkTargetFilePath(image.url) !== undefined) {
+			targets.add(image.url);
+		}
+	}
+	return [...targets];
 }
 
 /**
@@ -84,17 +114,24 @@ function lineOf(starts: readonly number[], offset: number): number {
 interface Candidate {
 	readonly image: DocumentImage;
 	readonly alt: string;
+	/** The link's target, for a link to a missing file. */
+	readonly target: string | undefined;
 	readonly occurrence: number;
 	readonly context: string;
 	readonly line: number;
 }
 
+/** What occurrences are counted among: the alt text, and the target of a link to a missing file. */
+function peersKey(alt: string, target: string | undefined): string {
+	return target === undefined ? alt : `${alt}\u0000${target}`;
+}
+
 /**
- * Each placeholder with its identity's parts. The context is the nearest line above that is
- * not blank and holds no image: lines with images change when they are filled.
+ * Each placeholder, and each link whose target `missing` holds (a link to a file that does not
+ * exist), with its identity's parts. The context is the nearest line above that is not blank
+ * and holds no image: lines with images change when they are filled.
  */
-function candidatesIn(text: string, kind: DocumentKind): Candidate[] {
-	const all = findDocumentImages(text, kind);
+function candidatesIn(text: string, kind: DocumentKind, missing: ReadonlySet<string> = new Set(), all: readonly DocumentImage[] = findDocumentImages(text, kind)): Candidate[] {
 	const starts = lineStarts(text);
 	const imageLines = new Set<number>();
 	for (const image of all) {
@@ -106,9 +143,11 @@ function candidatesIn(text: string, kind: DocumentKind): Candidate[] {
 	const candidates: Candidate[] = [];
 	for (const image of all) {
 		const alt = normalizeAltText(image.alt);
-		if (!isPlaceholder(image) || alt === '') {
+		const placeholder = isPlaceholder(image);
+		if (alt === '' || !(placeholder || (image.target && image.url && missing.has(image.url)))) {
 			continue;
 		}
+		const target = placeholder ? undefined : image.url;
 		const line = lineOf(starts, image.start);
 		let context = '';
 		for (let above = line - 1; above >= 0; above--) {
@@ -118,23 +157,32 @@ function candidatesIn(text: string, kind: DocumentKind): Candidate[] {
 				break;
 			}
 		}
-		const occurrence = seen.get(alt) ?? 0;
-		seen.set(alt, occurrence + 1);
-		candidates.push({ image, alt, occurrence, context, line });
+		const key = peersKey(alt, target);
+		const occurrence = seen.get(key) ?? 0;
+		seen.set(key, occurrence + 1);
+		candidates.push({ image, alt, target, occurrence, context, line });
 	}
 	return candidates;
 }
 
-/** Every placeholder of a document with alt text, with its identity and the prompt a style makes of it. */
-export function workspacePlaceholders(document: string, text: string, kind: DocumentKind, style?: StylePreset): WorkspacePlaceholder[] {
-	return candidatesIn(text, kind).map(candidate => ({
-		document,
-		kind,
-		identity: { document, alt: candidate.alt, occurrence: candidate.occurrence, context: candidate.context },
-		alt: candidate.image.alt,
-		prompt: applyStyle(candidate.image.alt, style),
-		range: { start: candidate.image.start, end: candidate.image.end, line: candidate.line },
-	}));
+/**
+ * Every placeholder of a document with alt text, and every link with alt text to a missing file
+ * (its target in `missing`, as the scan found it), with its identity and the prompt a style
+ * makes of it. `images`: the document's images when parsed already.
+ */
+export function workspacePlaceholders(document: string, text: string, kind: DocumentKind, style?: StylePreset, missing?: ReadonlySet<string>, images?: readonly DocumentImage[]): WorkspacePlaceholder[] {
+	return candidatesIn(text, kind, missing, images).map(candidate => {
+		const format = candidate.target !== undefined ? formatOfFileName(linkTargetFilePath(candidate.target) ?? '') : undefined;
+		return {
+			document,
+			kind,
+			identity: { document, alt: candidate.alt, occurrence: candidate.occurrence, context: candidate.context, ...(candidate.target !== undefined ? { target: candidate.target } : {}) },
+			alt: candidate.image.alt,
+			prompt: applyStyle(candidate.image.alt, style),
+			range: { start: candidate.image.start, end: candidate.image.end, line: candidate.line },
+			...(format ? { outputFormat: format } : {}),
+		};
+	});
 }
 
 /**
@@ -145,9 +193,12 @@ export function workspacePlaceholders(document: string, text: string, kind: Docu
  * the placeholder was filled, deleted or reworded.
  */
 export function findPlaceholders(text: string, kind: DocumentKind, identities: readonly PlaceholderIdentity[]): Map<PlaceholderIdentity, DocumentImage> {
+	// A link identity's image is the link with the same target (whether its file is still missing is the caller's to check).
+	const targets = new Set(identities.flatMap(identity => identity.target !== undefined ? [identity.target] : []));
 	const byAlt = new Map<string, Candidate[]>();
-	for (const candidate of candidatesIn(text, kind)) {
-		byAlt.set(candidate.alt, [...(byAlt.get(candidate.alt) ?? []), candidate]);
+	for (const candidate of candidatesIn(text, kind, targets)) {
+		const key = peersKey(candidate.alt, candidate.target);
+		byAlt.set(key, [...(byAlt.get(key) ?? []), candidate]);
 	}
 	const found = new Map<PlaceholderIdentity, DocumentImage>();
 	const claimed = new Set<Candidate>();
@@ -161,7 +212,7 @@ export function findPlaceholders(text: string, kind: DocumentKind, identities: r
 			if (found.has(identity)) {
 				continue;
 			}
-			const open = (byAlt.get(normalizeAltText(identity.alt)) ?? []).filter(candidate => !claimed.has(candidate) && matches(identity, candidate));
+			const open = (byAlt.get(peersKey(normalizeAltText(identity.alt), identity.target)) ?? []).filter(candidate => !claimed.has(candidate) && matches(identity, candidate));
 			const best = open.sort((a, b) => Math.abs(a.occurrence - identity.occurrence) - Math.abs(b.occurrence - identity.occurrence))[0];
 			if (best) {
 				claimed.add(best);
@@ -183,7 +234,7 @@ export function findPlaceholder(text: string, kind: DocumentKind, identity: Plac
  * Unique among the placeholders of a scan; the batch's record maps it back to the identity.
  */
 export function customIdOf(identity: PlaceholderIdentity): string {
-	return `ph-${hash64(identity.document).slice(0, 12)}-${hash64(identity.alt).slice(0, 12)}-${Math.min(Math.max(0, Math.floor(identity.occurrence)), 99999)}-${identity.context || 'none'}`;
+	return `ph-${hash64(identity.document).slice(0, 12)}-${hash64(peersKey(identity.alt, identity.target)).slice(0, 12)}-${Math.min(Math.max(0, Math.floor(identity.occurrence)), 99999)}-${identity.context || 'none'}`;
 }
 
 /** Whether a value read back from storage is an identity (stored state is hostile). */
@@ -195,5 +246,11 @@ export function isPlaceholderIdentity(value: unknown): value is PlaceholderIdent
 	return typeof record.document === 'string' && record.document.length > 0 && record.document.length <= 4096
 		&& typeof record.alt === 'string' && record.alt.length > 0 && record.alt.length <= 4096
 		&& typeof record.occurrence === 'number' && Number.isInteger(record.occurrence) && record.occurrence >= 0 && record.occurrence < 100000
-		&& typeof record.context === 'string' && /^(?:[0-9a-f]{8})?$/.test(record.context);
+		&& typeof record.context === 'string' && /^(?:[0-9a-f]{8})?$/.test(record.context)
+		&& (record.target === undefined || (typeof record.target === 'string' && record.target.length > 0 && record.target.length <= 4096));
+}
+
+/** A stored identity's own fields, nothing else a hostile store put beside them. */
+export function copyIdentity(identity: PlaceholderIdentity): PlaceholderIdentity {
+	return { document: identity.document, alt: identity.alt, occurrence: identity.occurrence, context: identity.context, ...(identity.target !== undefined ? { target: identity.target } : {}) };
 }

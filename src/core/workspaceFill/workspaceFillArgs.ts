@@ -1,6 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { BATCH_PRICE_FACTOR } from '../cost/batchCost';
-import { formatUsd } from '../cost/cost';
+import { fillPriceText, type FillPrice } from '../cost/fillPrices';
 
 export type WorkspaceFillMode = 'now' | 'batch';
 
@@ -41,19 +40,29 @@ export function parseWorkspaceFillArgs(value: unknown): WorkspaceFillArgs {
 	return record as WorkspaceFillArgs;
 }
 
-/** The two ways to fill, each with its estimate, side by side in one picker. */
-export function fillModeChoices(count: number, each: number | undefined): { readonly mode: WorkspaceFillMode; readonly label: string; readonly description: string; readonly detail: string }[] {
-	const cost = (factor: number) => each !== undefined ? formatUsd(each * factor * count) : l10n.t('no published price');
+/**
+ * The two ways to fill, each with its estimate (every placeholder priced in its own format),
+ * side by side in one picker. `batchPrice`: what the batch would take, when it cannot take all
+ * (`leftToNow` SVG or GIF placeholders a batch with a reference image cannot make).
+ */
+export function fillModeChoices(count: number, price: FillPrice, batchPrice: FillPrice = price, leftToNow = 0): { readonly mode: WorkspaceFillMode; readonly label: string; readonly description: string; readonly detail: string }[] {
+	const batchDetail = l10n.t('Inserted when OpenAI\'s Batch API is done, even after VS Code was closed');
 	return [
-		{ mode: 'now', label: l10n.t('Now'), description: cost(1), detail: l10n.t('{0} image(s) in parallel, inserted as they arrive; a stopped run resumes', count) },
-		{ mode: 'batch', label: l10n.t('Batch: half price, within 24 h'), description: cost(BATCH_PRICE_FACTOR), detail: l10n.t('Inserted when OpenAI\'s Batch API is done, even after VS Code was closed') },
+		{ mode: 'now', label: l10n.t('Now'), description: fillPriceText(price, false), detail: l10n.t('{0} image(s) in parallel, inserted as they arrive; a stopped run resumes', count) },
+		{
+			mode: 'batch', label: l10n.t('Batch: half price, within 24 h'), description: fillPriceText(batchPrice, true),
+			detail: leftToNow > 0 ? `${batchDetail}. ${l10n.t('{0} SVG/GIF placeholder(s) stay for Now: a batch with a reference image cannot make them.', leftToNow)}` : batchDetail,
+		},
 	];
 }
 
-/** The picker's title: how many placeholders in how many documents, and what they cost now and as a batch. */
-export function pickerTitle(count: number, documents: number, each: number | undefined): string {
-	if (each === undefined) {
+/** The picker's title: how many placeholders in how many documents, and what they cost now and as a batch, each in its own format. */
+export function pickerTitle(count: number, documents: number, price: FillPrice): string {
+	if (price.nowUsd === undefined && price.wholeFile === 0) {
 		return l10n.t('Illustrate: {0} placeholder(s) in {1} document(s)', count, documents);
 	}
-	return l10n.t('Illustrate: {0} placeholder(s) in {1} document(s): {2} now, {3} as a batch', count, documents, formatUsd(each * count), formatUsd(each * count * BATCH_PRICE_FACTOR));
+	if (price.nowUsd === undefined) {
+		return l10n.t('Illustrate: {0} placeholder(s) in {1} document(s): {2}', count, documents, fillPriceText(price, false));
+	}
+	return l10n.t('Illustrate: {0} placeholder(s) in {1} document(s): {2} now, {3} as a batch', count, documents, fillPriceText(price, false), fillPriceText(price, true));
 }
