@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { launchBrowser, openWorkbench, PROJECT_ROOT, startCodeServer, workbenchUrl, type RunningCodeServer } from '../harness/codeServer';
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { browserContext, launchBrowser, launchSharedBrowser, openWorkbench, PROJECT_ROOT, startCodeServer, workbenchUrl, type RunningCodeServer } from '../harness/codeServer';
 import { extensionHostEnvironment } from '../harness/testEnvironment';
 import { waitFor } from '../harness/waitFor';
 import { startImageApiServer, type ImageApiServer } from '../server/imageApiServer';
@@ -48,8 +48,36 @@ export interface WorkbenchOptions {
 	readonly locale?: string;
 }
 
+/**
+ * Under mocha, every workbench of the run opens in a context of its own of one Chromium,
+ * closed when the run ends (a root hook); elsewhere (the benchmarks) each has a browser of its own.
+ */
+let sharedBrowser: Promise<Browser> | undefined;
+const inMocha = typeof suiteTeardown === 'function';
+if (inMocha) {
+	suiteTeardown(async () => {
+		const browser = sharedBrowser;
+		sharedBrowser = undefined;
+		await (await browser?.catch(() => undefined))?.close();
+	});
+}
+
+async function newBrowserContext(scratch: string, colorScheme: 'light' | 'dark' | undefined): Promise<BrowserContext> {
+	if (!inMocha) {
+		return launchBrowser(join(scratch, 'profile'), { colorScheme });
+	}
+	if (!sharedBrowser) {
+		const home = mkdtempSync(join(tmpdir(), 'illustrate-chromium-'));
+		process.once('exit', () => rmSync(home, { recursive: true, force: true }));
+		sharedBrowser = launchSharedBrowser(home);
+		sharedBrowser.catch(() => { sharedBrowser = undefined; });
+	}
+	return browserContext(await sharedBrowser, { colorScheme });
+}
+
 /** Starts everything for one suite, with a fresh copy of the fixture workspace. */
 export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
+	const started = Date.now();
 	const scratch = mkdtempSync(join(tmpdir(), 'illustrate-e2e-'));
 	const workspace = join(scratch, 'workspace');
 	cpSync(join(PROJECT_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
@@ -69,11 +97,14 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 		},
 		machineSettings: options.machineSettings?.(api),
 	});
+	const serverStarted = Date.now();
 	let browser: BrowserContext | undefined;
 	try {
-		browser = await launchBrowser(join(scratch, 'profile'), { colorScheme: options.colorScheme });
+		browser = await newBrowserContext(scratch, options.colorScheme);
 		const page = browser.pages()[0] ?? await browser.newPage();
+		const browserStarted = Date.now();
 		await openWorkbench(page, workbenchUrl(server, workspace));
+		console.log(`      (workbench up in ${((Date.now() - started) / 1000).toFixed(1)} s: code-server ${((serverStarted - started) / 1000).toFixed(1)} s, browser ${((browserStarted - serverStarted) / 1000).toFixed(1)} s, workbench ${((Date.now() - browserStarted) / 1000).toFixed(1)} s)`);
 		const opened = browser;
 		return {
 			page,
@@ -81,10 +112,12 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 			workspace,
 			server,
 			async close() {
+				const closing = Date.now();
 				await opened.close();
 				await server.stop();
 				await api.close();
 				rmSync(scratch, { recursive: true, force: true });
+				console.log(`      (workbench closed in ${((Date.now() - closing) / 1000).toFixed(1)} s)`);
 			},
 		};
 	} catch (error) {
