@@ -5,10 +5,10 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { browserContext, launchBrowser, launchSharedBrowser, openWorkbench, PROJECT_ROOT, startCodeServer, workbenchUrl, type RunningCodeServer } from '../harness/codeServer';
 import { extensionHostEnvironment } from '../harness/testEnvironment';
 import { waitFor } from '../harness/waitFor';
@@ -346,4 +346,39 @@ export async function runningExtensionRow(page: Page, name: string): Promise<str
 	await page.keyboard.press('Escape');
 	await list.waitFor({ state: 'hidden' });
 	return text;
+}
+
+/**
+ * Between suites that share one workbench: every editor closes (the Illustrate panel and
+ * Show Generated Images included, so no card of the last suite is mistaken for a new one),
+ * and the test server forgets its requests and takes `apiConfig` over its start-up one.
+ */
+export async function nextSuite(workbench: Workbench, apiConfig: Partial<ServerConfig> = {}): Promise<void> {
+	const { page, api } = workbench;
+	await page.keyboard.press('Escape');
+	await runCommand(page, 'View: Close All Editors');
+	await waitFor(async () => await page.locator('.tabs-container .tab').count() === 0, 'every editor is closed', 15_000);
+	api.reset();
+	api.configure(apiConfig);
+}
+
+/**
+ * The workspace as the fixture has it again, for the next suite of a shared workbench: what
+ * the last suite added is gone (its documents, its images), what it changed is restored.
+ */
+export function restoreWorkspace(workbench: Workbench): void {
+	const fixture = join(PROJECT_ROOT, 'test', 'fixtures', 'workspace');
+	for (const entry of readdirSync(workbench.workspace)) {
+		rmSync(join(workbench.workspace, entry), { recursive: true, force: true });
+	}
+	cpSync(fixture, workbench.workspace, { recursive: true });
+}
+
+/** An <img>'s decoded size in the webview, after it has decoded (a broken image rejects). */
+export async function decodedSize(image: Locator): Promise<{ width: number; height: number; src: string }> {
+	return image.evaluate(async element => {
+		const img = element as HTMLImageElement;
+		await img.decode();
+		return { width: img.naturalWidth, height: img.naturalHeight, src: img.src };
+	});
 }
