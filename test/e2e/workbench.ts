@@ -351,13 +351,19 @@ export async function runningExtensionRow(page: Page, name: string): Promise<str
 /**
  * Between suites that share one workbench: every editor closes (the Illustrate panel and
  * Show Generated Images included, so no card of the last suite is mistaken for a new one),
- * and the test server forgets its requests and takes `apiConfig` over its start-up one.
+ * the primary side bar shows, and the test server forgets its requests and takes
+ * `apiConfig` over its start-up one.
  */
 export async function nextSuite(workbench: Workbench, apiConfig: Partial<ServerConfig> = {}): Promise<void> {
 	const { page, api } = workbench;
 	await page.keyboard.press('Escape');
 	await runCommand(page, 'View: Close All Editors');
 	await waitFor(async () => await page.locator('.tabs-container .tab').count() === 0, 'every editor is closed', 15_000);
+	// The primary side bar shown, as in a new window (a suite may have hidden it with Ctrl+B).
+	if (!(await page.locator('.part.sidebar').isVisible())) {
+		await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+		await page.locator('.part.sidebar').waitFor({ state: 'visible' });
+	}
 	api.reset();
 	api.configure(apiConfig);
 }
