@@ -89,15 +89,12 @@ suite('A hostile or broken endpoint', () => {
 
 	test('a stream of comment lines that never ends is given up at illustrate.requestTimeoutSeconds; the other variant is kept', async function () {
 		this.timeout(60_000);
-		// Below the setting's minimum of 10 (a user can still write it in settings.json): the
-		// deadline is what is tested, not its size, and 4 s keeps the test 6 s shorter. The comment
-		// lines keep the idle limit (at least 5 s) from ever running out first.
-		await config().update('requestTimeoutSeconds', 4, vscode.ConfigurationTarget.Global);
+		await config().update('requestTimeoutSeconds', 10, vscode.ConfigurationTarget.Global);
 		const { result, seconds } = await twoVariantsWith('comment_flood');
 		assert.equal(result.images.length, 1);
 		assert.equal(result.errors.length, 1);
 		assert.match(result.errors[0].message, /^The request to http:\/\/127\.0\.0\.1:\d+\/v1 took longer than illustrate\.requestTimeoutSeconds and was given up\./);
-		assert.ok(seconds >= 3.5 && seconds < 12, `gave up after ${seconds} s`);
+		assert.ok(seconds >= 9.5 && seconds < 30, `gave up after ${seconds} s`);
 		assert.equal((await store.list()).length, 1, 'the variant that arrived is in the history');
 	});
 
