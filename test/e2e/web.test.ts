@@ -2,10 +2,17 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../harness/waitFor';
-import { expectEditorLine, goToLine, illustratePanel, imagesLoaded, openFile, runCommand, runningExtensionRow, screenshot, screenshotOnFailure, sentImages, setApiKeyFromPalette, shownImageBytes, startWorkbench, type Workbench } from './workbench';
+import { drawing } from '../fixtures/svg/hostileSvgs';
+import { decodedSize, expectEditorLine, goToLine, illustratePanel, imagesLoaded, nextSuite, openFile, runCommand, runningExtensionRow, screenshot, screenshotOnFailure, sentImages, setApiKeyFromPalette, shownImageBytes, startWorkbench, type Workbench } from './workbench';
 
 /** A key only the web extension can have: from secret storage (it sees no environment). */
 const WEB_KEY = 'sk-test-web-worker-0123456789';
+
+/** Another key, set in the suite of the SVG: the key it sets is the one its requests carry. */
+const WEB_SVG_KEY = 'sk-test-web-svg-0123456789';
+
+/** What a hostile endpoint might send as its SVG: a script and a handler around a harmless drawing. */
+const HOSTILE_DRAWING = drawing('<script>window.parent.postMessage("pwned", "*")</script><foreignObject><div xmlns="http://www.w3.org/1999/xhtml" id="inline-html">x</div></foreignObject>', ' onload="alert(1)"');
 
 suite('The web extension (vscode.dev, github.dev) in the web worker extension host', function () {
 	this.timeout(240_000);
@@ -99,5 +106,32 @@ suite('The web extension (vscode.dev, github.dev) in the web worker extension ho
 		await panel.getByText(`The request to ${api.url} failed in the browser: the network is down, or the endpoint does not allow requests from VS Code for the Web (CORS).`, { exact: false }).first().waitFor({ timeout: 60_000 });
 		await screenshot(page, 'web-cors-refused');
 		assert.equal(existsSync(join(workspace, 'docs', 'images', 'a-kite-over-the-sea.png')), false);
+	});
+
+	suite('SVG in the web worker extension host: sanitised there too', function () {
+		suiteSetup(async () => {
+			await nextSuite(workbench, { acceptedKeys: [WEB_SVG_KEY], svgOverride: HOSTILE_DRAWING });
+			writeFileSync(join(workbench.workspace, 'docs', 'web-vector.md'), '# In the browser\n\n![a flow diagram drawn in ink](ink.svg)\n');
+		});
+
+		test('a hostile SVG from the browser: the card shows it as an image, Insert saves it sanitised', async () => {
+			const { page, api, workspace } = workbench;
+			await setApiKeyFromPalette(page, WEB_SVG_KEY);
+			await openFile(page, 'docs/web-vector.md');
+			await goToLine(page, 3, 5);
+			await runCommand(page, 'Illustrate: Generate Image from Alt Text');
+			const panel = illustratePanel(page);
+			const card = panel.locator('.variant[data-state="ready"] img').first();
+			await card.waitFor({ timeout: 60_000 });
+			const shown = await decodedSize(card);
+			assert.deepEqual([shown.width, shown.height], [120, 80]);
+			assert.match(api.requests[0].runtime ?? '', /^browser:/, 'the request came from the web worker');
+			await panel.getByRole('button', { name: 'Insert', exact: true }).first().click();
+			const saved = join(workspace, 'docs', 'ink.svg');
+			await waitFor(() => { try { return readFileSync(saved).length > 0; } catch { return false; } }, 'the inserted SVG is written');
+			const text = readFileSync(saved, 'utf8');
+			assert.doesNotMatch(text, /script|onload|foreignObject|pwned/);
+			assert.match(text, /<rect id="keep"/);
+		});
 	});
 });

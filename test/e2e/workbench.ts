@@ -5,11 +5,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { launchBrowser, openWorkbench, PROJECT_ROOT, startCodeServer, workbenchUrl, type RunningCodeServer } from '../harness/codeServer';
+import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import { browserContext, launchBrowser, launchSharedBrowser, openWorkbench, PROJECT_ROOT, startCodeServer, workbenchUrl, type RunningCodeServer } from '../harness/codeServer';
 import { extensionHostEnvironment } from '../harness/testEnvironment';
 import { waitFor } from '../harness/waitFor';
 import { startImageApiServer, type ImageApiServer } from '../server/imageApiServer';
@@ -48,8 +48,36 @@ export interface WorkbenchOptions {
 	readonly locale?: string;
 }
 
+/**
+ * Under mocha, every workbench of the run opens in a context of its own of one Chromium,
+ * closed when the run ends (a root hook); elsewhere (the benchmarks) each has a browser of its own.
+ */
+let sharedBrowser: Promise<Browser> | undefined;
+const inMocha = typeof suiteTeardown === 'function';
+if (inMocha) {
+	suiteTeardown(async () => {
+		const browser = sharedBrowser;
+		sharedBrowser = undefined;
+		await (await browser?.catch(() => undefined))?.close();
+	});
+}
+
+async function newBrowserContext(scratch: string, colorScheme: 'light' | 'dark' | undefined): Promise<BrowserContext> {
+	if (!inMocha) {
+		return launchBrowser(join(scratch, 'profile'), { colorScheme });
+	}
+	if (!sharedBrowser) {
+		const home = mkdtempSync(join(tmpdir(), 'illustrate-chromium-'));
+		process.once('exit', () => rmSync(home, { recursive: true, force: true }));
+		sharedBrowser = launchSharedBrowser(home);
+		sharedBrowser.catch(() => { sharedBrowser = undefined; });
+	}
+	return browserContext(await sharedBrowser, { colorScheme });
+}
+
 /** Starts everything for one suite, with a fresh copy of the fixture workspace. */
 export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
+	const started = Date.now();
 	const scratch = mkdtempSync(join(tmpdir(), 'illustrate-e2e-'));
 	const workspace = join(scratch, 'workspace');
 	cpSync(join(PROJECT_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
@@ -69,11 +97,14 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 		},
 		machineSettings: options.machineSettings?.(api),
 	});
+	const serverStarted = Date.now();
 	let browser: BrowserContext | undefined;
 	try {
-		browser = await launchBrowser(join(scratch, 'profile'), { colorScheme: options.colorScheme });
+		browser = await newBrowserContext(scratch, options.colorScheme);
 		const page = browser.pages()[0] ?? await browser.newPage();
+		const browserStarted = Date.now();
 		await openWorkbench(page, workbenchUrl(server, workspace));
+		console.log(`      (workbench up in ${((Date.now() - started) / 1000).toFixed(1)} s: code-server ${((serverStarted - started) / 1000).toFixed(1)} s, browser ${((browserStarted - serverStarted) / 1000).toFixed(1)} s, workbench ${((Date.now() - browserStarted) / 1000).toFixed(1)} s)`);
 		const opened = browser;
 		return {
 			page,
@@ -81,10 +112,12 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 			workspace,
 			server,
 			async close() {
+				const closing = Date.now();
 				await opened.close();
 				await server.stop();
 				await api.close();
 				rmSync(scratch, { recursive: true, force: true });
+				console.log(`      (workbench closed in ${((Date.now() - closing) / 1000).toFixed(1)} s)`);
 			},
 		};
 	} catch (error) {
@@ -313,4 +346,45 @@ export async function runningExtensionRow(page: Page, name: string): Promise<str
 	await page.keyboard.press('Escape');
 	await list.waitFor({ state: 'hidden' });
 	return text;
+}
+
+/**
+ * Between suites that share one workbench: every editor closes (the Illustrate panel and
+ * Show Generated Images included, so no card of the last suite is mistaken for a new one),
+ * the primary side bar shows, and the test server forgets its requests and takes
+ * `apiConfig` over its start-up one.
+ */
+export async function nextSuite(workbench: Workbench, apiConfig: Partial<ServerConfig> = {}): Promise<void> {
+	const { page, api } = workbench;
+	await page.keyboard.press('Escape');
+	await runCommand(page, 'View: Close All Editors');
+	await waitFor(async () => await page.locator('.tabs-container .tab').count() === 0, 'every editor is closed', 15_000);
+	// The primary side bar shown, as in a new window (a suite may have hidden it with Ctrl+B).
+	if (!(await page.locator('.part.sidebar').isVisible())) {
+		await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+		await page.locator('.part.sidebar').waitFor({ state: 'visible' });
+	}
+	api.reset();
+	api.configure(apiConfig);
+}
+
+/**
+ * The workspace as the fixture has it again, for the next suite of a shared workbench: what
+ * the last suite added is gone (its documents, its images), what it changed is restored.
+ */
+export function restoreWorkspace(workbench: Workbench): void {
+	const fixture = join(PROJECT_ROOT, 'test', 'fixtures', 'workspace');
+	for (const entry of readdirSync(workbench.workspace)) {
+		rmSync(join(workbench.workspace, entry), { recursive: true, force: true });
+	}
+	cpSync(fixture, workbench.workspace, { recursive: true });
+}
+
+/** An <img>'s decoded size in the webview, after it has decoded (a broken image rejects). */
+export async function decodedSize(image: Locator): Promise<{ width: number; height: number; src: string }> {
+	return image.evaluate(async element => {
+		const img = element as HTMLImageElement;
+		await img.decode();
+		return { width: img.naturalWidth, height: img.naturalHeight, src: img.src };
+	});
 }

@@ -4,12 +4,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -100,11 +100,66 @@ function registerLanguagePacks(extensionsDir: string, userDataDir: string): void
 	}
 }
 
+/** The environment of a code-server process with HOME and XDG folders of its own in `root`. */
+function homeIn(root: string): NodeJS.ProcessEnv {
+	const home = join(root, 'home');
+	return { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share'), XDG_CACHE_HOME: join(home, '.cache') };
+}
+
+/** Extensions folders already installed in this process, by the contents of their .vsix files. */
+const installedSets = new Map<string, Promise<string>>();
+let installScratch: string | undefined;
+
+/**
+ * An extensions folder with these .vsix files installed by code-server's own
+ * `--install-extension`, made once per process for each set of .vsix contents and copied into
+ * each server's folder: installing is a code-server start of its own (2–5 s), and every
+ * end-to-end suite installs the same package. The copy is a fresh one, as an install is:
+ * VS Code finds an extension by its `relativeLocation` in extensions.json, not by the folder
+ * it was installed in.
+ */
+function installedExtensions(tools: ToolPaths, vsixFiles: readonly string[]): Promise<string> {
+	const key = createHash('sha256');
+	for (const vsix of vsixFiles) {
+		key.update(readFileSync(vsix)).update('\0');
+	}
+	const digest = key.digest('hex');
+	let installed = installedSets.get(digest);
+	if (!installed) {
+		if (!installScratch) {
+			const scratch = mkdtempSync(join(tmpdir(), 'illustrate-extensions-'));
+			installScratch = scratch;
+			process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
+		}
+		const root = join(installScratch, digest.slice(0, 16));
+		installed = installInto(tools, root, vsixFiles);
+		installedSets.set(digest, installed);
+		installed.catch(() => installedSets.delete(digest));
+	}
+	return installed;
+}
+
+async function installInto(tools: ToolPaths, root: string, vsixFiles: readonly string[]): Promise<string> {
+	const extensionsDir = join(root, 'extensions');
+	const userDataDir = join(root, 'user-data');
+	mkdirSync(extensionsDir, { recursive: true });
+	mkdirSync(userDataDir, { recursive: true });
+	writeFileSync(join(root, 'config.yaml'), 'auth: none\n');
+	let log = '';
+	await new Promise<void>((done, fail) => {
+		const installs = vsixFiles.flatMap(vsix => ['--install-extension', vsix]);
+		const install = spawn(tools.nodeBinary, [tools.codeServerEntry, '--config', join(root, 'config.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, ...installs], { env: homeIn(root) });
+		install.stdout.on('data', chunk => { log += chunk; });
+		install.stderr.on('data', chunk => { log += chunk; });
+		install.on('exit', code => code === 0 ? done() : fail(new Error(`Installing ${vsixFiles.join(', ')} failed (${code}):\n${log}`)));
+	});
+	return extensionsDir;
+}
+
 /** Starts code-server on a free loopback port with HOME and data folders of its own. */
 export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
 	const tools = await codeServerTools();
 	const runDir = mkdtempSync(join(tmpdir(), 'illustrate-cs-'));
-	const home = join(runDir, 'home');
 	const userDataDir = join(runDir, 'user-data');
 	const extensionsDir = join(runDir, 'extensions');
 	mkdirSync(join(userDataDir, 'User'), { recursive: true });
@@ -127,11 +182,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 		...options.userSettings,
 	}, null, '\t'));
 	const env = {
-		...process.env,
-		HOME: home,
-		XDG_CONFIG_HOME: join(home, '.config'),
-		XDG_DATA_HOME: join(home, '.local', 'share'),
-		XDG_CACHE_HOME: join(home, '.cache'),
+		...homeIn(runDir),
 		// Lets tests inside the extension host look at what the extension keeps in its global storage.
 		ILLUSTRATE_TEST_USER_DATA: userDataDir,
 		...options.env,
@@ -139,13 +190,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 	const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 	let log = '';
 	if (options.vsix) {
-		await new Promise<void>((done, fail) => {
-			const installs = [options.vsix as string, ...(options.extraVsix ?? [])].flatMap(vsix => ['--install-extension', vsix]);
-			const install = spawn(tools.nodeBinary, [tools.codeServerEntry, '--config', join(runDir, 'config.yaml'), ...common, ...installs], { env });
-			install.stdout.on('data', chunk => { log += chunk; });
-			install.stderr.on('data', chunk => { log += chunk; });
-			install.on('exit', code => code === 0 ? done() : fail(new Error(`Installing ${options.vsix} failed (${code}):\n${log}`)));
-		});
+		const installed = await installedExtensions(tools, [options.vsix, ...(options.extraVsix ?? [])]);
+		cpSync(installed, extensionsDir, { recursive: true });
 	}
 
 	registerLanguagePacks(extensionsDir, userDataDir);
@@ -212,16 +258,32 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 	};
 }
 
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const VIEWPORT = { width: 1600, height: 1000 };
+
 /** Headless Debian Chromium with a fresh profile; never a downloaded browser. */
 export async function launchBrowser(profileDir: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
 	return chromium.launchPersistentContext(profileDir, {
 		executablePath: '/usr/bin/chromium',
 		headless: true,
-		viewport: { width: 1600, height: 1000 },
+		viewport: VIEWPORT,
 		colorScheme: options.colorScheme ?? 'dark',
 		env: { ...process.env, HOME: profileDir } as Record<string, string>,
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+		args: CHROMIUM_ARGS,
 	});
+}
+
+/**
+ * Headless Debian Chromium to open many workbenches in, one context each (`browserContext`):
+ * starting the browser takes 2–3 s, a context well under one.
+ */
+export async function launchSharedBrowser(homeDir: string): Promise<Browser> {
+	return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, env: { ...process.env, HOME: homeDir } as Record<string, string>, args: CHROMIUM_ARGS });
+}
+
+/** A fresh context of a shared browser: storage, cookies and service workers of its own, as a new profile has. */
+export async function browserContext(browser: Browser, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
+	return browser.newContext({ viewport: VIEWPORT, colorScheme: options.colorScheme ?? 'dark' });
 }
 
 /** The workbench URL for a folder, with an optional test payload. */
