@@ -11,6 +11,9 @@ export interface GridContext {
 	readonly drawing?: Drawing;
 }
 
+/** Pixels kept for variants not listed yet (the oldest go first beyond this). */
+const MAX_UNLISTED_PIXELS = 16;
+
 /** The variants as cards, in the host's order: their pixels as they stream in, their actions, and the selection. */
 export class VariantGrid {
 	readonly root = element('div', { class: 'grid', role: 'list', 'aria-label': l10n.t('Variants') });
@@ -37,7 +40,6 @@ export class VariantGrid {
 	}
 
 	render(variants: readonly VariantView[], context: GridContext): void {
-		this.variants = variants;
 		this.context = context;
 		const ids = new Set(variants.map(variant => variant.id));
 		for (const [id, card] of this.cards) {
@@ -47,11 +49,23 @@ export class VariantGrid {
 				this.selected.delete(id);
 			}
 		}
+		// Pixels of a variant the host no longer lists go; pixels that arrived before their variant's
+		// first listing (a new panel's first image can overtake its state) wait for it, a few at most.
+		const listedBefore = new Set(this.variants.map(variant => variant.id));
+		const waiting: string[] = [];
 		for (const id of [...this.pixels.keys()]) {
 			if (!ids.has(id)) {
-				this.forgetPixels(id);
+				if (listedBefore.has(id)) {
+					this.forgetPixels(id);
+				} else {
+					waiting.push(id);
+				}
 			}
 		}
+		for (const id of waiting.slice(0, Math.max(0, waiting.length - MAX_UNLISTED_PIXELS))) {
+			this.forgetPixels(id);
+		}
+		this.variants = variants;
 		let previous: HTMLElement | undefined;
 		for (const variant of variants) {
 			let card = this.cards.get(variant.id);
