@@ -45,11 +45,15 @@ export class HistoryView {
 		root.append(element('h1', {}, l10n.t('Generated Images')), this.target, this.empty, this.grid);
 		window.addEventListener('message', (event: MessageEvent<HostToHistoryMessage>) => {
 			if (event.data.type === 'history') {
+				// Marks for the history bench (bench/history.ts): when the list arrived and when its cards were drawn.
+				performance.mark('illustrate:history');
 				this.render(event.data.entries, event.data.target);
+				performance.mark('illustrate:rendered');
 			} else if (event.data.type === 'cardImage') {
 				this.showCardImage(event.data.id, event.data.src);
 			}
 		});
+		performance.mark('illustrate:ready');
 		vscode.postMessage({ type: 'ready' });
 	}
 

@@ -70,6 +70,8 @@ export class HistoryPanel extends Disposable {
 				services.log.warn(`Ignored an invalid message from the history view: ${messageShape(raw)}`);
 			}
 		}));
+		// The history is read while the page loads, so its first message goes as soon as the page asks.
+		void services.store.list().then(images => services.cardCopies.shownNow(images)).catch(() => undefined);
 		this.register(services.store.onDidChange(() => void this.refresh()));
 		this.register(vscode.window.onDidChangeActiveTextEditor(editor => editor && void this.refresh()));
 		this.register(panel.onDidDispose(() => this.dispose()));
@@ -93,7 +95,8 @@ export class HistoryPanel extends Disposable {
 			...(editor ? { target: `${vscode.workspace.asRelativePath(editor.document.uri)}, line ${editor.selection.active.line + 1}` } : {}),
 		};
 		void this.panel.webview.postMessage(message);
-		await this.makeCardCopies(images.filter((_, index) => !shown[index]));
+		// The missing copies first (their cards show none yet), then the older 1024 px ones are replaced.
+		await this.makeCardCopies([...images.filter((_, index) => !shown[index]), ...await this.services.cardCopies.outdated(images)]);
 	}
 
 	/** Makes the missing card copies, newest first, two at a time; each card shows its copy as it comes. */
