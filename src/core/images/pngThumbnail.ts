@@ -175,16 +175,6 @@ function nextTask(): Promise<void> {
 	return new Promise(resolve => setTimeout(resolve, 0));
 }
 
-/** An image scaled down: RGBA pixels, row by row, and whether any of them is not opaque. */
-export interface ScaledPixels {
-	readonly width: number;
-	readonly height: number;
-	/** `width × height × 4` bytes, RGBA; alpha 255 throughout when `alpha` is false. */
-	readonly rgba: Uint8Array;
-	/** Some pixel is not opaque (an alpha channel that is 255 throughout does not count). */
-	readonly alpha: boolean;
-}
-
 /**
  * The image scaled down to fit `maxSide`, as a PNG (RGB, or RGBA when it has transparency);
  * undefined when it already fits or is not a PNG this decoder takes (16-bit, interlaced,
@@ -193,16 +183,6 @@ export interface ScaledPixels {
  * refused at that size), and the decoding yields to the event loop every few milliseconds.
  */
 export async function pngThumbnail(bytes: Uint8Array, maxSide: number, codec: DeflateCodec, maxPixels = LARGEST_IMAGE_PIXELS): Promise<Thumbnail | undefined> {
-	const scaled = await scalePng(bytes, maxSide, codec, maxPixels);
-	return scaled && { png: await encodePng(scaled, codec), width: scaled.width, height: scaled.height };
-}
-
-/**
- * The pixels of a PNG scaled down to fit `maxSide`, each the alpha-weighted average of its
- * box of source pixels; undefined when the image already fits or is not a PNG this decoder
- * takes (see `pngThumbnail`).
- */
-export async function scalePng(bytes: Uint8Array, maxSide: number, codec: DeflateCodec, maxPixels = LARGEST_IMAGE_PIXELS): Promise<ScaledPixels | undefined> {
 	const decoded = readChunks(bytes);
 	if (!decoded) {
 		return undefined;
@@ -228,6 +208,7 @@ export async function scalePng(bytes: Uint8Array, maxSide: number, codec: Deflat
 		return undefined;
 	}
 	const alpha = colorType === 4 || colorType === 6 || (colorType === 3 && transparency !== undefined);
+	const outChannels = alpha ? 4 : 3;
 	const tw = target.width;
 	const th = target.height;
 	// Alpha-weighted sums per thumbnail pixel: r·a, g·a, b·a, a (a = 255 when opaque); whole
@@ -299,43 +280,27 @@ export async function scalePng(bytes: Uint8Array, maxSide: number, codec: Deflat
 		const y1 = Math.ceil((ty + 1) * height / th);
 		return Math.max(1, (Math.min(x1, width) - x0) * (Math.min(y1, height) - y0));
 	};
-	const rgba = new Uint8Array(tw * th * 4);
-	// An alpha channel that is opaque throughout (as many models send) is no transparency.
-	let translucent = false;
-	for (let ty = 0; ty < th; ty++) {
-		for (let tx = 0; tx < tw; tx++) {
-			const o = (ty * tw + tx) * 4;
-			const alphaSum = sums[o + 3];
-			if (alphaSum > 0) {
-				rgba[o] = Math.round(sums[o] / alphaSum);
-				rgba[o + 1] = Math.round(sums[o + 1] / alphaSum);
-				rgba[o + 2] = Math.round(sums[o + 2] / alphaSum);
-			}
-			const a = alpha ? Math.round(alphaSum / boxArea(ty, tx)) : 255;
-			rgba[o + 3] = a;
-			translucent ||= a < 255;
-		}
-	}
-	return { width: tw, height: th, rgba, alpha: translucent };
-}
-
-/** Pixels as a PNG: RGBA when they have an alpha channel, else RGB; each row filtered Up (cheap, and smooth images compress better). */
-export async function encodePng(pixels: ScaledPixels, codec: DeflateCodec): Promise<Uint8Array> {
-	const { width: tw, height: th, rgba, alpha } = pixels;
-	const outChannels = alpha ? 4 : 3;
+	// Rows of the new PNG, each with filter 2 (Up): cheap, and smooth images compress better.
 	const outStride = tw * outChannels;
 	const out = new Uint8Array(th * (outStride + 1));
 	let above = new Uint8Array(outStride);
 	for (let ty = 0; ty < th; ty++) {
+		if ((ty & 15) === 0 && performance.now() - sliceStart > SLICE_MS) {
+			await nextTask();
+			sliceStart = performance.now();
+		}
 		const line = new Uint8Array(outStride);
 		for (let tx = 0; tx < tw; tx++) {
 			const o = (ty * tw + tx) * 4;
+			const alphaSum = sums[o + 3];
 			const at = tx * outChannels;
-			line[at] = rgba[o];
-			line[at + 1] = rgba[o + 1];
-			line[at + 2] = rgba[o + 2];
+			if (alphaSum > 0) {
+				line[at] = Math.round(sums[o] / alphaSum);
+				line[at + 1] = Math.round(sums[o + 1] / alphaSum);
+				line[at + 2] = Math.round(sums[o + 2] / alphaSum);
+			}
 			if (alpha) {
-				line[at + 3] = rgba[o + 3];
+				line[at + 3] = Math.round(alphaSum / boxArea(ty, tx));
 			}
 		}
 		const rowStart = ty * (outStride + 1);
@@ -349,7 +314,8 @@ export async function encodePng(pixels: ScaledPixels, codec: DeflateCodec): Prom
 	writeUint32(ihdr, 0, tw);
 	writeUint32(ihdr, 4, th);
 	ihdr.set([8, alpha ? 6 : 2, 0, 0, 0], 8);
-	return concat([Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', await codec.deflate(out)), chunk('IEND', new Uint8Array(0))]);
+	const png = concat([Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', await codec.deflate(out)), chunk('IEND', new Uint8Array(0))]);
+	return { png, width: tw, height: th };
 }
 
 function writeUint32(bytes: Uint8Array, at: number, value: number): void {
