@@ -101,7 +101,7 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
 	// and the webview never get its full bytes. Each slot's messages keep their order.
 	const pixels = new SlotPixels({
 		needsCopy: bytesNeedCardCopy,
-		copy: bytes => cardCopy(bytes, CARD_IMAGE_MAX_SIDE, nodeCodec),
+		copy: (bytes, how) => cardCopy(bytes, CARD_IMAGE_MAX_SIDE, nodeCodec, how),
 		// A final image's bytes are being written: the main thread gets a copy of its own (made here).
 		post: (slot, shown) => post({ type: 'pixels', id, slot, bytes: shown.partialIndex === undefined && !shown.cardCopy ? shown.bytes.slice() : ownedBytes(shown.bytes), format: shown.format, partialIndex: shown.partialIndex, cardCopy: shown.cardCopy }),
 		warn: log.warn,

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { watchEventLoop } from '../harness/eventLoopWatch';
 import { LARGEST_IMAGE_PIXELS } from '../../src/core/images/imageBounds';
 import { crc32, pngThumbnail, thumbnailSize, type DeflateCodec } from '../../src/core/images/pngThumbnail';
-import { nodeCodec, streamCodec } from '../../src/platform/compression';
+import { coalesced, nodeCodec, streamCodec } from '../../src/platform/compression';
 
 const codec: DeflateCodec = {
 	inflate: async data => inflateSync(data),
@@ -153,6 +153,72 @@ suite('pngThumbnail', () => {
 			assert.equal(await pngThumbnail(bomb, 1024, counting), undefined, name);
 			assert.deepEqual(outputs, [], `${name}: the inflation failed at the limit instead of returning 256 MiB`);
 		}
+	});
+
+	test('a deflate bomb streamed row by row is stopped at the header\'s size, with both codecs', async () => {
+		const bomb = pngOf(2049, 1024, 6, deflateSync(Buffer.alloc(256 * 1024 * 1024), { level: 9 }));
+		const declared = 1024 * (2049 * 4 + 1);
+		for (const [name, candidate] of [['zlib', nodeCodec], ['compression streams', streamCodec]] as const) {
+			let received = 0;
+			const counting: DeflateCodec = {
+				inflate: () => Promise.reject(new Error('the streamed inflation is used')),
+				inflateChunks: async function* (parts, max) {
+					for await (const piece of candidate.inflateChunks!(parts, max)) {
+						received += piece.length;
+						yield piece;
+					}
+				},
+				deflate: data => candidate.deflate(data),
+			};
+			assert.equal(await pngThumbnail(bomb, 1024, counting), undefined, name);
+			assert.ok(received <= declared, `${name}: ${received} bytes inflated, the header declares ${declared}`);
+		}
+	});
+
+	test('streamed and whole inflation make the same thumbnail; a PNG whose image data ends early makes none', async () => {
+		const png = await sharp(picture(301, 203, 3), { raw: { width: 301, height: 203, channels: 3 } }).png({ adaptiveFiltering: true }).toBuffer();
+		const streamed = await pngThumbnail(png, 64, nodeCodec);
+		const whole = await pngThumbnail(png, 64, codec);
+		assert.ok(streamed && whole);
+		assert.ok((await decode(streamed.png)).data.equals((await decode(whole.png)).data));
+		const raw = Buffer.alloc(100 * (3000 * 3 + 1));
+		const short = pngOf(3000, 101, 2, deflateSync(raw));
+		assert.equal(await pngThumbnail(short, 1024, nodeCodec), undefined, 'one row missing');
+	});
+
+	test('a draft takes every second pixel: within a few levels of the full box averages, and the PNG is valid', async () => {
+		const png = await sharp(picture(640, 360, 4), { raw: { width: 640, height: 360, channels: 4 } }).png().toBuffer();
+		const full = await pngThumbnail(png, 160, nodeCodec);
+		const draft = await pngThumbnail(png, 160, nodeCodec, { draft: true });
+		assert.ok(full && draft);
+		assert.deepEqual([draft.width, draft.height], [160, 90]);
+		const [a, b] = await Promise.all([decode(full.png), decode(draft.png)]);
+		assert.equal(b.channels, 4);
+		let total = 0;
+		for (let index = 0; index < a.data.length; index++) {
+			total += Math.abs(a.data[index] - b.data[index]);
+		}
+		const mean = total / a.data.length;
+		assert.ok(mean < 6, `mean difference ${mean.toFixed(2)} levels`);
+		assert.ok(!a.data.equals(b.data), 'the draft sampled fewer pixels');
+	});
+
+	test('an abandoned thumbnail stops while its image data inflates: nothing is written', async () => {
+		const png = await sharp(picture(3000, 1200, 3), { raw: { width: 3000, height: 1200, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+		let asked = 0;
+		let deflated = 0;
+		const counting: DeflateCodec = { ...nodeCodec, deflate: async data => { deflated++; return nodeCodec.deflate(data); } };
+		assert.equal(await pngThumbnail(png, 1024, counting, { abandoned: () => ++asked > 1 }), undefined);
+		assert.equal(asked, 2, 'asked after each piece until it was abandoned');
+		assert.equal(deflated, 0);
+		assert.ok(await pngThumbnail(png, 1024, counting, { abandoned: () => false }));
+	});
+
+	test('coalesced joins small parts into pieces of at least the size, and passes large ones as they are', () => {
+		const parts = [new Uint8Array([1, 2]), new Uint8Array([3]), new Uint8Array([4, 5, 6, 7]), new Uint8Array([8])];
+		const pieces = [...coalesced(parts, 3)];
+		assert.deepEqual(pieces.map(piece => [...piece]), [[1, 2, 3], [4, 5, 6, 7], [8]]);
+		assert.equal(pieces[1], parts[2], 'a part large enough is not copied');
 	});
 
 	test('a header declaring more pixels than any model makes is refused before anything is inflated', async () => {

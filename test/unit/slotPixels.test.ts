@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ArrivedPixels } from '../../src/core/generation/batchRunner';
-import { SlotPixels } from '../../src/core/generation/slotPixels';
+import { SlotPixels, type CopyRequest } from '../../src/core/generation/slotPixels';
 
 /** Whatever the test waits for: checked again at each copy asked for and each message sent. */
 const listeners = new Set<() => void>();
@@ -20,9 +20,9 @@ function until(condition: () => boolean): Promise<void> {
 
 /** A copy the test finishes when it wants: which bytes were asked for, and a way to answer each. */
 function controlledCopies() {
-	const asked: { bytes: Uint8Array; answer: (copy: Uint8Array | undefined) => void; fail: (error: Error) => void }[] = [];
-	const copy = (bytes: Uint8Array) => new Promise<Uint8Array | undefined>((resolve, reject) => {
-		asked.push({ bytes, answer: resolve, fail: reject });
+	const asked: { bytes: Uint8Array; how: CopyRequest; answer: (copy: Uint8Array | undefined) => void; fail: (error: Error) => void }[] = [];
+	const copy = (bytes: Uint8Array, how: CopyRequest) => new Promise<Uint8Array | undefined>((resolve, reject) => {
+		asked.push({ bytes, how, answer: resolve, fail: reject });
 		changed();
 	});
 	return { asked, copy };
@@ -33,7 +33,7 @@ const large = (tag: number) => new Uint8Array([1, tag]);
 const small = (tag: number) => new Uint8Array([0, tag]);
 const copyOf = (bytes: Uint8Array) => new Uint8Array([2, bytes[1]]);
 
-function pipeline(copy: (bytes: Uint8Array) => Promise<Uint8Array | undefined>) {
+function pipeline(copy: (bytes: Uint8Array, how: CopyRequest) => Promise<Uint8Array | undefined>) {
 	const sent: string[] = [];
 	const warnings: string[] = [];
 	const pixels = new SlotPixels({
@@ -95,6 +95,31 @@ suite('Slot pixels: card-size copies where images are decoded', () => {
 		asked[2].answer(copyOf(asked[2].bytes));
 		await pixels.drained();
 		assert.deepEqual(sent, ['0:0:2.1:copy', '1:0:2.2:copy', '2:1:2.4:copy']);
+	});
+
+	test('a partial\'s copy is a draft that is given up once a newer partial or the final image overtakes it, and nothing of it is sent', async () => {
+		const { asked, copy } = controlledCopies();
+		const { sent, pixels } = pipeline(copy);
+		pixels.offer(0, { bytes: large(1), format: 'png', partialIndex: 0 });
+		pixels.offer(1, { bytes: large(2), format: 'png', partialIndex: 0 });
+		await until(() => asked.length === 2);
+		assert.deepEqual(asked.map(call => [call.how.draft, call.how.abandoned()]), [[true, false], [true, false]], 'partials: drafts, wanted');
+		// Slot 0's partial is overtaken by a newer one, slot 1's by its final image, while their copies are being made.
+		pixels.offer(0, { bytes: large(3), format: 'png', partialIndex: 1 });
+		pixels.offer(1, { bytes: large(4), format: 'png' });
+		assert.deepEqual(asked.slice(0, 2).map(call => call.how.abandoned()), [true, true], 'the copies in the making are told to stop');
+		// The copier gives up (undefined): the stale partials are dropped, not sent whole.
+		asked[0].answer(undefined);
+		asked[1].answer(undefined);
+		await until(() => asked.length === 4);
+		const final = asked.find(call => call.bytes[1] === 4)!;
+		assert.equal(final.how.draft, false, 'a final image\'s copy is no draft');
+		assert.equal(final.how.abandoned(), false);
+		for (const call of asked.slice(2)) {
+			call.answer(copyOf(call.bytes));
+		}
+		await pixels.drained();
+		assert.deepEqual(sent.sort(), ['0:1:2.3:copy', '1:final:2.4:copy']);
 	});
 
 	test('a copy that fails is logged and the full image goes instead; one the decoder does not take goes as it is', async () => {

@@ -1,12 +1,22 @@
 import type { ArrivedPixels } from './batchRunner';
 import { ConcurrencyLimit } from './concurrency';
 
+/** How a card-size copy is made: see `SlotPixelsOptions.copy`. */
+export interface CopyRequest {
+	readonly draft: boolean;
+	readonly abandoned: () => boolean;
+}
+
 /** How the pixels of a batch's slots are made ready to show, and where they go. */
 export interface SlotPixelsOptions {
 	/** Whether an image is large enough to be shown from a card-size copy. */
 	readonly needsCopy: (bytes: Uint8Array) => boolean;
-	/** The card-size copy; undefined when none can be made (the image goes as it is). */
-	readonly copy: (bytes: Uint8Array) => Promise<Uint8Array | undefined>;
+	/**
+	 * The card-size copy; undefined when none can be made (the image goes as it is) or it was
+	 * abandoned. `how.draft` for a partial: a preview, shown until the next one, made at half
+	 * the CPU (see `ThumbnailOptions.draft`); `how.abandoned` tells when it is not wanted any more.
+	 */
+	readonly copy: (bytes: Uint8Array, how: CopyRequest) => Promise<Uint8Array | undefined>;
 	/** Pixels ready to show, in each slot's order: `cardCopy` when the bytes are the copy. */
 	readonly post: (slot: number, pixels: ArrivedPixels) => void;
 	readonly warn: (message: string) => void;
@@ -20,8 +30,9 @@ export interface SlotPixelsOptions {
  * get its full bytes. Copies are made as the images come, several slots at once, partials
  * apart from finals (a partial never waits behind another slot's final image); each slot's
  * pixels and its other messages (`after`) still go out in the order they came. A partial a
- * newer one (or the final image) overtook while it waited for its turn to be copied is
- * dropped: no copy of a stale preview.
+ * newer one (or the final image) overtook while it waited for its turn to be copied, or
+ * while it was being copied, is dropped: no copy of a stale preview. A partial's copy is a
+ * draft (half the CPU of a final's).
  */
 export class SlotPixels {
 	private readonly tails = new Map<number, Promise<void>>();
@@ -73,7 +84,12 @@ export class SlotPixels {
 				return undefined;
 			}
 			try {
-				const copy = await this.options.copy(pixels.bytes);
+				const overtaken = () => this.overtaken(slot, pixels.partialIndex);
+				const copy = await this.options.copy(pixels.bytes, { draft: pixels.partialIndex !== undefined, abandoned: overtaken });
+				if (!copy && overtaken()) {
+					// Overtaken while it was being copied: the copy was given up, the newer pixels are on their way.
+					return undefined;
+				}
 				return copy ? { ...pixels, bytes: copy, cardCopy: true } : pixels;
 			} catch (error) {
 				this.options.warn(`The card-size copy of variant ${slot + 1}'s ${pixels.partialIndex === undefined ? 'image' : 'preview'} failed, so the panel gets the full image: ${error instanceof Error ? error.message : String(error)}`);

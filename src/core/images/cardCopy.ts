@@ -6,7 +6,7 @@
 
 import type { OutputFormat } from '../models/capabilities';
 import { readImageInfo } from './imageInfo';
-import { encodePng, pngThumbnail, scalePng, thumbnailSize, type DeflateCodec, type ScaledPixels } from './pngThumbnail';
+import { encodePng, pngThumbnail, scalePng, thumbnailSize, type DeflateCodec, type ScaledPixels, type ThumbnailOptions } from './pngThumbnail';
 
 /** The longest side the cards get of a large image: twice a wide card on a high-DPI screen. */
 export const CARD_IMAGE_MAX_SIDE = 1024;
@@ -149,13 +149,14 @@ export function bytesNeedCardCopy(bytes: Uint8Array): boolean {
 /**
  * The card-size copy of a large PNG (see `needsCardCopy`), at most `maxSide` pixels on its
  * longest side; undefined when the image needs none or is a PNG the decoder does not take
- * (16-bit, interlaced, damaged): the caller sends the image as it is.
+ * (16-bit, interlaced, damaged): the caller sends the image as it is. `options`: a draft, or
+ * one that may be abandoned (see `ThumbnailOptions`).
  */
-export async function cardCopy(bytes: Uint8Array, maxSide: number, codec: DeflateCodec): Promise<Uint8Array | undefined> {
+export async function cardCopy(bytes: Uint8Array, maxSide: number, codec: DeflateCodec, options?: ThumbnailOptions): Promise<Uint8Array | undefined> {
 	if (!bytesNeedCardCopy(bytes)) {
 		return undefined;
 	}
-	return (await pngThumbnail(bytes, maxSide, codec))?.png;
+	return (await pngThumbnail(bytes, maxSide, codec, options))?.png;
 }
 
 /** An encoder of RGBA pixels as a JPEG (alpha ignored): the image worker's (jpeg-js); none in the web extension. */

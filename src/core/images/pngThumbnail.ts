@@ -11,7 +11,29 @@ import { LARGEST_IMAGE_PIXELS } from './imageBounds';
 export interface DeflateCodec {
 	/** zlib-wrapped deflate (RFC 1950), as PNG's image data is; rejects when the output would pass `maxOutputBytes`. */
 	inflate(data: Uint8Array, maxOutputBytes?: number): Promise<Uint8Array>;
-	deflate(data: Uint8Array): Promise<Uint8Array>;
+	/**
+	 * The same, its output as it comes, in pieces: the caller needs no buffer for the whole
+	 * output (25 MB for 3840×2160) and can work on the first rows while later ones inflate.
+	 * Throws once the output would pass `maxOutputBytes`; stopping the iteration stops the
+	 * inflation. Optional: without it `inflate` is used.
+	 */
+	inflateChunks?(parts: readonly Uint8Array[], maxOutputBytes: number): AsyncIterable<Uint8Array>;
+	/** `fast`: the fastest level, for a copy that is shown and dropped (a preview). */
+	deflate(data: Uint8Array, options?: { readonly fast?: boolean }): Promise<Uint8Array>;
+}
+
+/** How a thumbnail is made. */
+export interface ThumbnailOptions {
+	/** More pixels than this in the header and nothing is inflated (default: the largest image a model makes). */
+	readonly maxPixels?: number;
+	/**
+	 * A preview that is shown briefly: every pixel is still decoded (PNG's filters need the
+	 * rows above), but the box averages take every second pixel of every second row, and the
+	 * PNG is written at the fastest level. About half the CPU time.
+	 */
+	readonly draft?: boolean;
+	/** Asked while the image is decoded: true when the thumbnail is not wanted any more (undefined is returned). */
+	readonly abandoned?: () => boolean;
 }
 
 export interface Thumbnail {
@@ -175,21 +197,129 @@ function nextTask(): Promise<void> {
 	return new Promise(resolve => setTimeout(resolve, 0));
 }
 
+/** The image data's pieces as they inflate: streamed when the codec can, else all at once. */
+async function* inflated(codec: DeflateCodec, parts: readonly Uint8Array[], maxOutputBytes: number): AsyncIterable<Uint8Array> {
+	if (codec.inflateChunks) {
+		yield* codec.inflateChunks(parts, maxOutputBytes);
+	} else {
+		yield await codec.inflate(concat(parts), maxOutputBytes);
+	}
+}
+
+/** How many of the whole numbers in [from, to) a sampler taking every `step`th one (0, step, 2·step…) takes. */
+function sampled(from: number, to: number, step: number): number {
+	return Math.ceil(to / step) - Math.ceil(from / step);
+}
+
+/** What the box sums need to take one row in. */
+interface Accumulator {
+	readonly sums: Uint32Array;
+	/** Each source column's box, times 4 (its offset in a row of `sums`). */
+	readonly columnOf: Uint32Array;
+	readonly width: number;
+	readonly colorType: number;
+	readonly channels: number;
+	/** Every `step`th pixel of the row is taken. */
+	readonly step: number;
+	readonly palette?: Uint8Array;
+	readonly transparency?: Uint8Array;
+}
+
+/**
+ * Adds one unfiltered row to its boxes' sums, which start at `base` (4 per box): r·a, g·a,
+ * b·a and a, where an opaque image counts a as 1 (the colour is the sum over the count all
+ * the same). The common colour types get a loop of their own: this runs for every pixel.
+ */
+function accumulate(row: Uint8Array, base: number, { sums, columnOf, width, colorType, channels, step, palette, transparency }: Accumulator): void {
+	const advance = channels * step;
+	if (colorType === 2) {
+		for (let x = 0, at = 0; x < width; x += step, at += advance) {
+			const o = base + columnOf[x];
+			sums[o] += row[at];
+			sums[o + 1] += row[at + 1];
+			sums[o + 2] += row[at + 2];
+			sums[o + 3]++;
+		}
+		return;
+	}
+	if (colorType === 6) {
+		for (let x = 0, at = 0; x < width; x += step, at += advance) {
+			const o = base + columnOf[x];
+			const a = row[at + 3];
+			sums[o] += row[at] * a;
+			sums[o + 1] += row[at + 1] * a;
+			sums[o + 2] += row[at + 2] * a;
+			sums[o + 3] += a;
+		}
+		return;
+	}
+	for (let x = 0, at = 0; x < width; x += step, at += advance) {
+		let r: number;
+		let g: number;
+		let b: number;
+		let a: number;
+		switch (colorType) {
+			case 0:
+				r = g = b = row[at];
+				a = 1;
+				break;
+			case 4:
+				r = g = b = row[at];
+				a = row[at + 1];
+				break;
+			default: {
+				const entry = row[at];
+				r = palette![entry * 3] ?? 0;
+				g = palette![entry * 3 + 1] ?? 0;
+				b = palette![entry * 3 + 2] ?? 0;
+				a = transparency ? entry < transparency.length ? transparency[entry] : 255 : 1;
+			}
+		}
+		const o = base + columnOf[x];
+		sums[o] += r * a;
+		sums[o + 1] += g * a;
+		sums[o + 2] += b * a;
+		sums[o + 3] += a;
+	}
+}
+
 /**
  * The image scaled down to fit `maxSide`, as a PNG (RGB, or RGBA when it has transparency);
- * undefined when it already fits or is not a PNG this decoder takes (16-bit, interlaced,
- * damaged, or declaring more pixels than any model makes), so the caller shows the original.
- * Its image data is inflated no further than the header's size needs (a deflate bomb is
- * refused at that size), and the decoding yields to the event loop every few milliseconds.
+ * undefined when it already fits, is not a PNG this decoder takes (16-bit, interlaced,
+ * damaged, or declaring more pixels than any model makes), so the caller shows the original,
+ * or was abandoned (`options.abandoned`). Its image data is inflated as a stream where the
+ * codec can, row by row (no buffer for the whole image: 25 MB at 3840×2160), no further than
+ * the header's size needs (a deflate bomb is refused at that size), and the decoding yields
+ * to the event loop every few milliseconds.
  */
-export async function pngThumbnail(bytes: Uint8Array, maxSide: number, codec: DeflateCodec, maxPixels = LARGEST_IMAGE_PIXELS): Promise<Thumbnail | undefined> {
+export async function pngThumbnail(bytes: Uint8Array, maxSide: number, codec: DeflateCodec, options: ThumbnailOptions = {}): Promise<Thumbnail | undefined> {
+	const scaled = await scalePng(bytes, maxSide, codec, options);
+	return scaled && { png: await encodePng(scaled, codec, options.draft), width: scaled.width, height: scaled.height };
+}
+
+/** An image scaled down: RGBA pixels, row by row, and whether any of them is not opaque. */
+export interface ScaledPixels {
+	readonly width: number;
+	readonly height: number;
+	/** `width × height × 4` bytes, RGBA; alpha 255 throughout when `alpha` is false. */
+	readonly rgba: Uint8Array;
+	/** Some pixel is not opaque (an alpha channel that is 255 throughout does not count). */
+	readonly alpha: boolean;
+}
+
+/**
+ * The pixels of a PNG scaled down to fit `maxSide`, each the (alpha-weighted) average of its
+ * box of source pixels; undefined when the image fits already, is not a PNG this decoder
+ * takes, or was abandoned (see `pngThumbnail`).
+ */
+export async function scalePng(bytes: Uint8Array, maxSide: number, codec: DeflateCodec, options: ThumbnailOptions = {}): Promise<ScaledPixels | undefined> {
 	const decoded = readChunks(bytes);
 	if (!decoded) {
 		return undefined;
 	}
 	const { header, palette, transparency } = decoded;
 	const { width, height, colorType, channels } = header;
-	if (width * height > maxPixels) {
+	if (width * height > (options.maxPixels ?? LARGEST_IMAGE_PIXELS)) {
 		return undefined;
 	}
 	const target = thumbnailSize(width, height, maxSide);
@@ -197,125 +327,127 @@ export async function pngThumbnail(bytes: Uint8Array, maxSide: number, codec: De
 		return undefined;
 	}
 	const stride = width * channels;
-	const expectedBytes = height * (stride + 1);
-	let raw: Uint8Array;
-	try {
-		raw = await codec.inflate(concat(decoded.data), expectedBytes);
-	} catch {
-		return undefined;
-	}
-	if (raw.length < expectedBytes) {
-		return undefined;
-	}
+	const rowBytes = stride + 1;
+	const expectedBytes = height * rowBytes;
 	const alpha = colorType === 4 || colorType === 6 || (colorType === 3 && transparency !== undefined);
-	const outChannels = alpha ? 4 : 3;
 	const tw = target.width;
 	const th = target.height;
-	// Alpha-weighted sums per thumbnail pixel: r·a, g·a, b·a, a (a = 255 when opaque); whole
-	// numbers that fit 32 bits for any box up to 256×256 source pixels.
+	// A draft takes every second pixel where each box is at least 2 pixels wide and high.
+	const step = options.draft ? Math.max(1, Math.min(2, Math.floor(width / tw), Math.floor(height / th))) : 1;
+	// Sums per thumbnail pixel (see `accumulate`): whole numbers that fit 32 bits for any box up to 256×256 source pixels.
 	const sums = new Uint32Array(tw * th * 4);
 	const columnOf = new Uint32Array(width);
 	for (let x = 0; x < width; x++) {
-		columnOf[x] = Math.min(tw - 1, Math.floor(x * tw / width));
+		columnOf[x] = Math.min(tw - 1, Math.floor(x * tw / width)) * 4;
 	}
-	let previous: Uint8Array = new Uint8Array(stride);
+	const accumulator: Accumulator = { sums, columnOf, width, colorType, channels, step, palette, transparency };
+	const bpp = Math.max(1, channels);
+	// Two rows, each with its filter byte: the one being filled and the one above it (zeros above the first).
+	let current = new Uint8Array(rowBytes);
+	let above = new Uint8Array(rowBytes);
+	let filled = 0;
+	let y = 0;
 	let sliceStart = performance.now();
-	for (let y = 0; y < height; y++) {
-		if ((y & 15) === 0 && performance.now() - sliceStart > SLICE_MS) {
-			await nextTask();
-			sliceStart = performance.now();
-		}
-		const start = y * (stride + 1);
-		const row = raw.subarray(start + 1, start + 1 + stride);
-		if (!unfilter(raw[start], row, previous, Math.max(1, channels))) {
-			return undefined;
-		}
-		const base = Math.min(th - 1, Math.floor(y * th / height)) * tw;
-		for (let x = 0; x < width; x++) {
-			let r: number;
-			let g: number;
-			let b: number;
-			let a = 255;
-			const at = x * channels;
-			switch (colorType) {
-				case 2:
-					r = row[at];
-					g = row[at + 1];
-					b = row[at + 2];
+	try {
+		for await (const piece of inflated(codec, decoded.data, expectedBytes)) {
+			let at = 0;
+			while (at < piece.length && y < height) {
+				const take = Math.min(rowBytes - filled, piece.length - at);
+				current.set(piece.subarray(at, at + take), filled);
+				filled += take;
+				at += take;
+				if (filled < rowBytes) {
 					break;
-				case 6:
-					r = row[at];
-					g = row[at + 1];
-					b = row[at + 2];
-					a = row[at + 3];
-					break;
-				case 0:
-					r = g = b = row[at];
-					break;
-				case 4:
-					r = g = b = row[at];
-					a = row[at + 1];
-					break;
-				default: {
-					const entry = row[at];
-					r = palette![entry * 3] ?? 0;
-					g = palette![entry * 3 + 1] ?? 0;
-					b = palette![entry * 3 + 2] ?? 0;
-					a = transparency && entry < transparency.length ? transparency[entry] : 255;
+				}
+				const row = current.subarray(1);
+				if (!unfilter(current[0], row, above.subarray(1), bpp)) {
+					return undefined;
+				}
+				if (y % step === 0) {
+					accumulate(row, Math.min(th - 1, Math.floor(y * th / height)) * tw * 4, accumulator);
+				}
+				// The unfiltered row is the next row's "above".
+				[current, above] = [above, current];
+				filled = 0;
+				y++;
+				if ((y & 15) === 0 && performance.now() - sliceStart > SLICE_MS) {
+					await nextTask();
+					sliceStart = performance.now();
 				}
 			}
-			const o = (base + columnOf[x]) * 4;
-			sums[o] += r * a;
-			sums[o + 1] += g * a;
-			sums[o + 2] += b * a;
-			sums[o + 3] += a;
+			if (options.abandoned?.()) {
+				return undefined;
+			}
 		}
-		// The filtered row became the unfiltered one in place: it is the next row's "above".
-		previous = row;
+	} catch {
+		// Image data that does not inflate, or inflates past the header's size.
+		return undefined;
 	}
-	const boxArea = (ty: number, tx: number) => {
+	if (y < height) {
+		return undefined;
+	}
+	const boxAlpha = (ty: number, tx: number, alphaSum: number) => {
 		const x0 = Math.ceil(tx * width / tw);
-		const x1 = Math.ceil((tx + 1) * width / tw);
+		const x1 = Math.min(width, Math.ceil((tx + 1) * width / tw));
 		const y0 = Math.ceil(ty * height / th);
-		const y1 = Math.ceil((ty + 1) * height / th);
-		return Math.max(1, (Math.min(x1, width) - x0) * (Math.min(y1, height) - y0));
+		const y1 = Math.min(height, Math.ceil((ty + 1) * height / th));
+		return Math.round(alphaSum / Math.max(1, sampled(x0, x1, step) * sampled(y0, y1, step)));
 	};
-	// Rows of the new PNG, each with filter 2 (Up): cheap, and smooth images compress better.
-	const outStride = tw * outChannels;
-	const out = new Uint8Array(th * (outStride + 1));
-	let above = new Uint8Array(outStride);
+	const rgba = new Uint8Array(tw * th * 4);
+	// An alpha channel that is opaque throughout (as many models send) is no transparency.
+	let translucent = false;
 	for (let ty = 0; ty < th; ty++) {
 		if ((ty & 15) === 0 && performance.now() - sliceStart > SLICE_MS) {
 			await nextTask();
 			sliceStart = performance.now();
 		}
-		const line = new Uint8Array(outStride);
-		for (let tx = 0; tx < tw; tx++) {
-			const o = (ty * tw + tx) * 4;
+		for (let tx = 0, o = ty * tw * 4; tx < tw; tx++, o += 4) {
 			const alphaSum = sums[o + 3];
-			const at = tx * outChannels;
 			if (alphaSum > 0) {
-				line[at] = Math.round(sums[o] / alphaSum);
-				line[at + 1] = Math.round(sums[o + 1] / alphaSum);
-				line[at + 2] = Math.round(sums[o + 2] / alphaSum);
+				rgba[o] = Math.round(sums[o] / alphaSum);
+				rgba[o + 1] = Math.round(sums[o + 1] / alphaSum);
+				rgba[o + 2] = Math.round(sums[o + 2] / alphaSum);
 			}
+			const a = alpha ? boxAlpha(ty, tx, alphaSum) : 255;
+			rgba[o + 3] = a;
+			translucent ||= a < 255;
+		}
+	}
+	return { width: tw, height: th, rgba, alpha: translucent };
+}
+
+/**
+ * Pixels as a PNG: RGBA when some are not opaque, else RGB; each row with filter 2 (Up):
+ * cheap, and smooth images compress better. `fast`: at the fastest level (a preview).
+ */
+export async function encodePng(pixels: ScaledPixels, codec: DeflateCodec, fast?: boolean): Promise<Uint8Array> {
+	const { width: tw, height: th, rgba, alpha } = pixels;
+	const outChannels = alpha ? 4 : 3;
+	const outStride = tw * outChannels;
+	const out = new Uint8Array(th * (outStride + 1));
+	let line = new Uint8Array(outStride);
+	let lineAbove = new Uint8Array(outStride);
+	for (let ty = 0; ty < th; ty++) {
+		for (let tx = 0, o = ty * tw * 4, at = 0; tx < tw; tx++, o += 4, at += outChannels) {
+			line[at] = rgba[o];
+			line[at + 1] = rgba[o + 1];
+			line[at + 2] = rgba[o + 2];
 			if (alpha) {
-				line[at + 3] = Math.round(alphaSum / boxArea(ty, tx));
+				line[at + 3] = rgba[o + 3];
 			}
 		}
 		const rowStart = ty * (outStride + 1);
 		out[rowStart] = 2;
 		for (let i = 0; i < outStride; i++) {
-			out[rowStart + 1 + i] = (line[i] - above[i]) & 0xff;
+			out[rowStart + 1 + i] = (line[i] - lineAbove[i]) & 0xff;
 		}
-		above = line;
+		[line, lineAbove] = [lineAbove, line];
 	}
 	const ihdr = new Uint8Array(13);
 	writeUint32(ihdr, 0, tw);
 	writeUint32(ihdr, 4, th);
 	ihdr.set([8, alpha ? 6 : 2, 0, 0, 0], 8);
-	const png = concat([Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', await codec.deflate(out)), chunk('IEND', new Uint8Array(0))]);
-	return { png, width: tw, height: th };
+	return concat([Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', await codec.deflate(out, { fast })), chunk('IEND', new Uint8Array(0))]);
 }
 
 function writeUint32(bytes: Uint8Array, at: number, value: number): void {
