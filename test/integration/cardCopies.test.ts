@@ -128,6 +128,12 @@ suite('Card-size copies of large images', () => {
 		const entry = reopened.posted.flatMap(message => message.type === 'history' ? message.entries : []).find(candidate => candidate.id === large.id);
 		assert.equal(entry?.src, reopened.panel.webview.asWebviewUri(copyUri).toString(), 'the copy made before, in the first list');
 		assert.equal((await vscode.workspace.fs.stat(copyUri)).mtime, made, 'not made again');
+		// The page's first message (the answer to its `ready`) brings the first cards' copies as bytes: no request each.
+		await waitFor(() => reopened.posted.some(message => message.type === 'history' && message.images !== undefined), 'the page got the copies in its first message', 30_000);
+		const inline = reopened.posted.flatMap(message => message.type === 'history' ? message.images ?? [] : []);
+		assert.deepEqual(inline.map(image => [image.id, image.mime]).sort(), [[large.id, 'image/png'], [small.id, 'image/png']].sort());
+		assert.ok(bytesEqual(inline.find(image => image.id === large.id)!.bytes, await vscode.workspace.fs.readFile(copyUri)), 'the copy\'s bytes');
+		assert.equal(reopened.posted.filter(message => message.type === 'history' && message.images !== undefined).length, 1, 'once: a refresh sends the list only');
 		second.dispose();
 		again.dispose();
 
