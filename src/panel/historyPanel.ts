@@ -131,7 +131,8 @@ export class HistoryPanel extends Disposable {
 		});
 		const read = await Promise.all(first.map(async ({ id, uri }) => {
 			try {
-				return { id, bytes: await vscode.workspace.fs.readFile(uri), mime: uri.path.endsWith('.jpg') ? 'image/jpeg' : 'image/png' };
+				// A plain Uint8Array of its own: VS Code sends those as binary, a Node Buffer (what readFile gives) as JSON numbers.
+				return { id, bytes: new Uint8Array(await vscode.workspace.fs.readFile(uri)), mime: uri.path.endsWith('.jpg') ? 'image/jpeg' : 'image/png' };
 			} catch {
 				// Gone meanwhile (its image deleted): the card loads what its entry says.
 				return undefined;

@@ -133,6 +133,11 @@ suite('Card-size copies of large images', () => {
 		const inline = reopened.posted.flatMap(message => message.type === 'history' ? message.images ?? [] : []);
 		assert.deepEqual(inline.map(image => [image.id, image.mime]).sort(), [[large.id, 'image/png'], [small.id, 'image/png']].sort());
 		assert.ok(bytesEqual(inline.find(image => image.id === large.id)!.bytes, await vscode.workspace.fs.readFile(copyUri)), 'the copy\'s bytes');
+		for (const image of inline) {
+			// VS Code sends a typed array as binary only when it is one by name: a Node Buffer would reach the page as JSON, no image.
+			assert.equal(image.bytes.constructor.name, 'Uint8Array', 'a plain Uint8Array');
+			assert.equal(image.bytes.byteLength, image.bytes.buffer.byteLength, 'with a buffer of its own (the whole buffer is sent)');
+		}
 		assert.equal(reopened.posted.filter(message => message.type === 'history' && message.images !== undefined).length, 1, 'once: a refresh sends the list only');
 		second.dispose();
 		again.dispose();
