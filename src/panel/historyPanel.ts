@@ -129,7 +129,7 @@ export class HistoryPanel extends Disposable {
 			const uri = shown[index];
 			return uri && uri.path.startsWith(copies) ? [{ id: image.id, uri }] : [];
 		});
-		const read = await Promise.all(first.map(async ({ id, uri }) => {
+		const read = await Promise.all(first.map(async ({ id, uri }): Promise<InlineCardImage | undefined> => {
 			try {
 				// A plain Uint8Array of its own: VS Code sends those as binary, a Node Buffer (what readFile gives) as JSON numbers.
 				return { id, bytes: new Uint8Array(await vscode.workspace.fs.readFile(uri)), mime: uri.path.endsWith('.jpg') ? 'image/jpeg' : 'image/png' };
