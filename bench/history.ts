@@ -13,7 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { watch } from 'node:fs/promises';
-import { existsSync, linkSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -57,6 +57,13 @@ async function seedHistory(folder: string, scratch: string): Promise<number> {
 	return pictures[0].bytes;
 }
 
+const TIMES = ['pageMs', 'scriptMs', 'historyMs', 'renderedMs', 'cardsMs', 'paintedMs'] as const;
+
+/** The bytes of the image files the cards in view show, as they are on disk. */
+function bytesShown(figures: OpenFigures): number {
+	return figures.loadedFiles.reduce((sum, file) => sum + (existsSync(file) ? statSync(file).size : 0), 0);
+}
+
 function historyFrame(page: Page): Frame | undefined {
 	const host = page.frames().find(frame => frame.url().includes('extensionId=illustrate.illustrate') && frame.url().includes('/webview/browser/pre/index.html'));
 	const inner = host?.childFrames()[0];
@@ -82,11 +89,19 @@ interface OpenFigures {
 	readonly paintedMs: number;
 	/** Command → the history's page starts loading (VS Code creating the webview: the floor of any panel). */
 	readonly pageMs: number;
+	/** Command → the page's script ran and asked for the history. */
+	readonly scriptMs: number;
+	/** Command → the history's list arrived in the page. */
+	readonly historyMs: number;
+	/** Command → the page drew its cards (the DOM, before layout). */
+	readonly renderedMs: number;
 	/** Command → the cards are laid out (the history arrived), images or not. */
 	readonly cardsMs: number;
 	readonly cardsInView: number;
-	/** Bytes of the images the view loaded, as their files are on disk. */
+	/** The image files the cards in view show (a card shown from bytes in the message: its copy's file). */
 	readonly loadedFiles: string[];
+	/** Cards in view shown from bytes in the history message. */
+	readonly inline: number;
 }
 
 /** Types a command into the palette as a user does; the time it is run (Enter pressed), not the typing. */
@@ -112,8 +127,14 @@ async function pressCommand(page: Page, title: string): Promise<number> {
 	}
 }
 
+/** The card copy a card shows from the bytes the history message brought (a blob URL): the one file of its image in the cards folder. */
+function inlineCopy(cards: string, id: string): string {
+	const names = existsSync(cards) ? readdirSync(cards).filter(name => name.startsWith(`${id}.card`)) : [];
+	return names.length === 1 ? join(cards, names[0]) : `blob of ${id}: ${names.length} copies on disk`;
+}
+
 /** Runs Show Generated Images and waits, in the history's page, until every card in view is painted. */
-async function openHistory(page: Page): Promise<OpenFigures> {
+async function openHistory(page: Page, cards: string): Promise<OpenFigures> {
 	const started = await pressCommand(page, 'Illustrate: Show Generated Images');
 	const deadline = started + 120_000;
 	let frame: Frame | undefined;
@@ -137,10 +158,13 @@ async function openHistory(page: Page): Promise<OpenFigures> {
 			return image !== null && image.complete && image.naturalWidth > 0;
 		});
 		// Polled in an animation frame: the frame about to be painted shows them all.
-		return painted && { at: Date.now(), pageAt: performance.timeOrigin, inView: inView.length, sources: inView.map(card => card.querySelector('img')?.getAttribute('src') ?? '') };
+		// The page's own marks (webview/historyView.ts): its script ran and asked for the history, the history arrived, its cards were drawn (the first of each).
+		const mark = (name: string) => performance.getEntriesByName(`illustrate:${name}`, 'mark')[0]?.startTime ?? -1;
+		return painted && { at: Date.now(), pageAt: performance.timeOrigin, inView: inView.length, sources: inView.map(card => ({ id: card.dataset.imageId ?? '', src: card.querySelector('img')?.getAttribute('src') ?? '' })), marks: { ready: mark('ready'), history: mark('history'), rendered: mark('rendered') } };
 	}, undefined, { polling: 'raf', timeout: 600_000 });
-	const { at, pageAt, inView, sources } = await result.jsonValue() as { at: number; pageAt: number; inView: number; sources: string[] };
-	return { paintedMs: at - started, pageMs: Math.round(pageAt - started), cardsMs: cardsAt - started, cardsInView: inView, loadedFiles: sources.map(src => decodeURIComponent(new URL(src).pathname)) };
+	const { at, pageAt, inView, sources, marks } = await result.jsonValue() as { at: number; pageAt: number; inView: number; sources: { id: string; src: string }[]; marks: { ready: number; history: number; rendered: number } };
+	const sinceCommand = (mark: number) => Math.round(pageAt - started + mark);
+	return { paintedMs: at - started, pageMs: Math.round(pageAt - started), scriptMs: sinceCommand(marks.ready), historyMs: sinceCommand(marks.history), renderedMs: sinceCommand(marks.rendered), cardsMs: cardsAt - started, cardsInView: inView, loadedFiles: sources.map(({ id, src }) => src.startsWith('blob:') ? inlineCopy(cards, id) : decodeURIComponent(new URL(src).pathname)), inline: sources.filter(({ src }) => src.startsWith('blob:')).length };
 }
 
 async function main(): Promise<void> {
@@ -152,7 +176,7 @@ async function main(): Promise<void> {
 		// Timing starts at Enter in the command palette, which waits until the command is listed.
 		const imageBytes = await seedHistory(storage, join(dirname(workbench.workspace), 'history-bench-pictures'));
 
-		const first = await openHistory(page);
+		const first = await openHistory(page, join(storage, 'cards'));
 		const cardCopies = () => existsSync(join(storage, 'cards')) ? readdirSync(join(storage, 'cards')).length : 0;
 		const copiesAtFirstPaint = cardCopies();
 		// The history makes the other copies while it is open, two at a time.
@@ -164,13 +188,13 @@ async function main(): Promise<void> {
 		await closeTab(page, 'Generated Images');
 		const second: OpenFigures[] = [];
 		for (let run = 0; run < RUNS; run++) {
-			second.push(await openHistory(page));
+			second.push(await openHistory(page, join(storage, 'cards')));
 			await closeTab(page, 'Generated Images');
 		}
 		const reloaded: OpenFigures[] = [];
 		for (let run = 0; run < RUNS; run++) {
 			await reloadWindow(page);
-			reloaded.push(await openHistory(page));
+			reloaded.push(await openHistory(page, join(storage, 'cards')));
 			await closeTab(page, 'Generated Images');
 		}
 		const all = [first, ...second, ...reloaded];
@@ -178,9 +202,10 @@ async function main(): Promise<void> {
 		results.commit = execFileSync('git', ['log', '-1', '--format=%h'], { cwd: PROJECT_ROOT }).toString().trim();
 		results.history = { images: COUNT, size: `${WIDTH}x${HEIGHT}`, imageMb: Number((imageBytes / 1e6).toFixed(1)), cardsInView: first.cardsInView };
 		results.machine = { loadAverage: loadavg().map(load => Number(load.toFixed(1))), cpus: cpus().length };
-		results.firstOpen = { paintedMs: first.paintedMs, pageMs: first.pageMs, cardsMs: first.cardsMs, copiesOnDiskWhenPainted: copiesAtFirstPaint, allCopiesMadeMs: allCopiesMs };
-		results.secondOpen = { paintedMs: Math.round(median(second.map(run => run.paintedMs))), pageMs: Math.round(median(second.map(run => run.pageMs))), cardsMs: Math.round(median(second.map(run => run.cardsMs))), runs: second.map(run => run.paintedMs) };
-		results.afterReload = { paintedMs: Math.round(median(reloaded.map(run => run.paintedMs))), pageMs: Math.round(median(reloaded.map(run => run.pageMs))), cardsMs: Math.round(median(reloaded.map(run => run.cardsMs))), runs: reloaded.map(run => run.paintedMs) };
+		const summary = (runs: OpenFigures[]) => ({ ...Object.fromEntries(TIMES.map(field => [field, Math.round(median(runs.map(run => run[field])))])), runs: runs.map(run => run.paintedMs), bytesInView: Math.round(median(runs.map(bytesShown))), inlineInView: Math.round(median(runs.map(run => run.inline))) });
+		results.firstOpen = { ...summary([first]), copiesOnDiskWhenPainted: copiesAtFirstPaint, allCopiesMadeMs: allCopiesMs };
+		results.secondOpen = summary(second);
+		results.afterReload = summary(reloaded);
 		results.fullSizeFilesShown = full.length;
 		results.cardCopiesOnDisk = cardCopies();
 	} catch (error) {
@@ -192,17 +217,16 @@ async function main(): Promise<void> {
 	mkdirSync(dirname(JSON_OUT), { recursive: true });
 	writeFileSync(JSON_OUT, `${JSON.stringify(results, null, '\t')}\n`);
 	const history = results.history as { images: number; size: string; imageMb: number; cardsInView: number };
-	const firstOpen = results.firstOpen as { paintedMs: number; pageMs: number; cardsMs: number; copiesOnDiskWhenPainted: number; allCopiesMadeMs: number };
-	const secondOpen = results.secondOpen as { paintedMs: number; pageMs: number; cardsMs: number };
-	const afterReload = results.afterReload as { paintedMs: number; pageMs: number; cardsMs: number };
+	type Summary = Record<(typeof TIMES)[number], number> & { bytesInView: number; inlineInView: number };
+	const firstOpen = results.firstOpen as Summary & { copiesOnDiskWhenPainted: number; allCopiesMadeMs: number };
 	const machine = results.machine as { loadAverage: number[]; cpus: number };
 	console.log(`\nShow Generated Images with ${history.images} × ${history.size} (${history.imageMb} MB PNGs) in the history: command → all ${history.cardsInView} cards in view painted`);
-	console.log('| open | webview page starts | cards laid out | all cards in view painted | of which after the page started |');
-	console.log('|---|---|---|---|---|');
-	const row = (name: string, figures: { pageMs: number; cardsMs: number; paintedMs: number }) => console.log(`| ${name} | ${figures.pageMs} ms | ${figures.cardsMs} ms | ${figures.paintedMs} ms | ${figures.paintedMs - figures.pageMs} ms |`);
+	console.log('| open | webview page starts | page script runs | history arrives | cards drawn | cards laid out | all cards in view painted | image bytes in view (cards from the message) |');
+	console.log('|---|---|---|---|---|---|---|---|');
+	const row = (name: string, figures: Summary) => console.log(`| ${name} | ${TIMES.map(field => `${figures[field]} ms`).join(' | ')} | ${(figures.bytesInView / 1e6).toFixed(2)} MB (${figures.inlineInView}) |`);
 	row(`first (no card copies yet; ${firstOpen.copiesOnDiskWhenPainted} made by the time the view was painted)`, firstOpen);
-	row(`second (copies cached; median of ${RUNS})`, secondOpen);
-	row(`after a window reload (copies on disk; median of ${RUNS})`, afterReload);
+	row(`second (copies cached; median of ${RUNS})`, results.secondOpen as Summary);
+	row(`after a window reload (copies on disk; median of ${RUNS})`, results.afterReload as Summary);
 	console.log(`Machine: ${machine.cpus} CPUs, load average ${machine.loadAverage.join(', ')} at the end of the runs.`);
 	console.log(`First open: all ${history.images} card copies made ${(firstOpen.allCopiesMadeMs / 1000).toFixed(1)} s after the command (in the background, the history open).`);
 	console.log(`Full-size files the view loaded: ${results.fullSizeFilesShown as number}; card copies on disk at the end: ${results.cardCopiesOnDisk as number}`);

@@ -59,7 +59,7 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 	const store = new ImageStore(context.globalStorageUri, () => readSettings().historyMaxBytes, log);
 	const imageService = new ImageService(keys, store, log);
 	// The history's copies are scaled where the panel's are: in the image worker (Node host), off the main thread.
-	const cardCopies = new CardCopies(store, log, bytes => imageService.cardCopy(bytes));
+	const cardCopies = new CardCopies(store, log, source => imageService.historyCopy(source));
 	const replacer = new ImageReplacer(store, log);
 	const inserter = new ImageInserter(store, log);
 	const settings = new SettingsService();

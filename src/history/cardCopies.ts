@@ -1,35 +1,45 @@
 import * as vscode from 'vscode';
-import { cardCopyName, cardSource, CARD_IMAGE_MAX_SIDE, imageIdOfCardCopy, missingCardCopies } from '../core/images/cardCopy';
-import { pngThumbnail } from '../core/images/pngThumbnail';
+import { cardCopyName, cardSource, historyCopy, legacyCardCopyName, missingCardCopies, parseCardCopyName, type HistoryCopy } from '../core/images/cardCopy';
 import { ConcurrencyLimit } from '../core/generation/concurrency';
 import { deflateCodec } from '../platform/compression';
 import { isFileNotFound } from '../platform/fileErrors';
 import type { ImageStore, StoredImage } from './imageStore';
 
+/** A copy on disk: its file name, and whether it is sized for the history's cards or an older 1024 px one. */
+interface CopyOnDisk {
+	readonly name: string;
+	readonly current: boolean;
+}
+
+/** Makes the history's copy of the image file at this URI (see `historyCopy`); undefined when it needs none or the decoder does not take it. */
+export type HistoryCopyMaker = (source: vscode.Uri) => Promise<HistoryCopy | undefined>;
+
 /**
  * The card-size copies of the history's large images, kept beside them in the extension's
- * storage (`images/cards/<id>.card.png`), so Show Generated Images and a panel restored after
- * a reload show a 1 MB copy instead of a 17 MB file. Each copy is made once: the panel hands
- * over the copy it made while the image streamed in; an older image gets its copy the first
- * time a card shows it, two at a time. A copy goes when its image leaves the history.
+ * storage (`images/cards/<id>.card-744.jpg`, or `.png` for an image with transparency), so
+ * Show Generated Images and a panel restored after a reload show a copy of tens of KB
+ * instead of a 17 MB file. Each copy is made once, from the file (in the image worker in the
+ * Node host: this thread never reads the original); an older image gets its copy the first
+ * time a card shows it. The 1024 px PNG copies of earlier versions (and those the panel hands
+ * over as an image streams in) are shown until `replaceOutdated` makes the card-size copy of
+ * them. A copy goes when its image leaves the history.
  */
 export class CardCopies implements vscode.Disposable {
 	readonly folder: vscode.Uri;
-	/** The ids whose copy is on disk: the folder is read once, then kept up to date. */
-	private onDisk: Promise<Set<string>> | undefined;
+	/** The copy of each image that has one: the folder is read once, then kept up to date. */
+	private onDisk: Promise<Map<string, CopyOnDisk>> | undefined;
 	/** Ids no copy can be made of (a PNG the scaler does not take): their cards show the original. */
 	private readonly failed = new Set<string>();
 	private readonly making = new Map<string, Promise<vscode.Uri>>();
 	/** Scaling is CPU and memory heavy (33 MB of pixels for 3840×2160): two at a time. */
 	private readonly scaling = new ConcurrencyLimit(2);
-	private readonly codec = deflateCodec();
 	private readonly subscription: vscode.Disposable;
 
 	/**
-	 * @param scale makes the copy of a large PNG, undefined when the decoder does not take it
-	 * (ImageService.cardCopy: in the image worker in the Node host); by default here, on this thread
+	 * @param copy makes the copy of a file (ImageService.historyCopy: in the image worker in the
+	 * Node host, by the file's path); by default here, on this thread, as a PNG
 	 */
-	constructor(private readonly store: ImageStore, private readonly log?: vscode.LogOutputChannel, private readonly scale?: (bytes: Uint8Array) => Promise<Uint8Array | undefined>) {
+	constructor(private readonly store: ImageStore, private readonly log?: vscode.LogOutputChannel, private readonly copy?: HistoryCopyMaker) {
 		this.folder = vscode.Uri.joinPath(store.folder, 'cards');
 		this.subscription = store.onDidDeleteImage(image => void this.delete(image.id));
 	}
@@ -38,25 +48,32 @@ export class CardCopies implements vscode.Disposable {
 		this.subscription.dispose();
 	}
 
-	/** The file the copy of an image is (or would be) kept in; undefined for an id that is no plain file name. */
+	/** The file the image's card copy is kept in, once the folder was read and while there is one; undefined otherwise. */
 	uriOf(imageId: string): vscode.Uri | undefined {
-		const name = cardCopyName(imageId);
+		return this.named(this.known?.get(imageId)?.name);
+	}
+
+	/** The copies as last read, once the folder has been read. */
+	private known: Map<string, CopyOnDisk> | undefined;
+
+	private named(name: string | undefined): vscode.Uri | undefined {
 		return name === undefined ? undefined : vscode.Uri.joinPath(this.folder, name);
 	}
 
 	/**
-	 * What the cards show of these images right now, without making anything: the copy, the
-	 * original (a small image, JPEG or WebP, or one no copy can be made of), or undefined while
-	 * its copy is still to be made (`make`).
+	 * What the cards show of these images right now, without making anything: the copy (an
+	 * older 1024 px one until it is replaced), the original (a small image, JPEG or WebP, or
+	 * one no copy can be made of), or undefined while its copy is still to be made (`make`).
 	 */
 	async shownNow(images: readonly StoredImage[]): Promise<(vscode.Uri | undefined)[]> {
 		const onDisk = await this.listing();
+		const ids = new Set(onDisk.keys());
 		return images.map(image => {
-			switch (cardSource(image, onDisk, this.failed)) {
+			switch (cardSource(image, ids, this.failed)) {
 				case 'original':
 					return image.uri;
 				case 'copy':
-					return this.uriOf(image.id);
+					return this.named(onDisk.get(image.id)?.name);
 				case 'pending':
 					return undefined;
 			}
@@ -65,13 +82,20 @@ export class CardCopies implements vscode.Disposable {
 
 	/** The images among these whose copy is still to be made, newest first as given. */
 	async missing(images: readonly StoredImage[]): Promise<StoredImage[]> {
-		return missingCardCopies(images, await this.listing(), this.failed);
+		return missingCardCopies(images, new Set((await this.listing()).keys()), this.failed);
+	}
+
+	/** The images among these whose copy is an older 1024 px one, to be replaced by a card-size copy (`make`), newest first as given. */
+	async outdated(images: readonly StoredImage[]): Promise<StoredImage[]> {
+		const onDisk = await this.listing();
+		return images.filter(image => onDisk.get(image.id)?.current === false && !this.failed.has(image.id));
 	}
 
 	/**
 	 * Makes the image's copy unless it is there (once, however many cards ask, two at a time)
 	 * and settles with what its card shows: the copy, or the original when none can be made.
-	 * Never rejects: a failure goes to the log and the card shows the original.
+	 * An older 1024 px copy is replaced, made from that copy (0.5 MB, not the 17 MB original).
+	 * Never rejects: a failure goes to the log and the card shows the original (or the older copy).
 	 */
 	make(image: StoredImage): Promise<vscode.Uri> {
 		let made = this.making.get(image.id);
@@ -82,16 +106,22 @@ export class CardCopies implements vscode.Disposable {
 		return made;
 	}
 
-	/** Keeps the copy the panel made of an image while it streamed in: no second scaling. */
+	/**
+	 * Keeps the copy the panel made of an image while it streamed in (a 1024 px PNG): no
+	 * second scaling of the original. It is shown as it is until `make` replaces it with a
+	 * card-size copy made from it.
+	 */
 	async keep(image: StoredImage, png: Uint8Array): Promise<void> {
 		const onDisk = await this.listing();
-		const uri = this.uriOf(image.id);
-		if (!uri || cardSource(image, onDisk, this.failed) !== 'pending') {
+		const name = legacyCardCopyName(image.id);
+		if (!name || cardSource(image, new Set(onDisk.keys()), this.failed) !== 'pending') {
 			return;
 		}
 		try {
-			await this.store.write(this.folder, uri, png);
-			onDisk.add(image.id);
+			await this.store.write(this.folder, vscode.Uri.joinPath(this.folder, name), png);
+			if (!onDisk.has(image.id)) {
+				onDisk.set(image.id, { name, current: false });
+			}
 			await this.forgetIfDeleted(image);
 		} catch (error) {
 			this.log?.error(`Could not keep the card-size copy of ${image.id}: ${error}`);
@@ -100,30 +130,48 @@ export class CardCopies implements vscode.Disposable {
 
 	private async makeOnce(image: StoredImage): Promise<vscode.Uri> {
 		const onDisk = await this.listing();
-		const uri = this.uriOf(image.id);
-		if (!uri || cardSource(image, onDisk, this.failed) !== 'pending') {
-			return onDisk.has(image.id) && uri ? uri : image.uri;
+		const existing = onDisk.get(image.id);
+		if (existing && (existing.current || this.failed.has(image.id))) {
+			return this.named(existing.name) ?? image.uri;
 		}
+		if (!existing && cardSource(image, new Set(onDisk.keys()), this.failed) !== 'pending') {
+			return image.uri;
+		}
+		const outdated = existing && this.named(existing.name);
 		try {
-			// Read inside the limit too: at most two 17 MB files in memory at once.
-			const copy = await this.scaling.run(async () => {
-				const bytes = await this.store.read(image);
-				return this.scale ? this.scale(bytes) : (await pngThumbnail(bytes, CARD_IMAGE_MAX_SIDE, this.codec))?.png;
-			});
+			// The older copy is the smaller source; read inside the limit: at most two files at once.
+			const copy = await this.scaling.run(() => this.copyOf(outdated ?? image.uri));
 			if (!copy) {
+				if (outdated) {
+					// An older copy the scaler does not take (never one Illustrate made): it stays.
+					this.failed.add(image.id);
+					return outdated;
+				}
 				this.log?.info(`No card-size copy of ${image.id}: its PNG is not one the scaler takes (16-bit or interlaced); its card shows the original.`);
 				this.failed.add(image.id);
 				return image.uri;
 			}
-			await this.store.write(this.folder, uri, copy);
-			onDisk.add(image.id);
+			const name = cardCopyName(image.id, copy.format)!;
+			const uri = vscode.Uri.joinPath(this.folder, name);
+			await this.store.write(this.folder, uri, copy.bytes);
+			onDisk.set(image.id, { name, current: true });
+			if (outdated) {
+				await this.store.deleteFile(outdated);
+			}
 			await this.forgetIfDeleted(image);
 			return uri;
 		} catch (error) {
-			this.log?.warn(`Could not make the card-size copy of ${image.id}; its card shows the original: ${error}`);
+			this.log?.warn(`Could not make the card-size copy of ${image.id}; its card shows ${outdated ? 'the older copy' : 'the original'}: ${error}`);
 			this.failed.add(image.id);
-			return image.uri;
+			return outdated ?? image.uri;
 		}
+	}
+
+	private async copyOf(source: vscode.Uri): Promise<HistoryCopy | undefined> {
+		if (this.copy) {
+			return this.copy(source);
+		}
+		return historyCopy(await vscode.workspace.fs.readFile(source), deflateCodec());
 	}
 
 	/** An image deleted while its copy was being written: the copy goes too. */
@@ -133,35 +181,45 @@ export class CardCopies implements vscode.Disposable {
 		}
 	}
 
-	private listing(): Promise<Set<string>> {
-		this.onDisk ??= this.readFolder();
+	private listing(): Promise<Map<string, CopyOnDisk>> {
+		this.onDisk ??= this.readFolder().then(copies => this.known = copies);
 		return this.onDisk;
 	}
 
-	private async readFolder(): Promise<Set<string>> {
+	private async readFolder(): Promise<Map<string, CopyOnDisk>> {
+		const copies = new Map<string, CopyOnDisk>();
+		let entries: [string, vscode.FileType][];
 		try {
-			const entries = await vscode.workspace.fs.readDirectory(this.folder);
-			return new Set(entries.map(([name]) => imageIdOfCardCopy(name)).filter((id): id is string => id !== undefined));
+			entries = await vscode.workspace.fs.readDirectory(this.folder);
 		} catch (error) {
 			if (!isFileNotFound(error)) {
 				this.log?.warn(`Could not read the card-size copies' folder; copies are made again: ${error}`);
 			}
-			return new Set();
+			return copies;
 		}
+		for (const [name] of entries) {
+			const file = parseCardCopyName(name);
+			// A card-size copy wins over an older one of the same image (a replacement whose older copy could not be deleted).
+			if (file && !copies.get(file.id)?.current) {
+				copies.set(file.id, { name, current: file.current });
+			}
+		}
+		return copies;
 	}
 
-	/** Deletes the copy of an image that left the history; a failure goes to the log. */
+	/** Deletes the copies of an image that left the history (a card-size one, an older one); a failure goes to the log. */
 	private async delete(imageId: string): Promise<void> {
-		const uri = this.uriOf(imageId);
-		if (!uri) {
-			return;
-		}
-		(await this.listing()).delete(imageId);
+		const onDisk = await this.listing();
+		const listed = onDisk.get(imageId)?.name;
+		onDisk.delete(imageId);
 		this.failed.delete(imageId);
-		try {
-			await this.store.deleteFile(uri);
-		} catch (error) {
-			this.log?.error(`Could not delete the card-size copy of ${imageId}: ${error}`);
+		const names = new Set([listed, cardCopyName(imageId, 'jpeg'), cardCopyName(imageId, 'png'), legacyCardCopyName(imageId)].filter((name): name is string => name !== undefined));
+		for (const name of names) {
+			try {
+				await this.store.deleteFile(vscode.Uri.joinPath(this.folder, name));
+			} catch (error) {
+				this.log?.error(`Could not delete the card-size copy of ${imageId}: ${error}`);
+			}
 		}
 	}
 }

@@ -7,7 +7,7 @@ import { cursorTarget, type LastTextEditor } from '../editor/editorTargets';
 import { Disposable } from '../lifecycle/disposable';
 import { webviewHtml } from './webviewHtml';
 import { parseHistoryMessage } from '../protocol/messageParsers';
-import type { HistoryToHostMessage, HostToHistoryMessage } from '../protocol/messages';
+import type { HistoryToHostMessage, HostToHistoryMessage, InlineCardImage } from '../protocol/messages';
 import { IllustrateError } from '../core/errors';
 import type { ImageInserter } from '../workspace/imageInserter';
 import type { ImageReplacer } from '../workspace/imageReplacer';
@@ -16,6 +16,13 @@ import { ensureTrusted } from '../workspace/trust';
 import type { ImageStore, StoredImage } from '../history/imageStore';
 import type { CardCopies } from '../history/cardCopies';
 import { runBounded } from '../core/generation/concurrency';
+
+/** The first cards whose copies go in a page's first message, as bytes: more than a large view shows. */
+const INLINE_CARDS = 48;
+/** A copy larger than this goes through the resource path (an older 1024 px PNG copy, a large transparent one). */
+const INLINE_COPY_MAX_BYTES = 256 * 1024;
+/** At most this many bytes of copies in one message. */
+const INLINE_BYTES = 3 * 1024 * 1024;
 
 export interface HistoryServices {
 	readonly extensionUri: vscode.Uri;
@@ -36,6 +43,8 @@ export class HistoryPanel extends Disposable {
 	private static current: HistoryPanel | undefined;
 	/** The images whose card copy this panel waits for, so a refresh does not ask twice. */
 	private readonly awaitedCopies = new Set<string>();
+	/** The first message's card images, read while the page loads; taken by the page's first `ready`. */
+	private firstImages: Promise<InlineCardImage[]> | undefined;
 
 	static show(services: HistoryServices): HistoryPanel {
 		if (HistoryPanel.current) {
@@ -70,6 +79,9 @@ export class HistoryPanel extends Disposable {
 				services.log.warn(`Ignored an invalid message from the history view: ${messageShape(raw)}`);
 			}
 		}));
+		// The history and the first cards' copies are read while the page loads, so its first message goes as soon as the page asks.
+		this.firstImages = services.store.list().then(async images => this.inlineImages(images, await services.cardCopies.shownNow(images)));
+		this.firstImages.catch(() => undefined);
 		this.register(services.store.onDidChange(() => void this.refresh()));
 		this.register(vscode.window.onDidChangeActiveTextEditor(editor => editor && void this.refresh()));
 		this.register(panel.onDidDispose(() => this.dispose()));
@@ -82,18 +94,58 @@ export class HistoryPanel extends Disposable {
 		disposeAll([{ dispose: () => super.dispose() }, this.panel]);
 	}
 
-	private async refresh(): Promise<void> {
+	/**
+	 * Sends the history to the page. `pageLoaded`: the page just loaded (it said `ready`), so
+	 * the first cards' copies go with it as bytes (see `inlineImages`); a later refresh sends
+	 * the list only, the page keeps the cards it drew.
+	 */
+	private async refresh(pageLoaded = false): Promise<void> {
+		const prepared = pageLoaded ? this.firstImages : undefined;
+		this.firstImages = undefined;
 		const images = await this.services.store.list();
 		// The cards paint at once: a large image's card waits for its copy, never for the 17 MB file.
 		const shown = await this.services.cardCopies.shownNow(images);
 		const editor = this.services.editors.current;
+		const inline = pageLoaded ? await (prepared ?? this.inlineImages(images, shown)).catch(() => []) : [];
 		const message: HostToHistoryMessage = {
 			type: 'history',
 			entries: images.map((image, index) => historyEntry(image, shown[index] && this.panel.webview.asWebviewUri(shown[index]).toString(), uri => vscode.workspace.asRelativePath(vscode.Uri.parse(uri)))),
 			...(editor ? { target: `${vscode.workspace.asRelativePath(editor.document.uri)}, line ${editor.selection.active.line + 1}` } : {}),
+			...(inline.length > 0 ? { images: inline } : {}),
 		};
 		void this.panel.webview.postMessage(message);
-		await this.makeCardCopies(images.filter((_, index) => !shown[index]));
+		// The missing copies first (their cards show none yet), then the older 1024 px ones are replaced.
+		await this.makeCardCopies([...images.filter((_, index) => !shown[index]), ...await this.services.cardCopies.outdated(images)]);
+	}
+
+	/**
+	 * The card copies of the first cards (the newest, at the top of the view), read from disk
+	 * for the page's first message: up to 48 copies of up to 256 KB, 3 MB in all. A card shown
+	 * from its original, or from a larger copy, loads it through the resource path as before.
+	 */
+	private async inlineImages(images: readonly StoredImage[], shown: readonly (vscode.Uri | undefined)[]): Promise<InlineCardImage[]> {
+		const copies = `${this.services.cardCopies.folder.path}/`;
+		const first = images.slice(0, INLINE_CARDS).flatMap((image, index) => {
+			const uri = shown[index];
+			return uri && uri.path.startsWith(copies) ? [{ id: image.id, uri }] : [];
+		});
+		const read = await Promise.all(first.map(async ({ id, uri }): Promise<InlineCardImage | undefined> => {
+			try {
+				// A plain Uint8Array of its own: VS Code sends those as binary, a Node Buffer (what readFile gives) as JSON numbers.
+				return { id, bytes: new Uint8Array(await vscode.workspace.fs.readFile(uri)), mime: uri.path.endsWith('.jpg') ? 'image/jpeg' : 'image/png' };
+			} catch {
+				// Gone meanwhile (its image deleted): the card loads what its entry says.
+				return undefined;
+			}
+		}));
+		let total = 0;
+		return read.filter((image): image is InlineCardImage => {
+			if (!image || image.bytes.length > INLINE_COPY_MAX_BYTES || total + image.bytes.length > INLINE_BYTES) {
+				return false;
+			}
+			total += image.bytes.length;
+			return true;
+		});
 	}
 
 	/** Makes the missing card copies, newest first, two at a time; each card shows its copy as it comes. */
@@ -121,7 +173,7 @@ export class HistoryPanel extends Disposable {
 
 	private async handle(message: HistoryToHostMessage): Promise<void> {
 		if (message.type === 'ready') {
-			await this.refresh();
+			await this.refresh(true);
 			return;
 		}
 		const image = await this.services.store.get(message.id);

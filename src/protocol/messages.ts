@@ -186,8 +186,20 @@ export type WebviewToHostMessage =
 	| { readonly type: 'reference'; readonly action: 'pick' | 'remove' | 'uris'; readonly id?: string; readonly uris?: readonly string[] }
 	| { readonly type: 'endEdit' };
 
+/** A card's image sent in a message: its card copy's bytes. */
+export interface InlineCardImage {
+	readonly id: string;
+	readonly bytes: Uint8Array;
+	readonly mime: string;
+}
+
 export type HostToHistoryMessage =
-	| { readonly type: 'history'; readonly entries: readonly HistoryEntryView[]; readonly target?: string }
+	/**
+	 * `images`: the card copies of the first cards, their bytes in the message (sent as binary),
+	 * for a page that just loaded: the cards in view paint without a request each through the
+	 * webview's resource path (in a remote window, a round trip over the remote connection).
+	 */
+	| { readonly type: 'history'; readonly entries: readonly HistoryEntryView[]; readonly target?: string; readonly images?: readonly InlineCardImage[] }
 	/** A card's image, once its card-size copy is made. */
 	| { readonly type: 'cardImage'; readonly id: string; readonly src: string };
 

@@ -8,7 +8,7 @@ import { checkRequest, type ImageRequestOptions } from '../core/models/validatio
 import type { OutputFormat } from '../core/models/capabilities';
 import type { WorkerBatch } from '../core/generation/workerProtocol';
 import type { HistoryEntry } from '../core/history/historyEntries';
-import { CARD_IMAGE_MAX_SIDE, cardCopy, bytesNeedCardCopy } from '../core/images/cardCopy';
+import { CARD_IMAGE_MAX_SIDE, cardCopy, bytesNeedCardCopy, historyCopy, type HistoryCopy } from '../core/images/cardCopy';
 import { deflateCodec } from '../platform/compression';
 import { readSettings } from '../settings/settings';
 import type { ApiKeys } from './apiKeys';
@@ -86,6 +86,22 @@ export class ImageService {
 			return bytesNeedCardCopy(bytes) ? this.imageWorker()?.cardCopy(bytes) : undefined;
 		}
 		return cardCopy(bytes, CARD_IMAGE_MAX_SIDE, deflateCodec());
+	}
+
+	/**
+	 * The history's copy of an image file (see `historyCopy` in src/core/images/cardCopy.ts):
+	 * in the Node host the image worker reads the file by its path and makes it (a JPEG when
+	 * the image is opaque), so this thread never holds the 17 MB original; in the web, or for a
+	 * file that is not local, it is read and made here (a PNG). Rejects when it cannot be made.
+	 */
+	async historyCopy(source: vscode.Uri): Promise<HistoryCopy | undefined> {
+		if (!ILLUSTRATE_WEB && source.scheme === 'file') {
+			const worker = this.imageWorker();
+			if (worker) {
+				return worker.historyCopy(source.fsPath);
+			}
+		}
+		return historyCopy(await vscode.workspace.fs.readFile(source), deflateCodec());
 	}
 
 	/** The image worker, made at first use; none in the web (a constant condition, so the web bundle drops it with its Node imports). */

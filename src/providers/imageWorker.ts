@@ -4,7 +4,7 @@
 // of it holds the extension host's main thread. It talks to the main thread only in the
 // messages of src/core/generation/workerProtocol.ts; src/providers/imageWorkerClient.ts starts it.
 import * as l10n from '@vscode/l10n';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import * as tls from 'node:tls';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,9 +12,10 @@ import type OpenAI from 'openai';
 import type { BatchLog, VariantEvents } from '../core/generation/batchRunner';
 import { ownedBytes, toWorkerError, transferList, type FromWorker, type ToWorker, type WorkerClientConfig } from '../core/generation/workerProtocol';
 import { entryFileName, entryJson, entryForImage, type HistoryEntry } from '../core/history/historyEntries';
-import { bytesNeedCardCopy, CARD_IMAGE_MAX_SIDE, cardCopy } from '../core/images/cardCopy';
+import { bytesNeedCardCopy, CARD_IMAGE_MAX_SIDE, cardCopy, historyCopy, type JpegEncoder } from '../core/images/cardCopy';
 import { SlotPixels } from '../core/generation/slotPixels';
 import { nodeCodec } from '../platform/compression';
+import { encode as encodeJpegJs } from 'jpeg-js';
 import { withBoundedErrorBodies } from './boundedFetch';
 import { editImages, generateImages, type OpenAIConnection, type Sdk } from './openaiImages';
 
@@ -148,6 +149,36 @@ async function copyForCard(message: Extract<ToWorker, { type: 'cardCopy' }>): Pr
 	}
 }
 
+/**
+ * jpeg-js's baseline encoder (4:4:4), for the history's copies of opaque images. Its Buffer
+ * is a view into a larger one (and a Buffer's `slice` is no copy): copied into bytes of their own, to be transferred.
+ */
+const encodeJpeg: JpegEncoder = (pixels, quality) => new Uint8Array(encodeJpegJs({ data: pixels.rgba, width: pixels.width, height: pixels.height }, quality).data);
+
+/** A file's bytes, read through one handle; a file larger than `maxBytes` is refused before anything is read. */
+async function readBounded(path: string, maxBytes: number): Promise<Uint8Array> {
+	const file = await open(path, 'r');
+	try {
+		const { size } = await file.stat();
+		if (size > maxBytes) {
+			throw new RangeError(`${path} is ${size} bytes, more than an image's ${maxBytes}.`);
+		}
+		return await file.readFile();
+	} finally {
+		await file.close();
+	}
+}
+
+async function copyForHistory(message: Extract<ToWorker, { type: 'historyCopy' }>): Promise<void> {
+	try {
+		const bytes = await readBounded(message.path, message.maxBytes);
+		const copy = await historyCopy(bytes, nodeCodec, encodeJpeg);
+		post({ type: 'historyCopied', id: message.id, readBytes: bytes.length, copy: copy && { ...copy, bytes: ownedBytes(copy.bytes) } });
+	} catch (error) {
+		post({ type: 'cardFailed', id: message.id, message: error instanceof Error ? error.message : String(error) });
+	}
+}
+
 port.on('message', (message: ToWorker) => {
 	switch (message.type) {
 		case 'run':
@@ -158,6 +189,9 @@ port.on('message', (message: ToWorker) => {
 			break;
 		case 'cardCopy':
 			void copyForCard(message);
+			break;
+		case 'historyCopy':
+			void copyForHistory(message);
 			break;
 		case 'warm':
 			sdk ??= import('openai');

@@ -3,6 +3,7 @@ import type { BatchLog, GenerationResult, VariantEvents } from '../core/generati
 import type { FromWorker } from '../core/generation/workerProtocol';
 import { WorkerSession, type WorkerPort, type WorkerRun } from '../core/generation/workerSession';
 import type { HistoryEntry } from '../core/history/historyEntries';
+import { HISTORY_COPY_SOURCE_MAX_BYTES, type HistoryCopy } from '../core/images/cardCopy';
 
 export type { WorkerRun } from '../core/generation/workerSession';
 
@@ -68,6 +69,14 @@ export class ImageWorker {
 	 */
 	async cardCopy(bytes: Uint8Array): Promise<Uint8Array | undefined> {
 		return this.session.cardCopy(await this.start(), bytes);
+	}
+
+	/**
+	 * The history's copy of the image file at `path` (a local path), read and made in the
+	 * worker: the main thread gets only the copy. See `WorkerSession.historyCopy`.
+	 */
+	async historyCopy(path: string, maxBytes = HISTORY_COPY_SOURCE_MAX_BYTES): Promise<HistoryCopy | undefined> {
+		return this.session.historyCopy(await this.start(), path, maxBytes);
 	}
 
 	/** Stops the worker; batches still running fail. */

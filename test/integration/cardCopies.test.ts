@@ -17,6 +17,8 @@ import { CostTracker } from '../../src/cost/costTracker';
 import { SettingsService } from '../../src/settings/settingsService';
 import { ImageReplacer } from '../../src/workspace/imageReplacer';
 import { ImageInserter } from '../../src/workspace/imageInserter';
+import { ImageWorker } from '../../src/providers/imageWorkerClient';
+import { join } from 'node:path';
 import { bytesEqual, exists, workspaceRoot } from './helpers';
 
 function chunk(type: string, data: Uint8Array): Buffer {
@@ -28,23 +30,27 @@ function chunk(type: string, data: Uint8Array): Buffer {
 	return Buffer.concat([length, body, crc]);
 }
 
-/** An RGB PNG with a gradient, as large as the models make them. */
-function png(width: number, height: number, seed = 0): Uint8Array {
-	const stride = width * 3 + 1;
+/** An RGB PNG with a gradient, as large as the models make them; with `transparent`, RGBA and half of it see-through. */
+function png(width: number, height: number, seed = 0, transparent = false): Uint8Array {
+	const channels = transparent ? 4 : 3;
+	const stride = width * channels + 1;
 	const raw = Buffer.alloc(stride * height);
 	for (let y = 0; y < height; y++) {
 		for (let x = 0; x < width; x++) {
-			const at = y * stride + 1 + x * 3;
+			const at = y * stride + 1 + x * channels;
 			raw[at] = (x + seed) & 0xff;
 			raw[at + 1] = y & 0xff;
 			raw[at + 2] = (x ^ y) & 0xff;
+			if (transparent) {
+				raw[at + 3] = x < width / 2 ? 0 : 255;
+			}
 		}
 	}
 	const header = Buffer.alloc(13);
 	header.writeUInt32BE(width, 0);
 	header.writeUInt32BE(height, 4);
 	header[8] = 8;
-	header[9] = 2;
+	header[9] = transparent ? 6 : 2;
 	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 1 })), chunk('IEND', new Uint8Array())]);
 }
 
@@ -92,10 +98,10 @@ suite('Card-size copies of large images', () => {
 		const history = HistoryPanel.revive(panel, { extensionUri: extensionUri(), store, cardCopies: copies, inserter: new ImageInserter(store), replacer: new ImageReplacer(store), editors, log: vscode.window.createOutputChannel('card copies test', { log: true }) });
 		// Saving tells the history it changed: it lists the images again, the large one without an image yet.
 		const large = await store.save(png(3840, 2160), RECIPE, 'png');
+		await waitFor(() => posted.some(message => message.type === 'cardImage' && message.id === large.id), 'the history sent the large image\'s card copy', 60_000);
 		const copyUri = copies.uriOf(large.id);
 		assert.ok(copyUri);
 		const copySrc = panel.webview.asWebviewUri(copyUri).toString();
-		await waitFor(() => posted.some(message => message.type === 'cardImage' && message.id === large.id), 'the history sent the large image\'s card copy', 60_000);
 		const cardImage = posted.find(message => message.type === 'cardImage' && message.id === large.id);
 		assert.equal(cardImage?.type === 'cardImage' && cardImage.src, copySrc, 'the card shows the copy');
 		const originalSrc = panel.webview.asWebviewUri(large.uri).toString();
@@ -104,8 +110,9 @@ suite('Card-size copies of large images', () => {
 		assert.ok(sources.includes(panel.webview.asWebviewUri(small.uri).toString()), 'a small image shows as it is');
 
 		const copy = await vscode.workspace.fs.readFile(copyUri);
-		assert.deepEqual(readImageInfo(copy), { format: 'png', width: 1024, height: 576 });
-		assert.deepEqual(await cardFiles(), [`${large.id}.card.png`], 'exactly one copy, none of the small image');
+		// Sized for a history card (twice its widest, 372 CSS pixels); made on this thread here, so a PNG (the image worker makes JPEGs).
+		assert.deepEqual(readImageInfo(copy), { format: 'png', width: 744, height: 419 });
+		assert.deepEqual(await cardFiles(), [`${large.id}.card-744.png`], 'exactly one copy, none of the small image');
 		const made = (await vscode.workspace.fs.stat(copyUri)).mtime;
 
 		// Opened again, as after a reload (a new cache reads the folder): the copy at once, not made again.
@@ -117,6 +124,17 @@ suite('Card-size copies of large images', () => {
 		const entry = reopened.posted.flatMap(message => message.type === 'history' ? message.entries : []).find(candidate => candidate.id === large.id);
 		assert.equal(entry?.src, reopened.panel.webview.asWebviewUri(copyUri).toString(), 'the copy made before, in the first list');
 		assert.equal((await vscode.workspace.fs.stat(copyUri)).mtime, made, 'not made again');
+		// The page's first message (the answer to its `ready`) brings the first cards' copies as bytes: no request each.
+		await waitFor(() => reopened.posted.some(message => message.type === 'history' && message.images !== undefined), 'the page got the copies in its first message', 30_000);
+		const inline = reopened.posted.flatMap(message => message.type === 'history' ? message.images ?? [] : []);
+		assert.deepEqual(inline.map(image => [image.id, image.mime]), [[large.id, 'image/png']], 'the large image\'s copy; the small images load their files');
+		assert.ok(bytesEqual(inline.find(image => image.id === large.id)!.bytes, await vscode.workspace.fs.readFile(copyUri)), 'the copy\'s bytes');
+		for (const image of inline) {
+			// VS Code sends a typed array as binary only when it is one by name: a Node Buffer would reach the page as JSON, no image.
+			assert.equal(image.bytes.constructor.name, 'Uint8Array', 'a plain Uint8Array');
+			assert.equal(image.bytes.byteLength, image.bytes.buffer.byteLength, 'with a buffer of its own (the whole buffer is sent)');
+		}
+		assert.equal(reopened.posted.filter(message => message.type === 'history' && message.images !== undefined).length, 1, 'once: a refresh sends the list only');
 		second.dispose();
 		again.dispose();
 
@@ -141,6 +159,15 @@ suite('Card-size copies of large images', () => {
 		assert.equal(shown.length, 1);
 		assert.ok(bytesEqual(await vscode.workspace.fs.readFile(copyUri), shown[0]), 'the copy holds what the panel showed');
 		assert.deepEqual((await copies.shownNow([image])).map(uri => uri?.toString()), [copyUri.toString()], 'the cards show it with nothing left to make');
+		assert.deepEqual(await copies.missing([image]), []);
+		// The panel's copy is 1024 px: the history replaces it with one sized for its cards, made from it.
+		assert.deepEqual((await copies.outdated([image])).map(outdated => outdated.id), [image.id]);
+		const replaced = await copies.make(image);
+		// From 1024×576: 418.5 rows, 418 (the original would give 419).
+		assert.deepEqual(readImageInfo(await vscode.workspace.fs.readFile(replaced)), { format: 'png', width: 744, height: 418 });
+		assert.deepEqual(await cardFiles(), [`${image.id}.card-744.png`], 'the 1024 px copy went');
+		assert.deepEqual(await copies.outdated([image]), []);
+		assert.equal(copies.uriOf(image.id)?.toString(), replaced.toString());
 	});
 
 	test('a panel restored after a reload shows the copy of a large variant, the file of a small one', async function () {
@@ -158,36 +185,71 @@ suite('Card-size copies of large images', () => {
 			state: { variants: [{ id: 'b-0', index: 0, imageId: large.id, state: 'ready' }, { id: 'b-1', index: 1, imageId: small.id, state: 'ready' }] },
 		};
 		const revived = await GeneratePanel.revive(panel, services, saved);
+		const variant = (id: string) => posted.flatMap(message => message.type === 'state' || message.type === 'init' ? message.state.variants : []).filter(candidate => candidate.id === id);
+		await waitFor(() => variant('b-0').some(view => view.src?.includes('/cards/')), 'the restored card shows the copy', 60_000);
 		const copyUri = copies.uriOf(large.id);
 		assert.ok(copyUri);
 		const copySrc = panel.webview.asWebviewUri(copyUri).toString();
-		const variant = (id: string) => posted.flatMap(message => message.type === 'state' || message.type === 'init' ? message.state.variants : []).filter(candidate => candidate.id === id);
-		await waitFor(() => variant('b-0').some(view => view.src === copySrc), 'the restored card shows the copy', 60_000);
+		assert.ok(variant('b-0').some(view => view.src === copySrc));
 		assert.ok(!variant('b-0').some(view => view.src === panel.webview.asWebviewUri(large.uri).toString()), 'never the 17 MB file');
 		assert.ok(variant('b-1').every(view => view.src === panel.webview.asWebviewUri(small.uri).toString()), 'a small image shows as it is');
-		assert.deepEqual(readImageInfo(await vscode.workspace.fs.readFile(copyUri)), { format: 'png', width: 1024, height: 576 });
+		assert.deepEqual(readImageInfo(await vscode.workspace.fs.readFile(copyUri)), { format: 'png', width: 744, height: 419 });
 		revived.dispose();
 		services.costs.dispose();
 	});
 
-	test('the copies are made by the scaler the cache is given (the image worker in the extension), off this thread', async function () {
+	test('the copies are made by the maker the cache is given (the image worker in the extension) from the file\'s URI: this thread never reads the original', async function () {
 		this.timeout(120_000);
 		const large = await store.save(png(3840, 2160, 5), RECIPE, 'png');
-		const stored = await vscode.workspace.fs.readFile(large.uri);
-		const scaled: Uint8Array[] = [];
-		const madeElsewhere = png(1024, 576, 9);
-		const elsewhere = new CardCopies(store, undefined, async bytes => {
-			scaled.push(bytes);
-			return madeElsewhere;
+		const asked: string[] = [];
+		const madeElsewhere = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]);
+		const elsewhere = new CardCopies(store, undefined, async source => {
+			asked.push(source.toString());
+			return { bytes: madeElsewhere, format: 'jpeg', width: 744, height: 419 };
 		});
+		const read = store.read.bind(store);
+		const readHere: string[] = [];
+		Object.defineProperty(store, 'read', { value: (image: { id: string }) => { readHere.push(image.id); return read(image as never); } });
 		try {
 			const copyUri = await elsewhere.make(large);
-			assert.equal(copyUri.toString(), elsewhere.uriOf(large.id)?.toString());
-			assert.equal(scaled.length, 1, 'the scaler was asked once');
-			assert.ok(bytesEqual(scaled[0], stored), 'with the stored image\'s bytes');
-			assert.ok(bytesEqual(await vscode.workspace.fs.readFile(copyUri), madeElsewhere), 'the copy is what the scaler made');
+			assert.equal(copyUri.toString(), vscode.Uri.joinPath(elsewhere.folder, `${large.id}.card-744.jpg`).toString(), 'a JPEG, named for the card size');
+			assert.deepEqual(asked, [large.uri.toString()], 'the maker was asked once, with the original\'s URI');
+			assert.deepEqual(readHere, [], 'the original was never read on this thread');
+			assert.ok(bytesEqual(await vscode.workspace.fs.readFile(copyUri), madeElsewhere), 'the copy is what the maker made');
+
+			// An older 1024 px copy (the panel's, or an earlier version's) is the source of its replacement, not the 17 MB file.
+			const older = await store.save(png(3840, 2160, 6), RECIPE, 'png');
+			await elsewhere.keep(older, png(1024, 576, 6));
+			const olderCopy = elsewhere.uriOf(older.id);
+			assert.ok(olderCopy);
+			assert.equal((await elsewhere.make(older)).toString(), vscode.Uri.joinPath(elsewhere.folder, `${older.id}.card-744.jpg`).toString());
+			assert.deepEqual(asked.slice(1), [olderCopy.toString()], 'made from the older copy');
+			assert.equal(await exists(olderCopy), false, 'which went');
+			assert.deepEqual(readHere, []);
 		} finally {
 			elsewhere.dispose();
+		}
+	});
+
+	test('in the extension, the image worker makes the history\'s copies from the file: a JPEG of an opaque image, a PNG of a transparent one, at card size', async function () {
+		this.timeout(120_000);
+		const log: string[] = [];
+		const worker = new ImageWorker(join(extensionUri().fsPath, 'dist', 'imageWorker.js'), { info: line => log.push(line), warn: line => log.push(line), error: line => log.push(line) });
+		const inWorker = new CardCopies(store, undefined, source => worker.historyCopy(source.fsPath));
+		try {
+			const opaque = await store.save(png(3840, 2160, 11), RECIPE, 'png');
+			const transparent = await store.save(png(2160, 3840, 12, true), { ...RECIPE, size: '2160x3840' }, 'png');
+			const [opaqueCopy, transparentCopy] = await Promise.all([inWorker.make(opaque), inWorker.make(transparent)]);
+			const opaqueBytes = await vscode.workspace.fs.readFile(opaqueCopy);
+			assert.deepEqual(readImageInfo(opaqueBytes), { format: 'jpeg', width: 744, height: 419 });
+			assert.ok(opaqueBytes.length < 150_000, `${opaqueBytes.length} bytes`);
+			assert.ok(opaqueCopy.path.endsWith('.card-744.jpg'));
+			assert.deepEqual(readImageInfo(await vscode.workspace.fs.readFile(transparentCopy)), { format: 'png', width: 419, height: 744 });
+			assert.ok(transparentCopy.path.endsWith('.card-744.png'));
+			assert.deepEqual(log, [], 'nothing failed');
+		} finally {
+			inWorker.dispose();
+			await worker.dispose();
 		}
 	});
 });

@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { bytesNeedCardCopy, cardCopyName, cardCopySize, cardSource, imageIdOfCardCopy, missingCardCopies, needsCardCopy } from '../../src/core/images/cardCopy';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encode as encodeJpegJs } from 'jpeg-js';
+import sharp from 'sharp';
+import { bytesNeedCardCopy, CARD_IMAGE_MAX_SIDE, cardCopy, cardCopyName, cardCopySize, cardSource, HISTORY_CARD_MAX_SIDE, historyCopy, imageIdOfCardCopy, legacyCardCopyName, missingCardCopies, needsCardCopy, parseCardCopyName, type JpegEncoder } from '../../src/core/images/cardCopy';
+import { readImageInfo } from '../../src/core/images/imageInfo';
+import { nodeCodec } from '../../src/platform/compression';
 import { renderImage } from '../server/imageFactory';
 
 const ID = '2026-12-03T09-38-21-000Z-1a2b3c4d';
@@ -49,9 +55,20 @@ suite('Card-size copies: which images get one', () => {
 });
 
 suite('Card-size copies: names', () => {
-	test('a copy is named for its image id, and the name gives the id back', () => {
-		assert.equal(cardCopyName(ID), `${ID}.card.png`);
+	test('a copy is named for its image id, its card size and its format, and the name gives the id back', () => {
+		assert.equal(cardCopyName(ID), `${ID}.card-744.jpg`);
+		assert.equal(cardCopyName(ID, 'png'), `${ID}.card-744.png`);
+		assert.deepEqual(parseCardCopyName(`${ID}.card-744.jpg`), { id: ID, current: true });
+		assert.deepEqual(parseCardCopyName(`${ID}.card-744.png`), { id: ID, current: true });
+		assert.equal(imageIdOfCardCopy(`${ID}.card-744.jpg`), ID);
+	});
+
+	test('the 1024 px copies of earlier versions are known by their name, as copies to replace', () => {
+		assert.equal(legacyCardCopyName(ID), `${ID}.card.png`);
+		assert.deepEqual(parseCardCopyName(`${ID}.card.png`), { id: ID, current: false });
 		assert.equal(imageIdOfCardCopy(`${ID}.card.png`), ID);
+		// A copy of another size (a later version's card size) is not this version's.
+		assert.equal(parseCardCopyName(`${ID}.card-512.jpg`), undefined);
 	});
 
 	test('an id that is no plain file name gets no copy', () => {
@@ -61,7 +78,7 @@ suite('Card-size copies: names', () => {
 	});
 
 	test('other files in the folder are no copies', () => {
-		for (const name of [`${ID}.png`, `${ID}.json`, '.card.png', `${ID}.card.png.tmp`, '../x.card.png', 'a b.card.png']) {
+		for (const name of [`${ID}.png`, `${ID}.json`, '.card.png', `${ID}.card.png.tmp`, '../x.card.png', 'a b.card.png', '.card-744.jpg', `${ID}.card-744.jpg.tmp`, '../x.card-744.jpg', `${ID}.card-744.webp`]) {
 			assert.equal(imageIdOfCardCopy(name), undefined, name);
 		}
 	});
@@ -92,5 +109,73 @@ suite('Card-size copies: what a card shows', () => {
 			missingCardCopies([large, small, done, jpeg, failed, older], new Set(['done']), new Set(['failed'])).map(image => image.id),
 			['large', 'older'],
 		);
+	});
+});
+
+/** jpeg-js's encoder, as the image worker uses it. */
+const encodeJpeg: JpegEncoder = (pixels, quality) => encodeJpegJs({ data: pixels.rgba, width: pixels.width, height: pixels.height }, quality).data;
+
+/** The mean of each channel of an image's pixels, as sharp decodes them. */
+async function means(image: Uint8Array): Promise<number[]> {
+	const { channels } = await sharp(image).stats();
+	return channels.map(channel => channel.mean);
+}
+
+suite('Card-size copies: the history\'s copies', () => {
+	test('sized for the widest history card, twice, as webview/panel.css lays the cards out', () => {
+		const css = readFileSync(join(__dirname, '..', '..', '..', 'webview', 'panel.css'), 'utf8');
+		const column = /\.grid \{[^}]*grid-template-columns: repeat\(auto-fill, minmax\((\d+)px, 1fr\)\)/.exec(css);
+		const gap = /--gap: (\d+)px;/.exec(css);
+		assert.ok(column && gap, 'the card grid and its gap are in panel.css');
+		// auto-fill adds a column as soon as one more fits: a column is narrower than two and a gap.
+		const widestCard = 2 * Number(column[1]) + Number(gap[1]);
+		assert.equal(HISTORY_CARD_MAX_SIDE, 2 * widestCard);
+		assert.equal(HISTORY_CARD_MAX_SIDE, 744);
+	});
+
+	test('an opaque 3840×2160 PNG becomes a 744×419 JPEG of a few tens of KB that looks like it', async () => {
+		const original = await renderImage({ width: 3840, height: 2160, format: 'png', seed: 'history copy', grain: 8 });
+		const copy = await historyCopy(original, nodeCodec, encodeJpeg);
+		assert.ok(copy);
+		assert.deepEqual([copy.format, copy.width, copy.height], ['jpeg', 744, 419]);
+		assert.deepEqual(readImageInfo(copy.bytes), { format: 'jpeg', width: 744, height: 419 });
+		const metadata = await sharp(copy.bytes).metadata();
+		assert.deepEqual([metadata.format, metadata.width, metadata.height], ['jpeg', 744, 419], 'a JPEG a browser decodes');
+		const panelCopy = await cardCopy(original, CARD_IMAGE_MAX_SIDE, nodeCodec);
+		assert.ok(panelCopy);
+		assert.ok(copy.bytes.length * 10 < panelCopy.length, `${copy.bytes.length} bytes, against the 1024 px PNG's ${panelCopy.length}`);
+		const [expected, shown] = [await means(original), await means(copy.bytes)];
+		for (let channel = 0; channel < 3; channel++) {
+			assert.ok(Math.abs(expected[channel] - shown[channel]) < 3, `channel ${channel}: ${shown[channel]} against ${expected[channel]}`);
+		}
+	});
+
+	test('a PNG with transparency stays a PNG, its transparency kept; without a JPEG encoder (the web) the copy is a PNG', async () => {
+		const transparent = await sharp({ create: { width: 2048, height: 2048, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 0.5 } } }).png().toBuffer();
+		const copy = await historyCopy(transparent, nodeCodec, encodeJpeg);
+		assert.ok(copy);
+		assert.deepEqual([copy.format, copy.width, copy.height], ['png', 744, 744]);
+		const { channels, isOpaque } = await sharp(copy.bytes).stats();
+		assert.equal(channels.length, 4);
+		assert.equal(isOpaque, false);
+		const opaque = await renderImage({ width: 3840, height: 2160, format: 'png', seed: 'web' });
+		const inTheWeb = await historyCopy(opaque, nodeCodec);
+		assert.deepEqual([inTheWeb?.format, readImageInfo(inTheWeb!.bytes)?.format, inTheWeb?.width], ['png', 'png', 744]);
+	});
+
+	test('an RGBA PNG that is opaque throughout (as models often send) becomes a JPEG', async () => {
+		const rgba = await sharp(await renderImage({ width: 2560, height: 1440, format: 'png', seed: 'rgba' })).ensureAlpha().png().toBuffer();
+		assert.equal((await sharp(rgba).metadata()).channels, 4);
+		assert.equal((await historyCopy(rgba, nodeCodec, encodeJpeg))?.format, 'jpeg');
+	});
+
+	test('an older 1024 px copy is a source too; an image that fits already gets none', async () => {
+		const original = await renderImage({ width: 3840, height: 2160, format: 'png', seed: 'older' });
+		const older = await cardCopy(original, CARD_IMAGE_MAX_SIDE, nodeCodec);
+		assert.ok(older);
+		const copy = await historyCopy(older, nodeCodec, encodeJpeg);
+		// 1024×576 scaled to 744 wide is 418.5 rows high: 418, a row less than from the 3840×2160 original.
+		assert.deepEqual([copy?.format, copy?.width, copy?.height], ['jpeg', 744, 418]);
+		assert.equal(await historyCopy(await renderImage({ width: 744, height: 500, format: 'png', seed: 'fits' }), nodeCodec, encodeJpeg), undefined);
 	});
 });

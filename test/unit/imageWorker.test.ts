@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArrivedPixels, VariantEvents } from '../../src/core/generation/batchRunner';
@@ -25,6 +25,9 @@ suite('The image worker protocol', () => {
 		assert.deepEqual(transferList({ type: 'cardCopy', id: 2, bytes, maxSide: 1024 }), [bytes.buffer]);
 		assert.deepEqual(transferList({ type: 'cardCopied', id: 2, bytes }), [bytes.buffer]);
 		assert.deepEqual(transferList({ type: 'cardCopied', id: 2 }), []);
+		assert.deepEqual(transferList({ type: 'historyCopied', id: 3, readBytes: 17_000_000, copy: { bytes, format: 'jpeg', width: 744, height: 419 } }), [bytes.buffer]);
+		assert.deepEqual(transferList({ type: 'historyCopied', id: 3, readBytes: 1000 }), []);
+		assert.deepEqual(transferList({ type: 'historyCopy', id: 3, path: '/tmp/x.png', maxBytes: 1000 }), [], 'a path, no bytes');
 		assert.deepEqual(transferList({ type: 'start', id: 1, slot: 0 }), []);
 		assert.deepEqual(transferList({ type: 'cancel', id: 1 }), []);
 	});
@@ -320,5 +323,28 @@ suite('The image worker: a batch in a worker thread, against the test API server
 		assert.equal(large.length > 0, true, 'the caller keeps its bytes');
 		const small = await renderImage({ width: 1024, height: 1024, format: 'png', seed: 'small' });
 		assert.equal(await worker.cardCopy(small), undefined);
+	});
+
+	test('the history\'s copy of a file is read and made in the worker, from its path: a card-size JPEG comes back', async () => {
+		const path = join(folder, 'history-original.png');
+		writeFileSync(path, await renderImage({ width: 3840, height: 2160, format: 'png', seed: 'history', grain: 8 }));
+		const copy = await worker.historyCopy(path);
+		assert.ok(copy);
+		assert.deepEqual([copy.format, copy.width, copy.height], ['jpeg', 744, 419]);
+		assert.deepEqual(readImageInfo(copy.bytes), { format: 'jpeg', width: 744, height: 419 });
+		assert.ok(copy.bytes.buffer.byteLength === copy.bytes.length, 'its own buffer, transferred');
+		const fits = join(folder, 'history-fits.png');
+		writeFileSync(fits, await renderImage({ width: 512, height: 512, format: 'png', seed: 'fits' }));
+		assert.equal(await worker.historyCopy(fits), undefined, 'an image that fits a card gets none');
+	});
+
+	test('a history copy\'s file larger than an image can be is refused unread; a missing one rejects; neither stops the worker', async () => {
+		const path = join(folder, 'history-large.png');
+		writeFileSync(path, new Uint8Array(4096));
+		await assert.rejects(worker.historyCopy(path, 1024), /history-large\.png is 4096 bytes, more than an image's 1024/);
+		await assert.rejects(worker.historyCopy(join(folder, 'missing.png')), /ENOENT/);
+		const small = await renderImage({ width: 2560, height: 1440, format: 'png', seed: 'after' });
+		writeFileSync(path, small);
+		assert.equal((await worker.historyCopy(path))?.format, 'jpeg');
 	});
 });

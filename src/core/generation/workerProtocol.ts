@@ -3,6 +3,7 @@ import type { ImageRecipe } from './imageRecipe';
 import type { EditInputs } from './imageRequests';
 import { CancelledError, IllustrateError } from '../errors';
 import type { HistoryEntry } from '../history/historyEntries';
+import type { CardCopyFormat } from '../images/cardCopy';
 import type { OutputFormat } from '../models/capabilities';
 import type { ImageRequestOptions } from '../models/validation';
 
@@ -47,7 +48,12 @@ export type ToWorker =
 	| { readonly type: 'cancel'; readonly id: number }
 	/** Load the SDK now (the panel opened): the first request then waits for nothing. */
 	| { readonly type: 'warm' }
-	| { readonly type: 'cardCopy'; readonly id: number; readonly bytes: Uint8Array; readonly maxSide: number };
+	| { readonly type: 'cardCopy'; readonly id: number; readonly bytes: Uint8Array; readonly maxSide: number }
+	/**
+	 * The history's copy of the image in this file (the original, or an older, larger copy),
+	 * read by the worker: the main thread never holds the 17 MB file. Files over `maxBytes` are refused unread.
+	 */
+	| { readonly type: 'historyCopy'; readonly id: number; readonly path: string; readonly maxBytes: number };
 
 /** Worker → main thread. */
 export type FromWorker =
@@ -64,7 +70,12 @@ export type FromWorker =
 	| { readonly type: 'failed'; readonly id: number; readonly error: WorkerError; readonly costUsd?: number; readonly errors?: readonly WorkerError[] }
 	/** The card-size copy, or no bytes when the image needs none (or the decoder does not take it). */
 	| { readonly type: 'cardCopied'; readonly id: number; readonly bytes?: Uint8Array }
-	| { readonly type: 'cardFailed'; readonly id: number; readonly message: string };
+	| { readonly type: 'cardFailed'; readonly id: number; readonly message: string }
+	/**
+	 * The history's copy of a file (no bytes when it needs none or the decoder does not take
+	 * it); `readBytes`: the size of the file the worker read.
+	 */
+	| { readonly type: 'historyCopied'; readonly id: number; readonly readBytes: number; readonly copy?: { readonly bytes: Uint8Array; readonly format: CardCopyFormat; readonly width: number; readonly height: number } };
 
 /**
  * Bytes that own their whole buffer, so the buffer can be transferred: the same view when it
@@ -81,9 +92,11 @@ export function ownedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 
 /** The buffers a message moves rather than copies: its pixels. Each must own its buffer (see `ownedBytes`). */
 export function transferList(message: ToWorker | FromWorker): ArrayBuffer[] {
-	if ((message.type === 'pixels' || message.type === 'cardCopy' || message.type === 'cardCopied') && message.bytes) {
-		const { buffer } = message.bytes;
-		if (!(buffer instanceof ArrayBuffer) || message.bytes.byteOffset !== 0 || message.bytes.byteLength !== buffer.byteLength) {
+	const bytes = message.type === 'pixels' || message.type === 'cardCopy' || message.type === 'cardCopied' ? message.bytes
+		: message.type === 'historyCopied' ? message.copy?.bytes : undefined;
+	if (bytes) {
+		const { buffer } = bytes;
+		if (!(buffer instanceof ArrayBuffer) || bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength) {
 			throw new RangeError(`A ${message.type} message's bytes must own their buffer to be transferred.`);
 		}
 		return [buffer];

@@ -3,7 +3,7 @@ import type { BatchLog, GenerationResult, VariantEvents } from './batchRunner';
 import { fromWorkerError, transferList, type FromWorker, type ToWorker, type WorkerBatch, type WorkerClientConfig } from './workerProtocol';
 import { CancelledError, IllustrateError } from '../errors';
 import type { HistoryEntry } from '../history/historyEntries';
-import { CARD_IMAGE_MAX_SIDE } from '../images/cardCopy';
+import { CARD_IMAGE_MAX_SIDE, type HistoryCopy } from '../images/cardCopy';
 
 /** A batch for the worker: who to ask, what, and the history folder (a local path) its images go to. */
 export interface WorkerRun {
@@ -48,6 +48,7 @@ export class WorkerSession {
 	private nextId = 1;
 	private readonly batches = new Map<number, PendingBatch>();
 	private readonly cards = new Map<number, (bytes: Uint8Array | undefined) => void>();
+	private readonly historyCopies = new Map<number, { readonly resolve: (copy: HistoryCopy | undefined) => void; readonly reject: (error: Error) => void }>();
 	/** Batches sent to the worker: what the log and the tests count. */
 	batchesRun = 0;
 
@@ -66,12 +67,26 @@ export class WorkerSession {
 			resolve(undefined);
 		}
 		this.cards.clear();
+		for (const { reject } of this.historyCopies.values()) {
+			reject(error);
+		}
+		this.historyCopies.clear();
 	}
 
 	/** A message from the worker. */
 	receive(message: FromWorker): void {
 		if (message.type === 'log') {
 			this.log[message.level](message.message);
+			return;
+		}
+		const historyCopy = message.type === 'historyCopied' || message.type === 'cardFailed' ? this.historyCopies.get(message.id) : undefined;
+		if (historyCopy) {
+			this.historyCopies.delete(message.id);
+			if (message.type === 'historyCopied') {
+				historyCopy.resolve(message.copy);
+			} else if (message.type === 'cardFailed') {
+				historyCopy.reject(new Error(message.message));
+			}
 			return;
 		}
 		if (message.type === 'cardCopied' || message.type === 'cardFailed') {
@@ -174,6 +189,20 @@ export class WorkerSession {
 			this.cards.set(id, resolve);
 			// Not transferred: the caller keeps its bytes.
 			port.postMessage({ type: 'cardCopy', id, bytes, maxSide } satisfies ToWorker, []);
+		});
+	}
+
+	/**
+	 * The history's copy of the image file at `path` (see `historyCopy` in
+	 * src/core/images/cardCopy.ts), read and made in the worker: only the copy (tens of KB)
+	 * comes back, transferred. Undefined when the image needs none or the decoder does not
+	 * take it; rejects when the file cannot be read, is over `maxBytes`, or the worker stopped.
+	 */
+	historyCopy(port: WorkerPort, path: string, maxBytes: number): Promise<HistoryCopy | undefined> {
+		const id = this.nextId++;
+		return new Promise((resolve, reject) => {
+			this.historyCopies.set(id, { resolve, reject });
+			post(port, { type: 'historyCopy', id, path, maxBytes });
 		});
 	}
 }

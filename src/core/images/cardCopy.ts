@@ -6,15 +6,40 @@
 
 import type { OutputFormat } from '../models/capabilities';
 import { readImageInfo } from './imageInfo';
-import { pngThumbnail, thumbnailSize, type DeflateCodec, type ThumbnailOptions } from './pngThumbnail';
+import { encodePng, pngThumbnail, scalePng, thumbnailSize, type DeflateCodec, type ScaledPixels, type ThumbnailOptions } from './pngThumbnail';
 
 /** The longest side the cards get of a large image: twice a wide card on a high-DPI screen. */
 export const CARD_IMAGE_MAX_SIDE = 1024;
+
+/** The narrowest column of the panels' card grids (webview/panel.css: `minmax(180px, 1fr)`). */
+export const CARD_COLUMN_MIN_PX = 180;
+/** The gap between the cards (webview/panel.css: `--gap`). */
+export const CARD_GAP_PX = 12;
+/**
+ * The longest side of the history's copies (Show Generated Images, a panel restored after a
+ * reload): the widest a card's square frame gets, twice, for a screen of device pixel ratio
+ * 2. With `repeat(auto-fill, minmax(180px, 1fr))` a column is narrower than two columns and
+ * a gap (the grid adds a column as soon as one more fits), so an image in it is at most
+ * 2 × 180 + 12 = 372 CSS pixels wide: 744 device pixels.
+ */
+export const HISTORY_CARD_MAX_SIDE = 2 * (2 * CARD_COLUMN_MIN_PX + CARD_GAP_PX);
+/**
+ * The largest file a history copy is made from: a 3840×2160 PNG of noise is about 25 MB
+ * (the most pixels any model makes, at worst 5 bytes each, is 41 MB). Larger is no image.
+ */
+export const HISTORY_COPY_SOURCE_MAX_BYTES = 64 * 1024 * 1024;
+/** The JPEG quality of the history's copies of opaque images: a card-size picture, looked at, not edited. */
+export const HISTORY_COPY_JPEG_QUALITY = 82;
 /** Larger than this many pixels (2048×1024), a PNG goes to the cards as a scaled-down copy. */
 export const LARGE_IMAGE_PIXELS = 2 * CARD_IMAGE_MAX_SIDE * CARD_IMAGE_MAX_SIDE;
 /** A PNG whose size is not known gets a copy past this many bytes (a 2048×1024 PNG rarely passes 6 MB). */
 const LARGE_UNKNOWN_PNG_BYTES = 6 * 1024 * 1024;
-const COPY_SUFFIX = '.card.png';
+/** The name of the copies before they were sized for the history's cards (1024 px PNGs): still shown until replaced. */
+const LEGACY_COPY_SUFFIX = '.card.png';
+/** The history's copies: sized for a card (the size in the name, so a new size makes new copies), JPEG when opaque. */
+const COPY_SUFFIXES = { jpeg: `.card-${HISTORY_CARD_MAX_SIDE}.jpg`, png: `.card-${HISTORY_CARD_MAX_SIDE}.png` } as const;
+/** The formats a history copy is written in: JPEG for an opaque image, PNG for one with transparency. */
+export type CardCopyFormat = keyof typeof COPY_SUFFIXES;
 /** The history's ids (`2026-12-03T09-38-21-000Z-1a2b3c4d`); anything else gets no file name. */
 const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/;
 
@@ -46,18 +71,48 @@ export function cardCopySize(width: number, height: number): { width: number; he
 	return thumbnailSize(width, height, CARD_IMAGE_MAX_SIDE);
 }
 
-/** The file name of the card copy of the image with this id; undefined for an id that is no plain name. */
-export function cardCopyName(imageId: string): string | undefined {
-	return ID_PATTERN.test(imageId) && !imageId.includes('..') ? `${imageId}${COPY_SUFFIX}` : undefined;
+/**
+ * The file name of the card copy of the image with this id, in this format; undefined for an
+ * id that is no plain file name.
+ */
+export function cardCopyName(imageId: string, format: CardCopyFormat = 'jpeg'): string | undefined {
+	return isPlainId(imageId) ? `${imageId}${COPY_SUFFIXES[format]}` : undefined;
 }
 
-/** The image id a card copy's file name is for; undefined for any other file. */
-export function imageIdOfCardCopy(name: string): string | undefined {
-	if (!name.endsWith(COPY_SUFFIX)) {
-		return undefined;
+function isPlainId(imageId: string): boolean {
+	return ID_PATTERN.test(imageId) && !imageId.includes('..');
+}
+
+/** A file in the copies' folder: the copy of which image, and whether it is a history-card-size copy or an older 1024 px one. */
+export interface CardCopyFile {
+	readonly id: string;
+	/** False for a copy made before they were sized for the history's cards: shown, then replaced. */
+	readonly current: boolean;
+}
+
+/** What a file of the copies' folder is; undefined for any other file. */
+export function parseCardCopyName(name: string): CardCopyFile | undefined {
+	for (const suffix of Object.values(COPY_SUFFIXES)) {
+		if (name.endsWith(suffix)) {
+			const id = name.slice(0, -suffix.length);
+			return isPlainId(id) ? { id, current: true } : undefined;
+		}
 	}
-	const id = name.slice(0, -COPY_SUFFIX.length);
-	return cardCopyName(id) === name ? id : undefined;
+	if (name.endsWith(LEGACY_COPY_SUFFIX)) {
+		const id = name.slice(0, -LEGACY_COPY_SUFFIX.length);
+		return isPlainId(id) ? { id, current: false } : undefined;
+	}
+	return undefined;
+}
+
+/** The image id a card copy's file name is for (of any size); undefined for any other file. */
+export function imageIdOfCardCopy(name: string): string | undefined {
+	return parseCardCopyName(name)?.id;
+}
+
+/** The name of an image's older 1024 px copy, to find and replace it. */
+export function legacyCardCopyName(imageId: string): string | undefined {
+	return isPlainId(imageId) ? `${imageId}${LEGACY_COPY_SUFFIX}` : undefined;
 }
 
 /**
@@ -71,7 +126,7 @@ export type CardSource = 'original' | 'copy' | 'pending';
  * @param failed the ids no copy could be made of (a PNG the scaler does not take): the card shows the original
  */
 export function cardSource(image: CardImage & { readonly id: string }, copies: ReadonlySet<string>, failed: ReadonlySet<string> = new Set()): CardSource {
-	if (!needsCardCopy(image) || failed.has(image.id) || cardCopyName(image.id) === undefined) {
+	if (!needsCardCopy(image) || failed.has(image.id) || !isPlainId(image.id)) {
 		return 'original';
 	}
 	return copies.has(image.id) ? 'copy' : 'pending';
@@ -102,4 +157,34 @@ export async function cardCopy(bytes: Uint8Array, maxSide: number, codec: Deflat
 		return undefined;
 	}
 	return (await pngThumbnail(bytes, maxSide, codec, options))?.png;
+}
+
+/** An encoder of RGBA pixels as a JPEG (alpha ignored): the image worker's (jpeg-js); none in the web extension. */
+export type JpegEncoder = (pixels: ScaledPixels, quality: number) => Uint8Array;
+
+/** A history copy's bytes and what they are. */
+export interface HistoryCopy {
+	readonly bytes: Uint8Array;
+	readonly format: CardCopyFormat;
+	readonly width: number;
+	readonly height: number;
+}
+
+/**
+ * The history's copy of a PNG: at most `HISTORY_CARD_MAX_SIDE` pixels on its longest side,
+ * a JPEG when the image is opaque and a JPEG encoder is given (a 3840×2160 image: tens of KB
+ * instead of 17 MB, or 0.5 MB as a 1024 px PNG), else a PNG (transparency kept). The source
+ * may be the original or an older, larger copy. Undefined when the image fits already or is
+ * not a PNG the decoder takes.
+ */
+export async function historyCopy(bytes: Uint8Array, codec: DeflateCodec, encodeJpeg?: JpegEncoder, maxSide = HISTORY_CARD_MAX_SIDE): Promise<HistoryCopy | undefined> {
+	const scaled = await scalePng(bytes, maxSide, codec);
+	if (!scaled) {
+		return undefined;
+	}
+	const { width, height } = scaled;
+	if (!scaled.alpha && encodeJpeg) {
+		return { bytes: encodeJpeg(scaled, HISTORY_COPY_JPEG_QUALITY), format: 'jpeg', width, height };
+	}
+	return { bytes: await encodePng(scaled, codec), format: 'png', width, height };
 }

@@ -293,6 +293,26 @@ function accumulate(row: Uint8Array, base: number, { sums, columnOf, width, colo
  * to the event loop every few milliseconds.
  */
 export async function pngThumbnail(bytes: Uint8Array, maxSide: number, codec: DeflateCodec, options: ThumbnailOptions = {}): Promise<Thumbnail | undefined> {
+	const scaled = await scalePng(bytes, maxSide, codec, options);
+	return scaled && { png: await encodePng(scaled, codec, options.draft), width: scaled.width, height: scaled.height };
+}
+
+/** An image scaled down: RGBA pixels, row by row, and whether any of them is not opaque. */
+export interface ScaledPixels {
+	readonly width: number;
+	readonly height: number;
+	/** `width × height × 4` bytes, RGBA; alpha 255 throughout when `alpha` is false. */
+	readonly rgba: Uint8Array;
+	/** Some pixel is not opaque (an alpha channel that is 255 throughout does not count). */
+	readonly alpha: boolean;
+}
+
+/**
+ * The pixels of a PNG scaled down to fit `maxSide`, each the (alpha-weighted) average of its
+ * box of source pixels; undefined when the image fits already, is not a PNG this decoder
+ * takes, or was abandoned (see `pngThumbnail`).
+ */
+export async function scalePng(bytes: Uint8Array, maxSide: number, codec: DeflateCodec, options: ThumbnailOptions = {}): Promise<ScaledPixels | undefined> {
 	const decoded = readChunks(bytes);
 	if (!decoded) {
 		return undefined;
@@ -310,7 +330,6 @@ export async function pngThumbnail(bytes: Uint8Array, maxSide: number, codec: De
 	const rowBytes = stride + 1;
 	const expectedBytes = height * rowBytes;
 	const alpha = colorType === 4 || colorType === 6 || (colorType === 3 && transparency !== undefined);
-	const outChannels = alpha ? 4 : 3;
 	const tw = target.width;
 	const th = target.height;
 	// A draft takes every second pixel where each box is at least 2 pixels wide and high.
@@ -374,27 +393,47 @@ export async function pngThumbnail(bytes: Uint8Array, maxSide: number, codec: De
 		const y1 = Math.min(height, Math.ceil((ty + 1) * height / th));
 		return Math.round(alphaSum / Math.max(1, sampled(x0, x1, step) * sampled(y0, y1, step)));
 	};
-	// Rows of the new PNG, each with filter 2 (Up): cheap, and smooth images compress better.
-	const outStride = tw * outChannels;
-	const out = new Uint8Array(th * (outStride + 1));
-	let line = new Uint8Array(outStride);
-	let lineAbove = new Uint8Array(outStride);
+	const rgba = new Uint8Array(tw * th * 4);
+	// An alpha channel that is opaque throughout (as many models send) is no transparency.
+	let translucent = false;
 	for (let ty = 0; ty < th; ty++) {
 		if ((ty & 15) === 0 && performance.now() - sliceStart > SLICE_MS) {
 			await nextTask();
 			sliceStart = performance.now();
 		}
-		for (let tx = 0, o = ty * tw * 4, at = 0; tx < tw; tx++, o += 4, at += outChannels) {
+		for (let tx = 0, o = ty * tw * 4; tx < tw; tx++, o += 4) {
 			const alphaSum = sums[o + 3];
 			if (alphaSum > 0) {
-				line[at] = Math.round(sums[o] / alphaSum);
-				line[at + 1] = Math.round(sums[o + 1] / alphaSum);
-				line[at + 2] = Math.round(sums[o + 2] / alphaSum);
-			} else {
-				line[at] = line[at + 1] = line[at + 2] = 0;
+				rgba[o] = Math.round(sums[o] / alphaSum);
+				rgba[o + 1] = Math.round(sums[o + 1] / alphaSum);
+				rgba[o + 2] = Math.round(sums[o + 2] / alphaSum);
 			}
+			const a = alpha ? boxAlpha(ty, tx, alphaSum) : 255;
+			rgba[o + 3] = a;
+			translucent ||= a < 255;
+		}
+	}
+	return { width: tw, height: th, rgba, alpha: translucent };
+}
+
+/**
+ * Pixels as a PNG: RGBA when some are not opaque, else RGB; each row with filter 2 (Up):
+ * cheap, and smooth images compress better. `fast`: at the fastest level (a preview).
+ */
+export async function encodePng(pixels: ScaledPixels, codec: DeflateCodec, fast?: boolean): Promise<Uint8Array> {
+	const { width: tw, height: th, rgba, alpha } = pixels;
+	const outChannels = alpha ? 4 : 3;
+	const outStride = tw * outChannels;
+	const out = new Uint8Array(th * (outStride + 1));
+	let line = new Uint8Array(outStride);
+	let lineAbove = new Uint8Array(outStride);
+	for (let ty = 0; ty < th; ty++) {
+		for (let tx = 0, o = ty * tw * 4, at = 0; tx < tw; tx++, o += 4, at += outChannels) {
+			line[at] = rgba[o];
+			line[at + 1] = rgba[o + 1];
+			line[at + 2] = rgba[o + 2];
 			if (alpha) {
-				line[at + 3] = boxAlpha(ty, tx, alphaSum);
+				line[at + 3] = rgba[o + 3];
 			}
 		}
 		const rowStart = ty * (outStride + 1);
@@ -408,8 +447,7 @@ export async function pngThumbnail(bytes: Uint8Array, maxSide: number, codec: De
 	writeUint32(ihdr, 0, tw);
 	writeUint32(ihdr, 4, th);
 	ihdr.set([8, alpha ? 6 : 2, 0, 0, 0], 8);
-	const png = concat([Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', await codec.deflate(out, { fast: options.draft })), chunk('IEND', new Uint8Array(0))]);
-	return { png, width: tw, height: th };
+	return concat([Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', await codec.deflate(out, { fast })), chunk('IEND', new Uint8Array(0))]);
 }
 
 function writeUint32(bytes: Uint8Array, at: number, value: number): void {
