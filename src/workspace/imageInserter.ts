@@ -8,7 +8,7 @@ import { relativePath } from '../core/links/imageLink';
 import { insertionEdits, type InsertionTarget } from '../core/markdown/insertion';
 import { fileStemFromText } from '../core/naming/fileNames';
 import { describeFileError, fileExists } from '../platform/fileErrors';
-import { readSettings } from '../settings/settings';
+import { readSettings, type IllustrateSettings } from '../settings/settings';
 import { keptInHistory, type HistoryImage, type ImageReader } from './imageHistory';
 import { recordProvenance } from './provenanceWriter';
 import { assertWritable, copyIntoWorkspace, removeCopies, ScopedWorkspaceEdit, writeScopeOfDocument } from './workspaceWriter';
@@ -73,14 +73,15 @@ export class ImageInserter {
 	/**
 	 * `reserved`: paths taken by earlier images of the same edit, not on disk yet (as are those of
 	 * inserts under way). `refuseEarly`: the files checked against the scope now, before anything
-	 * is read (they are checked again right before the write in any case).
+	 * is read (they are checked again right before the write in any case). `known`: the document's
+	 * settings when the caller read them already (each read asks VS Code for several values).
 	 */
-	private async plan(request: SaveRequest, reserved?: ReadonlySet<string>, refuseEarly = true) {
+	private async plan(request: SaveRequest, reserved?: ReadonlySet<string>, refuseEarly = true, known?: IllustrateSettings) {
 		const document = request.document.isClosed ? await vscode.workspace.openTextDocument(request.document.uri) : request.document;
 		if (document.isUntitled) {
 			throw new IllustrateError(`${vscode.l10n.t('Save the document first, so Illustrate knows where to put the image files.')} ${keptInHistory()}`);
 		}
-		const settings = readSettings(document.uri);
+		const settings = known ?? readSettings(document.uri);
 		const kind = documentKindFor(document.languageId, document.uri.path);
 		const folder = vscode.workspace.getWorkspaceFolder(document.uri);
 		const documentFolder = vscode.Uri.joinPath(document.uri, '..');
@@ -193,8 +194,9 @@ export class ImageInserter {
 	}
 
 	private async insertAllReserving(document: vscode.TextDocument, entries: readonly InsertAllEntry[], reserved: Set<string>, started: number): Promise<InsertResult[]> {
-		// Planned at once (the files are checked against the scope right before they are copied) …
-		const planOf = (entry: typeof entries[number]) => this.plan({ document, images: [entry.image], alt: entry.alt, ...(entry.preferredFile ? { preferredFile: entry.preferredFile } : {}) }, reserved, false);
+		// Planned at once with the document's settings read once (the files are checked against the scope right before they are copied) …
+		const settings = readSettings(document.uri);
+		const planOf = (entry: typeof entries[number]) => this.plan({ document, images: [entry.image], alt: entry.alt, ...(entry.preferredFile ? { preferredFile: entry.preferredFile } : {}) }, reserved, false, settings);
 		const first = await Promise.all(entries.map(planOf));
 		// … then names taken in order: one an earlier image or another document's insert under way took is looked for again
 		// (nothing awaited between a plan's check and its taking).
