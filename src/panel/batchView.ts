@@ -30,7 +30,10 @@ export async function runBatch(
 	// stands still between steps, where an indeterminate one animates the whole time.
 	const progress = new BatchProgress(slotIds.length, PARTIAL_IMAGES);
 	let reportProgress: (increment: number) => void = () => undefined;
-	const pixels = new PanelPixels(panel.webview, id => {
+	// A new panel's page may still be loading when the first pixels come (an SVG can arrive at
+	// once): they wait until it listens, not lost to a page without its listener yet.
+	const webview = { postMessage: async (message: unknown) => (await panel.pageReady, panel.webview.postMessage(message)) };
+	const pixels = new PanelPixels(webview, id => {
 		if (!images.has(id)) {
 			panel.updateVariant(id, { state: 'partial' });
 		}

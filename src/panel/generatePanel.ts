@@ -45,6 +45,10 @@ export class GeneratePanel extends Disposable implements PanelContext {
 	private currentEditSession: EditSession | undefined;
 	/** The environment the webview was last sent; undefined until it said it is ready. */
 	private sentEnvironment: PanelEnvironment | undefined;
+	private pageListens: () => void = () => undefined;
+	readonly pageReady = new Promise<void>(listens => {
+		this.pageListens = listens;
+	});
 
 	/** Reuses an idle panel, or opens a new one so a running request is never interrupted. */
 	static show(services: Services, target: TrackedTarget | undefined, options: PanelOptions): GeneratePanel {
@@ -149,6 +153,7 @@ export class GeneratePanel extends Disposable implements PanelContext {
 
 	override dispose(): void {
 		GeneratePanel.panels.delete(this);
+		this.pageListens();
 		this.abort?.abort();
 		disposeAll([this.currentTarget, { dispose: () => super.dispose() }, this.panel]);
 	}
@@ -200,6 +205,7 @@ export class GeneratePanel extends Disposable implements PanelContext {
 		const environment = await panelEnvironment(this.services.settings, this.currentTarget?.documentUri, this.services.log);
 		this.sentEnvironment = environment;
 		this.post({ type: 'init', environment, state: this.currentState });
+		this.pageListens();
 	}
 
 	/**

@@ -13,6 +13,11 @@ import type { EditSession } from './editSession';
 export interface PanelContext {
 	readonly services: Services;
 	readonly webview: vscode.Webview;
+	/**
+	 * Settles once the page listens (it said "ready" and got its first message), or the panel
+	 * closed: a message posted to a page that is still loading can be lost, so pixels wait for it.
+	 */
+	readonly pageReady: Promise<void>;
 	readonly state: PanelState;
 	/** The stored image of each variant that has one, by variant id. */
 	readonly images: Map<string, StoredImage>;
