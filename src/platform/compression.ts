@@ -1,4 +1,4 @@
-import type { DeflateCodec } from '../core/images/pngThumbnail';
+import type { DeflateCodec } from '../core/images/pngFormat';
 
 /**
  * zlib-wrapped deflate for the host the extension runs in: Node's zlib (native, off the

@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { waitFor } from '../harness/waitFor';
 import { readImageInfo } from '../../src/core/images/imageInfo';
-import { crc32 } from '../../src/core/images/pngThumbnail';
+import { crc32 } from '../../src/core/images/pngFormat';
 import { CardCopies } from '../../src/history/cardCopies';
 import { ImageStore } from '../../src/history/imageStore';
 import { LastTextEditor } from '../../src/editor/editorTargets';

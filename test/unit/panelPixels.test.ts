@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { deflateSync, inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { CARD_IMAGE_MAX_SIDE, cardCopy } from '../../src/core/images/cardCopy';
-import type { DeflateCodec } from '../../src/core/images/pngThumbnail';
+import type { DeflateCodec } from '../../src/core/images/pngFormat';
 import type { VariantPixels } from '../../src/protocol/messages';
 import { PanelPixels } from '../../src/panel/panelPixels';
 

@@ -3,7 +3,8 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { watchEventLoop } from '../harness/eventLoopWatch';
 import { LARGEST_IMAGE_PIXELS } from '../../src/core/images/imageBounds';
-import { crc32, pngThumbnail, thumbnailSize, type DeflateCodec } from '../../src/core/images/pngThumbnail';
+import { crc32, type DeflateCodec } from '../../src/core/images/pngFormat';
+import { pngThumbnail, thumbnailSize } from '../../src/core/images/pngThumbnail';
 import { coalesced, nodeCodec, streamCodec } from '../../src/platform/compression';
 
 const codec: DeflateCodec = {

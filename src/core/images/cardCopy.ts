@@ -6,7 +6,8 @@
 
 import type { OutputFormat } from '../models/capabilities';
 import { readImageInfo } from './imageInfo';
-import { encodePng, pngThumbnail, scalePng, thumbnailSize, type DeflateCodec, type ScaledPixels, type ThumbnailOptions } from './pngThumbnail';
+import { encodePng, type DeflateCodec, type ScaledPixels } from './pngFormat';
+import { pngThumbnail, scalePng, thumbnailSize, type ThumbnailOptions } from './pngThumbnail';
 
 /** The longest side the cards get of a large image: twice a wide card on a high-DPI screen. */
 export const CARD_IMAGE_MAX_SIDE = 1024;
