@@ -1,3 +1,4 @@
+import { concatBytes } from '../core/encoding/bytes';
 import type { DeflateCodec } from '../core/images/pngFormat';
 
 /**
@@ -48,13 +49,8 @@ async function throughStream(data: Uint8Array, transform: CompressionStream | De
 		total += part.length;
 		parts.push(part);
 	}
-	const result = new Uint8Array(total);
-	let at = 0;
-	for (const part of parts) {
-		result.set(part, at);
-		at += part.length;
-	}
-	return result;
+	// An array of its own even for one piece: zlib's pieces are views into its own buffers.
+	return parts.length === 1 ? new Uint8Array(parts[0]) : concatBytes(parts, total);
 }
 
 /**
@@ -72,29 +68,17 @@ const ZLIB_INPUT_BYTES = 1024 * 1024;
 export function* coalesced(parts: readonly Uint8Array[], size: number): Generator<Uint8Array> {
 	let group: Uint8Array[] = [];
 	let length = 0;
-	const joined = () => {
-		if (group.length === 1) {
-			return group[0];
-		}
-		const piece = new Uint8Array(length);
-		let at = 0;
-		for (const part of group) {
-			piece.set(part, at);
-			at += part.length;
-		}
-		return piece;
-	};
 	for (const part of parts) {
 		group.push(part);
 		length += part.length;
 		if (length >= size) {
-			yield joined();
+			yield concatBytes(group, length);
 			group = [];
 			length = 0;
 		}
 	}
 	if (length > 0) {
-		yield joined();
+		yield concatBytes(group, length);
 	}
 }
 

@@ -1,3 +1,4 @@
+import { concatBytes } from '../encoding/bytes';
 import { takeOutBase64 } from '../encoding/unparsedBase64';
 import { usageCost } from '../generation/imageEvents';
 import type { ApiFailure } from '../generation/apiErrors';
@@ -19,19 +20,6 @@ function indexOfByte(data: Uint8Array, byte: number, from: number): number {
 	return typeof Buffer !== 'undefined' ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).indexOf(byte, from) : data.indexOf(byte, from);
 }
 
-function joined(pieces: readonly Uint8Array[], length: number): Uint8Array {
-	if (pieces.length === 1) {
-		return pieces[0];
-	}
-	const line = new Uint8Array(length);
-	let at = 0;
-	for (const piece of pieces) {
-		line.set(piece, at);
-		at += piece.length;
-	}
-	return line;
-}
-
 /**
  * The lines of a JSONL stream as bytes, one at a time, never the whole stream: each line is
  * held only until its newline; a line over `maxLineBytes` is dropped as it arrives (reported
@@ -46,7 +34,7 @@ export async function* jsonlLines(chunks: AsyncIterable<Uint8Array>, maxLineByte
 		if (overlong > 0) {
 			result = { overlong };
 		} else if (length > 0) {
-			let line = joined(pieces, length);
+			let line = concatBytes(pieces, length);
 			if (line[line.length - 1] === 0x0d) {
 				line = line.subarray(0, line.length - 1);
 			}

@@ -4,6 +4,8 @@
  * codec comes from the host (zlib in Node, compression streams in a browser).
  */
 
+import { concatBytes } from '../encoding/bytes';
+
 export interface DeflateCodec {
 	/** zlib-wrapped deflate (RFC 1950), as PNG's image data is; rejects when the output would pass `maxOutputBytes`. */
 	inflate(data: Uint8Array, maxOutputBytes?: number): Promise<Uint8Array>;
@@ -110,19 +112,6 @@ export function readChunks(bytes: Uint8Array): Decoded | undefined {
 	return { header, data, palette, transparency };
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-	if (parts.length === 1) {
-		return parts[0];
-	}
-	const result = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-	let at = 0;
-	for (const part of parts) {
-		result.set(part, at);
-		at += part.length;
-	}
-	return result;
-}
-
 /** Undoes one row's filter in place (`row` holds the filtered bytes, `previous` the row above). */
 export function unfilter(filter: number, row: Uint8Array, previous: Uint8Array, bpp: number): boolean {
 	const length = row.length;
@@ -199,7 +188,7 @@ export async function encodePng(pixels: ScaledPixels, codec: DeflateCodec, fast?
 	writeUint32(ihdr, 0, tw);
 	writeUint32(ihdr, 4, th);
 	ihdr.set([8, alpha ? 6 : 2, 0, 0, 0], 8);
-	return concat([Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', await codec.deflate(out, { fast })), chunk('IEND', new Uint8Array(0))]);
+	return concatBytes([Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', await codec.deflate(out, { fast })), chunk('IEND', new Uint8Array(0))]);
 }
 
 function writeUint32(bytes: Uint8Array, at: number, value: number): void {

@@ -7,7 +7,8 @@
  */
 
 import { LARGEST_IMAGE_PIXELS } from './imageBounds';
-import { concat, encodePng, readChunks, unfilter, type DeflateCodec, type ScaledPixels } from './pngFormat';
+import { concatBytes } from '../encoding/bytes';
+import { encodePng, readChunks, unfilter, type DeflateCodec, type ScaledPixels } from './pngFormat';
 
 /** How a thumbnail is made. */
 export interface ThumbnailOptions {
@@ -50,7 +51,7 @@ async function* inflated(codec: DeflateCodec, parts: readonly Uint8Array[], maxO
 	if (codec.inflateChunks) {
 		yield* codec.inflateChunks(parts, maxOutputBytes);
 	} else {
-		yield await codec.inflate(concat(parts), maxOutputBytes);
+		yield await codec.inflate(concatBytes(parts), maxOutputBytes);
 	}
 }
 
