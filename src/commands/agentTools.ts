@@ -4,15 +4,15 @@ import {
 	editedImagePath, editRequestOptions, fillResultText, generateRequestOptions, parseEditImageInput, parseFillMissingImagesInput, parseGenerateImageInput, savedImageText,
 	type EditImageInput, type GenerateImageInput, type SavedImage,
 } from '../core/agents/toolDefinitions';
-import { asksFirst, fillQuote, generateTarget, overLimit, overLimitMessage, quoteOf, toolConfirmation, type ToolQuote, type ToolTarget } from '../core/agents/toolConfirmation';
-import { IllustrateError } from '../core/errors';
+import { asksFirst, fillToolQuote, generateTarget, overLimit, overLimitMessage, quoteOf, toolConfirmation, type ToolQuote, type ToolTarget } from '../core/agents/toolConfirmation';
+import { IllustrateError, today } from '../core/errors';
 import { fillConfirmation } from '../core/generation/fillReport';
 import { formatOfFileName } from '../core/images/imageFormats';
 import type { OutputFormat } from '../core/models/capabilities';
 import type { ImageRequestOptions } from '../core/models/validation';
 import { altTextFromPrompt } from '../core/prompt/altText';
 import type { FillMissingImagesCommand } from './fillMissingImages';
-import { isFillable, type DocumentImageIndex } from '../editor/documentPlaceholders';
+import { fillFormats, isFillable, type DocumentImageIndex } from '../editor/documentPlaceholders';
 import { inputFromWorkspaceFile, referenceOf } from '../panel/editSession';
 import { KEY_VARIABLES, providerLabel, type ApiKeys } from '../providers/apiKeys';
 import { validationContext, type GenerationResult } from '../providers/imageService';
@@ -101,18 +101,21 @@ export class AgentTools {
 		} catch {
 			return { invocationMessage: vscode.l10n.t('Filling missing images') };
 		}
-		const placeholders = (await this.deps.index.classify(document)).filter(isFillable).filter(item => item.image.alt.trim().length > 0).length;
+		const items = (await this.deps.index.classify(document)).filter(isFillable).filter(item => item.image.alt.trim().length > 0);
+		const placeholders = items.length;
 		const settings = readSettings(document.uri);
 		const name = workspaceRelative(document.uri);
 		if (placeholders === 0) {
 			return { invocationMessage: vscode.l10n.t('Filling the placeholders of {0}', name) };
 		}
-		const one = quoteFor({ model: settings.model, size: settings.size, quality: settings.quality, n: 1 }, document.uri);
-		const confirmation = fillConfirmation({ document: name, placeholders, each: one.estimateUsd, budget: settings.maxCostPerRequest, model: settings.model, quality: settings.quality, size: settings.size });
+		// Each placeholder in its own format, as the fill asks for it: a link to a missing diagram.svg is no PNG.
+		const formats = fillFormats(items, settings.outputFormat);
+		const priceSettings = { model: settings.model, quality: settings.quality, size: settings.size, today: today() };
+		const confirmation = fillConfirmation({ document: name, placeholders, each: undefined, budget: settings.maxCostPerRequest, model: settings.model, quality: settings.quality, size: settings.size, formats, today: priceSettings.today });
 		if (confirmation.kind === 'overBudget') {
 			return { invocationMessage: vscode.l10n.t('Filling the placeholders of {0}', name) };
 		}
-		return this.prepared(fillQuote(one, confirmation.count), { kind: 'fill', document: name, placeholders }, undefined);
+		return this.prepared(fillToolQuote(priceSettings, formats, confirmation.count), { kind: 'fill', document: name, placeholders }, undefined);
 	}
 
 	private prepared(quote: ToolQuote, target: ToolTarget, prompt: string | undefined): vscode.PreparedToolInvocation {

@@ -8,7 +8,7 @@ import { errorKind } from '../core/logging/logShape';
 import { findModel, modelForFormat } from '../core/models/capabilities';
 import { sizeForFormat, type ImageRequestOptions } from '../core/models/validation';
 import { disposeAll } from '../core/lifecycle/disposeAll';
-import { isFillable, type ClassifiedImage, type DocumentImageIndex } from '../editor/documentPlaceholders';
+import { fillFormats, isFillable, type ClassifiedImage, type DocumentImageIndex } from '../editor/documentPlaceholders';
 import { withLinkedFile } from '../editor/editorTargets';
 import type { StoredImage } from '../history/imageStore';
 import type { Services } from '../services';
@@ -22,13 +22,6 @@ import { TrackedTarget } from '../workspace/trackedTarget';
 import type { Command } from './commandManager';
 import { askFillPlan, fillPlanFromArgs, type FillPlan } from './fillPlan';
 import { isRasterFormat } from '../core/generation/imageRequests';
-import { formatOfFileName } from '../core/images/imageFormats';
-import type { OutputFormat } from '../core/models/capabilities';
-
-/** The format each placeholder is filled in: a link to a missing diagram.svg in SVG, any other in the settings' format. */
-function fillFormats(items: readonly ClassifiedImage[], outputFormat: OutputFormat): OutputFormat[] {
-	return items.map(item => (item.status === 'missing' && item.file ? formatOfFileName(item.file.path) : undefined) ?? outputFormat);
-}
 
 /** Placeholders filled at once. */
 const PARALLEL_FILLS = 3;

@@ -3,6 +3,8 @@ import { findDocumentImages, type DocumentImage } from '../core/documents/docume
 import { isFillableStatus, isPlaceholder, linkedImageStatus, type ImageStatus } from '../core/documents/imageStatus';
 import { documentKindFor, type DocumentKind } from '../core/links/documentKinds';
 import { linkTargetFilePath } from '../core/links/imageLink';
+import { formatOfFileName } from '../core/images/imageFormats';
+import type { OutputFormat } from '../core/models/capabilities';
 import { describeFileError, fileExists } from '../platform/fileErrors';
 
 /** The document kinds Illustrate reads and writes images in. */
@@ -99,4 +101,9 @@ export class DocumentImageIndex {
 /** Placeholders and links to missing files: what Fill Missing Images fills. */
 export function isFillable(image: ClassifiedImage): boolean {
 	return isFillableStatus(image.status);
+}
+
+/** The format each placeholder is filled in: a link to a missing diagram.svg in SVG, any other in the settings' format. */
+export function fillFormats(items: readonly ClassifiedImage[], outputFormat: OutputFormat): OutputFormat[] {
+	return items.map(item => (item.status === 'missing' && item.file ? formatOfFileName(item.file.path) : undefined) ?? outputFormat);
 }

@@ -11,8 +11,9 @@ import { fillConfirmation } from '../core/generation/fillReport';
 import { editInputFormat, type ReferenceImage } from '../core/generation/imageRequests';
 import { readImageInfo } from '../core/images/imageInfo';
 import { shiftTarget, type InsertionTarget } from '../core/markdown/insertion';
-import { findModel } from '../core/models/capabilities';
-import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
+import { findModel, modelForFormat } from '../core/models/capabilities';
+import { formatOfFileName } from '../core/images/imageFormats';
+import { checkRequest, sizeForFormat, type ImageRequestOptions } from '../core/models/validation';
 import { altTextFromPrompt } from '../core/prompt/altText';
 import type { VariantEvents } from '../core/generation/batchRunner';
 import { editImages, generateImages, type BatchServices, type OpenAIConnection } from '../providers/openaiImages';
@@ -144,7 +145,9 @@ export class AgentTools {
 		const model = findModel(settings.model);
 		const each = model ? estimateCost(model, settings.quality, settings.size, 1) : undefined;
 		const budget = settings.maxCostPerRequest;
-		const quote = fillConfirmation({ document: document.relative, placeholders: items.length, each, budget, model: settings.model, quality: settings.quality, size: settings.size });
+		// A link to a missing diagram.svg or loop.gif is filled in its format, by a model that makes it, as the extension's fill does.
+		const formats = items.map(item => (item.linked !== undefined ? formatOfFileName(item.linked) : undefined) ?? settings.outputFormat);
+		const quote = fillConfirmation({ document: document.relative, placeholders: items.length, each, budget, model: settings.model, quality: settings.quality, size: settings.size, formats, today: today() });
 		if (quote.kind === 'overBudget') {
 			throw new IllustrateError(quote.message);
 		}
@@ -164,7 +167,9 @@ export class AgentTools {
 				continue;
 			}
 			try {
-				const options: ImageRequestOptions = { model: settings.model, prompt: item.image.alt, size: settings.size, quality: settings.quality, n: 1, outputFormat: settings.outputFormat };
+				const outputFormat = formats[index];
+				const model = modelForFormat(settings.model, outputFormat, today());
+				const options: ImageRequestOptions = { model, prompt: item.image.alt, size: sizeForFormat(model, outputFormat, settings.size), quality: settings.quality, n: 1, outputFormat };
 				assertRequestValid(checkRequest(options, { today: today(), allowUnknownModels: this.deps.allowUnknownModels }).map(problem => problem.message));
 				await this.images.checkDestination(item.image.alt, options.outputFormat, settings, { document, target: targets[index], linked: item.linked });
 				const result = await generateImages(connection, options, this.services(), signal, progressEvents(progress));

@@ -246,6 +246,14 @@ suite('Agent tools (vscode.lm)', () => {
 		assert.equal(fill.confirmationMessages?.title, 'Fill 3 placeholder(s) in agents/three.md with Illustrate?');
 		assert.match(String(fill.confirmationMessages?.message), /^3 image\(s\) with gpt-image-2, \S+, medium quality\. Estimated cost \$0\.\d{3}\./);
 
+		// A link to a missing diagram.svg is filled as an SVG: not priced as a PNG, priced from its usage.
+		await writeDocument('agents/vectors.md', '![one]()\n![a flow of requests](flow.svg)\n');
+		const vectors = await tools.prepareFill({ document: 'agents/vectors.md' });
+		assert.match(String(vectors.confirmationMessages?.message), /^2 image\(s\) with gpt-image-2, \S+, medium quality\. Estimated cost \$0\.\d{3}\. 1 SVG or GIF image\(s\) not in the estimate: what they cost is known only after the request, from its usage\./);
+		const fillCost = Number(/Estimated cost \$(\d+\.\d+)/.exec(String(fill.confirmationMessages?.message))![1]);
+		const vectorsCost = Number(/Estimated cost \$(\d+\.\d+)/.exec(String(vectors.confirmationMessages?.message))![1]);
+		assert.ok(Math.abs(vectorsCost - fillCost / 3) < 0.0015, `one PNG's price (${vectorsCost}), a third of three (${fillCost})`);
+
 		const edit = await tools.prepareEdit({ path: 'agents/diagram.png', instruction: 'whiter' });
 		assert.equal(edit.confirmationMessages?.title, 'Edit agents/diagram.png with Illustrate?');
 		assert.match(String(edit.confirmationMessages?.message), /^1 image\(s\) with gpt-image-2, auto, medium quality\. Estimated cost \$0\.\d{3}\.\n\nSaves the result beside agents\/diagram\.png under a new name; the original is kept\.\n\nPrompt: whiter$/);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOOL_DEFINITIONS } from '../../src/core/agents/toolDefinitions';
-import { asksFirst, fillQuote, generateTarget, overLimit, overLimitMessage, quoteLine, quoteOf, toolConfirmation, type ToolQuote } from '../../src/core/agents/toolConfirmation';
+import { asksFirst, fillToolQuote, generateTarget, overLimit, overLimitMessage, quoteLine, quoteOf, toolConfirmation, type ToolQuote } from '../../src/core/agents/toolConfirmation';
 import { estimateCost } from '../../src/core/cost/cost';
 import { findModel } from '../../src/core/models/capabilities';
 import { AGENT_TOOL_NAMES } from '../../src/commands/agentToolNames';
@@ -115,14 +115,21 @@ suite('Language model tools: the quote and where it goes', () => {
 		assert.equal(quoteOf({ model: 'my-model', size: '1024x1024', quality: 'low', n: 1 }, undefined).estimateUsd, undefined);
 	});
 
-	test('a fill\'s quote is the count at one image\'s price, with no limit left to refuse it', () => {
-		const one: ToolQuote = { model: 'gpt-image-2', size: '1024x1024', quality: 'medium', images: 1, estimateUsd: 0.04, limitUsd: 0.1 };
-		const fill = fillQuote(one, 3);
-		assert.equal(fill.images, 3);
-		assert.ok(Math.abs(fill.estimateUsd! - 0.12) < 1e-12);
-		assert.equal(fill.limitUsd, undefined);
-		assert.equal(overLimit(fill), false);
-		assert.equal(fillQuote({ ...one, estimateUsd: undefined }, 3).estimateUsd, undefined);
+	test('a fill\'s quote prices each placeholder in its own format, with no limit left to refuse it', () => {
+		const settings = { model: 'gpt-image-2', size: '1024x1024', quality: 'medium', today: '2026-12-03' };
+		const one = estimateCost(findModel('gpt-image-2')!, 'medium', '1024x1024', 1)!;
+		const fill = fillToolQuote(settings, ['png', 'png', 'png', 'png'], 3);
+		assert.deepEqual([fill.images, fill.limitUsd, fill.wholeFile], [3, undefined, undefined]);
+		assert.ok(Math.abs(fill.estimateUsd! - 3 * one) < 1e-12);
+		// A link to a missing diagram.svg is no PNG: not in the estimate, priced from its usage.
+		const mixed = fillToolQuote(settings, ['png', 'svg', 'png', 'gif'], 4);
+		assert.deepEqual([mixed.images, mixed.wholeFile], [4, 2]);
+		assert.ok(Math.abs(mixed.estimateUsd! - 2 * one) < 1e-12, String(mixed.estimateUsd));
+		assert.match(quoteLine(mixed), /^4 image\(s\) with gpt-image-2, 1024x1024, medium quality\. Estimated cost \$0\.\d{3}\. 2 SVG or GIF image\(s\) not in the estimate: what they cost is known only after the request, from its usage\.$/);
+		const vectors = fillToolQuote(settings, ['svg', 'svg'], 2);
+		assert.equal(vectors.estimateUsd, undefined);
+		assert.equal(quoteLine(vectors), '2 image(s) with gpt-image-2, 1024x1024, medium quality. 2 SVG or GIF image(s) not in the estimate: what they cost is known only after the request, from its usage.', 'no "no published price" for a model that has one');
+		assert.match(quoteLine(fillToolQuote({ ...settings, model: 'my-model' }, ['png'], 1)), /my-model has no published price/);
 	});
 
 	test('a generate goes to a placeholder, a document, a path, beside the active document, or asks for one', () => {

@@ -113,6 +113,17 @@ suite('MCP server: the agent tools over stdio', function () {
 		assert.match(none.text, /has no empty image links to fill/);
 	});
 
+	test('fill_missing_images fills a link to a missing diagram.svg as an SVG at that path, asked of a model that draws SVG', async () => {
+		writeFiles(workspace, { 'docs/flows.md': '# Flows\n\n![a flow diagram of a request](diagram.svg)\n\n![a red fox]()\n' });
+		const result = await callTool(mcp.client, 'illustrate_fill_missing_images', { document: 'docs/flows.md' });
+		assert.equal(result.isError, undefined, result.text);
+		assert.deepEqual(api.requests.map(request => [request.body.prompt, request.body.output_format ?? 'png']), [['a flow diagram of a request', 'svg'], ['a red fox', 'png']]);
+		assert.notEqual(api.requests[0].body.model, 'gpt-image-2', 'gpt-image-2 draws no SVG: a model that does');
+		assert.match(readFileSync(join(workspace, 'docs/diagram.svg'), 'utf8'), /<svg[\s>]/);
+		assert.equal(readText(workspace, 'docs/flows.md'), '# Flows\n\n![a flow diagram of a request](diagram.svg)\n\n![a red fox](assets/flows/a-red-fox.png)\n', 'the SVG\'s link is kept as it was');
+		assert.match(result.text, /^Filled 2 of 2 placeholders in docs\/flows\.md\.\n- "a flow diagram of a request": saved docs\/diagram\.svg/);
+	});
+
 	test('a cancelled call writes nothing into the workspace', async () => {
 		api.configure({ holdFinals: true });
 		const before = listFiles(workspace);

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { estimateCost, formatUsd } from '../cost/cost';
-import { findModel } from '../models/capabilities';
+import { findModel, type OutputFormat } from '../models/capabilities';
+import { fillPrice, type FillPriceSettings } from '../cost/fillPrices';
 import type { GenerateImageInput } from './toolDefinitions';
 
 /**
@@ -20,6 +21,8 @@ export interface ToolQuote {
 	readonly estimateUsd: number | undefined;
 	/** illustrate.maxCostPerRequest */
 	readonly limitUsd: number | undefined;
+	/** Of `images`, the SVGs and GIFs: not in `estimateUsd`, priced afterwards from their usage. */
+	readonly wholeFile?: number;
 }
 
 /** Where the result goes, as the confirmation says it. */
@@ -64,9 +67,22 @@ export function quoteOf(options: { readonly model: string; readonly size: string
 	};
 }
 
-/** A fill's quote: `count` images at one image's price; the budget has already chosen `count`, so no limit is left to refuse it. */
-export function fillQuote(one: ToolQuote, count: number): ToolQuote {
-	return { ...one, images: count, estimateUsd: one.estimateUsd === undefined ? undefined : one.estimateUsd * count, limitUsd: undefined };
+/**
+ * A fill's quote: the first `count` placeholders, each priced in its own format (a link to a
+ * missing diagram.svg is filled as an SVG, priced afterwards from its usage, never as a PNG).
+ * The budget has already chosen `count`, so no limit is left to refuse it.
+ */
+export function fillToolQuote(settings: FillPriceSettings, formats: readonly OutputFormat[], count: number): ToolQuote {
+	const price = fillPrice(formats.slice(0, count), settings);
+	return {
+		model: settings.model,
+		size: settings.size,
+		quality: settings.quality,
+		images: price.count,
+		estimateUsd: price.nowUsd,
+		limitUsd: undefined,
+		...(price.wholeFile > 0 ? { wholeFile: price.wholeFile } : {}),
+	};
 }
 
 /**
@@ -88,11 +104,14 @@ export function asksFirst(quote: ToolQuote, trusted: boolean): boolean {
 /** One line: what is sent and what it costs. */
 export function quoteLine(quote: ToolQuote): string {
 	const what = l10n.t('{0} image(s) with {1}, {2}, {3} quality.', quote.images, quote.model, quote.size, quote.quality);
-	const cost = quote.estimateUsd === undefined
-		? l10n.t('{0} has no published price: the cost shows afterwards.', quote.model)
-		: l10n.t('Estimated cost {0}.', formatUsd(quote.estimateUsd));
-	const limit = overLimit(quote) ? ' ' + l10n.t('Above your limit of {0} (illustrate.maxCostPerRequest): it will not be sent.', formatUsd(quote.limitUsd ?? 0)) : '';
-	return `${what} ${cost}${limit}`;
+	const wholeFile = quote.wholeFile ?? 0;
+	const cost = quote.estimateUsd !== undefined ? l10n.t('Estimated cost {0}.', formatUsd(quote.estimateUsd))
+		// Only SVGs and GIFs: none of them has a price ahead, and the next line says why.
+		: wholeFile >= quote.images ? undefined
+			: l10n.t('{0} has no published price: the cost shows afterwards.', quote.model);
+	const usage = wholeFile > 0 ? l10n.t('{0} SVG or GIF image(s) not in the estimate: what they cost is known only after the request, from its usage.', wholeFile) : undefined;
+	const limit = overLimit(quote) ? l10n.t('Above your limit of {0} (illustrate.maxCostPerRequest): it will not be sent.', formatUsd(quote.limitUsd ?? 0)) : undefined;
+	return [what, cost, usage, limit].filter(part => part !== undefined).join(' ');
 }
 
 function targetLine(target: ToolTarget): string {
