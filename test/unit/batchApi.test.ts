@@ -7,7 +7,7 @@ import { nextPollDelay, FIRST_POLL_MS, MAX_ERROR_POLL_MS, MAX_POLL_MS } from '..
 import { entriesToRetry, parseBatchRecord, parseBatchRecords, recordsToKeep, type BatchRecord } from '../../src/core/batchApi/batchRecord';
 import { lineFailureReason } from '../../src/core/batchApi/batchReport';
 import { batchPrice, costComparison } from '../../src/core/cost/batchCost';
-import { costFromUsage } from '../../src/core/cost/cost';
+import { costFromSvgUsage, costFromUsage } from '../../src/core/cost/cost';
 import { workspacePlaceholders } from '../../src/core/workspaceFill/placeholderIdentity';
 
 const OPTIONS: BatchImageOptions = { model: 'gpt-image-1.5', size: '1024x1024', quality: 'low', outputFormat: 'png' };
@@ -142,6 +142,22 @@ suite('Batch API: reading the output file as a stream', () => {
 		assert.equal(count, 100);
 		// Each line is given before the next one is read past its first chunk: at most one line ahead.
 		assert.ok(mostAhead <= 1, `the reader was ${mostAhead} lines ahead of the line it gave`);
+	});
+
+	test('an SVG line is priced with its author\'s tokens (svg_usage) besides the image\'s usage', () => {
+		const usage = { input_tokens: 10, output_tokens: 272, input_tokens_details: { text_tokens: 10, image_tokens: 0 } };
+		const svgUsage = { input_tokens: 800, output_tokens: 3000, reasoning_tokens: 1024, total_tokens: 3800, model: 'gpt-5.6-terra' };
+		const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1024" height="1024"/>').toString('base64');
+		const line = (body: Record<string, unknown>) => readBatchLine(new TextEncoder().encode(JSON.stringify({ id: 'r', custom_id: 'ph-svg', response: { status_code: 200, body: { created: 1, data: [{ b64_json: svg }], output_format: 'svg', ...body } }, error: null })));
+		const both = line({ usage, svg_usage: svgUsage });
+		assert.equal(both.kind, 'image');
+		const author = costFromSvgUsage(svgUsage)!;
+		assert.ok(author > 0);
+		assert.ok(both.kind === 'image' && Math.abs(both.costUsd! - (costFromUsage(usage)! + author)) < 1e-12, String(both.kind === 'image' && both.costUsd));
+		const onlyAuthor = line({ svg_usage: svgUsage });
+		assert.ok(onlyAuthor.kind === 'image' && Math.abs(onlyAuthor.costUsd! - author) < 1e-12);
+		const unknownAuthor = line({ usage, svg_usage: { ...svgUsage, model: 'someone-else' } });
+		assert.ok(unknownAuthor.kind === 'image' && unknownAuthor.costUsd === costFromUsage(usage));
 	});
 
 	test('error lines give the API\'s reason or the batch\'s, actionable; malformed lines are told apart', () => {

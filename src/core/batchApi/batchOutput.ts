@@ -1,6 +1,6 @@
 import { concatBytes } from '../encoding/bytes';
 import { takeOutBase64 } from '../encoding/unparsedBase64';
-import { usageCost } from '../generation/imageEvents';
+import { svgUsageCost, usageCost } from '../generation/imageEvents';
 import type { ApiFailure } from '../generation/apiErrors';
 
 /**
@@ -163,6 +163,9 @@ export function readBatchLine(data: Uint8Array): BatchLine {
 	}
 	const size = shortText(body?.size, 32);
 	const quality = shortText(body?.quality, 32);
-	const cost = usageCost(body?.usage);
+	// An SVG's reply prices its author's tokens apart (`svg_usage`), as a synchronous reply does.
+	const imageCost = usageCost(body?.usage);
+	const svgCost = svgUsageCost(body?.svg_usage);
+	const cost = imageCost !== undefined || svgCost !== undefined ? (imageCost ?? 0) + (svgCost ?? 0) : undefined;
 	return { kind: 'image', customId, b64: image, ...(cost !== undefined ? { costUsd: cost } : {}), ...(size ? { size } : {}), ...(quality ? { quality } : {}) };
 }
