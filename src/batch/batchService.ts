@@ -11,7 +11,7 @@ import type { WorkspacePlaceholder } from '../core/workspaceFill/placeholderIden
 import { BATCH_RECORDS_KEY } from '../commandIds';
 import type { ImageInserter } from '../workspace/imageInserter';
 import type { BatchApi } from './batchApiClient';
-import { applyPending, deliverBatch, type BatchHistory } from './batchDelivery';
+import { applyPending, deliverBatch, type BatchHistory, type WorkerOutputReader } from './batchDelivery';
 
 export { BATCH_RECORDS_KEY };
 
@@ -30,6 +30,11 @@ export interface BatchServiceOptions {
 	readonly log: vscode.LogOutputChannel;
 	/** The first wait between polls (the core's default unless given: tests poll sooner). */
 	readonly firstPollMs?: number;
+	/**
+	 * The image worker's reading of a batch's files, for a document's settings (`ImageService.readBatchOutput`):
+	 * without it, or where it resolves undefined, the files are read on this thread.
+	 */
+	readonly readInWorker?: (resource: vscode.Uri | undefined) => WorkerOutputReader;
 	/** Told when a batch's results were applied (the notification; tests listen instead). */
 	readonly onDelivered?: (record: BatchRecord) => void;
 }
@@ -70,6 +75,8 @@ export class BatchService implements vscode.Disposable {
 	private readonly changed = new vscode.EventEmitter<void>();
 	readonly onDidChange = this.changed.event;
 	private disposed = false;
+	/** Aborted at dispose: a delivery under way stops reading (what it stored is recorded; the next window reads on). */
+	private readonly stopping = new AbortController();
 	private writes: Promise<void> = Promise.resolve();
 	private readonly trust: vscode.Disposable;
 
@@ -84,6 +91,7 @@ export class BatchService implements vscode.Disposable {
 
 	dispose(): void {
 		this.disposed = true;
+		this.stopping.abort();
 		this.trust.dispose();
 		for (const poll of this.polls.values()) {
 			clearTimeout(poll.timer);
@@ -232,7 +240,11 @@ export class BatchService implements vscode.Disposable {
 	}
 
 	private async deliver(record: BatchRecord, api: BatchApi): Promise<void> {
-		const context = { api, history: this.options.history, inserter: this.options.inserter, log: this.options.log, persist: () => this.persist() };
+		const context = {
+			api, history: this.options.history, inserter: this.options.inserter, log: this.options.log, persist: () => this.persist(),
+			...(this.options.readInWorker ? { readInWorker: this.options.readInWorker(this.resourceOf(record)) } : {}),
+			signal: this.stopping.signal,
+		};
 		if (record.status === 'failed' && !record.outputFileId && !record.errorFileId) {
 			const reason = record.error ? vscode.l10n.t('the batch failed: {0}', record.error) : vscode.l10n.t('the batch failed');
 			for (const entry of record.entries) {
