@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArrivedPixels, VariantEvents } from '../../src/core/generation/batchRunner';
-import { fromWorkerError, ownedBytes, toWorkerError, transferList, type ToWorker } from '../../src/core/generation/workerProtocol';
+import { fromWorkerError, ownedBytes, toWorkerError, transferList, type ToWorker, type WorkerBatchOutput } from '../../src/core/generation/workerProtocol';
+import type { LineOutcome } from '../../src/core/batchApi/batchDeliveryLines';
 import { WorkerSession } from '../../src/core/generation/workerSession';
 import { CancelledError, IllustrateError } from '../../src/core/errors';
 import { readImageInfo } from '../../src/core/images/imageInfo';
@@ -126,6 +127,59 @@ suite('The image worker session: the main thread\'s side, with a port of its own
 		assert.match(error.message, /The image worker stopped \(out of memory\)/);
 		assert.equal(await card, undefined);
 		assert.ok(logged.some(line => /stopped: out of memory/.test(line)));
+	});
+
+	const job: WorkerBatchOutput = {
+		batchId: 'batch_1', client: request.client, requestTimeoutMs: 1_000, folder: '/tmp/history',
+		files: [{ fileId: 'file-out', which: 'output' }], options: { model: 'gpt-image-1.5', size: '1024x1024', quality: 'low', outputFormat: 'png' },
+		entries: [{ customId: 'ph-2', prompt: 'an owl' }, { customId: 'ph-3', prompt: 'a hare' }], done: ['ph-1'],
+	};
+
+	test('a batch\'s files: the job goes to the worker; each line\'s outcome reaches the caller in order, an image adopted first; the summary resolves', async () => {
+		const { sent, port, session: worker } = session();
+		const adopted: string[] = [];
+		const lines: LineOutcome<string>[] = [];
+		const reading = worker.readBatchOutput<string>(port, job, new AbortController().signal, line => lines.push(line), stored => (adopted.push(stored.id), `adopted ${stored.id}`));
+		assert.deepEqual(sent.map(({ message }) => message), [{ type: 'batchOutput', id: 1, job }]);
+		assert.deepEqual(sent[0].transfer, [], 'no bytes go with it');
+		worker.receive({ type: 'batchLine', id: 1, outcome: { customId: 'ph-2', result: 'kept', image: entry('img-2'), costUsd: 0.01 } });
+		worker.receive({ type: 'batchLine', id: 1, outcome: { customId: 'ph-3', result: 'failed', reason: 'refused' } });
+		// Another job's message is not this one's.
+		worker.receive({ type: 'batchLine', id: 7, outcome: { customId: 'ph-9', result: 'failed', reason: 'not ours' } });
+		worker.receive({ type: 'batchOutputDone', id: 1, summary: { strangers: 1, overlong: 2 } });
+		assert.deepEqual(await reading, { strangers: 1, overlong: 2 });
+		assert.deepEqual(adopted, ['img-2']);
+		assert.deepEqual(lines, [{ customId: 'ph-2', result: 'kept', image: 'adopted img-2', costUsd: 0.01 }, { customId: 'ph-3', result: 'failed', reason: 'refused' }]);
+		worker.receive({ type: 'batchLine', id: 1, outcome: { customId: 'ph-2', result: 'failed', reason: 'late' } });
+		assert.equal(lines.length, 2, 'nothing reaches a job that ended');
+	});
+
+	test('a batch\'s files: the abort becomes a cancel message and a CancelledError; a failure is the worker\'s error; a stopped worker fails it; a throwing handler cancels', async () => {
+		const { sent, port, session: worker } = session();
+		const abort = new AbortController();
+		const lines: LineOutcome<HistoryEntry>[] = [];
+		const cancelled = worker.readBatchOutput<HistoryEntry>(port, job, abort.signal, line => lines.push(line), stored => stored);
+		worker.receive({ type: 'batchLine', id: 1, outcome: { customId: 'ph-2', result: 'kept', image: entry('img-2') } });
+		abort.abort();
+		assert.deepEqual(sent[1].message, { type: 'cancel', id: 1 });
+		worker.receive({ type: 'batchOutputFailed', id: 1, error: { kind: 'cancelled', message: 'The request was cancelled.' } });
+		await assert.rejects(cancelled, error => error instanceof CancelledError);
+		assert.equal(lines.length, 1, 'what arrived before stands');
+
+		const failing = worker.readBatchOutput(port, job, new AbortController().signal, () => undefined, stored => stored);
+		worker.receive({ type: 'batchOutputFailed', id: 2, error: { kind: 'other', message: 'ENOSPC: no space left on device' } });
+		await assert.rejects(failing, /ENOSPC/);
+
+		const stopping = worker.readBatchOutput(port, job, new AbortController().signal, () => undefined, stored => stored);
+		worker.stopped(new Error('out of memory'));
+		await assert.rejects(stopping, (error: Error) => error instanceof IllustrateError && /The image worker stopped \(out of memory\)/.test(error.message));
+
+		const throwing = worker.readBatchOutput(port, job, new AbortController().signal, () => {
+			throw new Error('the record could not be written');
+		}, stored => stored);
+		worker.receive({ type: 'batchLine', id: 4, outcome: { customId: 'ph-3', result: 'failed', reason: 'refused' } });
+		await assert.rejects(throwing, /the record could not be written/);
+		assert.deepEqual(sent.at(-1)?.message, { type: 'cancel', id: 4 }, 'the worker is told to stop reading');
 	});
 });
 
