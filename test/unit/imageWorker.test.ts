@@ -13,6 +13,7 @@ import type { HistoryEntry } from '../../src/core/history/historyEntries';
 import { ImageWorker, type WorkerRun } from '../../src/providers/imageWorkerClient';
 import { renderImage } from '../server/imageFactory';
 import { startImageApiServer, type ImageApiServer } from '../server/imageApiServer';
+import { ImageApiControl } from '../server/controlClient';
 
 const KEY = 'sk-worker-0123456789abcdef';
 /** The worker as the tests build it (out/src/providers/imageWorker.js), beside this file's compiled sources. */
@@ -239,6 +240,41 @@ suite('The image worker: a batch in a worker thread, against the test API server
 	suiteTeardown(async () => {
 		await worker.dispose();
 		await server.close();
+	});
+
+	test('a finished batch\'s files: downloaded, read and written into the folder by the worker; the main thread gets an entry or a reason per request, and requests done before are skipped', async () => {
+		const { default: OpenAI, toFile } = await import('openai');
+		const client = new OpenAI({ apiKey: KEY, baseURL: server.url, maxRetries: 0 });
+		const line = (customId: string, prompt: string) => ({ custom_id: customId, method: 'POST', url: '/v1/images/generations', body: { model: 'gpt-image-1.5', prompt, size: '1024x1024', quality: 'low' } });
+		const input = await client.files.create({ file: await toFile(Buffer.from([line('ph-1', 'a fox'), line('ph-2', 'an owl'), line('ph-3', 'a hare'), line('ph-4', 'a forbidden thing')].map(value => JSON.stringify(value)).join('\n')), 'input.jsonl'), purpose: 'batch' });
+		const batch = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/images/generations', completion_window: '24h' });
+		const control = new ImageApiControl(server.origin);
+		await control.driveBatch(batch.id, { status: 'in_progress' });
+		await control.driveBatch(batch.id, { status: 'finalizing' });
+		const completed = await control.driveBatch(batch.id, { status: 'completed', failLines: ['ph-4'] });
+		const outputText = await (await client.files.content(String(completed.output_file_id))).text();
+		const sentImages = new Map(outputText.split('\n').filter(Boolean).map(text => {
+			const parsed = JSON.parse(text) as { custom_id: string; response: { body: { data: { b64_json: string }[] } } };
+			return [parsed.custom_id, Buffer.from(parsed.response.body.data[0].b64_json, 'base64')];
+		}));
+		const lines: LineOutcome<HistoryEntry>[] = [];
+		const summary = await worker.readBatchOutput<HistoryEntry>({
+			batchId: batch.id, client: { kind: 'openai', options: { apiKey: KEY, maxRetries: 0, timeout: 20_000, baseURL: server.url } }, requestTimeoutMs: 20_000, folder,
+			files: [{ fileId: String(completed.output_file_id), which: 'output' }, { fileId: String(completed.error_file_id), which: 'error' }],
+			options: { model: 'gpt-image-1.5', size: '1024x1024', quality: 'low', outputFormat: 'png' },
+			entries: [{ customId: 'ph-2', prompt: 'an owl' }, { customId: 'ph-3', prompt: 'a hare' }, { customId: 'ph-4', prompt: 'a forbidden thing' }],
+			done: ['ph-1'],
+		}, new AbortController().signal, outcome => lines.push(outcome), entry => entry);
+		assert.deepEqual(summary, { strangers: 0, overlong: 0 });
+		assert.deepEqual(lines.map(outcome => [outcome.customId, outcome.result]), [['ph-2', 'kept'], ['ph-3', 'kept'], ['ph-4', 'failed']]);
+		assert.match((lines[2] as { reason: string }).reason, /safety system rejected this prompt/);
+		for (const outcome of lines.slice(0, 2)) {
+			const entry = (outcome as { image: HistoryEntry }).image;
+			assert.ok(readFileSync(join(folder, entry.file)).equals(sentImages.get(outcome.customId)!), `${outcome.customId}: the file holds the line's image, byte for byte`);
+			const stored = JSON.parse(readFileSync(join(folder, `${entry.id}.json`), 'utf8')) as HistoryEntry;
+			assert.deepEqual([stored.prompt, stored.model, stored.operation, stored.format], [outcome.customId === 'ph-2' ? 'an owl' : 'a hare', 'gpt-image-1.5', 'generate', 'png']);
+		}
+		assert.equal(readdirSync(folder).length, 4, 'two images and their entries; nothing for the request done before, nor the failed one');
 	});
 
 	test('two variants: partials then finals arrive as pixels, each final is written into the folder with its entry, bytes as sent', async () => {
