@@ -78,6 +78,8 @@ export class BatchService implements vscode.Disposable {
 	/** Aborted at dispose: a delivery under way stops reading (what it stored is recorded; the next window reads on). */
 	private readonly stopping = new AbortController();
 	private writes: Promise<void> = Promise.resolve();
+	/** The write waiting for the one under way, which later calls join. */
+	private queued: Promise<void> | undefined;
 	private readonly trust: vscode.Disposable;
 
 	constructor(private readonly options: BatchServiceOptions) {
@@ -118,13 +120,25 @@ export class BatchService implements vscode.Disposable {
 		}
 	}
 
-	/** Stores the records (one write at a time, in order). */
+	/**
+	 * Stores the records: one write at a time, in order, each of the records as they are when it
+	 * starts; every call while a write waits for the one under way joins it (a batch's outcomes
+	 * arrive by the hundred: one write of the 50,000-entry records, not one per call). The records
+	 * go uncopied: the storage serialises them (VS Code's Memento copies a value through JSON as
+	 * `update` is called), so a later change is written by a later write, never half. A failed
+	 * write is logged and rejects the calls that joined it; the next write is tried all the same.
+	 */
 	private persist(): Promise<void> {
-		const snapshot = this.records.map(record => ({ ...record, outcomes: { ...record.outcomes } }));
-		this.writes = this.writes.then(() => this.options.storage.update(BATCH_RECORDS_KEY, snapshot), error => {
-			this.options.log.error(`Storing the batch records failed: ${error instanceof Error ? error.message : String(error)}`);
-		});
-		return this.writes;
+		if (!this.queued) {
+			const queued = this.writes.catch(() => undefined).then(() => {
+				this.queued = undefined;
+				return this.options.storage.update(BATCH_RECORDS_KEY, [...this.records]);
+			});
+			queued.catch(error => this.options.log.error(`Storing the batch records failed: ${error instanceof Error ? error.message : String(error)}`));
+			this.queued = queued;
+			this.writes = queued;
+		}
+		return this.queued;
 	}
 
 	/** Uploads the JSONL (and the reference image) and creates the batch(es); see `BatchSubmitRequest`. */
