@@ -127,6 +127,26 @@ async function startCpuProfile(): Promise<{ stopInto(file: string): Promise<void
 	};
 }
 
+/**
+ * A sampling heap profile of what the extension host's main thread allocates (`--heap-prof` of the
+ * bench): a `.heapprofile` Chrome DevTools opens, every allocation sampled, garbage included.
+ */
+async function startHeapProfile(): Promise<{ stopInto(file: string): Promise<void> }> {
+	const { Session } = await import('node:inspector/promises');
+	const { writeFile } = await import('node:fs/promises');
+	const session = new Session();
+	session.connect();
+	await session.post('HeapProfiler.enable');
+	await session.post('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+	return {
+		async stopInto(file) {
+			const { profile } = await session.post('HeapProfiler.stopSampling');
+			await writeFile(file, JSON.stringify(profile));
+			session.disconnect();
+		},
+	};
+}
+
 suite('Batch API: a whole batch through the test server', function () {
 	this.timeout(120_000);
 	let store: ImageStore;
@@ -488,6 +508,7 @@ suite('Batch API: a whole batch through the test server', function () {
 		});
 		services.push(sampled);
 		const profile = process.env.ILLUSTRATE_BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
+		const heapProfile = process.env.ILLUSTRATE_BENCH_HEAP_PROFILE ? await startHeapProfile() : undefined;
 		const loop = watchEventLoop();
 		const started = performance.now();
 		await sampled.refresh(batchId);
@@ -495,6 +516,9 @@ suite('Batch API: a whole batch through the test server', function () {
 		const blocks = loop.stop();
 		if (profile) {
 			await profile.stopInto(process.env.ILLUSTRATE_BENCH_CPU_PROFILE!);
+		}
+		if (heapProfile) {
+			await heapProfile.stopInto(process.env.ILLUSTRATE_BENCH_HEAP_PROFILE!);
 		}
 		sample();
 		await sampledImages.stopWorker();
