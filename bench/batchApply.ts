@@ -7,6 +7,8 @@
  *   --json <file>          where the figures go (default .test-runs/bench-batch-apply.json)
  *   --cpu-prof <file>      also writes a CPU profile of the extension host's main thread while it
  *                          applies (a .cpuprofile, for Chrome DevTools or VS Code; it slows the run)
+ *   --heap-prof <file>     also writes a sampling heap profile of what that thread allocates while it
+ *                          applies, garbage included (a .heapprofile, for Chrome DevTools' Memory tab)
  * The run is the integration test "bench: applying 1,000 results…", which prints one
  * `BENCH batchApply {…}` line and fails when a limit is passed.
  */
@@ -22,11 +24,12 @@ function option(name: string, fallback: string): string {
 
 const JSON_OUT = option('--json', join(PROJECT_ROOT, '.test-runs', 'bench-batch-apply.json'));
 const CPU_PROFILE = option('--cpu-prof', '');
+const HEAP_PROFILE = option('--heap-prof', '');
 
 const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'out', 'test', 'harness', 'runIntegration.js')], {
 	cwd: PROJECT_ROOT,
 	encoding: 'utf8',
-	env: { ...process.env, ILLUSTRATE_TEST_GREP: 'bench: applying 1,000 results', ...(CPU_PROFILE ? { ILLUSTRATE_BENCH_CPU_PROFILE: resolve(CPU_PROFILE) } : {}) },
+	env: { ...process.env, ILLUSTRATE_TEST_GREP: 'bench: applying 1,000 results', ...(CPU_PROFILE ? { ILLUSTRATE_BENCH_CPU_PROFILE: resolve(CPU_PROFILE) } : {}), ...(HEAP_PROFILE ? { ILLUSTRATE_BENCH_HEAP_PROFILE: resolve(HEAP_PROFILE) } : {}) },
 	maxBuffer: 64 * 1024 * 1024,
 });
 const line = /BENCH batchApply (\{.*\})/.exec(result.stdout);

@@ -73,6 +73,8 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 		history: store,
 		inserter,
 		log,
+		// The output files are read and their images stored in the image worker, off this thread.
+		readInWorker: resource => (job, signal, onLine) => imageService.readBatchOutput(job, resource, signal, onLine),
 		onDelivered: record => {
 			// What the batch charged joins the window's running cost, as a request sent now does.
 			const received = Object.values(record.outcomes).filter(outcome => outcome.imageId !== undefined).length;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { BatchEndpoint } from '../core/batchApi/batchInput';
+import { chunksOf } from '../core/batchApi/batchOutput';
 import { readRemoteBatch, type RemoteBatch } from '../core/batchApi/remoteBatch';
 import { IllustrateError } from '../core/errors';
 import { clientConnection, configuredClient } from '../providers/openaiClient';
@@ -15,22 +16,6 @@ export interface BatchApi {
 	cancel(batchId: string): Promise<RemoteBatch>;
 	/** A file's content as a stream of chunks, never whole. */
 	content(fileId: string): Promise<AsyncIterable<Uint8Array>>;
-}
-
-/** A web stream's chunks, read one at a time (a browser's streams are not async iterable everywhere). */
-export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-	const reader = body.getReader();
-	try {
-		for (;;) {
-			const { done, value } = await reader.read();
-			if (done) {
-				return;
-			}
-			yield value;
-		}
-	} finally {
-		await reader.cancel().catch(() => undefined);
-	}
 }
 
 let sdk: Promise<Sdk> | undefined;

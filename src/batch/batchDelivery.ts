@@ -1,10 +1,6 @@
 import * as vscode from 'vscode';
-import { jsonlLines, readBatchLine } from '../core/batchApi/batchOutput';
 import type { BatchEntry, BatchRecord, EntryOutcome } from '../core/batchApi/batchRecord';
-import { lineFailureReason } from '../core/batchApi/batchReport';
-import { batchPrice } from '../core/cost/batchCost';
-import { batchImage } from '../core/batchApi/batchImage';
-import { entryOptions } from '../core/batchApi/batchInput';
+import { readBatchFiles, type BatchFile, type BatchFilesSummary, type LineOutcome } from '../core/batchApi/batchDeliveryLines';
 import { runBounded } from '../core/generation/concurrency';
 import { documentKindFor } from '../core/links/documentKinds';
 import { findPlaceholder, findPlaceholders } from '../core/workspaceFill/placeholderIdentity';
@@ -12,6 +8,7 @@ import type { StoredImage } from '../history/imageStore';
 import type { ImageInserter } from '../workspace/imageInserter';
 import { fileExists } from '../platform/fileErrors';
 import { linkedFileOf } from '../workspace/linkedFiles';
+import type { BatchOutputJob } from '../providers/imageService';
 import type { BatchApi } from './batchApiClient';
 
 /** Where delivered images go first, and how they are read back: the history store. */
@@ -20,6 +17,12 @@ export interface BatchHistory {
 	get(id: string): Promise<StoredImage | undefined>;
 }
 
+/**
+ * Reads a batch's files in the image worker (`ImageService.readBatchOutput`), each request's
+ * outcome to `onLine`; resolves undefined where there is no worker for it (the files are then read here).
+ */
+export type WorkerOutputReader = (job: BatchOutputJob, signal: AbortSignal, onLine: (outcome: LineOutcome<StoredImage>) => void) => Promise<BatchFilesSummary | undefined>;
+
 export interface DeliveryContext {
 	readonly api: BatchApi;
 	readonly history: BatchHistory;
@@ -27,6 +30,10 @@ export interface DeliveryContext {
 	readonly log: vscode.LogOutputChannel;
 	/** Called after outcomes changed, so they are stored (a reload in the middle loses nothing). */
 	readonly persist: () => Promise<void>;
+	/** The image worker, where there is one: it reads and stores the files off this thread. */
+	readonly readInWorker?: WorkerOutputReader;
+	/** Aborted when the service goes away: reading stops, what was stored is recorded. */
+	readonly signal?: AbortSignal;
 }
 
 /** The outcome of an image stored in the history and not yet applied. */
@@ -35,97 +42,71 @@ const PENDING = 'pending';
 /** Outcomes are stored every this many lines while a file is read. */
 const PERSIST_EVERY = 50;
 
-/** Images written into the history at once while the file is read on: each holds one image's bytes until it is on disk. */
-const SAVES_AT_ONCE = 4;
-
 /**
  * Reads a finished batch's output file line by line (never whole), stores every image in the
  * history first, then reads the error file for each failure's reason, then applies the stored
- * images to their documents. Lines with an outcome already (a delivery a reload interrupted)
- * are not read twice: nothing is charged twice, nothing is inserted twice.
+ * images to their documents. In the Node extension host the image worker reads and stores (the
+ * main thread only records each request's outcome); elsewhere this thread does, with the same
+ * rules (`readBatchFiles`). Lines with an outcome already (a delivery a reload or a stopped
+ * worker interrupted) are not read twice: nothing is charged twice, nothing is inserted twice.
  */
 export async function deliverBatch(record: BatchRecord, context: DeliveryContext): Promise<void> {
-	const entries = new Map(record.entries.map(entry => [entry.customId, entry]));
 	let sinceSave = 0;
-	const note = async (outcome: EntryOutcome) => {
+	const note = (outcome: EntryOutcome): Promise<void> | undefined => {
 		record.outcomes[outcome.customId] = outcome;
 		if (++sinceSave >= PERSIST_EVERY) {
 			sinceSave = 0;
-			await context.persist();
+			return context.persist();
 		}
+		return undefined;
 	};
-	let cost = record.costUsd ?? 0;
-	let malformed = 0;
-	// The lines taken in this pass: a custom_id twice in the files is stored once, even while its first image is being written.
-	const taken = new Set<string>();
-	const saving = new Set<Promise<void>>();
-	let saveFailed: { error: unknown } | undefined;
-	const store = (work: () => Promise<void>) => {
-		const saved: Promise<void> = work().catch(error => {
-			saveFailed ??= { error };
-		}).finally(() => saving.delete(saved));
-		saving.add(saved);
+	const take = (line: LineOutcome<StoredImage>): Promise<void> | undefined => {
+		if (line.result === 'failed') {
+			return note({ customId: line.customId, result: 'failed', reason: line.reason });
+		}
+		// Charged once it is stored: a delivery stopped halfway keeps the cost of what it stored.
+		if (line.costUsd !== undefined) {
+			record.costUsd = (record.costUsd ?? 0) + line.costUsd;
+		}
+		return note({ customId: line.customId, result: 'kept', reason: PENDING, imageId: line.image.id });
 	};
-	/** Waits for the saves under way (all, or until there is room for one more); a failed one stops the delivery, as a failed write did before. */
-	const settle = async (room: number) => {
-		while (saving.size > room) {
-			await Promise.race(saving);
-		}
-		if (saveFailed) {
-			throw saveFailed.error;
-		}
-	};
-	for (const [fileId, which] of [[record.outputFileId, 'output'], [record.errorFileId, 'error']] as const) {
-		if (!fileId) {
-			continue;
-		}
-		for await (const bytes of jsonlLines(await context.api.content(fileId))) {
-			if (!(bytes instanceof Uint8Array)) {
-				malformed++;
-				context.log.warn(`Batch ${record.id}: a line of its ${which} file of ${bytes.overlong} bytes is longer than Illustrate reads; skipped.`);
-				continue;
-			}
-			const line = readBatchLine(bytes);
-			const entry = line.customId ? entries.get(line.customId) : undefined;
-			if (!entry || record.outcomes[entry.customId] || taken.has(entry.customId)) {
-				if (!entry) {
-					malformed++;
-				}
-				continue;
-			}
-			taken.add(entry.customId);
-			if (line.kind === 'failure') {
-				await note({ customId: entry.customId, result: 'failed', reason: lineFailureReason(line.failure, record.options.model) });
-			} else if (line.kind === 'malformed') {
-				await note({ customId: entry.customId, result: 'failed', reason: vscode.l10n.t('the Batch API sent a result Illustrate cannot read ({0})', line.detail) });
-			} else {
-				const checked = batchImage(line.b64);
-				if (!checked) {
-					await note({ customId: entry.customId, result: 'failed', reason: vscode.l10n.t('the Batch API sent bytes that are not a PNG, JPEG, WebP, GIF or SVG image') });
-					continue;
-				}
-				const { bytes: image, info } = checked;
-				const options = entryOptions(record.options, entry.outputFormat);
-				const price = line.costUsd !== undefined ? batchPrice(line.costUsd) : undefined;
-				cost += price ?? 0;
-				const recipe = {
-					prompt: entry.prompt, model: options.model, size: line.size ?? `${info.width}x${info.height}`, quality: line.quality ?? record.options.quality,
-					operation: 'generate' as const, ...(price !== undefined ? { costUsd: price } : {}),
-				};
-				// Written while the next lines are read: the disk's wait and the reading overlap.
-				await settle(SAVES_AT_ONCE - 1);
-				store(async () => {
-					const stored = await context.history.save(image, recipe, options.outputFormat);
-					await note({ customId: entry.customId, result: 'kept', reason: PENDING, imageId: stored.id });
+	const files: BatchFile[] = [
+		...(record.outputFileId ? [{ fileId: record.outputFileId, which: 'output' as const }] : []),
+		...(record.errorFileId ? [{ fileId: record.errorFileId, which: 'error' as const }] : []),
+	];
+	const waiting = record.entries.filter(entry => !record.outcomes[entry.customId]);
+	const done = Object.keys(record.outcomes);
+	const signal = context.signal ?? new AbortController().signal;
+	try {
+		if (files.length > 0 && waiting.length > 0) {
+			const job: BatchOutputJob = {
+				batchId: record.id, files, options: record.options, done,
+				entries: waiting.map(entry => ({ customId: entry.customId, prompt: entry.prompt, ...(entry.outputFormat ? { outputFormat: entry.outputFormat } : {}) })),
+			};
+			// The worker's outcomes arrive as messages: recorded at once, stored every 50 (the writes queue in order).
+			const inWorker = await context.readInWorker?.(job, signal, line => void take(line));
+			if (!inWorker) {
+				const entries = new Map(waiting.map(entry => [entry.customId, entry]));
+				await readBatchFiles<StoredImage>({
+					batchId: record.id,
+					files,
+					rules: { options: record.options, entry: customId => entries.get(customId), taken: new Set(done) },
+					content: fileId => context.api.content(fileId),
+					store: image => context.history.save(image.bytes, image.recipe, image.fallbackFormat),
+					outcome: async line => {
+						await take(line);
+					},
+					warn: message => context.log.warn(message),
+					signal,
 				});
 			}
 		}
-		await settle(0);
+	} catch (error) {
+		// What was stored before is recorded: the next delivery reads on from there.
+		await context.persist();
+		throw error;
 	}
-	if (malformed > 0) {
-		context.log.warn(`Batch ${record.id}: ${malformed} line(s) of its files were not results of its requests; skipped.`);
-	}
-	record.costUsd = cost;
+	record.costUsd ??= 0;
 	await context.persist();
 	await applyPending(record, context);
 }

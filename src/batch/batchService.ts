@@ -11,7 +11,7 @@ import type { WorkspacePlaceholder } from '../core/workspaceFill/placeholderIden
 import { BATCH_RECORDS_KEY } from '../commandIds';
 import type { ImageInserter } from '../workspace/imageInserter';
 import type { BatchApi } from './batchApiClient';
-import { applyPending, deliverBatch, type BatchHistory } from './batchDelivery';
+import { applyPending, deliverBatch, type BatchHistory, type WorkerOutputReader } from './batchDelivery';
 
 export { BATCH_RECORDS_KEY };
 
@@ -30,6 +30,11 @@ export interface BatchServiceOptions {
 	readonly log: vscode.LogOutputChannel;
 	/** The first wait between polls (the core's default unless given: tests poll sooner). */
 	readonly firstPollMs?: number;
+	/**
+	 * The image worker's reading of a batch's files, for a document's settings (`ImageService.readBatchOutput`):
+	 * without it, or where it resolves undefined, the files are read on this thread.
+	 */
+	readonly readInWorker?: (resource: vscode.Uri | undefined) => WorkerOutputReader;
 	/** Told when a batch's results were applied (the notification; tests listen instead). */
 	readonly onDelivered?: (record: BatchRecord) => void;
 }
@@ -70,7 +75,11 @@ export class BatchService implements vscode.Disposable {
 	private readonly changed = new vscode.EventEmitter<void>();
 	readonly onDidChange = this.changed.event;
 	private disposed = false;
+	/** Aborted at dispose: a delivery under way stops reading (what it stored is recorded; the next window reads on). */
+	private readonly stopping = new AbortController();
 	private writes: Promise<void> = Promise.resolve();
+	/** The write waiting for the one under way, which later calls join. */
+	private queued: Promise<void> | undefined;
 	private readonly trust: vscode.Disposable;
 
 	constructor(private readonly options: BatchServiceOptions) {
@@ -84,6 +93,7 @@ export class BatchService implements vscode.Disposable {
 
 	dispose(): void {
 		this.disposed = true;
+		this.stopping.abort();
 		this.trust.dispose();
 		for (const poll of this.polls.values()) {
 			clearTimeout(poll.timer);
@@ -110,13 +120,25 @@ export class BatchService implements vscode.Disposable {
 		}
 	}
 
-	/** Stores the records (one write at a time, in order). */
+	/**
+	 * Stores the records: one write at a time, in order, each of the records as they are when it
+	 * starts; every call while a write waits for the one under way joins it (a batch's outcomes
+	 * arrive by the hundred: one write of the 50,000-entry records, not one per call). The records
+	 * go uncopied: the storage serialises them (VS Code's Memento copies a value through JSON as
+	 * `update` is called), so a later change is written by a later write, never half. A failed
+	 * write is logged and rejects the calls that joined it; the next write is tried all the same.
+	 */
 	private persist(): Promise<void> {
-		const snapshot = this.records.map(record => ({ ...record, outcomes: { ...record.outcomes } }));
-		this.writes = this.writes.then(() => this.options.storage.update(BATCH_RECORDS_KEY, snapshot), error => {
-			this.options.log.error(`Storing the batch records failed: ${error instanceof Error ? error.message : String(error)}`);
-		});
-		return this.writes;
+		if (!this.queued) {
+			const queued = this.writes.catch(() => undefined).then(() => {
+				this.queued = undefined;
+				return this.options.storage.update(BATCH_RECORDS_KEY, [...this.records]);
+			});
+			queued.catch(error => this.options.log.error(`Storing the batch records failed: ${error instanceof Error ? error.message : String(error)}`));
+			this.queued = queued;
+			this.writes = queued;
+		}
+		return this.queued;
 	}
 
 	/** Uploads the JSONL (and the reference image) and creates the batch(es); see `BatchSubmitRequest`. */
@@ -232,7 +254,11 @@ export class BatchService implements vscode.Disposable {
 	}
 
 	private async deliver(record: BatchRecord, api: BatchApi): Promise<void> {
-		const context = { api, history: this.options.history, inserter: this.options.inserter, log: this.options.log, persist: () => this.persist() };
+		const context = {
+			api, history: this.options.history, inserter: this.options.inserter, log: this.options.log, persist: () => this.persist(),
+			...(this.options.readInWorker ? { readInWorker: this.options.readInWorker(this.resourceOf(record)) } : {}),
+			signal: this.stopping.signal,
+		};
 		if (record.status === 'failed' && !record.outputFileId && !record.errorFileId) {
 			const reason = record.error ? vscode.l10n.t('the batch failed: {0}', record.error) : vscode.l10n.t('the batch failed');
 			for (const entry of record.entries) {

@@ -6,7 +6,8 @@ import { editInputFormat, generateRecipe, makeFinalRequest, withReferenceInstruc
 import { checkEditRequest } from '../core/edits/editRules';
 import { checkRequest, type ImageRequestOptions } from '../core/models/validation';
 import type { OutputFormat } from '../core/models/capabilities';
-import type { WorkerBatch } from '../core/generation/workerProtocol';
+import type { WorkerBatch, WorkerBatchOutput } from '../core/generation/workerProtocol';
+import type { BatchFilesSummary, LineOutcome } from '../core/batchApi/batchDeliveryLines';
 import type { HistoryEntry } from '../core/history/historyEntries';
 import { CARD_IMAGE_MAX_SIDE, cardCopy, bytesNeedCardCopy, historyCopy, type HistoryCopy } from '../core/images/cardCopy';
 import { deflateCodec } from '../platform/compression';
@@ -42,6 +43,9 @@ export interface HistoryStore {
 	/** Takes in an image the image worker wrote into `folder`. */
 	adopt?(entry: HistoryEntry): StoredImage;
 }
+
+/** A finished batch's files to read and store, as the batch service asks (the client and the history folder are the service's). */
+export type BatchOutputJob = Omit<WorkerBatchOutput, 'client' | 'requestTimeoutMs' | 'systemCertificates' | 'folder'>;
 
 /** The rules for the configured provider: any model name for OpenAI-compatible endpoints. */
 export function validationContext(resource: vscode.Uri | undefined): { today: string; allowUnknownModels: boolean } {
@@ -111,6 +115,38 @@ export class ImageService {
 			return this.worker;
 		}
 		return undefined;
+	}
+
+	/**
+	 * Reads a finished batch's output and error files in the image worker: it downloads them
+	 * (the client of `resource`'s settings), reads them line by line, checks each image and
+	 * writes it into the history folder; this thread adopts each entry and hands `onLine` each
+	 * request's outcome. Resolves undefined where the worker cannot (the web, a proxy, a history
+	 * folder that is not local, as for a generation): the caller reads the files itself.
+	 */
+	async readBatchOutput(job: BatchOutputJob, resource: vscode.Uri | undefined, signal: AbortSignal, onLine: (outcome: LineOutcome<StoredImage>) => void): Promise<BatchFilesSummary | undefined> {
+		// A constant condition, so the web bundle drops the worker with its Node imports.
+		if (!ILLUSTRATE_WEB) {
+			const folder = this.store.folder;
+			if (folder?.scheme !== 'file' || !this.store.adopt) {
+				return undefined;
+			}
+			const configured = await configuredClient(this.keys, resource);
+			if (configured.proxy !== undefined) {
+				return undefined;
+			}
+			const adopt = (entry: HistoryEntry) => this.store.adopt!(entry);
+			const worker = this.imageWorker()!;
+			this.log.info(`Batch ${job.batchId}: its ${job.files.map(file => file.which).join(' and ')} file(s) are read in the image worker (${job.entries.length} request(s) without a result yet)`);
+			const systemCertificates = vscode.workspace.getConfiguration('http').get<boolean>('systemCertificates', true);
+			return worker.readBatchOutput({ ...job, client: configured.config, requestTimeoutMs: configured.requestTimeoutMs, systemCertificates, folder: folder.fsPath }, signal, onLine, adopt);
+		}
+		return undefined;
+	}
+
+	/** Stops the image worker's thread: what runs in it fails (as when the worker crashes), and the next use starts a new one. */
+	async stopWorker(): Promise<void> {
+		await this.worker?.dispose();
 	}
 
 	/** Refuses what the API would refuse, before anything is sent or charged. */

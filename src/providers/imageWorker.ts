@@ -11,6 +11,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type OpenAI from 'openai';
 import type { BatchLog, VariantEvents } from '../core/generation/batchRunner';
 import { ownedBytes, toWorkerError, transferList, type FromWorker, type ToWorker, type WorkerClientConfig } from '../core/generation/workerProtocol';
+import { readBatchFiles } from '../core/batchApi/batchDeliveryLines';
+import { chunksOf } from '../core/batchApi/batchOutput';
+import { CancelledError } from '../core/errors';
 import { entryFileName, entryJson, entryForImage, type HistoryEntry } from '../core/history/historyEntries';
 import { bytesNeedCardCopy, CARD_IMAGE_MAX_SIDE, cardCopy, historyCopy, type JpegEncoder } from '../core/images/cardCopy';
 import { SlotPixels } from '../core/generation/slotPixels';
@@ -179,6 +182,50 @@ async function copyForHistory(message: Extract<ToWorker, { type: 'historyCopy' }
 	}
 }
 
+/**
+ * A finished batch's output and error files, downloaded with the SDK (the client a run uses),
+ * read line by line and each image written into the history folder, as `run` stores a final
+ * image: the main thread gets one small message per request (`batchLine`) and the summary.
+ */
+async function readBatchOutput(message: Extract<ToWorker, { type: 'batchOutput' }>): Promise<void> {
+	const { id, job } = message;
+	const controller = new AbortController();
+	running.set(id, controller);
+	try {
+		if (job.systemCertificates && !/^http:/i.test(job.client.options.baseURL ?? '')) {
+			addSystemCertificates();
+		}
+		const { client } = await clientFor(job.client);
+		const entries = new Map(job.entries.map(entry => [entry.customId, entry]));
+		const summary = await readBatchFiles<HistoryEntry>({
+			batchId: job.batchId,
+			files: job.files,
+			rules: { options: job.options, entry: customId => entries.get(customId), taken: new Set(job.done) },
+			content: async fileId => {
+				const response = await client.files.content(fileId, { signal: controller.signal });
+				if (!response.body) {
+					throw new Error('The Files API sent no content.');
+				}
+				return chunksOf(response.body as ReadableStream<Uint8Array>);
+			},
+			store: async image => {
+				const entry = entryForImage(image.bytes, image.recipe, image.fallbackFormat);
+				await writeInto(job.folder, entry.file, image.bytes);
+				await writeInto(job.folder, entryFileName(entry), entryJson(entry));
+				return entry;
+			},
+			outcome: outcome => post({ type: 'batchLine', id, outcome }),
+			warn: log.warn,
+			signal: controller.signal,
+		});
+		post({ type: 'batchOutputDone', id, summary });
+	} catch (error) {
+		post({ type: 'batchOutputFailed', id, error: toWorkerError(controller.signal.aborted ? new CancelledError() : error) });
+	} finally {
+		running.delete(id);
+	}
+}
+
 port.on('message', (message: ToWorker) => {
 	switch (message.type) {
 		case 'run':
@@ -192,6 +239,9 @@ port.on('message', (message: ToWorker) => {
 			break;
 		case 'historyCopy':
 			void copyForHistory(message);
+			break;
+		case 'batchOutput':
+			void readBatchOutput(message);
 			break;
 		case 'warm':
 			sdk ??= import('openai');

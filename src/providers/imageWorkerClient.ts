@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { BatchLog, GenerationResult, VariantEvents } from '../core/generation/batchRunner';
-import type { FromWorker } from '../core/generation/workerProtocol';
+import type { FromWorker, WorkerBatchOutput } from '../core/generation/workerProtocol';
+import type { BatchFilesSummary, LineOutcome } from '../core/batchApi/batchDeliveryLines';
 import { WorkerSession, type WorkerPort, type WorkerRun } from '../core/generation/workerSession';
 import type { HistoryEntry } from '../core/history/historyEntries';
 import { HISTORY_COPY_SOURCE_MAX_BYTES, type HistoryCopy } from '../core/images/cardCopy';
@@ -77,6 +78,11 @@ export class ImageWorker {
 	 */
 	async historyCopy(path: string, maxBytes = HISTORY_COPY_SOURCE_MAX_BYTES): Promise<HistoryCopy | undefined> {
 		return this.session.historyCopy(await this.start(), path, maxBytes);
+	}
+
+	/** Reads and stores a finished batch's files in the worker (see `WorkerSession.readBatchOutput`). */
+	async readBatchOutput<Stored>(job: WorkerBatchOutput, signal: AbortSignal, onLine: (outcome: LineOutcome<Stored>) => void, adopt: (entry: HistoryEntry) => Stored): Promise<BatchFilesSummary> {
+		return this.session.readBatchOutput(await this.start(), job, signal, onLine, adopt);
 	}
 
 	/** Stops the worker; batches still running fail. */

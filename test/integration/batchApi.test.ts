@@ -9,6 +9,8 @@ import { costFromUsage } from '../../src/core/cost/cost';
 import { workspacePlaceholders, type WorkspacePlaceholder } from '../../src/core/workspaceFill/placeholderIdentity';
 import { ImageStore, type StoredImage } from '../../src/history/imageStore';
 import { ApiKeys } from '../../src/providers/apiKeys';
+import { ImageService } from '../../src/providers/imageService';
+import type { BatchHistory } from '../../src/batch/batchDelivery';
 import { ImageInserter } from '../../src/workspace/imageInserter';
 import { watchEventLoop } from '../harness/eventLoopWatch';
 import { waitFor } from '../harness/waitFor';
@@ -79,6 +81,34 @@ async function outputImages(batchId: string): Promise<Map<string, Uint8Array>> {
 	}));
 }
 
+/** A log channel that also keeps every line it is given, for a test to read. */
+function recordingLog(log: vscode.LogOutputChannel, lines: string[]): vscode.LogOutputChannel {
+	return new Proxy(log, {
+		get(target, key: keyof vscode.LogOutputChannel) {
+			if (key === 'info' || key === 'warn' || key === 'error') {
+				return (message: string) => {
+					lines.push(message);
+					target[key](message);
+				};
+			}
+			const value = target[key];
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+		},
+	});
+}
+
+/** The history entries on disk (each `<id>.json` of the history folder), by prompt. */
+async function entriesOnDisk(store: ImageStore, prompts: readonly string[]): Promise<Map<string, string[]>> {
+	const found = new Map<string, string[]>(prompts.map(prompt => [prompt, []]));
+	for (const [name] of await vscode.workspace.fs.readDirectory(store.folder)) {
+		if (name.endsWith('.json')) {
+			const entry = JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(store.folder, name)))) as { id: string; prompt: string };
+			found.get(entry.prompt)?.push(entry.id);
+		}
+	}
+	return found;
+}
+
 /** A CPU profile of the extension host's main thread (`--cpu-prof` of the bench), written as a `.cpuprofile` Chrome DevTools opens. */
 async function startCpuProfile(): Promise<{ stopInto(file: string): Promise<void> }> {
 	const { Session } = await import('node:inspector/promises');
@@ -97,20 +127,46 @@ async function startCpuProfile(): Promise<{ stopInto(file: string): Promise<void
 	};
 }
 
+/**
+ * A sampling heap profile of what the extension host's main thread allocates (`--heap-prof` of the
+ * bench): a `.heapprofile` Chrome DevTools opens, every allocation sampled, garbage included.
+ */
+async function startHeapProfile(): Promise<{ stopInto(file: string): Promise<void> }> {
+	const { Session } = await import('node:inspector/promises');
+	const { writeFile } = await import('node:fs/promises');
+	const session = new Session();
+	session.connect();
+	await session.post('HeapProfiler.enable');
+	await session.post('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+	return {
+		async stopInto(file) {
+			const { profile } = await session.post('HeapProfiler.stopSampling');
+			await writeFile(file, JSON.stringify(profile));
+			session.disconnect();
+		},
+	};
+}
+
 suite('Batch API: a whole batch through the test server', function () {
 	this.timeout(120_000);
 	let store: ImageStore;
 	let log: vscode.LogOutputChannel;
+	/** The image service (and its worker) the services read batch files through, as the extension's do. */
+	let images: ImageService;
+	const logged: string[] = [];
 	const services: BatchService[] = [];
+	const keys = () => new ApiKeys(new NoSecrets(), { OPENAI_API_KEY: process.env.OPENAI_API_KEY });
 
-	function service(storage: BatchRecordStorage, firstPollMs = 3_600_000, delivered?: (record: BatchRecord) => void): BatchService {
+	/** A batch service as the extension builds it: its files read in the image worker, unless `worker` is false (the main thread reads them, as in the web). */
+	function service(storage: BatchRecordStorage, firstPollMs = 3_600_000, delivered?: (record: BatchRecord) => void, { worker = true, history }: { worker?: boolean; history?: BatchHistory } = {}): BatchService {
 		const made = new BatchService({
 			storage,
-			api: resource => sdkBatchApi(new ApiKeys(new NoSecrets(), { OPENAI_API_KEY: process.env.OPENAI_API_KEY }), resource),
-			history: store,
+			api: resource => sdkBatchApi(keys(), resource),
+			history: history ?? store,
 			inserter: new ImageInserter(store, log),
 			log,
 			firstPollMs,
+			...(worker ? { readInWorker: (resource: vscode.Uri | undefined) => (job, signal, onLine) => images.readBatchOutput(job, resource, signal, onLine) } : {}),
 			...(delivered ? { onDelivered: delivered } : {}),
 		});
 		services.push(made);
@@ -118,12 +174,14 @@ suite('Batch API: a whole batch through the test server', function () {
 	}
 
 	suiteSetup(() => {
-		log = vscode.window.createOutputChannel('Illustrate batch test', { log: true });
+		log = recordingLog(vscode.window.createOutputChannel('Illustrate batch test', { log: true }), logged);
 		store = new ImageStore(vscode.Uri.joinPath(workspaceRoot(), '.batch-store'), () => 500 * 1024 * 1024);
+		images = new ImageService(keys(), store, log);
 	});
 	setup(async () => {
 		await api().reset();
 		await removeIfPresent('batch');
+		logged.length = 0;
 	});
 	teardown(async () => {
 		for (const made of services.splice(0)) {
@@ -132,6 +190,7 @@ suite('Batch API: a whole batch through the test server', function () {
 		await closeAllEditors();
 	});
 	suiteTeardown(async () => {
+		await images.stopWorker();
 		store.dispose();
 		log.dispose();
 		await removeIfPresent('.batch-store');
@@ -224,7 +283,8 @@ suite('Batch API: a whole batch through the test server', function () {
 
 	test('polled with backoff on its own: Cancel Batch delivers what the batch completed, the rest failed with the reason', async () => {
 		const doc = await writeDocument('batch/d.md', '![one]()\n\n![two]()\n\n![three]()\n');
-		const polled = service(new JsonMemento(), 50);
+		// Read on the main thread, as where there is no image worker (the web, a proxy).
+		const polled = service(new JsonMemento(), 50, undefined, { worker: false });
 		const { batchId } = await polled.submit(await placeholdersOf(doc), { options: OPTIONS });
 		await api().driveBatch(batchId, { status: 'in_progress' });
 		await waitFor(() => polled.batch(batchId)?.status === 'in_progress', 'the poll sees the batch in progress');
@@ -237,6 +297,81 @@ suite('Batch API: a whole batch through the test server', function () {
 		assert.deepEqual(results.map(outcome => outcome.result), ['applied', 'failed', 'failed']);
 		assert.match(results[1].reason ?? '', /cancelled first/);
 		assert.equal(decoder.decode(await vscode.workspace.fs.readFile(doc)), '![one](images/one.png)\n\n![two]()\n\n![three]()\n');
+	});
+
+	test('a batch\'s files are read and stored in the image worker: the log says so, the main thread writes no image, the history holds each byte for byte, the error file\'s reason is reported', async () => {
+		const doc = await writeDocument('batch/worker/page.md', '![a red kite]()\n\n![a grey heron]()\n\n![a refused bird]()\n');
+		let mainThreadSaves = 0;
+		const made = service(new JsonMemento(), 3_600_000, undefined, { history: { save: (...args) => (mainThreadSaves++, store.save(...args)), get: id => store.get(id) } });
+		const { batchId } = await made.submit(await placeholdersOf(doc), { options: OPTIONS });
+		const [serverBatch] = await api().batches();
+		await api().driveBatch(batchId, { status: 'in_progress' });
+		await api().driveBatch(batchId, { status: 'finalizing' });
+		await api().driveBatch(batchId, { status: 'completed', failLines: [serverBatch.lines[2].custom_id] });
+		await made.refresh(batchId);
+		const record = made.batch(batchId)!;
+		assert.ok(record.delivered);
+		assert.ok(logged.some(line => line === `Batch ${batchId}: its output and error file(s) are read in the image worker (3 request(s) without a result yet)`), logged.join('\n'));
+		assert.equal(mainThreadSaves, 0, 'no image was written from the main thread');
+		const sent = await outputImages(batchId);
+		for (const index of [0, 1]) {
+			const outcome = record.outcomes[serverBatch.lines[index].custom_id];
+			assert.equal(outcome.result, 'applied');
+			const image = await store.get(outcome.imageId ?? '');
+			assert.ok(image, `image ${index} is in the history`);
+			assert.ok(bytesEqual(await store.read(image), sent.get(serverBatch.lines[index].custom_id)!), `image ${index} is byte for byte the line's`);
+		}
+		const refused = record.outcomes[serverBatch.lines[2].custom_id];
+		assert.equal(refused.result, 'failed');
+		assert.match(refused.reason ?? '', /safety system rejected this prompt/);
+		assert.equal(await textOf(doc), '![a red kite](images/a-red-kite.png)\n\n![a grey heron](images/a-grey-heron.png)\n\n![a refused bird]()\n');
+		assert.ok((record.costUsd ?? 0) > 0, 'the lines\' usage is charged at the batch price');
+	});
+
+	test('a delivery interrupted twice (the image worker stops, then the window goes) reads on where it stopped: every image stored once, none inserted twice', async () => {
+		const alts = Array.from({ length: 6 }, (_, index) => `a resumed picture ${index + 1}`);
+		const doc = await writeDocument('batch/resume/page.md', alts.map(alt => `![${alt}]()\n`).join('\n'));
+		const storage = new JsonMemento();
+		const first = service(storage);
+		const { batchId } = await first.submit(await placeholdersOf(doc), { options: OPTIONS });
+		await api().driveBatch(batchId, { status: 'in_progress' });
+		await api().driveBatch(batchId, { status: 'finalizing' });
+		await api().driveBatch(batchId, { status: 'completed' });
+		const outcomes = (service: BatchService) => Object.values(service.batch(batchId)!.outcomes);
+		const storedOutcomes = () => (storage.get(BATCH_RECORDS_KEY) as BatchRecord[])[0].outcomes;
+
+		// The output file's download stops after two lines: the worker has stored two images when it is stopped.
+		await api().configure({ holdContentAfterLines: 2 });
+		const stopped = first.refresh(batchId);
+		await waitFor(() => outcomes(first).length === 2, 'two outcomes recorded from the worker');
+		await images.stopWorker();
+		await stopped;
+		assert.equal(first.batch(batchId)?.delivered, false);
+		assert.ok(logged.some(line => /The image worker stopped/.test(line)), logged.join('\n'));
+		assert.deepEqual(Object.values(storedOutcomes()).map(outcome => outcome.result), ['kept', 'kept'], 'what was stored is recorded');
+
+		// Again, with a new worker: two more lines, then the window goes.
+		await api().configure({ holdContentAfterLines: 4 });
+		const leaving = first.refresh(batchId);
+		await waitFor(() => outcomes(first).length === 4, 'four outcomes recorded');
+		first.dispose();
+		await leaving;
+		assert.equal(Object.keys(storedOutcomes()).length, 4);
+		const kept = new Map(Object.values(storedOutcomes()).map(outcome => [outcome.customId, outcome.imageId]));
+
+		// A new window reads on from the stored record.
+		await api().releaseFinals();
+		const second = service(storage);
+		await second.refresh(batchId);
+		const record = second.batch(batchId)!;
+		assert.ok(record.delivered);
+		assert.deepEqual(record.entries.map(entry => record.outcomes[entry.customId].result), ['applied', 'applied', 'applied', 'applied', 'applied', 'applied']);
+		for (const [customId, imageId] of kept) {
+			assert.equal(record.outcomes[customId].imageId, imageId, `${customId} keeps the image stored before the interruption`);
+		}
+		const onDisk = await entriesOnDisk(store, alts);
+		assert.deepEqual([...onDisk.values()].map(ids => ids.length), [1, 1, 1, 1, 1, 1], 'each image is in the history once');
+		assert.equal(await textOf(doc), alts.map(alt => `![${alt}](images/${alt.replace(/ /g, '-')}.png)\n`).join('\n'));
 	});
 
 	test('documents of one folder filled at once: each image a file of its own, copied byte for byte from the history, every one in the folder\'s manifest; Undo takes a document\'s links back in one step', async () => {
@@ -335,18 +470,33 @@ suite('Batch API: a whole batch through the test server', function () {
 		const outputBytes = (await api().batches()).length > 0 ? Number((await fetch(`${process.env.OPENAI_BASE_URL}/files/${String(completed.output_file_id)}`, { headers: { authorization: `Bearer ${process.env.OPENAI_API_KEY}` } }).then(response => response.json()) as { bytes: number }).bytes) : 0;
 
 		// Memory is read at every image stored and every record write: hundreds of points through the delivery.
-		const rss = () => process.memoryUsage().rss;
+		// process.memoryUsage.rss(), not memoryUsage(): the heap statistics are not needed and cost the host's thread about a millisecond per image.
+		const rss = () => process.memoryUsage.rss();
 		const before = rss();
 		let peak = before;
 		let lastSaveAt = 0;
 		const sample = () => {
 			peak = Math.max(peak, rss());
 		};
+		// The image worker reads the output and writes the images; this thread adopts each one written
+		// (the end of the last one is when reading and storing ended).
+		let mainThreadSaves = 0;
+		const sampledImages = new ImageService(keys(), {
+			folder: store.folder,
+			save: (...args) => store.save(...args),
+			read: image => store.read(image),
+			adopt: entry => {
+				sample();
+				const adopted = store.adopt(entry);
+				lastSaveAt = performance.now();
+				return adopted;
+			},
+		}, log);
 		const sampled = new BatchService({
 			storage: { get: key => storage.get(key), update: (key, value) => (sample(), storage.update(key, value)) },
-			api: resource => sdkBatchApi(new ApiKeys(new NoSecrets(), { OPENAI_API_KEY: process.env.OPENAI_API_KEY }), resource),
-			// The end of the last write into the history: the images are written while the file is read on, a few at a time.
+			api: resource => sdkBatchApi(keys(), resource),
 			history: { save: async (...args) => {
+				mainThreadSaves++;
 				sample();
 				const saved = await store.save(...args);
 				lastSaveAt = performance.now();
@@ -355,9 +505,11 @@ suite('Batch API: a whole batch through the test server', function () {
 			inserter: new ImageInserter(store, log),
 			log,
 			firstPollMs: 3_600_000,
+			readInWorker: resource => (job, signal, onLine) => sampledImages.readBatchOutput(job, resource, signal, onLine),
 		});
 		services.push(sampled);
 		const profile = process.env.ILLUSTRATE_BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
+		const heapProfile = process.env.ILLUSTRATE_BENCH_HEAP_PROFILE ? await startHeapProfile() : undefined;
 		const loop = watchEventLoop();
 		const started = performance.now();
 		await sampled.refresh(batchId);
@@ -366,9 +518,14 @@ suite('Batch API: a whole batch through the test server', function () {
 		if (profile) {
 			await profile.stopInto(process.env.ILLUSTRATE_BENCH_CPU_PROFILE!);
 		}
+		if (heapProfile) {
+			await heapProfile.stopInto(process.env.ILLUSTRATE_BENCH_HEAP_PROFILE!);
+		}
 		sample();
+		await sampledImages.stopWorker();
 		const record = sampled.batch(batchId)!;
 		assert.ok(record.delivered);
+		assert.equal(mainThreadSaves, 0, 'the output was read and stored in the image worker');
 		assert.equal(Object.values(record.outcomes).filter(outcome => outcome.result === 'applied').length, 1000);
 		assert.match(await textOf(uris[199]), /!\[figure 4 of page 199\]\(images\/figure-4-of-page-199\.png\)/);
 		const growthMb = Math.round((peak - before) / 1024 / 1024);

@@ -67,6 +67,29 @@ suite('test API server: files and batches', function () {
 		assert.deepEqual([files.data.length, files.has_more, typeof files.first_id, files.first_id === files.last_id], [1, true, 'string', true]);
 	});
 
+	test('a download of an output file can be held after some lines (holdContentAfterLines) until released; an input file never is', async () => {
+		const input = await client.files.create({ file: await toFile(jsonl([generation('h-1', 'a fox'), generation('h-2', 'an owl'), generation('h-3', 'a hare')]), 'input.jsonl'), purpose: 'batch' });
+		const created = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/images/generations', completion_window: '24h' });
+		await control.driveBatch(created.id, { status: 'in_progress' });
+		await control.driveBatch(created.id, { status: 'finalizing' });
+		const completed = await control.driveBatch(created.id, { status: 'completed' });
+		await control.configure({ holdContentAfterLines: 2 });
+		assert.equal((await (await client.files.content(input.id)).text()).split('\n').filter(Boolean).length, 3, 'an input file is sent whole');
+		const reader = (await client.files.content(String(completed.output_file_id))).body!.getReader();
+		let text = '';
+		while (text.split('\n').length < 3) {
+			const { value } = await reader.read();
+			text += Buffer.from(value!).toString('utf8');
+		}
+		assert.deepEqual(text.split('\n').filter(Boolean).map(line => (JSON.parse(line) as { custom_id: string }).custom_id), ['h-1', 'h-2'], 'two lines, then the download waits');
+		const rest = reader.read();
+		await control.releaseFinals();
+		for (let chunk = await rest; !chunk.done; chunk = await reader.read()) {
+			text += Buffer.from(chunk.value).toString('utf8');
+		}
+		assert.deepEqual(text.split('\n').filter(Boolean).map(line => (JSON.parse(line) as { custom_id: string }).custom_id), ['h-1', 'h-2', 'h-3']);
+	});
+
 	test('SVG and GIF requests get SVG and GIF output lines, as the synchronous endpoint makes them; streaming is refused per line', async () => {
 		const svg = { custom_id: 'svg-1', method: 'POST', url: '/v1/images/generations', body: { model: 'gpt-image-2.6-sunburst', prompt: 'a flow diagram', size: '1024x1024', quality: 'low', output_format: 'svg', stream: false } };
 		const gif = { custom_id: 'gif-1', method: 'POST', url: '/v1/images/generations', body: { model: 'gpt-image-2.6-flare', prompt: 'a loop', size: 'auto', quality: 'low', output_format: 'gif', frame_count: 4, stream: false } };

@@ -70,16 +70,17 @@ export class ServerState {
 		Object.assign(this.config, DEFAULT_CONFIG, this.initial);
 	}
 
-	/** Lets held final images go (see `holdFinals`). */
+	/** Lets held final images go (see `holdFinals`), and held file downloads (`holdContentAfterLines`). */
 	releaseFinals(): void {
 		this.config.holdFinals = false;
+		this.config.holdContentAfterLines = 0;
 		this.release?.resolve();
 		this.release = undefined;
 	}
 
 	/** Resolves when final images may be sent: at once, or when released, or when the client leaves. */
-	finalsReleased(signal: AbortSignal): Promise<void> {
-		if (!this.config.holdFinals) {
+	finalsReleased(signal: AbortSignal, held = this.config.holdFinals): Promise<void> {
+		if (!held) {
 			return Promise.resolve();
 		}
 		if (!this.release) {

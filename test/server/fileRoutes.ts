@@ -100,8 +100,36 @@ async function readUpload(request: IncomingMessage): Promise<{ purpose?: string;
 	return result;
 }
 
+/** A file download held part way (a test stops its reader there): after how many lines, and until what. */
+export interface ContentHold {
+	readonly afterLines: number;
+	readonly released: (signal: AbortSignal) => Promise<void>;
+}
+
+/** The file's bytes, its first `hold.afterLines` lines at once and the rest once released (nothing more once the client left). */
+async function sendContent(file: StoredFile, response: ServerResponse, hold?: ContentHold): Promise<void> {
+	response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length });
+	let cut = 0;
+	for (let line = 0; hold && line < hold.afterLines && cut >= 0; line++) {
+		cut = file.bytes.indexOf(0x0a, cut) + 1 || -1;
+	}
+	if (!hold || hold.afterLines <= 0 || cut <= 0 || cut >= file.bytes.length) {
+		response.end(file.bytes);
+		return;
+	}
+	response.write(file.bytes.subarray(0, cut));
+	const left = new AbortController();
+	response.on('close', () => left.abort());
+	await hold.released(left.signal);
+	if (left.signal.aborted) {
+		response.destroy();
+		return;
+	}
+	response.end(file.bytes.subarray(cut));
+}
+
 /** `/v1/files*`; answers false for a path that is not one of them. */
-export async function handleFiles(files: FileStore, request: IncomingMessage, response: ServerResponse, path: string, url: URL): Promise<boolean> {
+export async function handleFiles(files: FileStore, request: IncomingMessage, response: ServerResponse, path: string, url: URL, hold?: ContentHold): Promise<boolean> {
 	const match = /^\/v1\/files(?:\/([^/]+))?(\/content)?$/.exec(path);
 	if (!match) {
 		return false;
@@ -128,8 +156,7 @@ export async function handleFiles(files: FileStore, request: IncomingMessage, re
 			if (!file) {
 				throw notFound(id);
 			}
-			response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length });
-			response.end(file.bytes);
+			await sendContent(file, response, file.purpose === 'batch_output' ? hold : undefined);
 		} else if (request.method === 'GET' && id) {
 			const file = files.get(id);
 			if (!file) {

@@ -84,7 +84,7 @@ export async function startImageApiServer(options: { port?: number; config?: Par
 		if (path === '/__control/reset') {
 			batches.reset();
 		}
-		const batchApi = path.startsWith('/v1/files') ? handleFiles(batches.files, request, response, path, url)
+		const batchApi = path.startsWith('/v1/files') ? handleFiles(batches.files, request, response, path, url, { afterLines: state.config.holdContentAfterLines, released: signal => state.finalsReleased(signal, state.config.holdContentAfterLines > 0) })
 			: path.startsWith('/v1/batches') ? handleBatches(batches, state.config, request, response, path, url)
 				: path.startsWith('/__control/batches') ? handleBatchControl(batches, state.config, request, response, path) : undefined;
 		if (batchApi) {

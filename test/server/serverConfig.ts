@@ -16,6 +16,11 @@ export interface ServerConfig {
 	stallMs: number;
 	/** Streams hold back their final images (partials still flow) until `releaseFinals()`. */
 	holdFinals: boolean;
+	/**
+	 * Non-zero: a download of a batch's output or error file (`/v1/files/{id}/content`) sends
+	 * this many lines, then holds the rest until `releaseFinals()` (or the client leaves).
+	 */
+	holdContentAfterLines: number;
 	/** Accept any model name, as an OpenAI-compatible server of other models does. */
 	anyModel: boolean;
 	/** What `GET /v1/models` lists. */
@@ -50,6 +55,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
 	acceptedKeys: [],
 	stallMs: 600_000,
 	holdFinals: false,
+	holdContentAfterLines: 0,
 	anyModel: false,
 	models: ['gpt-image-2', 'gpt-image-2-2026-04-21', 'gpt-image-1.5', 'gpt-4.1-mini', 'whisper-1'],
 	seedPool: 0,

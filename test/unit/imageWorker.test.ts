@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArrivedPixels, VariantEvents } from '../../src/core/generation/batchRunner';
-import { fromWorkerError, ownedBytes, toWorkerError, transferList, type ToWorker } from '../../src/core/generation/workerProtocol';
+import { fromWorkerError, ownedBytes, toWorkerError, transferList, type ToWorker, type WorkerBatchOutput } from '../../src/core/generation/workerProtocol';
+import type { LineOutcome } from '../../src/core/batchApi/batchDeliveryLines';
 import { WorkerSession } from '../../src/core/generation/workerSession';
 import { CancelledError, IllustrateError } from '../../src/core/errors';
 import { readImageInfo } from '../../src/core/images/imageInfo';
@@ -12,6 +13,7 @@ import type { HistoryEntry } from '../../src/core/history/historyEntries';
 import { ImageWorker, type WorkerRun } from '../../src/providers/imageWorkerClient';
 import { renderImage } from '../server/imageFactory';
 import { startImageApiServer, type ImageApiServer } from '../server/imageApiServer';
+import { ImageApiControl } from '../server/controlClient';
 
 const KEY = 'sk-worker-0123456789abcdef';
 /** The worker as the tests build it (out/src/providers/imageWorker.js), beside this file's compiled sources. */
@@ -127,6 +129,59 @@ suite('The image worker session: the main thread\'s side, with a port of its own
 		assert.equal(await card, undefined);
 		assert.ok(logged.some(line => /stopped: out of memory/.test(line)));
 	});
+
+	const job: WorkerBatchOutput = {
+		batchId: 'batch_1', client: request.client, requestTimeoutMs: 1_000, folder: '/tmp/history',
+		files: [{ fileId: 'file-out', which: 'output' }], options: { model: 'gpt-image-1.5', size: '1024x1024', quality: 'low', outputFormat: 'png' },
+		entries: [{ customId: 'ph-2', prompt: 'an owl' }, { customId: 'ph-3', prompt: 'a hare' }], done: ['ph-1'],
+	};
+
+	test('a batch\'s files: the job goes to the worker; each line\'s outcome reaches the caller in order, an image adopted first; the summary resolves', async () => {
+		const { sent, port, session: worker } = session();
+		const adopted: string[] = [];
+		const lines: LineOutcome<string>[] = [];
+		const reading = worker.readBatchOutput<string>(port, job, new AbortController().signal, line => lines.push(line), stored => (adopted.push(stored.id), `adopted ${stored.id}`));
+		assert.deepEqual(sent.map(({ message }) => message), [{ type: 'batchOutput', id: 1, job }]);
+		assert.deepEqual(sent[0].transfer, [], 'no bytes go with it');
+		worker.receive({ type: 'batchLine', id: 1, outcome: { customId: 'ph-2', result: 'kept', image: entry('img-2'), costUsd: 0.01 } });
+		worker.receive({ type: 'batchLine', id: 1, outcome: { customId: 'ph-3', result: 'failed', reason: 'refused' } });
+		// Another job's message is not this one's.
+		worker.receive({ type: 'batchLine', id: 7, outcome: { customId: 'ph-9', result: 'failed', reason: 'not ours' } });
+		worker.receive({ type: 'batchOutputDone', id: 1, summary: { strangers: 1, overlong: 2 } });
+		assert.deepEqual(await reading, { strangers: 1, overlong: 2 });
+		assert.deepEqual(adopted, ['img-2']);
+		assert.deepEqual(lines, [{ customId: 'ph-2', result: 'kept', image: 'adopted img-2', costUsd: 0.01 }, { customId: 'ph-3', result: 'failed', reason: 'refused' }]);
+		worker.receive({ type: 'batchLine', id: 1, outcome: { customId: 'ph-2', result: 'failed', reason: 'late' } });
+		assert.equal(lines.length, 2, 'nothing reaches a job that ended');
+	});
+
+	test('a batch\'s files: the abort becomes a cancel message and a CancelledError; a failure is the worker\'s error; a stopped worker fails it; a throwing handler cancels', async () => {
+		const { sent, port, session: worker } = session();
+		const abort = new AbortController();
+		const lines: LineOutcome<HistoryEntry>[] = [];
+		const cancelled = worker.readBatchOutput<HistoryEntry>(port, job, abort.signal, line => lines.push(line), stored => stored);
+		worker.receive({ type: 'batchLine', id: 1, outcome: { customId: 'ph-2', result: 'kept', image: entry('img-2') } });
+		abort.abort();
+		assert.deepEqual(sent[1].message, { type: 'cancel', id: 1 });
+		worker.receive({ type: 'batchOutputFailed', id: 1, error: { kind: 'cancelled', message: 'The request was cancelled.' } });
+		await assert.rejects(cancelled, error => error instanceof CancelledError);
+		assert.equal(lines.length, 1, 'what arrived before stands');
+
+		const failing = worker.readBatchOutput(port, job, new AbortController().signal, () => undefined, stored => stored);
+		worker.receive({ type: 'batchOutputFailed', id: 2, error: { kind: 'other', message: 'ENOSPC: no space left on device' } });
+		await assert.rejects(failing, /ENOSPC/);
+
+		const stopping = worker.readBatchOutput(port, job, new AbortController().signal, () => undefined, stored => stored);
+		worker.stopped(new Error('out of memory'));
+		await assert.rejects(stopping, (error: Error) => error instanceof IllustrateError && /The image worker stopped \(out of memory\)/.test(error.message));
+
+		const throwing = worker.readBatchOutput(port, job, new AbortController().signal, () => {
+			throw new Error('the record could not be written');
+		}, stored => stored);
+		worker.receive({ type: 'batchLine', id: 4, outcome: { customId: 'ph-3', result: 'failed', reason: 'refused' } });
+		await assert.rejects(throwing, /the record could not be written/);
+		assert.deepEqual(sent.at(-1)?.message, { type: 'cancel', id: 4 }, 'the worker is told to stop reading');
+	});
 });
 
 interface Recorded {
@@ -185,6 +240,41 @@ suite('The image worker: a batch in a worker thread, against the test API server
 	suiteTeardown(async () => {
 		await worker.dispose();
 		await server.close();
+	});
+
+	test('a finished batch\'s files: downloaded, read and written into the folder by the worker; the main thread gets an entry or a reason per request, and requests done before are skipped', async () => {
+		const { default: OpenAI, toFile } = await import('openai');
+		const client = new OpenAI({ apiKey: KEY, baseURL: server.url, maxRetries: 0 });
+		const line = (customId: string, prompt: string) => ({ custom_id: customId, method: 'POST', url: '/v1/images/generations', body: { model: 'gpt-image-1.5', prompt, size: '1024x1024', quality: 'low' } });
+		const input = await client.files.create({ file: await toFile(Buffer.from([line('ph-1', 'a fox'), line('ph-2', 'an owl'), line('ph-3', 'a hare'), line('ph-4', 'a forbidden thing')].map(value => JSON.stringify(value)).join('\n')), 'input.jsonl'), purpose: 'batch' });
+		const batch = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/images/generations', completion_window: '24h' });
+		const control = new ImageApiControl(server.origin);
+		await control.driveBatch(batch.id, { status: 'in_progress' });
+		await control.driveBatch(batch.id, { status: 'finalizing' });
+		const completed = await control.driveBatch(batch.id, { status: 'completed', failLines: ['ph-4'] });
+		const outputText = await (await client.files.content(String(completed.output_file_id))).text();
+		const sentImages = new Map(outputText.split('\n').filter(Boolean).map(text => {
+			const parsed = JSON.parse(text) as { custom_id: string; response: { body: { data: { b64_json: string }[] } } };
+			return [parsed.custom_id, Buffer.from(parsed.response.body.data[0].b64_json, 'base64')];
+		}));
+		const lines: LineOutcome<HistoryEntry>[] = [];
+		const summary = await worker.readBatchOutput<HistoryEntry>({
+			batchId: batch.id, client: { kind: 'openai', options: { apiKey: KEY, maxRetries: 0, timeout: 20_000, baseURL: server.url } }, requestTimeoutMs: 20_000, folder,
+			files: [{ fileId: String(completed.output_file_id), which: 'output' }, { fileId: String(completed.error_file_id), which: 'error' }],
+			options: { model: 'gpt-image-1.5', size: '1024x1024', quality: 'low', outputFormat: 'png' },
+			entries: [{ customId: 'ph-2', prompt: 'an owl' }, { customId: 'ph-3', prompt: 'a hare' }, { customId: 'ph-4', prompt: 'a forbidden thing' }],
+			done: ['ph-1'],
+		}, new AbortController().signal, outcome => lines.push(outcome), entry => entry);
+		assert.deepEqual(summary, { strangers: 0, overlong: 0 });
+		assert.deepEqual(lines.map(outcome => [outcome.customId, outcome.result]), [['ph-2', 'kept'], ['ph-3', 'kept'], ['ph-4', 'failed']]);
+		assert.match((lines[2] as { reason: string }).reason, /safety system rejected this prompt/);
+		for (const outcome of lines.slice(0, 2)) {
+			const entry = (outcome as { image: HistoryEntry }).image;
+			assert.ok(readFileSync(join(folder, entry.file)).equals(sentImages.get(outcome.customId)!), `${outcome.customId}: the file holds the line's image, byte for byte`);
+			const stored = JSON.parse(readFileSync(join(folder, `${entry.id}.json`), 'utf8')) as HistoryEntry;
+			assert.deepEqual([stored.prompt, stored.model, stored.operation, stored.format], [outcome.customId === 'ph-2' ? 'an owl' : 'a hare', 'gpt-image-1.5', 'generate', 'png']);
+		}
+		assert.equal(readdirSync(folder).length, 4, 'two images and their entries; nothing for the request done before, nor the failed one');
 	});
 
 	test('two variants: partials then finals arrive as pixels, each final is written into the folder with its entry, bytes as sent', async () => {

@@ -56,6 +56,18 @@ suite('insertionEdits', () => {
 		assert.equal(image?.start, 10);
 	});
 
+	test('images located one after another in one text, then in another text or kind: each in its own text (the last parse is reused only for the same text and kind)', () => {
+		const text = '# A page\n\n![a fox]()\n\n![an owl]()\n\n![a hare]()\n';
+		assert.deepEqual(['a fox', 'an owl', 'a hare'].map(alt => locateTargetImage(text, 'markdown', { start: 0, alt })?.start), [10, 22, 35]);
+		const edited = `Intro.\n\n${text}`;
+		assert.equal(locateTargetImage(edited, 'markdown', { start: 0, alt: 'an owl' })?.start, 30, 'another text is parsed again');
+		assert.equal(locateTargetImage(`${text}`, 'markdown', { start: 0, alt: 'a hare' })?.start, 35, 'an equal text gives the same images');
+		const html = '<p>x</p><img src="" alt="a fox">';
+		assert.equal(locateTargetImage(html, 'markdown', { start: 0, alt: 'a fox' })?.syntax, 'html');
+		assert.equal(locateTargetImage(html, 'html', { start: 0, alt: 'a fox' })?.start, 8, 'the same text as another kind is parsed as that kind');
+		assert.equal(locateTargetImage(text, 'markdown', { start: 0, alt: 'a wolf' }), undefined);
+	});
+
 	test('undefined when the image is gone', () => {
 		assert.equal(insertionEdits('no image here', 'markdown', { kind: 'image', start: 0, alt: 'a fox' }, { references: ['x'], firstPath: 'x' }, '\n'), undefined);
 	});

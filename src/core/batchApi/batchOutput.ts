@@ -77,6 +77,22 @@ export async function* jsonlLines(chunks: AsyncIterable<Uint8Array>, maxLineByte
 	}
 }
 
+/** A web stream's chunks, read one at a time (a browser's streams are not async iterable everywhere); leaving early cancels the stream. */
+export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+	const reader = body.getReader();
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) {
+				return;
+			}
+			yield value;
+		}
+	} finally {
+		await reader.cancel().catch(() => undefined);
+	}
+}
+
 /** What one line of a batch's output or error file says. */
 export type BatchLine =
 	| { readonly kind: 'image'; readonly customId: string; readonly b64: string; readonly costUsd?: number; readonly size?: string; readonly quality?: string }

@@ -1,4 +1,6 @@
 import type { ErrorAction } from './apiErrors';
+import type { BatchFile, BatchFilesSummary, DeliveryEntry, LineOutcome } from '../batchApi/batchDeliveryLines';
+import type { BatchRecordOptions } from '../batchApi/batchRecord';
 import type { ImageRecipe } from './imageRecipe';
 import type { EditInputs } from './imageRequests';
 import { CancelledError, IllustrateError } from '../errors';
@@ -33,6 +35,27 @@ export type WorkerBatch =
 	| { readonly kind: 'generate'; readonly options: ImageRequestOptions }
 	| { readonly kind: 'edit'; readonly request: EditInputs; readonly recipe: ImageRecipe };
 
+/**
+ * A finished Batch API job's files for the worker to download, read line by line, check and
+ * store in the history folder (`readBatchFiles`, src/core/batchApi/batchDeliveryLines.ts): the
+ * main thread gets one small message per request, never a byte of the files.
+ */
+export interface WorkerBatchOutput {
+	readonly batchId: string;
+	readonly client: WorkerClientConfig;
+	readonly requestTimeoutMs: number;
+	/** As for `run`: the worker's TLS trusts the system's certificates too. */
+	readonly systemCertificates?: boolean;
+	/** The history folder (a local path) the images go to. */
+	readonly folder: string;
+	readonly files: readonly BatchFile[];
+	readonly options: BatchRecordOptions;
+	/** The requests still without an outcome. */
+	readonly entries: readonly DeliveryEntry[];
+	/** The `custom_id`s with an outcome already (an interrupted delivery's): their lines are not read again. */
+	readonly done: readonly string[];
+}
+
 /** An error as it crosses the thread boundary: the core's errors keep their class, actions and fatality. */
 export interface WorkerError {
 	readonly kind: 'illustrate' | 'cancelled' | 'other';
@@ -53,7 +76,9 @@ export type ToWorker =
 	 * The history's copy of the image in this file (the original, or an older, larger copy),
 	 * read by the worker: the main thread never holds the 17 MB file. Files over `maxBytes` are refused unread.
 	 */
-	| { readonly type: 'historyCopy'; readonly id: number; readonly path: string; readonly maxBytes: number };
+	| { readonly type: 'historyCopy'; readonly id: number; readonly path: string; readonly maxBytes: number }
+	/** Read and store a finished batch's files; `cancel` with the same id stops it. */
+	| { readonly type: 'batchOutput'; readonly id: number; readonly job: WorkerBatchOutput };
 
 /** Worker → main thread. */
 export type FromWorker =
@@ -75,7 +100,13 @@ export type FromWorker =
 	 * The history's copy of a file (no bytes when it needs none or the decoder does not take
 	 * it); `readBytes`: the size of the file the worker read.
 	 */
-	| { readonly type: 'historyCopied'; readonly id: number; readonly readBytes: number; readonly copy?: { readonly bytes: Uint8Array; readonly format: CardCopyFormat; readonly width: number; readonly height: number } };
+	| { readonly type: 'historyCopied'; readonly id: number; readonly readBytes: number; readonly copy?: { readonly bytes: Uint8Array; readonly format: CardCopyFormat; readonly width: number; readonly height: number } }
+	/** One request of a batch's files: failed with its reason, or its image written into the history folder (the entry to adopt). */
+	| { readonly type: 'batchLine'; readonly id: number; readonly outcome: LineOutcome<HistoryEntry> }
+	/** Every line of the batch's files was read; what was skipped. */
+	| { readonly type: 'batchOutputDone'; readonly id: number; readonly summary: BatchFilesSummary }
+	/** Reading stopped (cancelled, a download or a write failed): the lines reported before stand. */
+	| { readonly type: 'batchOutputFailed'; readonly id: number; readonly error: WorkerError };
 
 /**
  * Bytes that own their whole buffer, so the buffer can be transferred: the same view when it

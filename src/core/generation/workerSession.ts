@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { BatchLog, GenerationResult, VariantEvents } from './batchRunner';
-import { fromWorkerError, transferList, type FromWorker, type ToWorker, type WorkerBatch, type WorkerClientConfig } from './workerProtocol';
+import { fromWorkerError, transferList, type FromWorker, type ToWorker, type WorkerBatch, type WorkerBatchOutput, type WorkerClientConfig } from './workerProtocol';
+import type { BatchFilesSummary, LineOutcome } from '../batchApi/batchDeliveryLines';
 import { CancelledError, IllustrateError } from '../errors';
 import type { HistoryEntry } from '../history/historyEntries';
 import { CARD_IMAGE_MAX_SIDE, type HistoryCopy } from '../images/cardCopy';
@@ -203,6 +204,55 @@ export class WorkerSession {
 		return new Promise((resolve, reject) => {
 			this.historyCopies.set(id, { resolve, reject });
 			post(port, { type: 'historyCopy', id, path, maxBytes });
+		});
+	}
+
+	/**
+	 * Has the worker `port` leads to download, read and store a finished batch's files
+	 * (`WorkerBatchOutput`). Each request's outcome goes to `onLine` as its message arrives, an
+	 * image taken into the history by `adopt` first; resolves with what was skipped. Rejects with
+	 * a `CancelledError` when `signal` aborts, with the worker's error when reading or writing
+	 * failed, and when the worker stops: the outcomes reported before stand either way.
+	 */
+	readBatchOutput<Stored>(port: WorkerPort, job: WorkerBatchOutput, signal: AbortSignal, onLine: (outcome: LineOutcome<Stored>) => void, adopt: (entry: HistoryEntry) => Stored): Promise<BatchFilesSummary> {
+		const id = this.nextId++;
+		const cancel = () => post(port, { type: 'cancel', id });
+		return new Promise<BatchFilesSummary>((resolve, reject) => {
+			const end = () => {
+				this.batches.delete(id);
+				signal.removeEventListener('abort', cancel);
+			};
+			this.batches.set(id, {
+				fail: error => {
+					end();
+					reject(signal.aborted ? new CancelledError() : error);
+				},
+				receive: message => {
+					try {
+						if (message.type === 'batchLine') {
+							const { outcome } = message;
+							onLine(outcome.result === 'kept' ? { ...outcome, image: adopt(outcome.image) } : outcome);
+						} else if (message.type === 'batchOutputDone') {
+							end();
+							resolve(message.summary);
+						} else if (message.type === 'batchOutputFailed') {
+							end();
+							reject(fromWorkerError(message.error));
+						}
+					} catch (error) {
+						// A handler threw: the worker stops reading, the delivery fails with that error.
+						cancel();
+						end();
+						reject(error);
+					}
+				},
+			});
+			if (signal.aborted) {
+				cancel();
+			} else {
+				signal.addEventListener('abort', cancel, { once: true });
+			}
+			post(port, { type: 'batchOutput', id, job });
 		});
 	}
 }
