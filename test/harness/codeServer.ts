@@ -179,6 +179,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 		'update.mode': 'none',
 		'workbench.enableExperiments': false,
 		'chat.disableAIFeatures': true,
+		// A remote window's extension host looks for ports to forward every 2 s or more, walking /proc
+		// and spawning processes (84–141 ms of its thread in a CPU profile of bench:batchApply): a
+		// desktop window does none of it, and the tests and benches measure Illustrate's own work.
+		'remote.autoForwardPorts': false,
 		...options.userSettings,
 	}, null, '\t'));
 	const env = {
