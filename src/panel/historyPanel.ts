@@ -115,7 +115,7 @@ export class HistoryPanel extends Disposable {
 		};
 		void this.panel.webview.postMessage(message);
 		// The missing copies first (their cards show none yet), then the older 1024 px ones are replaced.
-		await this.makeCardCopies([...images.filter((_, index) => !shown[index]), ...await this.services.cardCopies.outdated(images)]);
+		await this.makeCardCopies([...await this.services.cardCopies.missing(images), ...await this.services.cardCopies.outdated(images)]);
 	}
 
 	/**

@@ -90,7 +90,7 @@ suite('Card-size copies of large images', () => {
 		await vscode.workspace.fs.delete(root, { recursive: true, useTrash: false }).then(undefined, () => undefined);
 	});
 
-	test('Show Generated Images gets one copy of a large image, its URI, never the original\'s; deleting the image deletes the copy', async function () {
+	test('Show Generated Images gets one copy of a large image, its URI, never the original\'s; deleting the image deletes the copy; a 1024×1024 PNG shows as it is until its copy is made', async function () {
 		this.timeout(120_000);
 		const small = await store.save(png(1024, 1024), { ...RECIPE, size: '1024x1024' }, 'png');
 		const { panel, posted } = watchedPanel<HostToHistoryMessage>(HistoryPanel.viewType);
@@ -107,12 +107,16 @@ suite('Card-size copies of large images', () => {
 		const originalSrc = panel.webview.asWebviewUri(large.uri).toString();
 		const sources = posted.flatMap(message => message.type === 'history' ? message.entries.map(entry => entry.src) : [message.src]);
 		assert.ok(!sources.includes(originalSrc), 'the 17 MB file never goes to the view');
-		assert.ok(sources.includes(panel.webview.asWebviewUri(small.uri).toString()), 'a small image shows as it is');
+		assert.ok(sources.includes(panel.webview.asWebviewUri(small.uri).toString()), 'a 1024×1024 image shows as it is meanwhile');
+		await waitFor(() => posted.some(message => message.type === 'cardImage' && message.id === small.id), 'the history sent the 1024×1024 image\'s card copy', 60_000);
+		const smallCopy = copies.uriOf(small.id);
+		assert.ok(smallCopy);
+		assert.deepEqual(readImageInfo(await vscode.workspace.fs.readFile(smallCopy)), { format: 'png', width: 744, height: 744 });
 
 		const copy = await vscode.workspace.fs.readFile(copyUri);
 		// Sized for a history card (twice its widest, 372 CSS pixels); made on this thread here, so a PNG (the image worker makes JPEGs).
 		assert.deepEqual(readImageInfo(copy), { format: 'png', width: 744, height: 419 });
-		assert.deepEqual(await cardFiles(), [`${large.id}.card-744.png`], 'exactly one copy, none of the small image');
+		assert.deepEqual((await cardFiles()).sort(), [`${large.id}.card-744.png`, `${small.id}.card-744.png`].sort(), 'one copy of each');
 		const made = (await vscode.workspace.fs.stat(copyUri)).mtime;
 
 		// Opened again, as after a reload (a new cache reads the folder): the copy at once, not made again.
@@ -140,7 +144,7 @@ suite('Card-size copies of large images', () => {
 
 		await store.delete(large.id);
 		await waitFor(async () => !(await exists(copyUri)), 'the copy went with its image', 10_000);
-		assert.deepEqual(await cardFiles(), []);
+		assert.deepEqual(await cardFiles(), [`${small.id}.card-744.png`]);
 		history.dispose();
 		editors.dispose();
 	});
