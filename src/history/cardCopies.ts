@@ -53,6 +53,11 @@ export class CardCopies implements vscode.Disposable {
 		return this.named(this.known?.get(imageId)?.name);
 	}
 
+	/** Starts reading the copies' folder (once), so it is read while the history is: settles when it is. */
+	async readAhead(): Promise<void> {
+		await this.listing();
+	}
+
 	/** The copies as last read, once the folder has been read. */
 	private known: Map<string, CopyOnDisk> | undefined;
 

@@ -128,7 +128,8 @@ export class HistoryPanel extends Disposable {
 
 	/** The history, newest first, what its cards show now (the cards paint at once: a large image's card waits for its copy, never for the 17 MB file), and with `inline` the first cards' copies as bytes. */
 	private async listed(inline: boolean): Promise<FirstList> {
-		const images = await this.services.store.list();
+		// The copies' folder is read while the history is, not after it.
+		const [images] = await Promise.all([this.services.store.list(), this.services.cardCopies.readAhead()]);
 		const shown = await this.services.cardCopies.shownNow(images);
 		return { images, shown, inline: inline ? await this.inlineImages(images, shown).catch(() => []) : [] };
 	}
