@@ -53,6 +53,11 @@ export class CardCopies implements vscode.Disposable {
 		return this.named(this.known?.get(imageId)?.name);
 	}
 
+	/** Starts reading the copies' folder (once), so it is read while the history is: settles when it is. */
+	async readAhead(): Promise<void> {
+		await this.listing();
+	}
+
 	/** The copies as last read, once the folder has been read. */
 	private known: Map<string, CopyOnDisk> | undefined;
 
@@ -62,8 +67,9 @@ export class CardCopies implements vscode.Disposable {
 
 	/**
 	 * What the cards show of these images right now, without making anything: the copy (an
-	 * older 1024 px one until it is replaced), the original (a small image, JPEG or WebP, or
-	 * one no copy can be made of), or undefined while its copy is still to be made (`make`).
+	 * older 1024 px one until it is replaced), the original (a small image, JPEG or WebP, one
+	 * no copy can be made of, or a mid-sized PNG until its copy is made), or undefined while
+	 * the copy of a large one is still to be made (`make`).
 	 */
 	async shownNow(images: readonly StoredImage[]): Promise<(vscode.Uri | undefined)[]> {
 		const onDisk = await this.listing();
@@ -71,6 +77,7 @@ export class CardCopies implements vscode.Disposable {
 		return images.map(image => {
 			switch (cardSource(image, ids, this.failed)) {
 				case 'original':
+				case 'interim':
 					return image.uri;
 				case 'copy':
 					return this.named(onDisk.get(image.id)?.name);
@@ -80,7 +87,7 @@ export class CardCopies implements vscode.Disposable {
 		});
 	}
 
-	/** The images among these whose copy is still to be made, newest first as given. */
+	/** The images among these whose copy is still to be made (shown meanwhile or not), newest first as given. */
 	async missing(images: readonly StoredImage[]): Promise<StoredImage[]> {
 		return missingCardCopies(images, new Set((await this.listing()).keys()), this.failed);
 	}
@@ -114,7 +121,7 @@ export class CardCopies implements vscode.Disposable {
 	async keep(image: StoredImage, png: Uint8Array): Promise<void> {
 		const onDisk = await this.listing();
 		const name = legacyCardCopyName(image.id);
-		if (!name || cardSource(image, new Set(onDisk.keys()), this.failed) !== 'pending') {
+		if (!name || onDisk.has(image.id) || this.failed.has(image.id)) {
 			return;
 		}
 		try {
@@ -134,7 +141,7 @@ export class CardCopies implements vscode.Disposable {
 		if (existing && (existing.current || this.failed.has(image.id))) {
 			return this.named(existing.name) ?? image.uri;
 		}
-		if (!existing && cardSource(image, new Set(onDisk.keys()), this.failed) !== 'pending') {
+		if (!existing && missingCardCopies([image], new Set(onDisk.keys()), this.failed).length === 0) {
 			return image.uri;
 		}
 		const outdated = existing && this.named(existing.name);

@@ -24,6 +24,13 @@ const INLINE_COPY_MAX_BYTES = 256 * 1024;
 /** At most this many bytes of copies in one message. */
 const INLINE_BYTES = 3 * 1024 * 1024;
 
+/** The history as the panel sends it: the images, what each card shows, the first cards' copies as bytes. */
+interface FirstList {
+	readonly images: readonly StoredImage[];
+	readonly shown: readonly (vscode.Uri | undefined)[];
+	readonly inline: readonly InlineCardImage[];
+}
+
 export interface HistoryServices {
 	readonly extensionUri: vscode.Uri;
 	readonly store: ImageStore;
@@ -43,8 +50,12 @@ export class HistoryPanel extends Disposable {
 	private static current: HistoryPanel | undefined;
 	/** The images whose card copy this panel waits for, so a refresh does not ask twice. */
 	private readonly awaitedCopies = new Set<string>();
-	/** The first message's card images, read while the page loads; taken by the page's first `ready`. */
-	private firstImages: Promise<InlineCardImage[]> | undefined;
+	/**
+	 * The history as listed while the page loads, what its cards show and the first cards'
+	 * copies as bytes: the page's first `ready` takes it, so the history is listed once as
+	 * the panel opens, not twice. A change of the history before then drops it.
+	 */
+	private firstList: Promise<FirstList> | undefined;
 
 	static show(services: HistoryServices): HistoryPanel {
 		if (HistoryPanel.current) {
@@ -80,8 +91,8 @@ export class HistoryPanel extends Disposable {
 			}
 		}));
 		// The history and the first cards' copies are read while the page loads, so its first message goes as soon as the page asks.
-		this.firstImages = services.store.list().then(async images => this.inlineImages(images, await services.cardCopies.shownNow(images)));
-		this.firstImages.catch(() => undefined);
+		this.firstList = this.listed(true);
+		this.firstList.catch(() => undefined);
 		this.register(services.store.onDidChange(() => void this.refresh()));
 		this.register(vscode.window.onDidChangeActiveTextEditor(editor => editor && void this.refresh()));
 		this.register(panel.onDidDispose(() => this.dispose()));
@@ -100,13 +111,10 @@ export class HistoryPanel extends Disposable {
 	 * the list only, the page keeps the cards it drew.
 	 */
 	private async refresh(pageLoaded = false): Promise<void> {
-		const prepared = pageLoaded ? this.firstImages : undefined;
-		this.firstImages = undefined;
-		const images = await this.services.store.list();
-		// The cards paint at once: a large image's card waits for its copy, never for the 17 MB file.
-		const shown = await this.services.cardCopies.shownNow(images);
+		const prepared = pageLoaded ? this.firstList : undefined;
+		this.firstList = undefined;
+		const { images, shown, inline } = await (prepared?.catch(() => this.listed(pageLoaded)) ?? this.listed(pageLoaded));
 		const editor = this.services.editors.current;
-		const inline = pageLoaded ? await (prepared ?? this.inlineImages(images, shown)).catch(() => []) : [];
 		const message: HostToHistoryMessage = {
 			type: 'history',
 			entries: images.map((image, index) => historyEntry(image, shown[index] && this.panel.webview.asWebviewUri(shown[index]).toString(), uri => vscode.workspace.asRelativePath(vscode.Uri.parse(uri)))),
@@ -115,13 +123,22 @@ export class HistoryPanel extends Disposable {
 		};
 		void this.panel.webview.postMessage(message);
 		// The missing copies first (their cards show none yet), then the older 1024 px ones are replaced.
-		await this.makeCardCopies([...images.filter((_, index) => !shown[index]), ...await this.services.cardCopies.outdated(images)]);
+		await this.makeCardCopies([...await this.services.cardCopies.missing(images), ...await this.services.cardCopies.outdated(images)]);
+	}
+
+	/** The history, newest first, what its cards show now (the cards paint at once: a large image's card waits for its copy, never for the 17 MB file), and with `inline` the first cards' copies as bytes. */
+	private async listed(inline: boolean): Promise<FirstList> {
+		// The copies' folder is read while the history is, not after it.
+		const [images] = await Promise.all([this.services.store.list(), this.services.cardCopies.readAhead()]);
+		const shown = await this.services.cardCopies.shownNow(images);
+		return { images, shown, inline: inline ? await this.inlineImages(images, shown).catch(() => []) : [] };
 	}
 
 	/**
 	 * The card copies of the first cards (the newest, at the top of the view), read from disk
-	 * for the page's first message: up to 48 copies of up to 256 KB, 3 MB in all. A card shown
-	 * from its original, or from a larger copy, loads it through the resource path as before.
+	 * for the page's first message: up to 48 copies of up to 256 KB, 3 MB in all. Their sizes
+	 * come first (one stat each, at once): a larger copy (an older 1024 px PNG, a large
+	 * transparent one) is never read here, its card loads it through the resource path.
 	 */
 	private async inlineImages(images: readonly StoredImage[], shown: readonly (vscode.Uri | undefined)[]): Promise<InlineCardImage[]> {
 		const copies = `${this.services.cardCopies.folder.path}/`;
@@ -129,23 +146,28 @@ export class HistoryPanel extends Disposable {
 			const uri = shown[index];
 			return uri && uri.path.startsWith(copies) ? [{ id: image.id, uri }] : [];
 		});
-		const read = await Promise.all(first.map(async ({ id, uri }): Promise<InlineCardImage | undefined> => {
+		const sizes = await Promise.all(first.map(({ uri }) => Promise.resolve(vscode.workspace.fs.stat(uri)).then(stat => stat.size, () => undefined)));
+		let total = 0;
+		const wanted = first.filter((_, index) => {
+			const size = sizes[index];
+			// Gone meanwhile (its image deleted): the card loads what its entry says.
+			if (size === undefined || size > INLINE_COPY_MAX_BYTES || total + size > INLINE_BYTES) {
+				return false;
+			}
+			total += size;
+			return true;
+		});
+		const read = await Promise.all(wanted.map(async ({ id, uri }): Promise<InlineCardImage | undefined> => {
 			try {
 				// A plain Uint8Array of its own: VS Code sends those as binary, a Node Buffer (what readFile gives) as JSON numbers.
-				return { id, bytes: new Uint8Array(await vscode.workspace.fs.readFile(uri)), mime: uri.path.endsWith('.jpg') ? 'image/jpeg' : 'image/png' };
+				const bytes = new Uint8Array(await vscode.workspace.fs.readFile(uri));
+				// Replaced between the stat and the read by a larger file: not sent.
+				return bytes.length <= INLINE_COPY_MAX_BYTES ? { id, bytes, mime: uri.path.endsWith('.jpg') ? 'image/jpeg' : 'image/png' } : undefined;
 			} catch {
-				// Gone meanwhile (its image deleted): the card loads what its entry says.
 				return undefined;
 			}
 		}));
-		let total = 0;
-		return read.filter((image): image is InlineCardImage => {
-			if (!image || image.bytes.length > INLINE_COPY_MAX_BYTES || total + image.bytes.length > INLINE_BYTES) {
-				return false;
-			}
-			total += image.bytes.length;
-			return true;
-		});
+		return read.filter((image): image is InlineCardImage => image !== undefined);
 	}
 
 	/** Makes the missing card copies, newest first, two at a time; each card shows its copy as it comes. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../harness/waitFor';
 import {
@@ -181,8 +181,12 @@ suite('The panel with two variants', function () {
 			const newest = history.locator('.variant').first();
 			await newest.locator('img').waitFor();
 			await history.getByText('Insert goes to docs/stream.md, line 3.').waitFor();
-			const src = await newest.locator('img').getAttribute('src');
-			const stored = readFileSync(decodeURIComponent(new URL(src ?? '').pathname));
+			// The card may show a card-size copy (a 1024×1024 PNG gets one): the stored image is the file named by its id.
+			const id = await newest.getAttribute('data-image-id');
+			const images = join(workbench.server.userDataDir, 'User', 'globalStorage', 'illustrate.illustrate', 'images');
+			const storedName = readdirSync(images).find(name => name.startsWith(`${id}.`) && !name.endsWith('.json'));
+			assert.ok(id && storedName, `the newest card's image is stored: ${id}`);
+			const stored = readFileSync(join(images, storedName));
 			await newest.getByRole('button', { name: 'Insert', exact: true }).click();
 
 			const file = join(workspace, 'docs', 'images', 'a-lighthouse-in-a-storm-at-night.png');

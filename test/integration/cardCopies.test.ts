@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { waitFor } from '../harness/waitFor';
@@ -57,12 +58,58 @@ function png(width: number, height: number, seed = 0, transparent = false): Uint
 const RECIPE = { prompt: 'a lighthouse at dusk', model: 'gpt-image-2', size: '3840x2160', quality: 'low' };
 
 /** A webview panel whose messages to its page the test sees (the page runs, too). */
-function watchedPanel<T>(viewType: string): { panel: vscode.WebviewPanel; posted: T[] } {
+function watchedPanel<T>(viewType: string, onPost?: (message: T) => void): { panel: vscode.WebviewPanel; posted: T[] } {
 	const panel = vscode.window.createWebviewPanel(viewType, 'card copies test', vscode.ViewColumn.Active, { enableScripts: true });
 	const posted: T[] = [];
 	const post = panel.webview.postMessage.bind(panel.webview);
-	Object.defineProperty(panel.webview, 'postMessage', { value: (message: T) => { posted.push(message); return post(message); } });
+	Object.defineProperty(panel.webview, 'postMessage', { value: (message: T) => { posted.push(message); onPost?.(message); return post(message); } });
 	return { panel, posted };
+}
+
+/** A file system of its own scheme over a folder on disk, that notes the files read through it. */
+class RecordingFileSystem implements vscode.FileSystemProvider {
+	static readonly scheme = 'illustrate-recorded';
+	readonly reads: string[] = [];
+	readonly onDidChangeFile = new vscode.EventEmitter<vscode.FileChangeEvent[]>().event;
+
+	constructor(private readonly disk: vscode.Uri) {}
+
+	private onDisk(uri: vscode.Uri): vscode.Uri {
+		return vscode.Uri.joinPath(this.disk, uri.path);
+	}
+
+	watch(): vscode.Disposable {
+		return new vscode.Disposable(() => undefined);
+	}
+
+	stat(uri: vscode.Uri): Thenable<vscode.FileStat> {
+		return vscode.workspace.fs.stat(this.onDisk(uri));
+	}
+
+	readDirectory(uri: vscode.Uri): Thenable<[string, vscode.FileType][]> {
+		return vscode.workspace.fs.readDirectory(this.onDisk(uri));
+	}
+
+	createDirectory(uri: vscode.Uri): Thenable<void> {
+		return vscode.workspace.fs.createDirectory(this.onDisk(uri));
+	}
+
+	readFile(uri: vscode.Uri): Thenable<Uint8Array> {
+		this.reads.push(uri.path);
+		return vscode.workspace.fs.readFile(this.onDisk(uri));
+	}
+
+	writeFile(uri: vscode.Uri, content: Uint8Array): Thenable<void> {
+		return vscode.workspace.fs.writeFile(this.onDisk(uri), content);
+	}
+
+	delete(uri: vscode.Uri): Thenable<void> {
+		return vscode.workspace.fs.delete(this.onDisk(uri));
+	}
+
+	rename(from: vscode.Uri, to: vscode.Uri, options: { readonly overwrite: boolean }): Thenable<void> {
+		return vscode.workspace.fs.rename(this.onDisk(from), this.onDisk(to), options);
+	}
 }
 
 suite('Card-size copies of large images', () => {
@@ -90,7 +137,7 @@ suite('Card-size copies of large images', () => {
 		await vscode.workspace.fs.delete(root, { recursive: true, useTrash: false }).then(undefined, () => undefined);
 	});
 
-	test('Show Generated Images gets one copy of a large image, its URI, never the original\'s; deleting the image deletes the copy', async function () {
+	test('Show Generated Images gets one copy of a large image, its URI, never the original\'s; deleting the image deletes the copy; a 1024×1024 PNG shows as it is until its copy is made', async function () {
 		this.timeout(120_000);
 		const small = await store.save(png(1024, 1024), { ...RECIPE, size: '1024x1024' }, 'png');
 		const { panel, posted } = watchedPanel<HostToHistoryMessage>(HistoryPanel.viewType);
@@ -107,12 +154,16 @@ suite('Card-size copies of large images', () => {
 		const originalSrc = panel.webview.asWebviewUri(large.uri).toString();
 		const sources = posted.flatMap(message => message.type === 'history' ? message.entries.map(entry => entry.src) : [message.src]);
 		assert.ok(!sources.includes(originalSrc), 'the 17 MB file never goes to the view');
-		assert.ok(sources.includes(panel.webview.asWebviewUri(small.uri).toString()), 'a small image shows as it is');
+		assert.ok(sources.includes(panel.webview.asWebviewUri(small.uri).toString()), 'a 1024×1024 image shows as it is meanwhile');
+		await waitFor(() => posted.some(message => message.type === 'cardImage' && message.id === small.id), 'the history sent the 1024×1024 image\'s card copy', 60_000);
+		const smallCopy = copies.uriOf(small.id);
+		assert.ok(smallCopy);
+		assert.deepEqual(readImageInfo(await vscode.workspace.fs.readFile(smallCopy)), { format: 'png', width: 744, height: 744 });
 
 		const copy = await vscode.workspace.fs.readFile(copyUri);
 		// Sized for a history card (twice its widest, 372 CSS pixels); made on this thread here, so a PNG (the image worker makes JPEGs).
 		assert.deepEqual(readImageInfo(copy), { format: 'png', width: 744, height: 419 });
-		assert.deepEqual(await cardFiles(), [`${large.id}.card-744.png`], 'exactly one copy, none of the small image');
+		assert.deepEqual((await cardFiles()).sort(), [`${large.id}.card-744.png`, `${small.id}.card-744.png`].sort(), 'one copy of each');
 		const made = (await vscode.workspace.fs.stat(copyUri)).mtime;
 
 		// Opened again, as after a reload (a new cache reads the folder): the copy at once, not made again.
@@ -127,7 +178,7 @@ suite('Card-size copies of large images', () => {
 		// The page's first message (the answer to its `ready`) brings the first cards' copies as bytes: no request each.
 		await waitFor(() => reopened.posted.some(message => message.type === 'history' && message.images !== undefined), 'the page got the copies in its first message', 30_000);
 		const inline = reopened.posted.flatMap(message => message.type === 'history' ? message.images ?? [] : []);
-		assert.deepEqual(inline.map(image => [image.id, image.mime]), [[large.id, 'image/png']], 'the large image\'s copy; the small images load their files');
+		assert.deepEqual(inline.map(image => [image.id, image.mime]), [[large.id, 'image/png'], [small.id, 'image/png']], 'the copies of the large and the 1024×1024 image, newest first; the 512×512 image loads its file');
 		assert.ok(bytesEqual(inline.find(image => image.id === large.id)!.bytes, await vscode.workspace.fs.readFile(copyUri)), 'the copy\'s bytes');
 		for (const image of inline) {
 			// VS Code sends a typed array as binary only when it is one by name: a Node Buffer would reach the page as JSON, no image.
@@ -140,7 +191,7 @@ suite('Card-size copies of large images', () => {
 
 		await store.delete(large.id);
 		await waitFor(async () => !(await exists(copyUri)), 'the copy went with its image', 10_000);
-		assert.deepEqual(await cardFiles(), []);
+		assert.deepEqual(await cardFiles(), [`${small.id}.card-744.png`]);
 		history.dispose();
 		editors.dispose();
 	});
@@ -250,6 +301,64 @@ suite('Card-size copies of large images', () => {
 		} finally {
 			inWorker.dispose();
 			await worker.dispose();
+		}
+	});
+
+	const historyServices = (cardCopies: CardCopies, editors: LastTextEditor, name: string) => ({ extensionUri: extensionUri(), store, cardCopies, inserter: new ImageInserter(store), replacer: new ImageReplacer(store), editors, log: vscode.window.createOutputChannel(name, { log: true }) });
+
+	test('Show Generated Images lists the history once as it opens, not once while its page loads and again when the page asks', async function () {
+		this.timeout(60_000);
+		await store.save(png(512, 512), { ...RECIPE, size: '512x512' }, 'png');
+		await store.save(png(512, 512, 1), { ...RECIPE, size: '512x512' }, 'png');
+		// The prune the saves asked for, done now (it lists the history too).
+		await store.prune();
+		const list = store.list.bind(store);
+		let lists = 0;
+		Object.defineProperty(store, 'list', { value: () => { lists++; return list(); } });
+		const { panel, posted } = watchedPanel<HostToHistoryMessage>(HistoryPanel.viewType);
+		const editors = new LastTextEditor();
+		const history = HistoryPanel.revive(panel, historyServices(copies, editors, 'history once test'));
+		await waitFor(() => posted.some(message => message.type === 'history'), 'the page got the history', 30_000);
+		assert.equal(lists, 1, 'the history was listed once');
+		const [first] = posted.filter(message => message.type === 'history');
+		assert.equal(first.type === 'history' && first.entries.length, 2);
+		history.dispose();
+		editors.dispose();
+	});
+
+	test('The history\'s first message: only the copies sent as bytes are read; a copy too large for it is never read, only its size', async function () {
+		this.timeout(60_000);
+		// The history on a file system that notes every file read (the disk underneath).
+		const recorded = new RecordingFileSystem(root);
+		const registration = vscode.workspace.registerFileSystemProvider(RecordingFileSystem.scheme, recorded, { isCaseSensitive: true });
+		const recordedStore = new ImageStore(vscode.Uri.from({ scheme: RecordingFileSystem.scheme, path: '/history' }), () => 1024 * 1024 * 1024);
+		// Its card-size replacement is not made here (the maker gives none): the card keeps the older copy.
+		const keeping = new CardCopies(recordedStore, undefined, async () => undefined);
+		const editors = new LastTextEditor();
+		try {
+			const image = await recordedStore.save(png(3840, 2160, 9), RECIPE, 'png');
+			// An older 1024 px copy larger than a copy sent as bytes (256 KB): noise does not compress.
+			await keeping.keep(image, Buffer.concat([png(1024, 576), randomBytes(600 * 1024)]));
+			const older = keeping.uriOf(image.id);
+			assert.ok(older && (await vscode.workspace.fs.stat(older)).size > 256 * 1024);
+			recorded.reads.length = 0;
+			// The files read by the time the history goes to the page (the page then loads the older copy through the resource path, which reads it).
+			let readBeforeSent: string[] | undefined;
+			const { panel, posted } = watchedPanel<HostToHistoryMessage>(HistoryPanel.viewType, message => {
+				readBeforeSent ??= message.type === 'history' ? [...recorded.reads] : undefined;
+			});
+			const history = HistoryPanel.revive(panel, { ...historyServices(keeping, editors, 'history inline test'), store: recordedStore });
+			await waitFor(() => posted.some(message => message.type === 'history'), 'the page got the history', 30_000);
+			const [first] = posted.filter(message => message.type === 'history');
+			assert.equal(first.type === 'history' && first.entries[0].src, panel.webview.asWebviewUri(older).toString(), 'the card loads the older copy through the resource path');
+			assert.equal(first.type === 'history' && first.images, undefined, 'no copy as bytes');
+			assert.deepEqual(readBeforeSent?.filter(path => path.includes('/cards/')), [], 'the older copy was not read for the message');
+			history.dispose();
+		} finally {
+			keeping.dispose();
+			recordedStore.dispose();
+			editors.dispose();
+			registration.dispose();
 		}
 	});
 });

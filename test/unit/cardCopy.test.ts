@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encode as encodeJpegJs } from 'jpeg-js';
 import sharp from 'sharp';
-import { bytesNeedCardCopy, CARD_IMAGE_MAX_SIDE, cardCopy, cardCopyName, cardCopySize, cardSource, HISTORY_CARD_MAX_SIDE, historyCopy, imageIdOfCardCopy, legacyCardCopyName, missingCardCopies, needsCardCopy, parseCardCopyName, type JpegEncoder } from '../../src/core/images/cardCopy';
+import { bytesNeedCardCopy, CARD_IMAGE_MAX_SIDE, cardCopy, cardCopyName, cardCopySize, cardSource, HISTORY_CARD_MAX_SIDE, historyCopy, imageIdOfCardCopy, legacyCardCopyName, missingCardCopies, needsCardCopy, needsHistoryCopy, parseCardCopyName, type JpegEncoder } from '../../src/core/images/cardCopy';
 import { readImageInfo } from '../../src/core/images/imageInfo';
 import { nodeCodec } from '../../src/platform/compression';
 import { renderImage } from '../server/imageFactory';
@@ -94,20 +94,31 @@ suite('Card-size copies: what a card shows', () => {
 		assert.equal(cardSource(large, new Set(['large'])), 'copy');
 	});
 
+	test('a mid-sized PNG (larger than the history\'s copy, up to 2048×1024) shows as it is until its copy is made', () => {
+		assert.equal(needsHistoryCopy(small), true);
+		assert.equal(cardSource(small, new Set()), 'interim');
+		assert.equal(cardSource(small, new Set(['small'])), 'copy');
+		assert.equal(needsHistoryCopy({ ...small, width: 744, height: 744 }), false);
+		assert.equal(needsHistoryCopy({ ...small, width: 745, height: 400 }), true);
+		assert.equal(needsHistoryCopy({ format: 'png', bytes: 2_000_000 }), false, 'a PNG of unknown size, as needsCardCopy');
+		assert.equal(needsHistoryCopy(jpeg), false);
+	});
+
 	test('the original for an image that needs no copy, or that no copy can be made of', () => {
-		assert.equal(cardSource(small, new Set()), 'original');
+		assert.equal(cardSource({ ...small, width: 512, height: 512 }, new Set()), 'original');
+		assert.equal(cardSource(small, new Set(), new Set(['small'])), 'original');
 		assert.equal(cardSource(jpeg, new Set()), 'original');
 		assert.equal(cardSource(large, new Set(), new Set(['large'])), 'original');
 		assert.equal(cardSource({ ...large, id: '../large' }, new Set()), 'original', 'an id with no file name for a copy');
 	});
 
-	test('the copies to make: the large images without one, in the history\'s order', () => {
+	test('the copies to make: the large and mid-sized PNGs without one, in the history\'s order', () => {
 		const older = { ...large, id: 'older' };
 		const failed = { ...large, id: 'failed' };
 		const done = { ...large, id: 'done' };
 		assert.deepEqual(
 			missingCardCopies([large, small, done, jpeg, failed, older], new Set(['done']), new Set(['failed'])).map(image => image.id),
-			['large', 'older'],
+			['large', 'small', 'older'],
 		);
 	});
 });

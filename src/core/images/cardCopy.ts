@@ -117,20 +117,40 @@ export function legacyCardCopyName(imageId: string): string | undefined {
 }
 
 /**
- * What a card shows of an image: the original file (it needs no copy, or no copy can be made
- * of it), its copy (made already), or nothing yet while the copy is being made.
+ * Whether the history shows the image from a copy sized for its cards: a PNG larger than
+ * that copy (a 1024×1024 PNG is 1.5–2.5 MB; its 744 px JPEG some tens of KB). JPEG and WebP
+ * are shown as they are; so are SVG and GIF (see `needsCardCopy`).
  */
-export type CardSource = 'original' | 'copy' | 'pending';
+export function needsHistoryCopy(image: CardImage): boolean {
+	if (image.format !== 'png') {
+		return false;
+	}
+	if (image.width === undefined || image.height === undefined) {
+		return needsCardCopy(image);
+	}
+	return Math.max(image.width, image.height) > HISTORY_CARD_MAX_SIDE;
+}
+
+/**
+ * What a card shows of an image: the original file (it needs no copy, or no copy can be made
+ * of it), its copy (made already), nothing yet while the copy of a large image is being made
+ * (`pending`), or the original while the copy of a mid-sized one (up to 2048×1024, which a
+ * card can show as it is) is being made (`interim`).
+ */
+export type CardSource = 'original' | 'copy' | 'pending' | 'interim';
 
 /**
  * @param copies the ids whose copy is on disk
  * @param failed the ids no copy could be made of (a PNG the scaler does not take): the card shows the original
  */
 export function cardSource(image: CardImage & { readonly id: string }, copies: ReadonlySet<string>, failed: ReadonlySet<string> = new Set()): CardSource {
-	if (!needsCardCopy(image) || failed.has(image.id) || !isPlainId(image.id)) {
+	if (!needsHistoryCopy(image) || failed.has(image.id) || !isPlainId(image.id)) {
 		return 'original';
 	}
-	return copies.has(image.id) ? 'copy' : 'pending';
+	if (copies.has(image.id)) {
+		return 'copy';
+	}
+	return needsCardCopy(image) ? 'pending' : 'interim';
 }
 
 /**
@@ -138,7 +158,10 @@ export function cardSource(image: CardImage & { readonly id: string }, copies: R
  * (newest first), so the cards at the top, the ones the user sees, come first.
  */
 export function missingCardCopies<T extends CardImage & { readonly id: string }>(images: readonly T[], copies: ReadonlySet<string>, failed: ReadonlySet<string> = new Set()): T[] {
-	return images.filter(image => cardSource(image, copies, failed) === 'pending');
+	return images.filter(image => {
+		const source = cardSource(image, copies, failed);
+		return source === 'pending' || source === 'interim';
+	});
 }
 
 /** Whether an image's bytes go to the cards as a card-size copy (see `needsCardCopy`). */
