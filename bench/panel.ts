@@ -6,6 +6,9 @@
  *   --first-byte-ms 400 --image-ms 2500 --grain 8   the server's fixed latency and picture noise
  *   --json <file>       where the figures go (default .test-runs/bench.json)
  *   --sizes 1024x1024,3840x2160 --counts 1,4,8   the configurations
+ *   --profile <prefix>  each batch also writes a CPU profile and a heap allocation profile of
+ *                       the extension host's main thread, <prefix>-<n>.cpuprofile and
+ *                       .heapprofile (for Chrome DevTools or VS Code; it slows the batches)
  * The extension host measures each batch itself (event-loop delay, CPU time) when the
  * environment has ILLUSTRATE_DIAGNOSTICS (src/platform/diagnostics.ts): the bench sets it for
  * code-server and reads the file it names.
@@ -15,12 +18,12 @@ import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { TEST_API_KEY } from '../test/harness/testEnvironment';
 import { PROJECT_ROOT } from '../test/harness/codeServer';
 import { waitFor } from '../test/harness/waitFor';
-import { DIAGNOSTICS_VARIABLE } from '../src/platform/diagnostics';
+import { DIAGNOSTICS_VARIABLE, PROFILE_VARIABLE } from '../src/platform/diagnostics';
 import type { BareRequest } from './bareScript';
 import { diagnosticsLines, hostTableRows, median, quantile, summarize, targetChecks, targetLines, type BareRun, type ConfigurationFigures, type HostRun } from './figures';
 import { closeTab, goToLine, illustratePanel, openFile, packagedExtension, packageTestExtension, runCommand, runningExtensionRow, screenshot, startWorkbench, type Workbench } from '../test/e2e/workbench';
@@ -41,6 +44,7 @@ const GRAIN = option('--grain', 8);
 const JSON_OUT = stringOption('--json', join(PROJECT_ROOT, '.test-runs', 'bench.json'));
 const SIZES = stringOption('--sizes', '1024x1024,3840x2160').split(',');
 const COUNTS = stringOption('--counts', '1,4,8').split(',').map(Number);
+const PROFILE = stringOption('--profile', '');
 const PROMPT = 'a lighthouse on a cliff at dusk, detailed watercolour';
 /** The server's pictures repeat over this many seeds, so it renders each once. */
 const SEED_POOL = 8;
@@ -311,6 +315,9 @@ async function main(): Promise<void> {
 	const baselineFolder = mkdtempSync(join(tmpdir(), 'illustrate-baseline-'));
 	// Inherited by code-server and so by the extension host.
 	process.env[DIAGNOSTICS_VARIABLE] = DIAGNOSTICS_FILE;
+	if (PROFILE) {
+		process.env[PROFILE_VARIABLE] = resolvePath(PROFILE);
+	}
 	const workbench = await startWorkbench({
 		extraVsix: [baselineExtension(baselineFolder)],
 		userSettings: { 'illustrate.quality': 'low', 'illustrate.size': '1024x1024', 'illustrate.variants': 1, 'illustrate.history.maxSizeMB': 4000 },

@@ -8,6 +8,13 @@ import { environmentVariable } from './environment';
  */
 export const DIAGNOSTICS_VARIABLE = 'ILLUSTRATE_DIAGNOSTICS';
 
+/**
+ * With `ILLUSTRATE_DIAGNOSTICS` set: also this variable, a path prefix, has each batch write a
+ * CPU profile of the main thread (`<prefix>-<n>.cpuprofile`) and a sampling heap profile of
+ * what it allocated, garbage included (`<prefix>-<n>.heapprofile`); for `npm run bench -- --profile`.
+ */
+export const PROFILE_VARIABLE = 'ILLUSTRATE_DIAGNOSTICS_PROFILE';
+
 /** How often the event-loop monitor's timer fires; a delay is how late it fired. */
 export const EVENT_LOOP_RESOLUTION_MS = 10;
 
@@ -76,13 +83,44 @@ function nodeBatchDiagnostics(file: string): BatchDiagnostics {
 	const startedAt = Date.now();
 	const cpu = process.cpuUsage();
 	const blocks = mainThreadBlocks(PerformanceObserver);
+	const profilePrefix = environmentVariable(PROFILE_VARIABLE);
+	const profile = profilePrefix ? startProfiles(`${profilePrefix}-${++profiledBatches}`) : undefined;
 	return {
 		end(images, settled = Promise.resolve()) {
 			void settled.catch(() => undefined).then(() => {
 				histogram.disable();
 				const figures = batchFigures(histogram, process.cpuUsage(cpu), startedAt, Date.now(), images, blocks?.stop());
-				appendFile(file, `${JSON.stringify(figures)}\n`, () => undefined);
+				// The profiles are written before the figures: the bench waits for the figures' line.
+				void (profile?.stop() ?? Promise.resolve()).catch(() => undefined).then(() => appendFile(file, `${JSON.stringify(figures)}\n`, () => undefined));
 			});
+		},
+	};
+}
+
+let profiledBatches = 0;
+
+/** Starts a CPU profile and a sampling heap profile of this thread; `stop` writes them to `<path>.cpuprofile` and `<path>.heapprofile`. */
+function startProfiles(path: string): { stop(): Promise<void> } {
+	const { Session } = require('node:inspector') as typeof import('node:inspector');
+	const { writeFile } = require('node:fs/promises') as typeof import('node:fs/promises');
+	const session = new Session();
+	session.connect();
+	const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => error ? reject(error) : resolve(result)));
+	const started = Promise.all([
+		post('Profiler.enable').then(() => post('Profiler.setSamplingInterval', { interval: 200 })).then(() => post('Profiler.start')),
+		post('HeapProfiler.enable').then(() => post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })),
+	]);
+	return {
+		async stop() {
+			try {
+				await started;
+				const { profile: cpu } = await post('Profiler.stop') as { profile: unknown };
+				const { profile: heap } = await post('HeapProfiler.stopSampling') as { profile: unknown };
+				await writeFile(`${path}.cpuprofile`, JSON.stringify(cpu));
+				await writeFile(`${path}.heapprofile`, JSON.stringify(heap));
+			} finally {
+				session.disconnect();
+			}
 		},
 	};
 }
