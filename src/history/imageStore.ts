@@ -22,6 +22,9 @@ async function ignoreMissing(operation: Thenable<void>): Promise<void> {
 	}
 }
 
+/** How long an adopted image waits for its prune, so that a batch's images share one. */
+const PRUNE_DELAY_MS = 1000;
+
 /** Where the store reports what it cannot do: the Illustrate log channel. */
 export type StoreLog = Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error'>;
 
@@ -51,6 +54,7 @@ export class ImageStore implements vscode.Disposable {
 	}
 
 	dispose(): void {
+		clearTimeout(this.pruneTimer);
 		this.changed.dispose();
 		this.deleted.dispose();
 	}
@@ -75,8 +79,26 @@ export class ImageStore implements vscode.Disposable {
 		// A read that started before these files were written adds the entry when it ends.
 		void this.entries().then(entries => entries.set(image.id, image));
 		this.changed.fire();
-		void this.prune().catch(error => this.log?.error(`Pruning the image history failed: ${error}`));
+		this.schedulePrune();
 		return image;
+	}
+
+	/** Set while a prune waits to start: the images adopted until then need no other. */
+	private pruneTimer: ReturnType<typeof setTimeout> | undefined;
+	private lastPrune: Promise<void> = Promise.resolve();
+
+	/**
+	 * Prunes within a second, after the prune under way: the images a batch adopts are pruned
+	 * together, at most once a second, not each with a listing of the whole history.
+	 */
+	private schedulePrune(): void {
+		if (this.pruneTimer !== undefined) {
+			return;
+		}
+		this.pruneTimer = setTimeout(() => {
+			this.pruneTimer = undefined;
+			this.lastPrune = this.lastPrune.then(() => this.prune()).then(() => undefined, error => this.log?.error(`Pruning the image history failed: ${error}`));
+		}, PRUNE_DELAY_MS);
 	}
 
 	/** Keeps a copy of a workspace image an edit uses, for the panel to show. */

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ImageStore } from '../../src/history/imageStore';
+import { waitFor } from '../harness/waitFor';
 import { exists, workspaceRoot } from './helpers';
 
 const PNG_HEADER = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 4, 0, 0, 0, 4, 0];
@@ -56,6 +57,22 @@ suite('Image history store', () => {
 		assert.deepEqual(left, [second.id, first.id], 'every old entry went, both new ones stayed although together they pass the cap');
 		assert.equal(await exists(vscode.Uri.joinPath(root, 'images', 'old-1.png')), false);
 		assert.equal(await exists(vscode.Uri.joinPath(root, 'images', 'old-1.json')), false);
+		store.dispose();
+	});
+
+	test('the images a batch adopts are pruned together: one prune, one read of the size cap', async () => {
+		await oldEntry('old-1', '2026-01-01T00:00:00.000Z', 400);
+		await oldEntry('old-2', '2026-02-01T00:00:00.000Z', 400);
+		const pruned: string[] = [];
+		const log = { info: (message: string) => void pruned.push(message), warn: () => undefined, error: () => undefined };
+		let capReads = 0;
+		const store = new ImageStore(root, () => (capReads++, 1000), log);
+		const recipe = { prompt: 'new', model: 'gpt-image-2', size: '1024x1024', quality: 'low' };
+		await Promise.all([1, 2, 3, 4].map(() => store.save(fakePng(300), recipe, 'png')));
+		await waitFor(() => pruned.some(line => line.startsWith('Pruned ')), 'the history was pruned');
+		assert.deepEqual(pruned, ['Pruned 2 old image(s) from the history to stay under 0 MB (illustrate.history.maxSizeMB).']);
+		assert.equal(capReads, 1, 'one prune for the four images');
+		assert.equal((await store.list()).length, 4);
 		store.dispose();
 	});
 
