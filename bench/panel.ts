@@ -276,20 +276,32 @@ async function insertRun(workbench: Workbench, index: number): Promise<{ fileMs:
 }
 
 /**
- * Activation time as VS Code reports it in Developer: Show Running Extensions. Each extension
- * is activated alone, by one of its commands once the window is idle, so the figure is its own
- * and not the contention of a dozen extensions starting at once.
+ * Activation time as VS Code reports it in Developer: Show Running Extensions: the time
+ * loading the extension's main file (from before an `await` of the host's, during which
+ * other extensions activating at the same moment may run) plus the `activate` call.
+ * `command` activates the extension; the figure is read once the row shows it.
  */
-async function activationMs(page: Page, name: string, command: string): Promise<{ ms: number; text: string }> {
-	await runCommand(page, command);
-	await page.waitForTimeout(2000);
-	const text = await runningExtensionRow(page, name);
-	await page.waitForTimeout(500);
-	const match = /Activation:\s*(\d+)\s*ms/.exec(text);
-	if (!match) {
-		throw new Error(`No activation time in "${text}"`);
+async function activationMs(page: Page, name: string, command?: string): Promise<{ ms: number; text: string }> {
+	if (command) {
+		await runCommand(page, command);
 	}
+	let text = '';
+	await waitFor(async () => /Activation:\s*\d+\s*ms/.test(text = await runningExtensionRow(page, name)), `Running Extensions shows when ${name} activated`, 60_000);
+	const match = /Activation:\s*(\d+)\s*ms/.exec(text)!;
 	return { ms: Number(match[1]), text };
+}
+
+/**
+ * Illustrate's activation: it activates at onStartupFinished, with the other extensions that
+ * do, so the figure varies with what runs beside it (the empty extension is activated alone,
+ * by its command). Show Generated Images activates it if nothing did yet; its page is closed
+ * before the palette is used again (a webview that holds the focus can swallow its keys).
+ */
+async function illustrateActivation(workbench: Workbench): Promise<{ ms: number; text: string }> {
+	await runCommand(workbench.page, 'Illustrate: Show Generated Images');
+	await workbench.page.locator('.tab', { hasText: 'Generated Images' }).waitFor({ timeout: 60_000 });
+	await closeTab(workbench.page, 'Generated Images');
+	return activationMs(workbench.page, 'Illustrate');
 }
 
 /**
@@ -332,8 +344,7 @@ async function main(): Promise<void> {
 
 		await page.waitForTimeout(8000);
 		const baseline = await activationMs(page, 'Empty Baseline', 'Empty Baseline: Hello');
-		const activation = await activationMs(page, 'Illustrate', 'Illustrate: Show Generated Images');
-		await closeTab(page, 'Generated Images');
+		const activation = await illustrateActivation(workbench);
 		console.log(`Activation: ${activation.text}; an empty extension: ${baseline.text}`);
 
 		// Insert, three times (these also warm up the panel and the server's pictures).
@@ -450,7 +461,7 @@ function printTable(results: Record<string, unknown>): void {
 	console.log(`| stream event → partial image painted in the panel | median ${partial.median} ms, p95 ${partial.p95} ms (${partial.samples} partials) |`);
 	console.log(`| Insert click → file on disk | ${insert.fileMedian} ms |`);
 	console.log(`| Insert click → link in the editor | ${insert.linkMedian} ms |`);
-	console.log(`| activation (Running Extensions) | ${results.activationMs} ms (an empty extension in the same window: ${results.emptyExtensionActivationMs} ms) |`);
+	console.log(`| activation (Running Extensions) | ${results.activationMs} ms (an empty extension in the same window, activated alone: ${results.emptyExtensionActivationMs} ms) |`);
 	console.log(`| extension bundle | ${sizes.extensionBundle} KB loaded at activation; + ${sizes.featuresChunk} KB commands and panels at the first command, ${sizes.sdkChunk} KB openai SDK at the first request, ${sizes.lazyParsers} KB parsers at the first document read |`);
 	console.log(`| webview bundle | ${sizes.webviewBundle} KB JS + ${sizes.webviewCss} KB CSS |`);
 	console.log(`| .vsix | ${sizes.vsix} KB |`);
