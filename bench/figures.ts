@@ -52,7 +52,7 @@ export interface HostSummary {
 	readonly bareCpuPerImageMs: number;
 	readonly cpuRatio: number;
 	/** The longest main-thread CPU block and GC pause of any batch (see BatchFigures.mainThreadBlockMs), where the host measured them. */
-	readonly mainThreadBlockMs?: { readonly cpu: number; readonly gc: number };
+	readonly mainThreadBlockMs?: { readonly cpu: number; readonly gc: number; readonly stall?: { readonly wall: number; readonly cpu: number } };
 }
 
 const cpuOf = (batch: BatchFigures) => batch.cpuMs.user + batch.cpuMs.system;
@@ -69,11 +69,17 @@ export function summarize(host: readonly HostRun[], bare: readonly BareRun[]): H
 		hostCpuPerImageMs: Math.round(hostCpuPerImageMs),
 		bareCpuPerImageMs: Math.round(bareCpuPerImageMs),
 		cpuRatio: Number((hostCpuPerImageMs / bareCpuPerImageMs).toFixed(2)),
-		...(blocks.length > 0 ? { mainThreadBlockMs: { cpu: Math.max(...blocks.map(block => block.cpu)), gc: Math.max(...blocks.map(block => block.gc)) } } : {}),
+		...(blocks.length > 0 ? { mainThreadBlockMs: { cpu: Math.max(...blocks.map(block => block.cpu)), gc: Math.max(...blocks.map(block => block.gc)), ...longestStall(blocks) } } : {}),
 	};
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** The longest stall of any batch, with the CPU time the main thread had in it. */
+function longestStall(blocks: readonly NonNullable<BatchFigures['mainThreadBlockMs']>[]): { stall?: { wall: number; cpu: number } } {
+	const stalls = blocks.flatMap(block => block.stall ? [block.stall] : []);
+	return stalls.length > 0 ? { stall: stalls.reduce((longest, stall) => stall.wall > longest.wall ? stall : longest) } : {};
+}
 
 /** A configuration's figures as the bench prints them, and the targets check them. */
 export interface ConfigurationFigures extends HostSummary {
@@ -89,7 +95,7 @@ export function hostTableRows(rows: readonly ConfigurationFigures[]): string[] {
 	return [
 		'| size | variants | event-loop delay max (p99) | click → request at the server | server\'s last byte → all painted | host CPU per image | bare script CPU per image | CPU ratio | peak host memory growth |',
 		'|---|---|---|---|---|---|---|---|---|',
-		...rows.map(row => `| ${row.size.replace('x', '×')} | ${row.n} | ${row.eventLoopDelayMaxMs} ms (${row.eventLoopDelayP99Ms} ms)${row.mainThreadBlockMs ? `; own work ≤ ${row.mainThreadBlockMs.cpu} ms CPU, GC ≤ ${row.mainThreadBlockMs.gc} ms` : ''} | ${row.clickToRequestMs} ms | ${row.lastByteToPaintedMs} ms | ${row.hostCpuPerImageMs} ms | ${row.bareCpuPerImageMs} ms | ${row.cpuRatio.toFixed(2)} | +${row.peakHostGrowthMb} MB |`),
+		...rows.map(row => `| ${row.size.replace('x', '×')} | ${row.n} | ${row.eventLoopDelayMaxMs} ms (${row.eventLoopDelayP99Ms} ms)${row.mainThreadBlockMs ? `; own work ≤ ${row.mainThreadBlockMs.cpu} ms CPU, GC ≤ ${row.mainThreadBlockMs.gc} ms${row.mainThreadBlockMs.stall ? `, longest stall ${row.mainThreadBlockMs.stall.wall} ms with ${row.mainThreadBlockMs.stall.cpu} ms CPU` : ''}` : ''} | ${row.clickToRequestMs} ms | ${row.lastByteToPaintedMs} ms | ${row.hostCpuPerImageMs} ms | ${row.bareCpuPerImageMs} ms | ${row.cpuRatio.toFixed(2)} | +${row.peakHostGrowthMb} MB |`),
 	];
 }
 

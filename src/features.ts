@@ -24,7 +24,6 @@ import { GeneratePanel } from './panel/generatePanel';
 import type { Services } from './services';
 import { ApiKeys } from './providers/apiKeys';
 import { ImageService } from './providers/imageService';
-import { readSettings } from './settings/settings';
 import { SettingsService } from './settings/settingsService';
 import { ImageInserter } from './workspace/imageInserter';
 import { ImageReplacer } from './workspace/imageReplacer';
@@ -55,14 +54,15 @@ export function createFeatures({ context, log, editors, images }: FeatureHost): 
 	if (vscode.l10n.bundle) {
 		l10n.config({ contents: vscode.l10n.bundle });
 	}
+	// First: its listeners drop changed settings before any other service's listener reads them.
+	const settings = new SettingsService();
 	const keys = new ApiKeys(context.secrets);
-	const store = new ImageStore(context.globalStorageUri, () => readSettings().historyMaxBytes, log);
+	const store = new ImageStore(context.globalStorageUri, () => settings.read().historyMaxBytes, log);
 	const imageService = new ImageService(keys, store, log);
 	// The history's copies are scaled where the panel's are: in the image worker (Node host), off the main thread.
 	const cardCopies = new CardCopies(store, log, source => imageService.historyCopy(source));
 	const replacer = new ImageReplacer(store, log);
 	const inserter = new ImageInserter(store, log);
-	const settings = new SettingsService();
 	const costs = new CostTracker(settings);
 	const services: Services = { extensionUri: context.extensionUri, store, cardCopies, images: imageService, inserter, replacer, costs, settings, log };
 	const historyServices: HistoryServices = { extensionUri: context.extensionUri, store, cardCopies, inserter, replacer, editors, log };

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CostTracker } from '../../src/cost/costTracker';
 import { panelEnvironment } from '../../src/panel/panelEnvironment';
+import { readSettings } from '../../src/settings/settings';
 import { SettingsService } from '../../src/settings/settingsService';
 import { waitFor } from '../harness/waitFor';
 import { workspaceRoot } from './helpers';
@@ -14,6 +15,19 @@ function warningsLog(): { log: vscode.LogOutputChannel; warnings: string[] } {
 }
 
 const global = vscode.ConfigurationTarget.Global;
+const workspace = vscode.ConfigurationTarget.Workspace;
+
+/** Resolves at the next configuration change that affects `section`, as the extension host sees it. */
+function nextChange(section: string): Promise<void> {
+	return new Promise(resolve => {
+		const listener = vscode.workspace.onDidChangeConfiguration(event => {
+			if (event.affectsConfiguration(section)) {
+				listener.dispose();
+				resolve();
+			}
+		});
+	});
+}
 
 suite('Settings service', () => {
 	let settings: SettingsService;
@@ -28,6 +42,8 @@ suite('Settings service', () => {
 	teardown(async () => {
 		settings.dispose();
 		await vscode.workspace.getConfiguration('illustrate').update('maxCostPerRequest', undefined, global);
+		await vscode.workspace.getConfiguration('illustrate').update('maxCostPerRequest', undefined, workspace);
+		await vscode.workspace.getConfiguration('illustrate').update('size', undefined, workspace);
 		await vscode.workspace.getConfiguration('editor').update('tabSize', undefined, global);
 		if (savedStyles) {
 			await vscode.workspace.fs.writeFile(styles(), savedStyles);
@@ -53,6 +69,40 @@ suite('Settings service', () => {
 		} finally {
 			listener.dispose();
 		}
+	});
+
+	test('settings are read once per folder: the same object until an Illustrate setting changes, then the new value at once', async () => {
+		const document = vscode.Uri.joinPath(workspaceRoot(), 'docs', 'guide.md');
+		const first = settings.read(document);
+		assert.equal(settings.read(document), first, 'read again: the kept settings');
+		assert.equal(readSettings(vscode.Uri.joinPath(workspaceRoot(), 'README.md')), first, 'another document of the folder, through readSettings');
+		const tabSize = nextChange('editor.tabSize');
+		await vscode.workspace.getConfiguration('editor').update('tabSize', 3, global);
+		await tabSize;
+		assert.equal(settings.read(document), first, 'another extension\'s setting keeps them');
+		const size = nextChange('illustrate.size');
+		await vscode.workspace.getConfiguration('illustrate').update('size', '1536x1024', workspace);
+		await size;
+		assert.notEqual(settings.read(document), first);
+		assert.equal(settings.read(document).size, '1536x1024');
+		assert.equal(readSettings(document).size, '1536x1024');
+	});
+
+	test('the cost limit a workspace lowers follows the user\'s own limit when only that changes', async () => {
+		const document = vscode.Uri.joinPath(workspaceRoot(), 'docs', 'guide.md');
+		let change = nextChange('illustrate.maxCostPerRequest');
+		await vscode.workspace.getConfiguration('illustrate').update('maxCostPerRequest', 1, global);
+		await change;
+		change = nextChange('illustrate.maxCostPerRequest');
+		await vscode.workspace.getConfiguration('illustrate').update('maxCostPerRequest', 0.5, workspace);
+		await change;
+		assert.equal(settings.read(document).maxCostPerRequest, 0.5);
+		// The folder's value stays 0.5; the user's ceiling under it is what changed.
+		change = nextChange('illustrate.maxCostPerRequest');
+		await vscode.workspace.getConfiguration('illustrate').update('maxCostPerRequest', 0.3, global);
+		await change;
+		assert.equal(settings.read(document).maxCostPerRequest, 0.3);
+		assert.equal(readSettings().maxCostPerRequest, 0.3);
 	});
 
 	test('the cost in the status bar names the new limit when it changes', async () => {

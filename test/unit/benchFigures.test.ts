@@ -57,6 +57,17 @@ suite('bench figures (npm run bench)', () => {
 		assert.match(rows[2], /\| 80 ms \(12 ms\); own work ≤ 31\.5 ms CPU, GC ≤ 9\.5 ms \|/);
 	});
 
+	test('the longest stall of any batch, with the CPU time the main thread had in it: a stall without CPU was time without a core', () => {
+		const measured = (wall: number, cpu: number): HostRun => {
+			const run = hostRun(80, 12, 4000, 4, 260, 900);
+			return { ...run, batch: { ...run.batch, mainThreadBlockMs: { cpu: 10, gc: 5, stall: { wall, cpu } } } };
+		};
+		const summary = summarize([measured(42, 30), measured(96.4, 3.2), measured(60, 58)], [{ ms: 3000, cpuMs: 1200, images: 4 }]);
+		assert.deepEqual(summary.mainThreadBlockMs, { cpu: 10, gc: 5, stall: { wall: 96.4, cpu: 3.2 } });
+		const rows = hostTableRows([figures('3840x2160', 8, { eventLoopDelayMaxMs: 101.2, eventLoopDelayP99Ms: 20, mainThreadBlockMs: summary.mainThreadBlockMs })]);
+		assert.match(rows[2], /\| 101\.2 ms \(20 ms\); own work ≤ 10 ms CPU, GC ≤ 5 ms, longest stall 96\.4 ms with 3\.2 ms CPU \|/);
+	});
+
 	test('the issue #16 targets: limits met or missed, the rest as figures to follow', () => {
 		const checks = targetChecks([
 			figures('1024x1024', 4, { eventLoopDelayMaxMs: 45, clickToRequestMs: 20, cpuRatio: 5 }),

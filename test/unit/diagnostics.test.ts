@@ -62,6 +62,9 @@ suite('batch diagnostics (for npm run bench)', () => {
 			assert.ok(figures.cpuMs.user >= 150, `CPU ${JSON.stringify(figures.cpuMs)}`);
 			// The block was the main thread's own work: its CPU time between two ticks says so.
 			assert.ok((figures.mainThreadBlockMs?.cpu ?? 0) >= 140, `main-thread block ${JSON.stringify(figures.mainThreadBlockMs)}`);
+			// The longest stall is that block, with its CPU time (on a loaded machine, less than its wall time).
+			const stall = figures.mainThreadBlockMs?.stall;
+			assert.ok(stall && stall.wall >= 140 && stall.cpu >= 140 && stall.cpu <= stall.wall + 5, `longest stall ${JSON.stringify(stall)}`);
 			assert.ok(sentAt > 0 && figures.endedAt >= sentAt, 'measured to the end of the request, not to the pixels sent');
 		} finally {
 			delete process.env[DIAGNOSTICS_VARIABLE];
