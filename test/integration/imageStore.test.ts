@@ -60,22 +60,6 @@ suite('Image history store', () => {
 		store.dispose();
 	});
 
-	test('the images a batch adopts are pruned together: one prune, one read of the size cap', async () => {
-		await oldEntry('old-1', '2026-01-01T00:00:00.000Z', 400);
-		await oldEntry('old-2', '2026-02-01T00:00:00.000Z', 400);
-		const pruned: string[] = [];
-		const log = { info: (message: string) => void pruned.push(message), warn: () => undefined, error: () => undefined };
-		let capReads = 0;
-		const store = new ImageStore(root, () => (capReads++, 1000), log);
-		const recipe = { prompt: 'new', model: 'gpt-image-2', size: '1024x1024', quality: 'low' };
-		await Promise.all([1, 2, 3, 4].map(() => store.save(fakePng(300), recipe, 'png')));
-		await waitFor(() => pruned.some(line => line.startsWith('Pruned ')), 'the history was pruned');
-		assert.deepEqual(pruned, ['Pruned 2 old image(s) from the history to stay under 0 MB (illustrate.history.maxSizeMB).']);
-		assert.equal(capReads, 1, 'one prune for the four images');
-		assert.equal((await store.list()).length, 4);
-		store.dispose();
-	});
-
 	test('the bytes a Replace kept for Restore are never pruned, however old, and do not count against the cap', async () => {
 		const folder = vscode.Uri.joinPath(root, 'images');
 		const replaced = { id: 'replaced-1', file: 'replaced-1.png', prompt: '', model: '', size: '', quality: '', format: 'png', bytes: 900, createdAt: '2025-01-01T00:00:00.000Z', operation: 'replaced', originalUri: 'file:///ws/docs/diagram.png' };
