@@ -47,8 +47,8 @@ export async function* streamItems(response: Response, options: SseOptions): Asy
 		return;
 	}
 	try {
-		// Data as bytes: an image's base64 is taken out of them without parsing the whole event.
-		for await (const sse of sseEvents(response.body, { ...options, rawData: true })) {
+		// An image's base64 is decoded as its event streams in, never a string, and the event never held whole.
+		for await (const sse of sseEvents(response.body, { ...options, splitBase64: true })) {
 			const item = readStreamEvent(sse);
 			if (item.kind === 'done') {
 				return;
@@ -89,7 +89,7 @@ function looksLikeMarkup(bytes: Uint8Array): boolean {
 export function imageOf(event: ImageStreamEvent, maxPixels: number): { bytes: Uint8Array; info: ImageInfo; removed?: readonly string[] } | ResponseProblem {
 	let bytes: Uint8Array;
 	try {
-		bytes = decodeBase64(event.b64);
+		bytes = event.bytes ?? decodeBase64(event.b64);
 	} catch {
 		// Base64 taken out unparsed (imageEvents.ts): a raw control character in it is what JSON.parse would have refused.
 		return { kind: event.unparsed && /[\u0000-\u001f]/.test(event.b64) ? 'malformedJson' : 'malformedEvent' };
