@@ -59,6 +59,16 @@ const LF = 0x0a;
 const CR = 0x0d;
 const RETAINED_BUFFER_BYTES = 64 * 1024;
 
+/**
+ * Where `byte` first is in `bytes[from, to)`, −1 if nowhere: with Node's Buffer where there is
+ * one (its search is the C library's, several times faster than a Uint8Array's over a
+ * stream's 100+ MB), else the standard one.
+ */
+function findByte(bytes: Uint8Array, byte: number, from: number, to: number): number {
+	const at = typeof Buffer !== 'undefined' ? Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).indexOf(byte) : bytes.subarray(from, to).indexOf(byte);
+	return at < 0 ? -1 : from + at;
+}
+
 /** A line that starts with `data:`. */
 function isDataLine(line: Uint8Array): boolean {
 	return line.length >= 5 && line[0] === 0x64 && line[1] === 0x61 && line[2] === 0x74 && line[3] === 0x61 && line[4] === 0x3a;
@@ -194,9 +204,8 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 						scanned = Math.max(scanned, start);
 					}
 				}
-				const window = buffer.subarray(scanned, end);
-				const lf = window.indexOf(LF);
-				const cr = (lf < 0 ? window : window.subarray(0, lf)).indexOf(CR);
+				const lf = findByte(buffer, LF, scanned, end);
+				const cr = findByte(buffer, CR, scanned, lf < 0 ? end : lf);
 				const at = cr >= 0 ? cr : lf;
 				if (at < 0) {
 					scanned = end;
@@ -213,7 +222,7 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 					}
 					break;
 				}
-				const lineEnd = scanned + at;
+				const lineEnd = at;
 				const lineBytes = buffer.subarray(start, lineEnd);
 				const wasStreamed = streamed !== undefined;
 				if (streamed) {
