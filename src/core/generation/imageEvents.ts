@@ -111,7 +111,10 @@ export function splitImageData(data: Uint8Array): { readonly record: Record<stri
  * partial index and the usage are checked before anything uses them. Throws
  * `MalformedEventError` for data that is not JSON or an image event without an image. Data
  * as bytes (`sseEvents` with `rawData`) has its base64 taken out unparsed where that is exact
- * (see `splitImageData`); the result is the same as for the data as text.
+ * (see `splitImageData`); data split as it streamed in (`splitBase64`) comes with its image
+ * already decoded (`ImageStreamEvent.bytes`), the rest of the event parsed here and checked
+ * as the whole would be, or (not the event's own `b64_json`, not JSON) read from its bytes
+ * rebuilt exactly. The result is the same as for the data as text.
  */
 export function readStreamEvent(sse: ServerSentEvent | RawServerSentEvent | SplitServerSentEvent): StreamItem {
 	if (isSplitBase64(sse.data)) {
