@@ -146,6 +146,29 @@ suite('base64 decoded as it streams in', () => {
 		});
 	});
 
+	test('with a bound, the bytes grow in one buffer: a large image is handed out in it, of its exact length, not copied; past the bound, still exact', async () => {
+		const large = randomBytes(9 * 1024 * 1024 + 7);
+		const small = randomBytes(100_003);
+		await bothHosts(host => {
+			for (const [data, maxBytes] of [[large, large.length + 10], [large, large.length], [small, 1e6], [large, 1000], [small, 10]] as const) {
+				const text = ascii(data.toString('base64'));
+				const padding = data.length % 3 === 0 ? 0 : 3 - data.length % 3;
+				const decoder = new Base64StreamDecoder({ maxBytes });
+				for (const piece of chunked(text.subarray(0, text.length - padding), randomCuts(text.length - padding, 65_536, data.length))) {
+					assert.equal(decoder.push(piece), true);
+				}
+				const decoded = decoder.finish(padding)!;
+				assert.ok(NodeBuffer.from(decoded).equals(data), `${host}: ${data.length} bytes, bound ${maxBytes}`);
+				if (data === large && maxBytes >= large.length) {
+					assert.equal((decoded.buffer as ArrayBuffer & { resizable?: boolean }).resizable, true, `${host}: the buffer it grew in`);
+					assert.equal(decoded.buffer.byteLength, data.length, `${host}: shrunk to the image`);
+				} else {
+					assert.equal(decoded.buffer.byteLength, data.length, `${host}: a buffer of its own`);
+				}
+			}
+		});
+	});
+
 	test('bytes encoded back are base64 as Node writes it, with and without Buffer', async () => {
 		for (const size of [0, 1, 2, 3, 4, 1000]) {
 			const data = randomBytes(size);
@@ -283,6 +306,7 @@ suite('sseEvents with splitBase64 (image events decoded as they arrive)', () => 
 			assert.deepEqual(await splitOutcomes(chunked(stream, randomCuts(stream.length, max, seed))), expected, `chunks up to ${max}`);
 		}
 		await withoutBuffer(async () => assert.deepEqual(await splitOutcomes(chunked(stream, randomCuts(stream.length, 65_536, 4))), expected, 'without Buffer'));
+		assert.deepEqual(await splitOutcomes(chunked(stream, randomCuts(stream.length, 65_536, 5)), 60_000_000), expected, 'with an event limit: decoded into a buffer that grows');
 	});
 
 	test('hostile events (escapes, whitespace, stray padding, nested or repeated keys, a control character, errors) read as without the split, cut anywhere', async () => {

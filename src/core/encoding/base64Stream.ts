@@ -26,6 +26,27 @@ const UNDERSCORE = 0x5f;
 /** The first block of decoded bytes; each next one twice the last, up to `MAX_BLOCK`. */
 const FIRST_BLOCK = 64 * 1024;
 const MAX_BLOCK = 4 * 1024 * 1024;
+/**
+ * Decoded bytes from this size on are handed out in the growable buffer they were decoded
+ * into (no copy): a 3840×2160 image's 17 MB would otherwise be there twice at the end, and a
+ * batch's finals arrive together. Smaller ones are copied into a buffer of their own.
+ */
+const KEEP_GROWN_BYTES = 8 * 1024 * 1024;
+
+/** An ArrayBuffer that can grow up to `maxBytes` (ES2024), where the engine has them. */
+function growableBuffer(maxBytes: number): ArrayBuffer | undefined {
+	if (!Number.isFinite(maxBytes) || typeof (ArrayBuffer.prototype as { resize?: unknown }).resize !== 'function') {
+		return undefined;
+	}
+	try {
+		return new (ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer)(0, { maxByteLength: Math.ceil(maxBytes) });
+	} catch {
+		// The address space for it could not be reserved: blocks instead.
+		return undefined;
+	}
+}
+
+type Growable = ArrayBuffer & { resize(length: number): void; readonly maxByteLength: number };
 
 type NodeBuffer = Uint8Array & {
 	toString(encoding: string, start?: number, end?: number): string;
@@ -46,9 +67,30 @@ function asBuffer(nodeBuffers: BufferConstructor, bytes: Uint8Array): NodeBuffer
 	return nodeBuffers.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** Options of a `Base64StreamDecoder`. */
+export interface Base64StreamOptions {
+	/**
+	 * The most bytes the text can decode to (its caller's bound): with it, the bytes are decoded
+	 * into one buffer that grows in place (an ArrayBuffer with a `maxByteLength`: the address
+	 * space is reserved, memory is used only as it is written) and, when large, handed out
+	 * without a copy. Without it, or where the engine has no such buffers, into blocks.
+	 */
+	readonly maxBytes?: number;
+}
+
 /** Decodes one strict base64 text fed in pieces (see the file's comment). */
 export class Base64StreamDecoder {
 	private readonly nodeBuffers = nodeBuffer();
+	/** The buffer that grows, while it can (else undefined: blocks). */
+	private grown: Growable | undefined;
+
+	constructor(options: Base64StreamOptions = {}) {
+		this.grown = growableBuffer(options.maxBytes ?? Infinity) as Growable | undefined;
+		if (this.grown) {
+			this.block = new Uint8Array(this.grown);
+		}
+	}
+
 	/** Filled blocks of decoded bytes, and the one being filled. */
 	private readonly blocks: Uint8Array[] = [];
 	private block: Uint8Array = new Uint8Array(0);
@@ -197,6 +239,15 @@ export class Base64StreamDecoder {
 		if (this.filled + length <= this.block.length) {
 			return;
 		}
+		const grown = this.grown;
+		if (grown && this.filled + length <= grown.maxByteLength) {
+			// Doubled, within the bound: memory is used only where bytes are written.
+			grown.resize(Math.min(grown.maxByteLength, Math.max(this.filled + length, FIRST_BLOCK, grown.byteLength * 2)));
+			this.block = new Uint8Array(grown);
+			return;
+		}
+		// Past the bound it was given (a caller's mistake, not the text's): blocks from here on.
+		this.grown = undefined;
 		if (this.filled > 0) {
 			this.blocks.push(this.block.subarray(0, this.filled));
 		}
@@ -207,6 +258,15 @@ export class Base64StreamDecoder {
 
 	/** The decoded bytes as one array of their length; `release` lets the blocks go. */
 	private take(release: boolean): Uint8Array {
+		if (release && this.grown && this.blocks.length === 0 && this.decodedLength >= KEEP_GROWN_BYTES) {
+			// Shrunk to the bytes (what is past them is given back) and handed out as it is.
+			this.grown.resize(this.decodedLength);
+			const result = new Uint8Array(this.grown, 0, this.decodedLength);
+			this.grown = undefined;
+			this.block = new Uint8Array(0);
+			this.filled = 0;
+			return result;
+		}
 		const parts = this.filled > 0 ? [...this.blocks, this.block.subarray(0, this.filled)] : this.blocks;
 		const result = new Uint8Array(this.decodedLength);
 		let at = 0;
@@ -218,6 +278,7 @@ export class Base64StreamDecoder {
 			this.blocks.length = 0;
 			this.block = new Uint8Array(0);
 			this.filled = 0;
+			this.grown = undefined;
 		}
 		return result;
 	}

@@ -1,4 +1,4 @@
-import { Base64StreamDecoder, encodeBase64Bytes } from './base64Stream';
+import { Base64StreamDecoder, encodeBase64Bytes, type Base64StreamOptions } from './base64Stream';
 const decoder = new TextDecoder();
 /** `"b64_json":"`, as bytes. */
 const B64_KEY = new TextEncoder().encode('"b64_json":"');
@@ -139,8 +139,12 @@ export class StreamingBase64Split {
 	private readonly text = new ByteBuilder();
 	private head = new Uint8Array(0);
 	private readonly tail = new ByteBuilder();
-	private readonly decoder = new Base64StreamDecoder();
+	/** Made when the key is found. */
+	private decoder = new Base64StreamDecoder();
 	private decoded: Uint8Array | undefined;
+
+	/** `maxBytes`: the most the value can decode to (see `Base64StreamOptions`). */
+	constructor(private readonly options: Base64StreamOptions = {}) {}
 	/** `=` read after the value's characters. */
 	private padding = 0;
 
@@ -157,6 +161,7 @@ export class StreamingBase64Split {
 					this.head = text.slice(0, valueStart);
 					const rest = text.slice(valueStart);
 					this.text.length = 0;
+					this.decoder = new Base64StreamDecoder(this.options);
 					this.state = 'value';
 					this.value(rest);
 				}

@@ -93,6 +93,8 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 	const maxEventBytes = options.maxEventBytes ?? Infinity;
 	const split = options.splitBase64 ?? false;
 	const rawData = split || (options.rawData ?? false);
+	// A data line's value is at most the event's bytes; base64 decodes to three quarters of them.
+	const splitOptions = { maxBytes: Math.ceil(maxEventBytes * 3 / 4) };
 	const decoder = new TextDecoder();
 	let buffer = new Uint8Array(RETAINED_BUFFER_BYTES);
 	let start = 0;
@@ -146,7 +148,7 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 		countBytes(line.length);
 		const value = line.subarray(line[5] === 0x20 ? 6 : 5);
 		if (split) {
-			const splitter = new StreamingBase64Split();
+			const splitter = new StreamingBase64Split(splitOptions);
 			splitter.push(value);
 			data.push(splitter.end());
 		} else {
@@ -216,7 +218,7 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 					} else if (split && end - start > 5 && isDataLine(buffer.subarray(start, end))) {
 						// A data line's start: from here on its bytes go to the splitter as they come.
 						countBytes(end - start);
-						streamed = new StreamingBase64Split();
+						streamed = new StreamingBase64Split(splitOptions);
 						streamed.push(buffer.subarray(start + (buffer[start + 5] === 0x20 ? 6 : 5), end));
 						start = scanned = end;
 					}
