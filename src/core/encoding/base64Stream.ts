@@ -241,8 +241,9 @@ export class Base64StreamDecoder {
 		}
 		const grown = this.grown;
 		if (grown && this.filled + length <= grown.maxByteLength) {
-			// Doubled, within the bound: memory is used only where bytes are written.
-			grown.resize(Math.min(grown.maxByteLength, Math.max(this.filled + length, FIRST_BLOCK, grown.byteLength * 2)));
+			// To the bytes exactly: nothing to give back at the end (a shrink writes zeros over what
+			// it gives back, 20–80 ms for a doubled 3840×2160 image), and growing in place is as cheap.
+			grown.resize(this.filled + length);
 			this.block = new Uint8Array(grown);
 			return;
 		}
@@ -259,8 +260,7 @@ export class Base64StreamDecoder {
 	/** The decoded bytes as one array of their length; `release` lets the blocks go. */
 	private take(release: boolean): Uint8Array {
 		if (release && this.grown && this.blocks.length === 0 && this.decodedLength >= KEEP_GROWN_BYTES) {
-			// Shrunk to the bytes (what is past them is given back) and handed out as it is.
-			this.grown.resize(this.decodedLength);
+			// Grown to the bytes exactly: handed out as it is.
 			const result = new Uint8Array(this.grown, 0, this.decodedLength);
 			this.grown = undefined;
 			this.block = new Uint8Array(0);
