@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeBase64 } from '../src/core/encoding/base64';
 import { readStreamEvent } from '../src/core/generation/imageEvents';
 import { sseEvents } from '../src/core/generation/sseEvents';
+import { largestImageEventBytes, largestImagePixels } from '../src/core/images/imageBounds';
 
 const at = process.argv.indexOf('--runs');
 const RUNS = at >= 0 ? Number(process.argv[at + 1]) : 15;
@@ -58,7 +59,9 @@ function body(data: Uint8Array): ReadableStream<Uint8Array> {
 
 /** The image of the first event of a stream, read one of the two ways. */
 async function streamed(data: Uint8Array, split: boolean): Promise<Uint8Array> {
-	const events = split ? sseEvents(body(data), { splitBase64: true }) : sseEvents(body(data), { rawData: true });
+	// The event limit the image worker reads a 3840×2160 image's stream with.
+	const maxEventBytes = largestImageEventBytes(largestImagePixels('gpt-image-1', '3840x2160'));
+	const events = split ? sseEvents(body(data), { splitBase64: true, maxEventBytes }) : sseEvents(body(data), { rawData: true, maxEventBytes });
 	for await (const sse of events) {
 		const item = readStreamEvent(sse);
 		if (item.kind === 'image') {
