@@ -1,11 +1,17 @@
 import { costFromSvgUsage, costFromUsage, type ImageUsage } from '../cost/cost';
-import { takeOutBase64 } from '../encoding/unparsedBase64';
-import type { RawServerSentEvent, ServerSentEvent } from './sseEvents';
+import { isSplitBase64, joinSplitBase64, takeOutBase64, type SplitBase64 } from '../encoding/unparsedBase64';
+import type { RawServerSentEvent, ServerSentEvent, SplitServerSentEvent } from './sseEvents';
 
 /** One image of a stream, checked: a partial image or the final one, its base64 not yet decoded. */
 export interface ImageStreamEvent {
 	readonly final: boolean;
+	/** The image's base64 text; empty when `bytes` holds it decoded. */
 	readonly b64: string;
+	/**
+	 * The image, decoded as the event streamed in (`sseEvents` with `splitBase64`): strict
+	 * base64, so exactly what decoding `b64` would give.
+	 */
+	readonly bytes?: Uint8Array;
 	/** For a partial image: which one (0, 1, …). */
 	readonly partialIndex: number;
 	readonly size?: string;
@@ -105,9 +111,21 @@ export function splitImageData(data: Uint8Array): { readonly record: Record<stri
  * partial index and the usage are checked before anything uses them. Throws
  * `MalformedEventError` for data that is not JSON or an image event without an image. Data
  * as bytes (`sseEvents` with `rawData`) has its base64 taken out unparsed where that is exact
- * (see `splitImageData`); the result is the same as for the data as text.
+ * (see `splitImageData`); data split as it streamed in (`splitBase64`) comes with its image
+ * already decoded (`ImageStreamEvent.bytes`), the rest of the event parsed here and checked
+ * as the whole would be, or (not the event's own `b64_json`, not JSON) read from its bytes
+ * rebuilt exactly. The result is the same as for the data as text.
  */
-export function readStreamEvent(sse: ServerSentEvent | RawServerSentEvent): StreamItem {
+export function readStreamEvent(sse: ServerSentEvent | RawServerSentEvent | SplitServerSentEvent): StreamItem {
+	if (isSplitBase64(sse.data)) {
+		const record = splitRecord(sse.data);
+		if (!record) {
+			// Not the event's own b64_json, or the rest is not JSON: read as the bytes it came as.
+			return readStreamEvent({ event: sse.event, data: joinSplitBase64(sse.data) });
+		}
+		const item = streamItem(sse.event, record, sse.data.bytes);
+		return item.kind === 'image' ? { kind: 'image', event: { ...item.event, unparsed: true } } : item;
+	}
 	if (typeof sse.data !== 'string') {
 		const split = splitImageData(sse.data);
 		if (!split) {
@@ -128,8 +146,19 @@ export function readStreamEvent(sse: ServerSentEvent | RawServerSentEvent): Stre
 	return streamItem(sse.event, data);
 }
 
-/** What an event's parsed data says. */
-function streamItem(eventName: string | null, data: unknown): StreamItem {
+/** The event around a split value, parsed: undefined unless it is an object whose own `b64_json` was the value. */
+function splitRecord(split: SplitBase64): Record<string, unknown> | undefined {
+	let record: unknown;
+	try {
+		record = JSON.parse(decoder.decode(split.head) + decoder.decode(split.tail));
+	} catch {
+		return undefined;
+	}
+	return typeof record === 'object' && record !== null && !Array.isArray(record) && (record as Record<string, unknown>).b64_json === '' ? record as Record<string, unknown> : undefined;
+}
+
+/** What an event's parsed data says; `image`, its image already decoded (its `b64_json` then empty). */
+function streamItem(eventName: string | null, data: unknown, image?: Uint8Array): StreamItem {
 	const record = typeof data === 'object' && data !== null && !Array.isArray(data) ? data as Record<string, unknown> : undefined;
 	if (eventName === 'error' || record?.type === 'error' || (record && 'error' in record && record.error !== null && record.error !== undefined)) {
 		const error = record?.error;
@@ -143,7 +172,7 @@ function streamItem(eventName: string | null, data: unknown): StreamItem {
 		return { kind: 'other' };
 	}
 	const b64 = record.b64_json;
-	if (typeof b64 !== 'string' || b64.length === 0) {
+	if (typeof b64 !== 'string' || (image ? image.length : b64.length) === 0) {
 		throw new MalformedEventError('shape', `${type} without b64_json`);
 	}
 	const final = FINAL_TYPES.has(type);
@@ -156,6 +185,7 @@ function streamItem(eventName: string | null, data: unknown): StreamItem {
 		event: {
 			final,
 			b64,
+			...(image ? { bytes: image } : {}),
 			partialIndex: final ? 0 : index as number,
 			size: label(record.size),
 			quality: label(record.quality),

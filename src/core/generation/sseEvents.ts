@@ -1,3 +1,5 @@
+import { isSplitBase64, joinSplitBase64, StreamingBase64Split, type SplitBase64 } from '../encoding/unparsedBase64';
+
 /** One server-sent event: its `event:` name (null when it has none) and its `data:` lines joined. */
 export interface ServerSentEvent {
 	readonly event: string | null;
@@ -12,6 +14,16 @@ export interface ServerSentEvent {
 export interface RawServerSentEvent {
 	readonly event: string | null;
 	readonly data: string | Uint8Array;
+}
+
+/**
+ * An event read with `splitBase64`: a `data:` line holding `"b64_json":"…"` had its base64
+ * decoded as the line arrived (src/core/encoding/unparsedBase64.ts, `StreamingBase64Split`):
+ * the line is never held whole. Other data is as with `rawData`.
+ */
+export interface SplitServerSentEvent {
+	readonly event: string | null;
+	readonly data: string | Uint8Array | SplitBase64;
 }
 
 /** Options of `sseEvents`. */
@@ -38,9 +50,24 @@ export class StreamReadError extends Error {
 	}
 }
 
+/** The data lines' parts as text, joined (an event of several data lines). */
+function joinedText(parts: readonly (string | Uint8Array | SplitBase64)[], decoder: TextDecoder): string {
+	return parts.map(part => typeof part === 'string' ? part : decoder.decode(isSplitBase64(part) ? joinSplitBase64(part) : part)).join('\n');
+}
+
 const LF = 0x0a;
 const CR = 0x0d;
 const RETAINED_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * Where `byte` first is in `bytes[from, to)`, −1 if nowhere: with Node's Buffer where there is
+ * one (its search is the C library's, several times faster than a Uint8Array's over a
+ * stream's 100+ MB), else the standard one.
+ */
+function findByte(bytes: Uint8Array, byte: number, from: number, to: number): number {
+	const at = typeof Buffer !== 'undefined' ? Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).indexOf(byte) : bytes.subarray(from, to).indexOf(byte);
+	return at < 0 ? -1 : from + at;
+}
 
 /** A line that starts with `data:`. */
 function isDataLine(line: Uint8Array): boolean {
@@ -55,10 +82,19 @@ function isDataLine(line: Uint8Array): boolean {
  */
 export function sseEvents(body: ReadableStream<Uint8Array>, options?: SseOptions & { readonly rawData?: false }): AsyncGenerator<ServerSentEvent>;
 /** With `rawData`, an event whose data is one line keeps it as bytes (see `RawServerSentEvent`). */
-export function sseEvents(body: ReadableStream<Uint8Array>, options: SseOptions & { readonly rawData: true }): AsyncGenerator<RawServerSentEvent>;
-export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseOptions & { readonly rawData?: boolean } = {}): AsyncGenerator<RawServerSentEvent> {
+export function sseEvents(body: ReadableStream<Uint8Array>, options: SseOptions & { readonly rawData: true; readonly splitBase64?: false }): AsyncGenerator<RawServerSentEvent>;
+/**
+ * With `splitBase64`, every `data:` line goes through a `StreamingBase64Split` as its bytes
+ * arrive, before its end is seen: an image's base64 is decoded on the way and the line is
+ * never held whole (see `SplitServerSentEvent`). The limits are the same.
+ */
+export function sseEvents(body: ReadableStream<Uint8Array>, options: SseOptions & { readonly splitBase64: true }): AsyncGenerator<SplitServerSentEvent>;
+export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseOptions & { readonly rawData?: boolean; readonly splitBase64?: boolean } = {}): AsyncGenerator<SplitServerSentEvent> {
 	const maxEventBytes = options.maxEventBytes ?? Infinity;
-	const rawData = options.rawData ?? false;
+	const split = options.splitBase64 ?? false;
+	const rawData = split || (options.rawData ?? false);
+	// A data line's value is at most the event's bytes; base64 decodes to three quarters of them.
+	const splitOptions = { maxBytes: Math.ceil(maxEventBytes * 3 / 4) };
 	const decoder = new TextDecoder();
 	let buffer = new Uint8Array(RETAINED_BUFFER_BYTES);
 	let start = 0;
@@ -68,15 +104,17 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 	/** A CR ended the last line: a LF right after it belongs to that line ending. */
 	let skipLf = false;
 	let event: string | null = null;
-	let data: (string | Uint8Array)[] = [];
+	let data: (string | Uint8Array | SplitBase64)[] = [];
+	/** The `data:` line being read as it arrives (`splitBase64`), its start already taken from the buffer. */
+	let streamed: StreamingBase64Split | undefined;
 	let hasData = false;
 	/** Characters of the current event's fields so far. */
 	let eventChars = 0;
 
-	const takeLine = (line: string): RawServerSentEvent | undefined => {
+	const takeLine = (line: string): SplitServerSentEvent | undefined => {
 		if (line === '') {
 			// An event without data is not dispatched.
-			const complete = hasData ? { event, data: data.length === 1 ? data[0] : data.map(part => typeof part === 'string' ? part : decoder.decode(part)).join('\n') } : undefined;
+			const complete = hasData ? { event, data: data.length === 1 ? data[0] : joinedText(data, decoder) } : undefined;
 			event = null;
 			data = [];
 			hasData = false;
@@ -107,13 +145,25 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 
 	/** A `data:` line kept as bytes (`rawData`): its value, after the colon and one space. */
 	const takeDataBytes = (line: Uint8Array): undefined => {
-		data.push(line.subarray(line[5] === 0x20 ? 6 : 5));
+		countBytes(line.length);
+		const value = line.subarray(line[5] === 0x20 ? 6 : 5);
+		if (split) {
+			const splitter = new StreamingBase64Split(splitOptions);
+			splitter.push(value);
+			data.push(splitter.end());
+		} else {
+			data.push(value);
+		}
 		hasData = true;
-		eventChars += line.length;
+		return undefined;
+	};
+
+	/** Bytes of the current event's lines, bounded. */
+	const countBytes = (length: number): void => {
+		eventChars += length;
 		if (eventChars > maxEventBytes) {
 			throw new EventTooLargeError(maxEventBytes);
 		}
-		return undefined;
 	};
 
 	const reader = body.getReader();
@@ -156,18 +206,36 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 						scanned = Math.max(scanned, start);
 					}
 				}
-				const window = buffer.subarray(scanned, end);
-				const lf = window.indexOf(LF);
-				const cr = (lf < 0 ? window : window.subarray(0, lf)).indexOf(CR);
+				const lf = findByte(buffer, LF, scanned, end);
+				const cr = findByte(buffer, CR, scanned, lf < 0 ? end : lf);
 				const at = cr >= 0 ? cr : lf;
 				if (at < 0) {
 					scanned = end;
+					if (streamed) {
+						countBytes(end - start);
+						streamed.push(buffer.subarray(start, end));
+						start = scanned = end;
+					} else if (split && end - start > 5 && isDataLine(buffer.subarray(start, end))) {
+						// A data line's start: from here on its bytes go to the splitter as they come.
+						countBytes(end - start);
+						streamed = new StreamingBase64Split(splitOptions);
+						streamed.push(buffer.subarray(start + (buffer[start + 5] === 0x20 ? 6 : 5), end));
+						start = scanned = end;
+					}
 					break;
 				}
-				const lineEnd = scanned + at;
+				const lineEnd = at;
 				const lineBytes = buffer.subarray(start, lineEnd);
-				const raw = rawData && isDataLine(lineBytes);
-				const line = raw ? '' : decoder.decode(lineBytes);
+				const wasStreamed = streamed !== undefined;
+				if (streamed) {
+					countBytes(lineBytes.length);
+					streamed.push(lineBytes);
+					data.push(streamed.end());
+					hasData = true;
+					streamed = undefined;
+				}
+				const raw = !wasStreamed && rawData && isDataLine(lineBytes);
+				const line = raw || wasStreamed ? '' : decoder.decode(lineBytes);
 				if (buffer[lineEnd] === CR) {
 					if (lineEnd + 1 < end) {
 						start = buffer[lineEnd + 1] === LF ? lineEnd + 2 : lineEnd + 1;
@@ -181,13 +249,14 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, options: SseO
 				scanned = start;
 				const release = start === end && buffer.length > RETAINED_BUFFER_BYTES;
 				// Bytes kept of a line must not change under it: copied, unless its buffer is let go.
-				const kept = raw ? (release ? lineBytes : lineBytes.slice()) : undefined;
+				// (The splitter copies what it keeps.)
+				const kept = raw ? (release || split ? lineBytes : lineBytes.slice()) : undefined;
 				if (release) {
 					// Nothing is left of a large event: let its buffer go.
 					buffer = new Uint8Array(RETAINED_BUFFER_BYTES);
 					start = end = scanned = 0;
 				}
-				const complete = kept ? takeDataBytes(kept) : takeLine(line);
+				const complete = wasStreamed ? undefined : kept ? takeDataBytes(kept) : takeLine(line);
 				if (complete) {
 					yield complete;
 				}
