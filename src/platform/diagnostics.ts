@@ -28,7 +28,25 @@ export interface BatchFigures {
 	 * thread's CPU time (before Node 23.9).
 	 */
 	readonly mainThreadBlockMs?: { readonly cpu: number; readonly gc: number };
+	/** Each pixels message of the batch on the main thread (see `PixelsTrace`), in the order they arrived. */
+	readonly pixels?: readonly PixelsTrace[];
 }
+
+/** One pixels message (a partial or the final image of a variant) on the extension host's main thread, epoch ms. */
+export interface PixelsTrace {
+	readonly variantId: string;
+	readonly partialIndex?: number;
+	/** From the image worker (or the request on the main thread) to the panel's code. */
+	arrivedAt?: number;
+	/** Handed to `webview.postMessage`, and its size then (the card-size copy where one was made). */
+	postedAt?: number;
+	bytes?: number;
+	/** `webview.postMessage` settled: the window took the message. */
+	deliveredAt?: number;
+}
+
+/** Where a pixels message is on the main thread. */
+export type PixelsHop = 'arrived' | 'posted' | 'delivered';
 
 /** What the figures need of Node's `IntervalHistogram` (values in ns). */
 export interface DelayHistogram {
@@ -54,6 +72,8 @@ export function batchFigures(histogram: DelayHistogram, cpu: { user: number; sys
 export interface BatchDiagnostics {
 	/** Writes the batch's figures once `settled` has (the last pixels sent to the panel). */
 	end(images: number, settled?: Promise<unknown>): void;
+	/** A pixels message reached `hop` (`bytes`: its size as posted). */
+	pixels(variantId: string, partialIndex: number | undefined, hop: PixelsHop, bytes?: number): void;
 }
 
 /** Starts measuring a batch, when the environment asks for it. */
@@ -76,13 +96,26 @@ function nodeBatchDiagnostics(file: string): BatchDiagnostics {
 	const startedAt = Date.now();
 	const cpu = process.cpuUsage();
 	const blocks = mainThreadBlocks(PerformanceObserver);
+	const traces = new Map<string, PixelsTrace>();
 	return {
 		end(images, settled = Promise.resolve()) {
 			void settled.catch(() => undefined).then(() => {
 				histogram.disable();
-				const figures = batchFigures(histogram, process.cpuUsage(cpu), startedAt, Date.now(), images, blocks?.stop());
+				const figures = { ...batchFigures(histogram, process.cpuUsage(cpu), startedAt, Date.now(), images, blocks?.stop()), pixels: [...traces.values()] };
 				appendFile(file, `${JSON.stringify(figures)}\n`, () => undefined);
 			});
+		},
+		pixels(variantId, partialIndex, hop, bytes) {
+			const key = `${variantId}/${partialIndex ?? 'final'}`;
+			let trace = traces.get(key);
+			if (!trace) {
+				trace = { variantId, ...(partialIndex !== undefined ? { partialIndex } : {}) };
+				traces.set(key, trace);
+			}
+			trace[`${hop}At`] = Date.now();
+			if (bytes !== undefined) {
+				trace.bytes = bytes;
+			}
 		},
 	};
 }
