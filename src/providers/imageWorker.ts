@@ -12,7 +12,7 @@ import type OpenAI from 'openai';
 import type { BatchLog, VariantEvents } from '../core/generation/batchRunner';
 import { ownedBytes, toWorkerError, transferList, type FromWorker, type ToWorker, type WorkerClientConfig } from '../core/generation/workerProtocol';
 import { entryFileName, entryJson, entryForImage, type HistoryEntry } from '../core/history/historyEntries';
-import { bytesNeedCardCopy, CARD_IMAGE_MAX_SIDE, cardCopy, historyCopy, type JpegEncoder } from '../core/images/cardCopy';
+import { bytesNeedPanelCopy, cardCopy, historyCopy, panelCopy, type JpegEncoder } from '../core/images/cardCopy';
 import { SlotPixels } from '../core/generation/slotPixels';
 import { nodeCodec } from '../platform/compression';
 import { encode as encodeJpegJs } from 'jpeg-js';
@@ -97,11 +97,11 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
 	const { id } = message;
 	const controller = new AbortController();
 	running.set(id, controller);
-	// A large image goes to the main thread as its card-size copy, made here: the main thread
-	// and the webview never get its full bytes. Each slot's messages keep their order.
+	// An image larger than a card goes to the main thread as its card-size copy, made here: the
+	// main thread and the webview never get its full bytes. Each slot's messages keep their order.
 	const pixels = new SlotPixels({
-		needsCopy: bytesNeedCardCopy,
-		copy: (bytes, how) => cardCopy(bytes, CARD_IMAGE_MAX_SIDE, nodeCodec, how),
+		needsCopy: bytesNeedPanelCopy,
+		copy: (bytes, how) => panelCopy(bytes, nodeCodec, encodeJpeg, how),
 		// A final image's bytes are being written: the main thread gets a copy of its own (made here).
 		post: (slot, shown) => post({ type: 'pixels', id, slot, bytes: shown.partialIndex === undefined && !shown.cardCopy ? shown.bytes.slice() : ownedBytes(shown.bytes), format: shown.format, partialIndex: shown.partialIndex, cardCopy: shown.cardCopy }),
 		warn: log.warn,

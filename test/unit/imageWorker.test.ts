@@ -197,7 +197,9 @@ suite('The image worker: a batch in a worker thread, against the test API server
 		assert.ok(recorded.pixels.some(({ pixels }) => pixels.partialIndex === 0), 'partial images arrive');
 		for (const { pixels } of recorded.pixels) {
 			assert.ok(pixels.bytes.buffer instanceof ArrayBuffer, 'pixels come as bytes, not a string or a shared buffer');
-			assert.equal(readImageInfo(pixels.bytes)?.format, 'png');
+			// A 1024×1024 PNG is larger than a card: its partials and its final come as card-size JPEGs.
+			const info = readImageInfo(pixels.bytes);
+			assert.deepEqual([info?.format, info?.width, info?.height, pixels.format, pixels.cardCopy], pixels.partialIndex === undefined ? ['jpeg', 744, 744, 'jpeg', true] : ['jpeg', 372, 372, 'jpeg', true]);
 		}
 		const files = readdirSync(folder).sort();
 		assert.equal(files.length, 4, files.join(', '));
@@ -211,7 +213,7 @@ suite('The image worker: a batch in a worker thread, against the test API server
 			assert.equal(json.width, 1024);
 			const finalPixels = recorded.pixels.find(pixels => pixels.slot === slot && pixels.pixels.partialIndex === undefined);
 			assert.ok(finalPixels, 'the final image is shown while it is stored');
-			assert.equal(sha256(finalPixels.pixels.bytes), sha256(readFileSync(join(folder, entry.file))));
+			assert.deepEqual(readImageInfo(readFileSync(join(folder, entry.file))), { format: 'png', width: 1024, height: 1024 }, 'the file keeps every pixel');
 		}
 		assert.ok(typeof result.costUsd === 'number' && result.costUsd > 0);
 		assert.ok(logged.some(line => /images\.generate ×2 \(parallel\)/.test(line)), 'the runner logs through the main thread');
@@ -236,7 +238,9 @@ suite('The image worker: a batch in a worker thread, against the test API server
 		assert.ok(recorded.pixels.some(({ pixels }) => pixels.partialIndex !== undefined), 'partial images arrive');
 		for (const { slot, pixels } of recorded.pixels) {
 			const info = readImageInfo(pixels.bytes);
-			assert.deepEqual([info?.width, info?.height, pixels.cardCopy], [1024, 576, true], `slot ${slot} ${pixels.partialIndex ?? 'final'}: the card-size copy, not ${info?.width}×${info?.height}`);
+			// The final's copy is the history's (twice a wide card); a partial's a preview half that.
+			const expected = pixels.partialIndex === undefined ? [744, 419] : [372, 209];
+			assert.deepEqual([info?.format, info?.width, info?.height, pixels.cardCopy], ['jpeg', ...expected, true], `slot ${slot} ${pixels.partialIndex ?? 'final'}: the card-size copy, not ${info?.width}×${info?.height}`);
 		}
 		for (const { slot, entry } of recorded.images) {
 			const stored = readImageInfo(readFileSync(join(folder, entry.file)));
