@@ -181,12 +181,14 @@ suite('Card-size copies: the history\'s copies', () => {
 });
 
 suite('Card-size copies: the Generate panel\'s, as images stream in', () => {
-	test('a PNG larger than a card (744 px) gets one, a partial already above 372 px; JPEG, WebP, SVG and GIF never', async () => {
-		const png = (width: number, height: number) => renderImage({ width, height, format: 'png', seed: 'panel copy' });
-		assert.equal(bytesNeedPanelCopy(await png(1024, 1024)), true, 'a 1024×1024 final: 1.5–2.5 MB across the web socket');
+	test('a PNG over 1 MB larger than a card (744 px) gets one, a partial already above 372 px; one over 2048×1024 always; JPEG, WebP, SVG and GIF never', async () => {
+		const png = (width: number, height: number, grain = 8) => renderImage({ width, height, format: 'png', seed: 'panel copy', grain });
+		assert.equal(bytesNeedPanelCopy(await png(1024, 1024)), true, 'a 1024×1024 final of 2 MB: crosses the web socket as a copy');
 		assert.equal(bytesNeedPanelCopy(await png(1536, 1024)), true);
-		assert.equal(bytesNeedPanelCopy(await png(744, 500)), false, 'a card shows it as it is');
-		assert.equal(bytesNeedPanelCopy(await png(744, 500), true), true, 'a preview of it is smaller');
+		assert.equal(bytesNeedPanelCopy(await png(1024, 1024, 0)), false, 'a smooth one of tens of KB goes as it is');
+		assert.equal(bytesNeedPanelCopy(await png(3840, 2160, 0)), true, 'a large one always: its pixels, not its bytes, cost the page');
+		assert.equal(bytesNeedPanelCopy(await png(744, 740)), false, 'a card shows it as it is');
+		assert.equal(bytesNeedPanelCopy(await png(744, 740), true), true, 'a preview of it is smaller');
 		assert.equal(bytesNeedPanelCopy(await png(372, 300), true), false);
 		for (const format of ['jpeg', 'webp', 'gif'] as const) {
 			assert.equal(bytesNeedPanelCopy(await renderImage({ width: 2048, height: 2048, format, seed: 'panel copy' })), false, format);

@@ -200,10 +200,19 @@ export const PREVIEW_COPY_MAX_SIDE = HISTORY_CARD_MAX_SIDE / 2;
 export const PREVIEW_COPY_JPEG_QUALITY = 70;
 
 /**
- * Whether the Generate panel shows an image's bytes as a copy (see `panelCopy`): a PNG
- * larger than a card shows it. In a remote window every byte the extension host sends the
- * panel crosses one web socket to the browser: a 1024×1024 PNG is 1.5–2.5 MB, its card-size
- * JPEG 30–70 KB. JPEG and WebP finals are small already; SVG and GIF go as they are.
+ * Below this many bytes a PNG of a few megapixels goes to the Generate panel as it is: its
+ * copy would cost the image worker more time (30–70 ms of CPU for 1024×1024, several times
+ * that on a loaded machine, one image after another) than its bytes cost on their way.
+ */
+export const PANEL_COPY_MIN_BYTES = 1024 * 1024;
+
+/**
+ * Whether the Generate panel shows an image's bytes as a copy (see `panelCopy`): a PNG over
+ * 2048×1024 pixels always (see `needsCardCopy`), and one larger than a card (a preview's
+ * card, for a partial) when it is over `PANEL_COPY_MIN_BYTES`. In a remote window every byte
+ * the extension host sends the panel crosses one web socket to the browser: a 1024×1024 PNG
+ * is 1.5–2.5 MB, its card-size JPEG 30–70 KB (four of them took 1.3 s from postMessage to
+ * the page, their copies 40 ms). JPEG and WebP are small already; SVG and GIF go as they are.
  */
 export function bytesNeedPanelCopy(bytes: Uint8Array, partial = false): boolean {
 	const info = readImageInfo(bytes);
@@ -213,7 +222,10 @@ export function bytesNeedPanelCopy(bytes: Uint8Array, partial = false): boolean 
 	if (info.width === undefined || info.height === undefined) {
 		return bytes.length > LARGE_UNKNOWN_PNG_BYTES;
 	}
-	return Math.max(info.width, info.height) > (partial ? PREVIEW_COPY_MAX_SIDE : HISTORY_CARD_MAX_SIDE);
+	if (info.width * info.height > LARGE_IMAGE_PIXELS) {
+		return true;
+	}
+	return bytes.length > PANEL_COPY_MIN_BYTES && Math.max(info.width, info.height) > (partial ? PREVIEW_COPY_MAX_SIDE : HISTORY_CARD_MAX_SIDE);
 }
 
 /**
