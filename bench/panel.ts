@@ -68,6 +68,8 @@ interface ReceivedPixels {
 interface Recorder {
 	painted: PaintedImage[];
 	received: ReceivedPixels[];
+	/** How long the page's own handler of each other message took (its type, ms): a busy page delays the pixels behind it. */
+	handled: { type: string; ms: number }[];
 	/** The first click in the panel's page since the recorder was reset (the page's clock, the machine's). */
 	clickedAt?: number;
 }
@@ -81,10 +83,12 @@ function installRecorder(): void {
 	if (global.__illustrateBench) {
 		global.__illustrateBench.painted = [];
 		global.__illustrateBench.received = [];
+		global.__illustrateBench.handled = [];
 		global.__illustrateBench.clickedAt = undefined;
 		return;
 	}
-	const state: Recorder = { painted: [], received: [] };
+	const state: Recorder = { painted: [], received: [], handled: [] };
+	let otherAt = 0;
 	global.__illustrateBench = state;
 	document.addEventListener('click', () => state.clickedAt ??= Date.now(), true);
 	document.addEventListener('load', event => {
@@ -106,6 +110,8 @@ function installRecorder(): void {
 		const pixels = pixelsOf(event);
 		if (pixels) {
 			state.received.push({ ...pixels, receivedAt: Date.now() });
+		} else {
+			otherAt = performance.now();
 		}
 	}, true);
 	window.addEventListener('message', event => {
@@ -113,6 +119,8 @@ function installRecorder(): void {
 		const received = pixels && state.received.findLast(candidate => candidate.card === pixels.card && candidate.pixels === pixels.pixels);
 		if (received) {
 			received.handledAt = Date.now();
+		} else if (!pixels) {
+			state.handled.push({ type: String((event.data as { type?: string } | undefined)?.type), ms: performance.now() - otherAt });
 		}
 	});
 }
@@ -175,6 +183,8 @@ interface PanelRun {
 	readonly host: HostRun;
 	/** Each image's way from the server to its paint: the finals, the batch's last final painted, the partials. */
 	readonly paths: { readonly finals: ImagePath[]; lastFinal: ImagePath; readonly partials: ImagePath[] };
+	/** How long the page took over each message other than pixels (its state, mostly), ms. */
+	readonly pageHandlerMs: number[];
 }
 
 /** Where the extension host writes its batches' figures (set for code-server in main). */
@@ -196,7 +206,7 @@ async function panelRun(workbench: Workbench, n: number): Promise<PanelRun> {
 		const state = (window as unknown as { __illustrateBench: { painted: PaintedImage[] } }).__illustrateBench;
 		return state.painted.filter(image => image.pixels === 'final').length >= count;
 	}, n, { polling: 50, timeout: 180_000 });
-	const { painted, received, clickedAt } = await frame.evaluate(() => (window as unknown as { __illustrateBench: Recorder }).__illustrateBench);
+	const { painted, received, handled, clickedAt } = await frame.evaluate(() => (window as unknown as { __illustrateBench: Recorder }).__illustrateBench);
 	const finals = painted.filter(image => image.pixels === 'final');
 	const requests = api.requests.slice(firstRequest);
 	await waitFor(() => requests.every(request => request.lastByteAt !== undefined), 'the server finished every response of the batch', 30_000);
@@ -248,7 +258,7 @@ async function panelRun(workbench: Workbench, n: number): Promise<PanelRun> {
 			}
 		}
 	}
-	return { allVisibleMs: lastPainted - started, partialLatenciesMs, host, paths };
+	return { allVisibleMs: lastPainted - started, partialLatenciesMs, host, paths, pageHandlerMs: handled.map(message => message.ms) };
 }
 
 /** The bare SDK script (bench/bareScript.ts), in its own process. */
@@ -352,6 +362,8 @@ function baselineExtension(folder: string): string {
 	});
 }
 
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
 function fileSizeKb(path: string): number {
 	return Math.round(statSync(path).size / 1024);
 }
@@ -387,7 +399,7 @@ async function main(): Promise<void> {
 
 		const generation: Array<Record<string, unknown>> = [];
 		const hostFigures: ConfigurationFigures[] = [];
-		const breakdown: Array<{ size: string; n: number; finals: HopFigures; lastFinals: HopFigures; partials: HopFigures }> = [];
+		const breakdown: Array<{ size: string; n: number; finals: HopFigures; lastFinals: HopFigures; partials: HopFigures; otherMessages: { count: number; medianMs: number; maxMs: number } }> = [];
 		const partialLatencies: number[] = [];
 		let memory: Record<string, number> | undefined;
 		const hostPid = extensionHostPid(workbench);
@@ -409,6 +421,7 @@ async function main(): Promise<void> {
 				const finalPaths: ImagePath[] = [];
 				const lastFinalPaths: ImagePath[] = [];
 				const partialPaths: ImagePath[] = [];
+				const pageHandlerMs: number[] = [];
 				for (let run = 0; run < RUNS; run++) {
 					const panel = await panelRun(workbench, n);
 					clearInterval(sampler);
@@ -418,6 +431,7 @@ async function main(): Promise<void> {
 					finalPaths.push(...panel.paths.finals);
 					lastFinalPaths.push(panel.paths.lastFinal);
 					partialPaths.push(...panel.paths.partials);
+					pageHandlerMs.push(...panel.pageHandlerMs);
 					const bareRun = await bare.run(size, n, scratch);
 					bareRuns.push(bareRun);
 					bareMs.push(bareRun.ms);
@@ -435,7 +449,7 @@ async function main(): Promise<void> {
 				const ratio = Number((median(panelMs) / median(bareMs)).toFixed(3));
 				generation.push({ size, n, imageMb: Number((imageBytes / 1e6).toFixed(1)), panelMs: Math.round(median(panelMs)), bareSdkMs: Math.round(median(bareMs)), ratio, panelRunsMs: panelMs, bareRunsMs: bareMs });
 				hostFigures.push({ size, n, ratio, ...summarize(hostRuns, bareRuns), peakHostGrowthMb: Math.round(peak - before) });
-				breakdown.push({ size, n, finals: hopFigures(finalPaths), lastFinals: hopFigures(lastFinalPaths), partials: hopFigures(partialPaths) });
+				breakdown.push({ size, n, finals: hopFigures(finalPaths), lastFinals: hopFigures(lastFinalPaths), partials: hopFigures(partialPaths), otherMessages: { count: pageHandlerMs.length, medianMs: round1(median(pageHandlerMs)), maxMs: round1(Math.max(...pageHandlerMs)) } });
 				results.hostRuns = [...(results.hostRuns as unknown[] ?? []), { size, n, host: hostRuns, bare: bareRuns }];
 			}
 		}
@@ -496,6 +510,9 @@ function printTable(results: Record<string, unknown>): void {
 	console.log(hostTableRows(host).join('\n'));
 	console.log('\nFrom the server\'s event to painted, hop by hop: median (p95) in ms over the images (server, extension host trace, panel page; one clock)');
 	console.log(hopTableRows(results.breakdown as Parameters<typeof hopTableRows>[0]).join('\n'));
+	for (const row of results.breakdown as Array<{ size: string; n: number; otherMessages: { count: number; medianMs: number; maxMs: number } }>) {
+		console.log(`${row.size} × ${row.n}: the page handled ${row.otherMessages.count} other messages (state) in median ${row.otherMessages.medianMs} ms, at most ${row.otherMessages.maxMs} ms`);
+	}
 	const insert = results.insertMs as { fileMedian: number; linkMedian: number };
 	const sizes = results.sizesKb as Record<string, number>;
 	const memory = results.memory as Record<string, number> | undefined;
