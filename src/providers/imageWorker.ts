@@ -13,9 +13,9 @@ import type { BatchLog, VariantEvents } from '../core/generation/batchRunner';
 import { ownedBytes, toWorkerError, transferList, type FromWorker, type ToWorker, type WorkerClientConfig } from '../core/generation/workerProtocol';
 import { entryFileName, entryJson, entryForImage, type HistoryEntry } from '../core/history/historyEntries';
 import { bytesNeedPanelCopy, cardCopy, historyCopy, panelCopy, type JpegEncoder } from '../core/images/cardCopy';
+import { encodeJpeg as encodeJpegBytes } from '../core/images/jpegEncoder';
 import { SlotPixels } from '../core/generation/slotPixels';
 import { nodeCodec } from '../platform/compression';
-import { encode as encodeJpegJs } from 'jpeg-js';
 import { withBoundedErrorBodies } from './boundedFetch';
 import { editImages, generateImages, type OpenAIConnection, type Sdk } from './openaiImages';
 
@@ -149,11 +149,8 @@ async function copyForCard(message: Extract<ToWorker, { type: 'cardCopy' }>): Pr
 	}
 }
 
-/**
- * jpeg-js's baseline encoder (4:4:4), for the history's copies of opaque images. Its Buffer
- * is a view into a larger one (and a Buffer's `slice` is no copy): copied into bytes of their own, to be transferred.
- */
-const encodeJpeg: JpegEncoder = (pixels, quality) => new Uint8Array(encodeJpegJs({ data: pixels.rgba, width: pixels.width, height: pixels.height }, quality).data);
+/** The history's and the panel's copies of opaque images: src/core/images/jpegEncoder.ts (4:2:0, bytes of their own, to be transferred). */
+const encodeJpeg: JpegEncoder = encodeJpegBytes;
 
 /** A file's bytes, read through one handle; a file larger than `maxBytes` is refused before anything is read. */
 async function readBounded(path: string, maxBytes: number): Promise<Uint8Array> {

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encode as encodeJpegJs } from 'jpeg-js';
 import sharp from 'sharp';
 import { bytesNeedCardCopy, bytesNeedPanelCopy, CARD_IMAGE_MAX_SIDE, cardCopy, cardCopyName, cardCopySize, cardSource, HISTORY_CARD_MAX_SIDE, historyCopy, imageIdOfCardCopy, legacyCardCopyName, missingCardCopies, needsCardCopy, panelCopy, parseCardCopyName, type JpegEncoder } from '../../src/core/images/cardCopy';
 import { readImageInfo } from '../../src/core/images/imageInfo';
+import { encodeJpeg as encodeJpegBytes } from '../../src/core/images/jpegEncoder';
 import { nodeCodec } from '../../src/platform/compression';
 import { renderImage } from '../server/imageFactory';
 
@@ -112,8 +112,8 @@ suite('Card-size copies: what a card shows', () => {
 	});
 });
 
-/** jpeg-js's encoder, as the image worker uses it. */
-const encodeJpeg: JpegEncoder = (pixels, quality) => encodeJpegJs({ data: pixels.rgba, width: pixels.width, height: pixels.height }, quality).data;
+/** The image worker's encoder. */
+const encodeJpeg: JpegEncoder = encodeJpegBytes;
 
 /** The mean of each channel of an image's pixels, as sharp decodes them. */
 async function means(image: Uint8Array): Promise<number[]> {

@@ -160,7 +160,7 @@ export async function cardCopy(bytes: Uint8Array, maxSide: number, codec: Deflat
 	return (await pngThumbnail(bytes, maxSide, codec, options))?.png;
 }
 
-/** An encoder of RGBA pixels as a JPEG (alpha ignored): the image worker's (jpeg-js); none in the web extension. */
+/** An encoder of RGBA pixels as a JPEG (alpha ignored): the image worker's (src/core/images/jpegEncoder.ts); none in the web extension. */
 export type JpegEncoder = (pixels: ScaledPixels, quality: number) => Uint8Array;
 
 /** A history copy's bytes and what they are. */
