@@ -132,3 +132,74 @@ export function targetLines(checks: readonly TargetCheck[]): string[] {
 		...checks.map(check => `| ${check.target} | ${check.measured} | ${check.met === undefined ? '' : check.met ? 'met' : 'missed'} |`),
 	];
 }
+
+/** One image's way from the test server to the panel's paint, epoch ms, as each side saw it (absent where a side did not). */
+export interface ImagePath {
+	readonly final: boolean;
+	/** Its size as posted to the webview (the card-size copy where one was made). */
+	readonly bytes?: number;
+	/** The server wrote its event. */
+	readonly sentAt?: number;
+	/** It reached the panel's code on the extension host's main thread (from the image worker). */
+	readonly arrivedAt?: number;
+	/** Handed to `webview.postMessage`. */
+	readonly postedAt?: number;
+	/** `webview.postMessage` settled. */
+	readonly deliveredAt?: number;
+	/** Its message event in the panel's page. */
+	readonly receivedAt?: number;
+	/** The page's handler of that message returned (the image's source set). */
+	readonly handledAt?: number;
+	/** The image's `load` event. */
+	readonly loadedAt?: number;
+	/** The first frame after it loaded. */
+	readonly paintedAt?: number;
+}
+
+type PathTime = Exclude<keyof ImagePath, 'final' | 'bytes'>;
+
+/** The hops of an image's path, in order: what each measures. */
+export const HOPS: readonly { readonly name: string; readonly from: PathTime; readonly to: PathTime }[] = [
+	{ name: 'server → host main thread', from: 'sentAt', to: 'arrivedAt' },
+	{ name: 'main thread → postMessage', from: 'arrivedAt', to: 'postedAt' },
+	{ name: 'postMessage → page', from: 'postedAt', to: 'receivedAt' },
+	{ name: 'page handler', from: 'receivedAt', to: 'handledAt' },
+	{ name: 'source set → loaded', from: 'handledAt', to: 'loadedAt' },
+	{ name: 'loaded → painted', from: 'loadedAt', to: 'paintedAt' },
+];
+
+/** How long one kind of image spent in each hop: the median and p95 over the images that have both ends, in ms. */
+export interface HopFigures {
+	readonly images: number;
+	/** Median size as posted, in KB. */
+	readonly kb: number;
+	readonly hops: readonly { readonly name: string; readonly median: number; readonly p95: number }[];
+	/** Server's event → painted. */
+	readonly total: { readonly median: number; readonly p95: number };
+	/** `postMessage` → it settled (the window took the message). */
+	readonly settled: { readonly median: number; readonly p95: number };
+}
+
+const span = (paths: readonly ImagePath[], from: PathTime, to: PathTime) => paths.flatMap(path => path[from] !== undefined && path[to] !== undefined ? [path[to]! - path[from]!] : []);
+const spread = (values: readonly number[]) => ({ median: Math.round(median(values)), p95: Math.round(quantile(values, 0.95)) });
+
+export function hopFigures(paths: readonly ImagePath[]): HopFigures {
+	return {
+		images: paths.length,
+		kb: Math.round(median(paths.flatMap(path => path.bytes !== undefined ? [path.bytes / 1024] : []))),
+		hops: HOPS.map(hop => ({ name: hop.name, ...spread(span(paths, hop.from, hop.to)) })),
+		total: spread(span(paths, 'sentAt', 'paintedAt')),
+		settled: spread(span(paths, 'postedAt', 'deliveredAt')),
+	};
+}
+
+/** The breakdown's rows: per configuration, its finals, the last final of each batch, and its partials. */
+export function hopTableRows(rows: readonly { readonly size: string; readonly n: number; readonly finals: HopFigures; readonly lastFinals: HopFigures; readonly partials: HopFigures }[]): string[] {
+	const cell = (figure: { median: number; p95: number }) => Number.isNaN(figure.median) ? '–' : `${figure.median} (${figure.p95})`;
+	return [
+		`| size | variants | images | KB | ${HOPS.map(hop => hop.name).join(' | ')} | event → painted | postMessage settled |`,
+		`|---|---|---|---|${HOPS.map(() => '---|').join('')}---|---|`,
+		...rows.flatMap(row => ([['finals', row.finals], ['last final', row.lastFinals], ['partials', row.partials]] as const).map(([kind, figures]) =>
+			`| ${row.size.replace('x', '×')} | ${row.n} | ${kind} (${figures.images}) | ${Number.isNaN(figures.kb) ? '–' : figures.kb} | ${figures.hops.map(cell).join(' | ')} | ${cell(figures.total)} | ${cell(figures.settled)} |`)),
+	];
+}

@@ -25,7 +25,7 @@ import { PROJECT_ROOT } from '../test/harness/codeServer';
 import { waitFor } from '../test/harness/waitFor';
 import { DIAGNOSTICS_VARIABLE, PROFILE_VARIABLE } from '../src/platform/diagnostics';
 import type { BareRequest } from './bareScript';
-import { diagnosticsLines, hostTableRows, median, quantile, summarize, targetChecks, targetLines, type BareRun, type ConfigurationFigures, type HostRun } from './figures';
+import { diagnosticsLines, hopFigures, hopTableRows, hostTableRows, median, quantile, summarize, targetChecks, targetLines, type BareRun, type ConfigurationFigures, type HopFigures, type HostRun, type ImagePath } from './figures';
 import { closeTab, goToLine, illustratePanel, openFile, packagedExtension, packageTestExtension, runCommand, runningExtensionRow, screenshot, startWorkbench, type Workbench } from '../test/e2e/workbench';
 
 function option(name: string, fallback: number): number {
@@ -56,11 +56,24 @@ interface PaintedImage {
 	/** `final`, `partial-<index>`, or `stored` (a file, after a reload). */
 	readonly pixels: string;
 	readonly card: string;
+	readonly loadedAt: number;
 	readonly paintedAt: number;
+}
+
+/** A pixels message in the panel's page: when its event came, and when the page's handler of it returned. */
+interface ReceivedPixels {
+	/** As `PaintedImage.pixels`. */
+	readonly pixels: string;
+	readonly card: string;
+	readonly receivedAt: number;
+	handledAt?: number;
 }
 
 interface Recorder {
 	painted: PaintedImage[];
+	received: ReceivedPixels[];
+	/** How long the page's own handler of each other message took (its type, ms): a busy page delays the pixels behind it. */
+	handled: { type: string; ms: number }[];
 	/** The first click in the panel's page since the recorder was reset (the page's clock, the machine's). */
 	clickedAt?: number;
 }
@@ -73,10 +86,13 @@ function installRecorder(): void {
 	const global = window as unknown as { __illustrateBench?: Recorder };
 	if (global.__illustrateBench) {
 		global.__illustrateBench.painted = [];
+		global.__illustrateBench.received = [];
+		global.__illustrateBench.handled = [];
 		global.__illustrateBench.clickedAt = undefined;
 		return;
 	}
-	const state: Recorder = { painted: [] };
+	const state: Recorder = { painted: [], received: [], handled: [] };
+	let otherAt = 0;
 	global.__illustrateBench = state;
 	document.addEventListener('click', () => state.clickedAt ??= Date.now(), true);
 	document.addEventListener('load', event => {
@@ -86,8 +102,31 @@ function installRecorder(): void {
 		}
 		const card = image.closest('.variant')?.getAttribute('data-variant-id') ?? '';
 		const pixels = image.dataset.pixels ?? '';
-		requestAnimationFrame(() => state.painted.push({ pixels, card, paintedAt: Date.now() }));
+		const loadedAt = Date.now();
+		requestAnimationFrame(() => state.painted.push({ pixels, card, loadedAt, paintedAt: Date.now() }));
 	}, true);
+	// A capturing listener on the window runs before the page's own, a bubbling one added now after it.
+	const pixelsOf = (event: MessageEvent) => {
+		const data = event.data as { type?: string; variantId?: string; partialIndex?: number } | undefined;
+		return data?.type === 'pixels' ? { card: data.variantId ?? '', pixels: data.partialIndex === undefined ? 'final' : `partial-${data.partialIndex}` } : undefined;
+	};
+	window.addEventListener('message', event => {
+		const pixels = pixelsOf(event);
+		if (pixels) {
+			state.received.push({ ...pixels, receivedAt: Date.now() });
+		} else {
+			otherAt = performance.now();
+		}
+	}, true);
+	window.addEventListener('message', event => {
+		const pixels = pixelsOf(event);
+		const received = pixels && state.received.findLast(candidate => candidate.card === pixels.card && candidate.pixels === pixels.pixels);
+		if (received) {
+			received.handledAt = Date.now();
+		} else if (!pixels) {
+			state.handled.push({ type: String((event.data as { type?: string } | undefined)?.type), ms: performance.now() - otherAt });
+		}
+	});
 }
 
 function panelFrame(page: Page): Frame {
@@ -146,6 +185,10 @@ interface PanelRun {
 	readonly allVisibleMs: number;
 	readonly partialLatenciesMs: number[];
 	readonly host: HostRun;
+	/** Each image's way from the server to its paint: the finals, the batch's last final painted, the partials. */
+	readonly paths: { readonly finals: ImagePath[]; lastFinal: ImagePath; readonly partials: ImagePath[] };
+	/** How long the page took over each message other than pixels (its state, mostly), ms. */
+	readonly pageHandlerMs: number[];
 }
 
 /** Where the extension host writes its batches' figures (set for code-server in main). */
@@ -167,7 +210,7 @@ async function panelRun(workbench: Workbench, n: number): Promise<PanelRun> {
 		const state = (window as unknown as { __illustrateBench: { painted: PaintedImage[] } }).__illustrateBench;
 		return state.painted.filter(image => image.pixels === 'final').length >= count;
 	}, n, { polling: 50, timeout: 180_000 });
-	const { painted, clickedAt } = await frame.evaluate(() => (window as unknown as { __illustrateBench: Recorder }).__illustrateBench);
+	const { painted, received, handled, clickedAt } = await frame.evaluate(() => (window as unknown as { __illustrateBench: Recorder }).__illustrateBench);
 	const finals = painted.filter(image => image.pixels === 'final');
 	const requests = api.requests.slice(firstRequest);
 	await waitFor(() => requests.every(request => request.lastByteAt !== undefined), 'the server finished every response of the batch', 30_000);
@@ -186,6 +229,7 @@ async function panelRun(workbench: Workbench, n: number): Promise<PanelRun> {
 	// Which request each card's images came from: its final image's bytes, as stored in the history.
 	const panel = illustratePanel(page);
 	const partialLatenciesMs: number[] = [];
+	const paths: PanelRun['paths'] = { finals: [], lastFinal: { final: true }, partials: [] };
 	for (const final of finals) {
 		const stored = panel.locator(`.variant[data-variant-id="${final.card}"][data-state="ready"] img[data-stored]`);
 		const src = await stored.getAttribute('data-stored', { timeout: 30_000 });
@@ -194,15 +238,31 @@ async function panelRun(workbench: Workbench, n: number): Promise<PanelRun> {
 		if (!request) {
 			throw new Error(`No request sent the image of ${final.card}.`);
 		}
+		// The image's way, hop by hop: the server's record, the extension host's trace, the page's.
+		const pathOf = (pixels: string, sentAt: number | undefined, shown: PaintedImage): ImagePath => {
+			const partialIndex = pixels === 'final' ? undefined : Number(pixels.slice('partial-'.length));
+			const trace = batch.pixels?.find(candidate => candidate.variantId === final.card && candidate.partialIndex === partialIndex);
+			const page = received.find(candidate => candidate.card === final.card && candidate.pixels === pixels);
+			return {
+				final: partialIndex === undefined, bytes: trace?.bytes, sentAt, arrivedAt: trace?.arrivedAt, postedAt: trace?.postedAt, deliveredAt: trace?.deliveredAt,
+				receivedAt: page?.receivedAt, handledAt: page?.handledAt, loadedAt: shown.loadedAt, paintedAt: shown.paintedAt,
+			};
+		};
+		const finalPath = pathOf('final', request.images.find(image => image.sha256 === hash)?.sentAt, final);
+		paths.finals.push(finalPath);
+		if (final.paintedAt === lastPainted) {
+			paths.lastFinal = finalPath;
+		}
 		for (const partial of painted.filter(image => image.pixels.startsWith('partial-') && image.card === final.card)) {
 			const partialIndex = Number(partial.pixels.slice('partial-'.length));
 			const sent = request.partials.find(candidate => candidate.partialIndex === partialIndex)?.sentAt;
 			if (sent !== undefined) {
 				partialLatenciesMs.push(partial.paintedAt - sent);
+				paths.partials.push(pathOf(partial.pixels, sent, partial));
 			}
 		}
 	}
-	return { allVisibleMs: lastPainted - started, partialLatenciesMs, host };
+	return { allVisibleMs: lastPainted - started, partialLatenciesMs, host, paths, pageHandlerMs: handled.map(message => message.ms) };
 }
 
 /** The bare SDK script (bench/bareScript.ts), in its own process. */
@@ -318,6 +378,8 @@ function baselineExtension(folder: string): string {
 	});
 }
 
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
 function fileSizeKb(path: string): number {
 	return Math.round(statSync(path).size / 1024);
 }
@@ -355,6 +417,7 @@ async function main(): Promise<void> {
 
 		const generation: Array<Record<string, unknown>> = [];
 		const hostFigures: ConfigurationFigures[] = [];
+		const breakdown: Array<{ size: string; n: number; finals: HopFigures; lastFinals: HopFigures; partials: HopFigures; otherMessages: { count: number; medianMs: number; maxMs: number } }> = [];
 		const partialLatencies: number[] = [];
 		let memory: Record<string, number> | undefined;
 		const hostPid = extensionHostPid(workbench);
@@ -373,12 +436,20 @@ async function main(): Promise<void> {
 				const bareMs: number[] = [];
 				const hostRuns: HostRun[] = [];
 				const bareRuns: BareRun[] = [];
+				const finalPaths: ImagePath[] = [];
+				const lastFinalPaths: ImagePath[] = [];
+				const partialPaths: ImagePath[] = [];
+				const pageHandlerMs: number[] = [];
 				for (let run = 0; run < RUNS; run++) {
 					const panel = await panelRun(workbench, n);
 					clearInterval(sampler);
 					panelMs.push(panel.allVisibleMs);
 					partialLatencies.push(...panel.partialLatenciesMs);
 					hostRuns.push(panel.host);
+					finalPaths.push(...panel.paths.finals);
+					lastFinalPaths.push(panel.paths.lastFinal);
+					partialPaths.push(...panel.paths.partials);
+					pageHandlerMs.push(...panel.pageHandlerMs);
 					const bareRun = await bare.run(size, n, scratch);
 					bareRuns.push(bareRun);
 					bareMs.push(bareRun.ms);
@@ -396,6 +467,7 @@ async function main(): Promise<void> {
 				const ratio = Number((median(panelMs) / median(bareMs)).toFixed(3));
 				generation.push({ size, n, imageMb: Number((imageBytes / 1e6).toFixed(1)), panelMs: Math.round(median(panelMs)), bareSdkMs: Math.round(median(bareMs)), ratio, panelRunsMs: panelMs, bareRunsMs: bareMs });
 				hostFigures.push({ size, n, ratio, ...summarize(hostRuns, bareRuns), peakHostGrowthMb: Math.round(peak - before) });
+				breakdown.push({ size, n, finals: hopFigures(finalPaths), lastFinals: hopFigures(lastFinalPaths), partials: hopFigures(partialPaths), otherMessages: { count: pageHandlerMs.length, medianMs: round1(median(pageHandlerMs)), maxMs: round1(Math.max(...pageHandlerMs)) } });
 				results.hostRuns = [...(results.hostRuns as unknown[] ?? []), { size, n, host: hostRuns, bare: bareRuns }];
 			}
 		}
@@ -406,6 +478,7 @@ async function main(): Promise<void> {
 		results.server = { firstByteMs: FIRST_BYTE_MS, imageMs: IMAGE_MS, grain: GRAIN, runs: RUNS };
 		results.generation = generation;
 		results.host = hostFigures;
+		results.breakdown = breakdown;
 		results.targets = targetChecks(hostFigures, { median: Math.round(median(partialLatencies)), p95: Math.round(quantile(partialLatencies, 0.95)) });
 		results.partialVisibleMs = { median: Math.round(median(partialLatencies)), p95: Math.round(quantile(partialLatencies, 0.95)), samples: partialLatencies.length };
 		results.insertMs = { fileMedian: Math.round(median(inserts.map(run => run.fileMs))), linkMedian: Math.round(median(inserts.map(run => run.linkMs))), runs: inserts };
@@ -453,6 +526,11 @@ function printTable(results: Record<string, unknown>): void {
 	const host = results.host as ConfigurationFigures[];
 	console.log('\nInside the extension host (its own figures, ILLUSTRATE_DIAGNOSTICS) and at the server; bare script in its own process');
 	console.log(hostTableRows(host).join('\n'));
+	console.log('\nFrom the server\'s event to painted, hop by hop: median (p95) in ms over the images (server, extension host trace, panel page; one clock)');
+	console.log(hopTableRows(results.breakdown as Parameters<typeof hopTableRows>[0]).join('\n'));
+	for (const row of results.breakdown as Array<{ size: string; n: number; otherMessages: { count: number; medianMs: number; maxMs: number } }>) {
+		console.log(`${row.size} × ${row.n}: the page handled ${row.otherMessages.count} other messages (state) in median ${row.otherMessages.medianMs} ms, at most ${row.otherMessages.maxMs} ms`);
+	}
 	const insert = results.insertMs as { fileMedian: number; linkMedian: number };
 	const sizes = results.sizesKb as Record<string, number>;
 	const memory = results.memory as Record<string, number> | undefined;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { cardCopyName, cardSource, historyCopy, legacyCardCopyName, missingCardCopies, parseCardCopyName, type HistoryCopy } from '../core/images/cardCopy';
+import { cardCopyName, cardSource, historyCopy, legacyCardCopyName, missingCardCopies, parseCardCopyName, type CardCopyFormat, type HistoryCopy } from '../core/images/cardCopy';
 import { ConcurrencyLimit } from '../core/generation/concurrency';
 import { deflateCodec } from '../platform/compression';
 import { isFileNotFound } from '../platform/fileErrors';
@@ -114,20 +114,21 @@ export class CardCopies implements vscode.Disposable {
 	}
 
 	/**
-	 * Keeps the copy the panel made of an image while it streamed in (a 1024 px PNG): no
-	 * second scaling of the original. It is shown as it is until `make` replaces it with a
-	 * card-size copy made from it.
+	 * Keeps the copy the panel made of an image while it streamed in: no second scaling of the
+	 * original. With its `format`, the image worker's copy (`panelCopy`), which is the card-size
+	 * copy `make` would make; without, a 1024 px PNG, shown as it is until `make` replaces it
+	 * with a card-size copy made from it.
 	 */
-	async keep(image: StoredImage, png: Uint8Array): Promise<void> {
+	async keep(image: StoredImage, png: Uint8Array, format?: CardCopyFormat): Promise<void> {
 		const onDisk = await this.listing();
-		const name = legacyCardCopyName(image.id);
+		const name = format ? cardCopyName(image.id, format) : legacyCardCopyName(image.id);
 		if (!name || onDisk.has(image.id) || this.failed.has(image.id)) {
 			return;
 		}
 		try {
 			await this.store.write(this.folder, vscode.Uri.joinPath(this.folder, name), png);
 			if (!onDisk.has(image.id)) {
-				onDisk.set(image.id, { name, current: false });
+				onDisk.set(image.id, { name, current: format !== undefined });
 			}
 			await this.forgetIfDeleted(image);
 		} catch (error) {

@@ -5,6 +5,7 @@ import { MIME_TYPES } from '../core/images/imageInfo';
 import { batchOutcome, progressMessage, retryStatus } from '../core/panel/batchStatus';
 import { elapsedMs, withoutUnfinished } from '../core/panel/variantViews';
 import { startBatchDiagnostics } from '../platform/diagnostics';
+import type { VariantPixels } from '../protocol/messages';
 import { PARTIAL_IMAGES, type GenerationResult, type VariantEvents } from '../providers/imageService';
 import type { PanelContext } from './panelContext';
 import { PanelPixels } from './panelPixels';
@@ -32,7 +33,15 @@ export async function runBatch(
 	let reportProgress: (increment: number) => void = () => undefined;
 	// A new panel's page may still be loading when the first pixels come (an SVG can arrive at
 	// once): they wait until it listens, not lost to a page without its listener yet.
-	const webview = { postMessage: async (message: unknown) => (await panel.pageReady, panel.webview.postMessage(message)) };
+	const webview = {
+		postMessage: async (message: VariantPixels) => {
+			await panel.pageReady;
+			diagnostics?.pixels(message.variantId, message.partialIndex, 'posted', message.bytes.byteLength);
+			const delivered = await panel.webview.postMessage(message);
+			diagnostics?.pixels(message.variantId, message.partialIndex, 'delivered');
+			return delivered;
+		},
+	};
 	const pixels = new PanelPixels(webview, id => {
 		if (!images.has(id)) {
 			panel.updateVariant(id, { state: 'partial' });
@@ -42,6 +51,7 @@ export async function runBatch(
 		onPixels: (slot, arrived) => {
 			const id = slotIds[slot];
 			if (id && !images.has(id)) {
+				diagnostics?.pixels(id, arrived.partialIndex, 'arrived');
 				pixels.offer({ type: 'pixels', variantId: id, bytes: arrived.bytes, mime: MIME_TYPES[arrived.format], ...(arrived.partialIndex !== undefined ? { partialIndex: arrived.partialIndex } : {}) }, arrived.cardCopy);
 				if (arrived.partialIndex !== undefined) {
 					reportProgress(progress.partial(slot, arrived.partialIndex));

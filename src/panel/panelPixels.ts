@@ -1,8 +1,8 @@
 import type * as vscode from 'vscode';
 import { ConcurrencyLimit } from '../core/generation/concurrency';
 import { PixelQueue } from '../core/generation/pixelQueue';
-import { CARD_IMAGE_MAX_SIDE, cardCopy, needsCardCopy } from '../core/images/cardCopy';
-import { readImageInfo } from '../core/images/imageInfo';
+import { CARD_IMAGE_MAX_SIDE, cardCopy, needsCardCopy, type CardCopyFormat } from '../core/images/cardCopy';
+import { MIME_TYPES, readImageInfo } from '../core/images/imageInfo';
 import type { CardCopies } from '../history/cardCopies';
 import type { StoredImage } from '../history/imageStore';
 import { deflateCodec } from '../platform/compression';
@@ -27,8 +27,11 @@ type OfferedPixels = VariantPixels & { readonly cardCopy?: boolean };
 export class PanelPixels {
 	private readonly queue: PixelQueue<OfferedPixels>;
 	private readonly finals = new Map<string, Promise<void>>();
-	/** The card-size copies made of the variants' final pixels, until `keepCopy` hands them over. */
-	private readonly finalCopies = new Map<string, Uint8Array>();
+	/**
+	 * The card-size copies made of the variants' final pixels, until `keepCopy` hands them over:
+	 * the image worker's are the history's copies already (`format`), this thread's are 1024 px PNGs.
+	 */
+	private readonly finalCopies = new Map<string, { readonly bytes: Uint8Array; readonly format?: CardCopyFormat }>();
 	/** Scaling is CPU and memory heavy (33 MB of pixels for 3840×2160): two at a time. */
 	private readonly scaling = new ConcurrencyLimit(2);
 
@@ -62,10 +65,10 @@ export class PanelPixels {
 	/** Once the variant's final pixels went to the panel, hands the card-size copy made of them to the history's card copies. */
 	async keepCopy(variantId: string, image: StoredImage): Promise<void> {
 		await this.finalShown(variantId);
-		const png = this.finalCopies.get(variantId);
+		const copy = this.finalCopies.get(variantId);
 		this.finalCopies.delete(variantId);
-		if (png) {
-			await this.copies?.keep(image, png);
+		if (copy) {
+			await this.copies?.keep(image, copy.bytes, copy.format);
 		}
 	}
 
@@ -73,7 +76,7 @@ export class PanelPixels {
 		let message: VariantPixels = pixels;
 		const info = madeAlready ? undefined : readImageInfo(pixels.bytes);
 		if (madeAlready && pixels.partialIndex === undefined && this.copies) {
-			this.finalCopies.set(pixels.variantId, pixels.bytes);
+			this.finalCopies.set(pixels.variantId, { bytes: pixels.bytes, format: pixels.mime === MIME_TYPES.jpeg ? 'jpeg' : 'png' });
 		} else if (info && needsCardCopy({ ...info, bytes: pixels.bytes.length })) {
 			// A PNG this decoder does not take (16-bit, interlaced) goes as it is; so does one
 			// whose copy failed, and the log says why.
@@ -84,7 +87,7 @@ export class PanelPixels {
 			if (thumbnail) {
 				message = { ...pixels, bytes: thumbnail };
 				if (pixels.partialIndex === undefined && this.copies) {
-					this.finalCopies.set(pixels.variantId, thumbnail);
+					this.finalCopies.set(pixels.variantId, { bytes: thumbnail });
 				}
 			}
 		}

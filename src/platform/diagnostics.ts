@@ -38,7 +38,25 @@ export interface BatchFigures {
 	 * with little CPU is time the machine gave the thread no core.
 	 */
 	readonly mainThreadBlockMs?: { readonly cpu: number; readonly gc: number; readonly stall?: { readonly wall: number; readonly cpu: number } };
+	/** Each pixels message of the batch on the main thread (see `PixelsTrace`), in the order they arrived. */
+	readonly pixels?: readonly PixelsTrace[];
 }
+
+/** One pixels message (a partial or the final image of a variant) on the extension host's main thread, epoch ms. */
+export interface PixelsTrace {
+	readonly variantId: string;
+	readonly partialIndex?: number;
+	/** From the image worker (or the request on the main thread) to the panel's code. */
+	arrivedAt?: number;
+	/** Handed to `webview.postMessage`, and its size then (the card-size copy where one was made). */
+	postedAt?: number;
+	bytes?: number;
+	/** `webview.postMessage` settled: the window took the message. */
+	deliveredAt?: number;
+}
+
+/** Where a pixels message is on the main thread. */
+export type PixelsHop = 'arrived' | 'posted' | 'delivered';
 
 /** What the figures need of Node's `IntervalHistogram` (values in ns). */
 export interface DelayHistogram {
@@ -73,6 +91,8 @@ export interface MainThreadBlocks {
 export interface BatchDiagnostics {
 	/** Writes the batch's figures once `settled` has (the last pixels sent to the panel). */
 	end(images: number, settled?: Promise<unknown>): void;
+	/** A pixels message reached `hop` (`bytes`: its size as posted). */
+	pixels(variantId: string, partialIndex: number | undefined, hop: PixelsHop, bytes?: number): void;
 }
 
 /** Starts measuring a batch, when the environment asks for it. */
@@ -97,14 +117,27 @@ function nodeBatchDiagnostics(file: string): BatchDiagnostics {
 	const blocks = mainThreadBlocks(PerformanceObserver);
 	const profilePrefix = environmentVariable(PROFILE_VARIABLE);
 	const profile = profilePrefix ? startProfiles(`${profilePrefix}-${++profiledBatches}`) : undefined;
+	const traces = new Map<string, PixelsTrace>();
 	return {
 		end(images, settled = Promise.resolve()) {
 			void settled.catch(() => undefined).then(() => {
 				histogram.disable();
-				const figures = batchFigures(histogram, process.cpuUsage(cpu), startedAt, Date.now(), images, blocks?.stop());
+				const figures = { ...batchFigures(histogram, process.cpuUsage(cpu), startedAt, Date.now(), images, blocks?.stop()), pixels: [...traces.values()] };
 				// The profiles are written before the figures: the bench waits for the figures' line.
 				void (profile?.stop() ?? Promise.resolve()).catch(() => undefined).then(() => appendFile(file, `${JSON.stringify(figures)}\n`, () => undefined));
 			});
+		},
+		pixels(variantId, partialIndex, hop, bytes) {
+			const key = `${variantId}/${partialIndex ?? 'final'}`;
+			let trace = traces.get(key);
+			if (!trace) {
+				trace = { variantId, ...(partialIndex !== undefined ? { partialIndex } : {}) };
+				traces.set(key, trace);
+			}
+			trace[`${hop}At`] = Date.now();
+			if (bytes !== undefined) {
+				trace.bytes = bytes;
+			}
 		},
 	};
 }

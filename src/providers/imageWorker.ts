@@ -15,10 +15,10 @@ import { readBatchFiles } from '../core/batchApi/batchDeliveryLines';
 import { chunksOf } from '../core/batchApi/batchOutput';
 import { CancelledError } from '../core/errors';
 import { entryFileName, entryJson, entryForImage, type HistoryEntry } from '../core/history/historyEntries';
-import { bytesNeedCardCopy, CARD_IMAGE_MAX_SIDE, cardCopy, historyCopy, type JpegEncoder } from '../core/images/cardCopy';
+import { bytesNeedPanelCopy, cardCopy, historyCopy, panelCopy, type JpegEncoder } from '../core/images/cardCopy';
+import { encodeJpeg as encodeJpegBytes } from '../core/images/jpegEncoder';
 import { SlotPixels } from '../core/generation/slotPixels';
 import { nodeCodec } from '../platform/compression';
-import { encode as encodeJpegJs } from 'jpeg-js';
 import { withBoundedErrorBodies } from './boundedFetch';
 import { editImages, generateImages, type OpenAIConnection, type Sdk } from './openaiImages';
 
@@ -100,11 +100,11 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
 	const { id } = message;
 	const controller = new AbortController();
 	running.set(id, controller);
-	// A large image goes to the main thread as its card-size copy, made here: the main thread
-	// and the webview never get its full bytes. Each slot's messages keep their order.
+	// An image larger than a card goes to the main thread as its card-size copy, made here: the
+	// main thread and the webview never get its full bytes. Each slot's messages keep their order.
 	const pixels = new SlotPixels({
-		needsCopy: bytesNeedCardCopy,
-		copy: (bytes, how) => cardCopy(bytes, CARD_IMAGE_MAX_SIDE, nodeCodec, how),
+		needsCopy: bytesNeedPanelCopy,
+		copy: (bytes, how) => panelCopy(bytes, nodeCodec, encodeJpeg, how),
 		// A final image's bytes are being written: the main thread gets a copy of its own (made here).
 		post: (slot, shown) => post({ type: 'pixels', id, slot, bytes: shown.partialIndex === undefined && !shown.cardCopy ? shown.bytes.slice() : ownedBytes(shown.bytes), format: shown.format, partialIndex: shown.partialIndex, cardCopy: shown.cardCopy }),
 		warn: log.warn,
@@ -152,11 +152,8 @@ async function copyForCard(message: Extract<ToWorker, { type: 'cardCopy' }>): Pr
 	}
 }
 
-/**
- * jpeg-js's baseline encoder (4:4:4), for the history's copies of opaque images. Its Buffer
- * is a view into a larger one (and a Buffer's `slice` is no copy): copied into bytes of their own, to be transferred.
- */
-const encodeJpeg: JpegEncoder = (pixels, quality) => new Uint8Array(encodeJpegJs({ data: pixels.rgba, width: pixels.width, height: pixels.height }, quality).data);
+/** The history's and the panel's copies of opaque images: src/core/images/jpegEncoder.ts (4:2:0, bytes of their own, to be transferred). */
+const encodeJpeg: JpegEncoder = encodeJpegBytes;
 
 /** A file's bytes, read through one handle; a file larger than `maxBytes` is refused before anything is read. */
 async function readBounded(path: string, maxBytes: number): Promise<Uint8Array> {

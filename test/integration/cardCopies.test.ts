@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { waitFor } from '../harness/waitFor';
+import { panelCopy } from '../../src/core/images/cardCopy';
 import { readImageInfo } from '../../src/core/images/imageInfo';
+import { encodeJpeg } from '../../src/core/images/jpegEncoder';
+import { nodeCodec } from '../../src/platform/compression';
 import { crc32 } from '../../src/core/images/pngFormat';
 import { CardCopies } from '../../src/history/cardCopies';
 import { ImageStore } from '../../src/history/imageStore';
@@ -219,6 +222,26 @@ suite('Card-size copies of large images', () => {
 		assert.deepEqual(await cardFiles(), [`${image.id}.card-744.png`], 'the 1024 px copy went');
 		assert.deepEqual(await copies.outdated([image]), []);
 		assert.equal(copies.uriOf(image.id)?.toString(), replaced.toString());
+	});
+
+	test('the image worker\'s copy of a final (the history\'s own: 744 px, a JPEG) is kept as the card-size copy, nothing left to make or replace', async function () {
+		this.timeout(60_000);
+		const webview = { postMessage: async () => true } as unknown as vscode.Webview;
+		const pixels = new PanelPixels(webview, () => undefined, vscode.window.createOutputChannel('card copies worker pixels', { log: true }), copies);
+		const bytes = png(3840, 2160, 8);
+		const copy = await panelCopy(bytes, nodeCodec, encodeJpeg);
+		assert.ok(copy);
+		pixels.offer({ type: 'pixels', variantId: 'v-0', bytes: copy.bytes, mime: 'image/jpeg' }, true);
+		const image = await store.save(bytes, RECIPE, 'png');
+		await pixels.keepCopy('v-0', image);
+		const copyUri = copies.uriOf(image.id);
+		assert.ok(copyUri);
+		assert.ok(copyUri.path.endsWith(`${image.id}.card-744.jpg`), copyUri.path);
+		assert.ok(bytesEqual(await vscode.workspace.fs.readFile(copyUri), copy.bytes), 'the copy holds what the panel showed');
+		assert.deepEqual(await copies.missing([image]), []);
+		assert.deepEqual(await copies.outdated([image]), [], 'not a 1024 px copy to replace');
+		assert.equal((await copies.make(image)).toString(), copyUri.toString(), 'made once: the one kept');
+		assert.deepEqual(await cardFiles(), [`${image.id}.card-744.jpg`]);
 	});
 
 	test('a panel restored after a reload shows the copy of a large variant, the file of a small one', async function () {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { diagnosticsLines, hostTableRows, quantile, summarize, targetChecks, type ConfigurationFigures, type HostRun } from '../../bench/figures';
+import { diagnosticsLines, hopFigures, hopTableRows, hostTableRows, quantile, summarize, targetChecks, type ConfigurationFigures, type HostRun, type ImagePath } from '../../bench/figures';
 import type { BatchFigures } from '../../src/platform/diagnostics';
 
 function batch(max: number, p99: number, cpuMs: number, images: number): BatchFigures {
@@ -80,5 +80,26 @@ suite('bench figures (npm run bench)', () => {
 		assert.equal(byTarget.get('partialevent')?.measured, '1300 ms / 11000 ms');
 		assert.equal(byTarget.get('peakhost')?.measured, '+400 MB (8 × 3840×2160)');
 		assert.equal(targetChecks([figures('1024x1024', 4, {})], { median: 1, p95: 2 }).find(check => check.target.startsWith('host CPU'))?.met, undefined);
+	});
+
+	test('an image\'s way: each hop the median and p95 over the images that have both its ends; a table row per kind of image', () => {
+		const path = (offset: number, posted: number): ImagePath => ({
+			final: true, bytes: 64 * 1024, sentAt: offset, arrivedAt: offset + 100, postedAt: offset + 100, deliveredAt: offset + 100 + posted,
+			receivedAt: offset + 100 + posted, handledAt: offset + 101 + posted, loadedAt: offset + 111 + posted, paintedAt: offset + 131 + posted,
+		});
+		// The third image was not seen by the page: its page hops are left out, not counted as 0.
+		const figures = hopFigures([path(0, 40), path(1000, 60), { final: true, sentAt: 0, arrivedAt: 300 }]);
+		assert.equal(figures.images, 3);
+		assert.equal(figures.kb, 64);
+		assert.deepEqual(figures.hops.map(hop => [hop.name, hop.median]), [
+			['server → host main thread', 100], ['main thread → postMessage', 0], ['postMessage → page', 50], ['page handler', 1], ['source set → loaded', 10], ['loaded → painted', 20],
+		]);
+		assert.deepEqual(figures.hops[0], { name: 'server → host main thread', median: 100, p95: 280 });
+		assert.deepEqual(figures.total, { median: 181, p95: 190 });
+		assert.deepEqual(figures.settled, { median: 50, p95: 59 });
+		const rows = hopTableRows([{ size: '1024x1024', n: 4, finals: figures, lastFinals: hopFigures([path(0, 40)]), partials: hopFigures([]) }]);
+		assert.equal(rows.length, 5);
+		assert.equal(rows[2], '| 1024×1024 | 4 | finals (3) | 64 | 100 (280) | 0 (0) | 50 (59) | 1 (1) | 10 (10) | 20 (20) | 181 (190) | 50 (59) |');
+		assert.equal(rows[4], '| 1024×1024 | 4 | partials (0) | – | – | – | – | – | – | – | – | – |');
 	});
 });

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encode as encodeJpegJs } from 'jpeg-js';
 import sharp from 'sharp';
-import { bytesNeedCardCopy, CARD_IMAGE_MAX_SIDE, cardCopy, cardCopyName, cardCopySize, cardSource, HISTORY_CARD_MAX_SIDE, historyCopy, imageIdOfCardCopy, legacyCardCopyName, missingCardCopies, needsCardCopy, needsHistoryCopy, parseCardCopyName, type JpegEncoder } from '../../src/core/images/cardCopy';
+import { bytesNeedCardCopy, bytesNeedPanelCopy, CARD_IMAGE_MAX_SIDE, cardCopy, cardCopyName, cardCopySize, cardSource, HISTORY_CARD_MAX_SIDE, historyCopy, imageIdOfCardCopy, legacyCardCopyName, missingCardCopies, needsCardCopy, needsHistoryCopy, panelCopy, parseCardCopyName, type JpegEncoder } from '../../src/core/images/cardCopy';
 import { readImageInfo } from '../../src/core/images/imageInfo';
+import { encodeJpeg as encodeJpegBytes } from '../../src/core/images/jpegEncoder';
 import { nodeCodec } from '../../src/platform/compression';
 import { renderImage } from '../server/imageFactory';
 
@@ -123,8 +123,8 @@ suite('Card-size copies: what a card shows', () => {
 	});
 });
 
-/** jpeg-js's encoder, as the image worker uses it. */
-const encodeJpeg: JpegEncoder = (pixels, quality) => encodeJpegJs({ data: pixels.rgba, width: pixels.width, height: pixels.height }, quality).data;
+/** The image worker's encoder. */
+const encodeJpeg: JpegEncoder = encodeJpegBytes;
 
 /** The mean of each channel of an image's pixels, as sharp decodes them. */
 async function means(image: Uint8Array): Promise<number[]> {
@@ -188,5 +188,47 @@ suite('Card-size copies: the history\'s copies', () => {
 		// 1024×576 scaled to 744 wide is 418.5 rows high: 418, a row less than from the 3840×2160 original.
 		assert.deepEqual([copy?.format, copy?.width, copy?.height], ['jpeg', 744, 418]);
 		assert.equal(await historyCopy(await renderImage({ width: 744, height: 500, format: 'png', seed: 'fits' }), nodeCodec, encodeJpeg), undefined);
+	});
+});
+
+suite('Card-size copies: the Generate panel\'s, as images stream in', () => {
+	test('a PNG over 1 MB larger than a card (744 px) gets one, a partial already above 372 px; one over 2048×1024 always; JPEG, WebP, SVG and GIF never', async () => {
+		const png = (width: number, height: number, grain = 8) => renderImage({ width, height, format: 'png', seed: 'panel copy', grain });
+		assert.equal(bytesNeedPanelCopy(await png(1024, 1024)), true, 'a 1024×1024 final of 2 MB: crosses the web socket as a copy');
+		assert.equal(bytesNeedPanelCopy(await png(1536, 1024)), true);
+		assert.equal(bytesNeedPanelCopy(await png(1024, 1024, 0)), false, 'a smooth one of tens of KB goes as it is');
+		assert.equal(bytesNeedPanelCopy(await png(3840, 2160, 0)), true, 'a large one always: its pixels, not its bytes, cost the page');
+		assert.equal(bytesNeedPanelCopy(await png(744, 740)), false, 'a card shows it as it is');
+		assert.equal(bytesNeedPanelCopy(await png(744, 740), true), true, 'a preview of it is smaller');
+		assert.equal(bytesNeedPanelCopy(await png(372, 300), true), false);
+		for (const format of ['jpeg', 'webp', 'gif'] as const) {
+			assert.equal(bytesNeedPanelCopy(await renderImage({ width: 2048, height: 2048, format, seed: 'panel copy' })), false, format);
+		}
+		assert.equal(bytesNeedPanelCopy(await renderImage({ width: 3840, height: 2160, format: 'svg', seed: 'panel copy', text: 'a diagram' })), false, 'svg');
+	});
+
+	test('a final\'s copy is the history\'s copy, byte for byte (the history keeps it as it is): a 1024×1024 PNG of 2 MB becomes a 744 px JPEG of tens of KB', async () => {
+		const original = await renderImage({ width: 1024, height: 1024, format: 'png', seed: 'panel final', grain: 8 });
+		const copy = await panelCopy(original, nodeCodec, encodeJpeg);
+		assert.ok(copy);
+		assert.deepEqual([copy.format, copy.width, copy.height], ['jpeg', 744, 744]);
+		assert.deepEqual(readImageInfo(copy.bytes), { format: 'jpeg', width: 744, height: 744 });
+		assert.ok(copy.bytes.length * 20 < original.length, `${copy.bytes.length} bytes, against the PNG's ${original.length}`);
+		assert.deepEqual(copy, await historyCopy(original, nodeCodec, encodeJpeg));
+		const [expected, shown] = [await means(original), await means(copy.bytes)];
+		for (let channel = 0; channel < 3; channel++) {
+			assert.ok(Math.abs(expected[channel] - shown[channel]) < 3, `channel ${channel}: ${shown[channel]} against ${expected[channel]}`);
+		}
+	});
+
+	test('a partial\'s copy is a preview: 372 px, a JPEG of a few KB; transparency keeps it a PNG; abandoned, none', async () => {
+		const partial = await renderImage({ width: 1536, height: 1024, format: 'png', seed: 'panel partial', grain: 8, partial: { index: 1, of: 2 } });
+		const copy = await panelCopy(partial, nodeCodec, encodeJpeg, { draft: true });
+		assert.deepEqual([copy?.format, copy?.width, copy?.height], ['jpeg', 372, 248]);
+		assert.ok(copy!.bytes.length < 30_000, `${copy!.bytes.length} bytes`);
+		const transparent = await sharp({ create: { width: 1024, height: 1024, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 0.5 } } }).png().toBuffer();
+		const kept = await panelCopy(transparent, nodeCodec, encodeJpeg, { draft: true });
+		assert.deepEqual([kept?.format, kept?.width, (await sharp(kept!.bytes).stats()).isOpaque], ['png', 372, false]);
+		assert.equal(await panelCopy(partial, nodeCodec, encodeJpeg, { draft: true, abandoned: () => true }), undefined);
 	});
 });

@@ -287,7 +287,9 @@ suite('The image worker: a batch in a worker thread, against the test API server
 		assert.ok(recorded.pixels.some(({ pixels }) => pixels.partialIndex === 0), 'partial images arrive');
 		for (const { pixels } of recorded.pixels) {
 			assert.ok(pixels.bytes.buffer instanceof ArrayBuffer, 'pixels come as bytes, not a string or a shared buffer');
+			// Smooth 1024×1024 PNGs of tens of KB: they go as they are.
 			assert.equal(readImageInfo(pixels.bytes)?.format, 'png');
+			assert.equal(pixels.cardCopy, undefined);
 		}
 		const files = readdirSync(folder).sort();
 		assert.equal(files.length, 4, files.join(', '));
@@ -308,6 +310,23 @@ suite('The image worker: a batch in a worker thread, against the test API server
 		assert.ok(!logged.some(line => line.includes(KEY)), 'the key is never logged');
 	});
 
+	test('a 1024×1024 final of 2 MB reaches the main thread as its card-size JPEG, its blurred partials of 0.3 MB as they are; the file keeps every pixel', async () => {
+		server.configure({ grain: 8 });
+		const { recorded, events } = recorder();
+		const result = await run(1, undefined, events);
+		assert.equal(result.images.length, 1);
+		const shown = recorded.pixels.map(({ pixels }) => {
+			const info = readImageInfo(pixels.bytes);
+			return [pixels.partialIndex ?? 'final', info?.format, info?.width, info?.height, pixels.format, pixels.cardCopy ?? false];
+		});
+		assert.deepEqual(shown, [[0, 'png', 1024, 1024, 'png', false], [1, 'png', 1024, 1024, 'png', false], ['final', 'jpeg', 744, 744, 'jpeg', true]]);
+		const final = recorded.pixels.at(-1)!.pixels.bytes;
+		assert.ok(final.length < 150_000, `${final.length} bytes`);
+		const stored = readFileSync(join(folder, recorded.images[0].entry.file));
+		assert.deepEqual(readImageInfo(stored), { format: 'png', width: 1024, height: 1024 });
+		assert.ok(stored.length > 1024 * 1024, `the file holds the full image: ${stored.length} bytes`);
+	});
+
 	test('large images: partials and finals reach the main thread as card-size copies made in the worker, each final before its stored image; the file keeps every pixel', async () => {
 		const order: string[] = [];
 		const { recorded, events } = recorder();
@@ -326,7 +345,9 @@ suite('The image worker: a batch in a worker thread, against the test API server
 		assert.ok(recorded.pixels.some(({ pixels }) => pixels.partialIndex !== undefined), 'partial images arrive');
 		for (const { slot, pixels } of recorded.pixels) {
 			const info = readImageInfo(pixels.bytes);
-			assert.deepEqual([info?.width, info?.height, pixels.cardCopy], [1024, 576, true], `slot ${slot} ${pixels.partialIndex ?? 'final'}: the card-size copy, not ${info?.width}×${info?.height}`);
+			// The final's copy is the history's (twice a wide card); a partial's a preview half that.
+			const expected = pixels.partialIndex === undefined ? [744, 419] : [372, 209];
+			assert.deepEqual([info?.format, info?.width, info?.height, pixels.cardCopy], ['jpeg', ...expected, true], `slot ${slot} ${pixels.partialIndex ?? 'final'}: the card-size copy, not ${info?.width}×${info?.height}`);
 		}
 		for (const { slot, entry } of recorded.images) {
 			const stored = readImageInfo(readFileSync(join(folder, entry.file)));

@@ -46,12 +46,18 @@ suite('Panel pixels made card-size in the image worker', () => {
 		const copy = new Uint8Array(await sharp({ create: { width: 1024, height: 341, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer());
 		const posted: VariantPixels[] = [];
 		const kept: Uint8Array[] = [];
+		const formats: unknown[] = [];
 		let scaled = 0;
 		const pixels = new PanelPixels(
 			{ postMessage: async message => posted.push(message as VariantPixels) > 0 },
 			() => undefined,
 			{ warn: () => undefined },
-			{ keep: async (_image, png) => void kept.push(png) },
+			{
+				keep: async (_image, png, format) => {
+					kept.push(png);
+					formats.push(format);
+				},
+			},
 			async bytes => {
 				scaled++;
 				return bytes;
@@ -64,5 +70,12 @@ suite('Panel pixels made card-size in the image worker', () => {
 		assert.equal(posted[0].bytes, copy);
 		assert.ok(!('cardCopy' in posted[0]), 'the webview gets the protocol\'s message, nothing more');
 		assert.deepEqual(kept, [copy]);
+		// The worker's copy is the history's copy, in its format: kept as the card-size copy, not one to replace.
+		const jpeg = new Uint8Array(await sharp({ create: { width: 744, height: 419, channels: 3, background: { r: 1, g: 2, b: 3 } } }).jpeg().toBuffer());
+		pixels.offer({ type: 'pixels', variantId: 'a-1', bytes: jpeg, mime: 'image/jpeg' }, true);
+		await pixels.keepCopy('a-1', { id: 'image-2' } as Parameters<PanelPixels['keepCopy']>[1]);
+		assert.deepEqual(kept, [copy, jpeg]);
+		assert.deepEqual(formats, ['png', 'jpeg']);
+		assert.equal(posted[1].mime, 'image/jpeg');
 	});
 });

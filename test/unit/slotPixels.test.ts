@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ArrivedPixels } from '../../src/core/generation/batchRunner';
-import { SlotPixels, type CopyRequest } from '../../src/core/generation/slotPixels';
+import { SlotPixels, type CopyRequest, type PixelsCopy } from '../../src/core/generation/slotPixels';
 
 /** Whatever the test waits for: checked again at each copy asked for and each message sent. */
 const listeners = new Set<() => void>();
@@ -25,7 +25,11 @@ function controlledCopies() {
 		asked.push({ bytes, how, answer: resolve, fail: reject });
 		changed();
 	});
-	return { asked, copy };
+	// The copies are JPEGs (of PNGs): the pixels that go say so.
+	return { asked, copy: async (bytes: Uint8Array, how: CopyRequest): Promise<PixelsCopy | undefined> => {
+		const made = await copy(bytes, how);
+		return made && { bytes: made, format: 'jpeg' };
+	} };
 }
 
 /** Large images are marked by their first byte (1); small ones (0) need no copy. */
@@ -33,19 +37,25 @@ const large = (tag: number) => new Uint8Array([1, tag]);
 const small = (tag: number) => new Uint8Array([0, tag]);
 const copyOf = (bytes: Uint8Array) => new Uint8Array([2, bytes[1]]);
 
-function pipeline(copy: (bytes: Uint8Array, how: CopyRequest) => Promise<Uint8Array | undefined>) {
+function pipeline(copy: (bytes: Uint8Array, how: CopyRequest) => Promise<PixelsCopy | undefined>) {
 	const sent: string[] = [];
+	const posted: ArrivedPixels[] = [];
 	const warnings: string[] = [];
+	const asked: string[] = [];
 	const pixels = new SlotPixels({
-		needsCopy: bytes => bytes[0] === 1,
+		needsCopy: (bytes, partial) => {
+			asked.push(`${bytes[1]}:${partial ? 'partial' : 'final'}`);
+			return bytes[0] === 1;
+		},
 		copy,
 		post: (slot, shown: ArrivedPixels) => {
 			sent.push(`${slot}:${shown.partialIndex ?? 'final'}:${shown.bytes.join('.')}${shown.cardCopy ? ':copy' : ''}`);
+			posted.push(shown);
 			changed();
 		},
 		warn: message => void warnings.push(message),
 	});
-	return { sent, warnings, pixels };
+	return { sent, posted, warnings, asked, pixels };
 }
 
 
@@ -120,6 +130,18 @@ suite('Slot pixels: card-size copies where images are decoded', () => {
 		}
 		await pixels.drained();
 		assert.deepEqual(sent.sort(), ['0:1:2.3:copy', '1:final:2.4:copy']);
+	});
+
+	test('whether an image needs a copy is asked knowing a partial from a final (a preview\'s copy is smaller); the copy goes in its own format', async () => {
+		const { asked, copy } = controlledCopies();
+		const { posted, asked: needs, pixels } = pipeline(copy);
+		pixels.offer(0, { bytes: large(1), format: 'png', partialIndex: 0 });
+		pixels.offer(0, { bytes: small(2), format: 'png' });
+		await until(() => asked.length === 1);
+		asked[0].answer(copyOf(asked[0].bytes));
+		await pixels.drained();
+		assert.deepEqual(needs, ['1:partial', '2:final']);
+		assert.deepEqual(posted.map(shown => [shown.partialIndex ?? 'final', shown.format, shown.cardCopy ?? false]), [[0, 'jpeg', true], ['final', 'png', false]], 'the copy a JPEG, the image that needed none as it came');
 	});
 
 	test('a copy that fails is logged and the full image goes instead; one the decoder does not take goes as it is', async () => {

@@ -1,5 +1,6 @@
 import type { ArrivedPixels } from './batchRunner';
 import { ConcurrencyLimit } from './concurrency';
+import type { OutputFormat } from '../models/capabilities';
 
 /** How a card-size copy is made: see `SlotPixelsOptions.copy`. */
 export interface CopyRequest {
@@ -7,16 +8,22 @@ export interface CopyRequest {
 	readonly abandoned: () => boolean;
 }
 
+/** A card-size copy's bytes and their format (a JPEG, say, of a PNG). */
+export interface PixelsCopy {
+	readonly bytes: Uint8Array;
+	readonly format: OutputFormat;
+}
+
 /** How the pixels of a batch's slots are made ready to show, and where they go. */
 export interface SlotPixelsOptions {
-	/** Whether an image is large enough to be shown from a card-size copy. */
-	readonly needsCopy: (bytes: Uint8Array) => boolean;
+	/** Whether an image (`partial`: a partial image) is large enough to be shown from a card-size copy. */
+	readonly needsCopy: (bytes: Uint8Array, partial: boolean) => boolean;
 	/**
 	 * The card-size copy; undefined when none can be made (the image goes as it is) or it was
-	 * abandoned. `how.draft` for a partial: a preview, shown until the next one, made at half
-	 * the CPU (see `ThumbnailOptions.draft`); `how.abandoned` tells when it is not wanted any more.
+	 * abandoned. `how.draft` for a partial: a preview, shown until the next one, smaller and
+	 * made at half the CPU (see `panelCopy`); `how.abandoned` tells when it is not wanted any more.
 	 */
-	readonly copy: (bytes: Uint8Array, how: CopyRequest) => Promise<Uint8Array | undefined>;
+	readonly copy: (bytes: Uint8Array, how: CopyRequest) => Promise<PixelsCopy | undefined>;
 	/** Pixels ready to show, in each slot's order: `cardCopy` when the bytes are the copy. */
 	readonly post: (slot: number, pixels: ArrivedPixels) => void;
 	readonly warn: (message: string) => void;
@@ -49,7 +56,7 @@ export class SlotPixels {
 	offer(slot: number, pixels: ArrivedPixels): void {
 		const partialIndex = pixels.partialIndex;
 		this.newest.set(slot, partialIndex === undefined ? Infinity : Math.max(partialIndex, this.newest.get(slot) ?? -1));
-		const ready = this.options.needsCopy(pixels.bytes) ? this.withCopy(slot, pixels) : Promise.resolve(pixels);
+		const ready = this.options.needsCopy(pixels.bytes, partialIndex !== undefined) ? this.withCopy(slot, pixels) : Promise.resolve(pixels);
 		this.after(slot, async () => {
 			// A partial copied already goes even when its final image is on its way: it shows progress until then.
 			const shown = await ready;
@@ -90,7 +97,7 @@ export class SlotPixels {
 					// Overtaken while it was being copied: the copy was given up, the newer pixels are on their way.
 					return undefined;
 				}
-				return copy ? { ...pixels, bytes: copy, cardCopy: true } : pixels;
+				return copy ? { ...pixels, bytes: copy.bytes, format: copy.format, cardCopy: true } : pixels;
 			} catch (error) {
 				this.options.warn(`The card-size copy of variant ${slot + 1}'s ${pixels.partialIndex === undefined ? 'image' : 'preview'} failed, so the panel gets the full image: ${error instanceof Error ? error.message : String(error)}`);
 				return pixels;

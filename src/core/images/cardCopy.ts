@@ -183,7 +183,7 @@ export async function cardCopy(bytes: Uint8Array, maxSide: number, codec: Deflat
 	return (await pngThumbnail(bytes, maxSide, codec, options))?.png;
 }
 
-/** An encoder of RGBA pixels as a JPEG (alpha ignored): the image worker's (jpeg-js); none in the web extension. */
+/** An encoder of RGBA pixels as a JPEG (alpha ignored): the image worker's (src/core/images/jpegEncoder.ts); none in the web extension. */
 export type JpegEncoder = (pixels: ScaledPixels, quality: number) => Uint8Array;
 
 /** A history copy's bytes and what they are. */
@@ -211,4 +211,62 @@ export async function historyCopy(bytes: Uint8Array, codec: DeflateCodec, encode
 		return { bytes: encodeJpeg(scaled, HISTORY_COPY_JPEG_QUALITY), format: 'jpeg', width, height };
 	}
 	return { bytes: await encodePng(scaled, codec), format: 'png', width, height };
+}
+
+/**
+ * The longest side of the Generate panel's copies of partial images: previews, shown for a
+ * second or two until the next one (the API's partials are soft anyway), so half a card on a
+ * high-DPI screen, the one pixel per CSS pixel of a card elsewhere.
+ */
+export const PREVIEW_COPY_MAX_SIDE = HISTORY_CARD_MAX_SIDE / 2;
+/** The JPEG quality of a preview's copy. */
+export const PREVIEW_COPY_JPEG_QUALITY = 70;
+
+/**
+ * Below this many bytes a PNG of a few megapixels goes to the Generate panel as it is: its
+ * copy would cost the image worker more time (30–70 ms of CPU for 1024×1024, several times
+ * that on a loaded machine, one image after another) than its bytes cost on their way.
+ */
+export const PANEL_COPY_MIN_BYTES = 1024 * 1024;
+
+/**
+ * Whether the Generate panel shows an image's bytes as a copy (see `panelCopy`): a PNG over
+ * 2048×1024 pixels always (see `needsCardCopy`), and one larger than a card (a preview's
+ * card, for a partial) when it is over `PANEL_COPY_MIN_BYTES`. In a remote window every byte
+ * the extension host sends the panel crosses one web socket to the browser: a 1024×1024 PNG
+ * is 1.5–2.5 MB, its card-size JPEG 30–70 KB (four of them took 1.3 s from postMessage to
+ * the page, their copies 40 ms). JPEG and WebP are small already; SVG and GIF go as they are.
+ */
+export function bytesNeedPanelCopy(bytes: Uint8Array, partial = false): boolean {
+	const info = readImageInfo(bytes);
+	if (info?.format !== 'png') {
+		return false;
+	}
+	if (info.width === undefined || info.height === undefined) {
+		return bytes.length > LARGE_UNKNOWN_PNG_BYTES;
+	}
+	if (info.width * info.height > LARGE_IMAGE_PIXELS) {
+		return true;
+	}
+	return bytes.length > PANEL_COPY_MIN_BYTES && Math.max(info.width, info.height) > (partial ? PREVIEW_COPY_MAX_SIDE : HISTORY_CARD_MAX_SIDE);
+}
+
+/**
+ * The Generate panel's copy of a PNG as it streams in. A final image's is the history's copy
+ * (`historyCopy`: card size, a JPEG when opaque, else a PNG), so the history keeps it as it
+ * is; a partial's is a preview (`PREVIEW_COPY_MAX_SIDE`, every second pixel averaged, a JPEG
+ * at a lower quality when opaque). Undefined when the image fits already, is not a PNG the
+ * decoder takes, or was abandoned (`options.abandoned`).
+ */
+export async function panelCopy(bytes: Uint8Array, codec: DeflateCodec, encodeJpeg: JpegEncoder | undefined, options: { readonly draft?: boolean; readonly abandoned?: () => boolean } = {}): Promise<HistoryCopy | undefined> {
+	const draft = options.draft ?? false;
+	const scaled = await scalePng(bytes, draft ? PREVIEW_COPY_MAX_SIDE : HISTORY_CARD_MAX_SIDE, codec, options);
+	if (!scaled) {
+		return undefined;
+	}
+	const { width, height } = scaled;
+	if (!scaled.alpha && encodeJpeg) {
+		return { bytes: encodeJpeg(scaled, draft ? PREVIEW_COPY_JPEG_QUALITY : HISTORY_COPY_JPEG_QUALITY), format: 'jpeg', width, height };
+	}
+	return { bytes: await encodePng(scaled, codec, draft), format: 'png', width, height };
 }
