@@ -192,7 +192,7 @@ suite('Card-size copies: the history\'s copies', () => {
 });
 
 suite('Card-size copies: the Generate panel\'s, as images stream in', () => {
-	test('a PNG over 1 MB larger than a card (744 px) gets one, a partial already above 372 px; one over 2048×1024 always; JPEG, WebP, SVG and GIF never', async () => {
+	test('a PNG over 1 MB larger than a card (744 px) gets one, a partial already over 256 KB and above 372 px; one over 2048×1024 always; JPEG, WebP, SVG and GIF never', async () => {
 		const png = (width: number, height: number, grain = 8) => renderImage({ width, height, format: 'png', seed: 'panel copy', grain });
 		assert.equal(bytesNeedPanelCopy(await png(1024, 1024)), true, 'a 1024×1024 final of 2 MB: crosses the web socket as a copy');
 		assert.equal(bytesNeedPanelCopy(await png(1536, 1024)), true);
@@ -201,6 +201,11 @@ suite('Card-size copies: the Generate panel\'s, as images stream in', () => {
 		assert.equal(bytesNeedPanelCopy(await png(744, 740)), false, 'a card shows it as it is');
 		assert.equal(bytesNeedPanelCopy(await png(744, 740), true), true, 'a preview of it is smaller');
 		assert.equal(bytesNeedPanelCopy(await png(372, 300), true), false);
+		const underOneMb = await png(1024, 1024, 1);
+		assert.ok(underOneMb.length > 256 * 1024 && underOneMb.length < 1024 * 1024, String(underOneMb.length));
+		assert.equal(bytesNeedPanelCopy(underOneMb), false, 'a final under 1 MB goes as it is: its copy would cost more than its bytes on the way');
+		assert.equal(bytesNeedPanelCopy(underOneMb, true), true, 'a partial of the same bytes goes as a draft preview: a few KB that reach the page at once');
+		assert.equal(bytesNeedPanelCopy(await png(1024, 1024, 0), true), false, 'a partial of 160 KB goes as it is');
 		for (const format of ['jpeg', 'webp', 'gif'] as const) {
 			assert.equal(bytesNeedPanelCopy(await renderImage({ width: 2048, height: 2048, format, seed: 'panel copy' })), false, format);
 		}
