@@ -182,7 +182,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 		// A remote window's extension host looks for ports to forward every 2 s or more, walking /proc
 		// and spawning processes (84–141 ms of its thread in a CPU profile of bench:batchApply): a
 		// desktop window does none of it, and the tests and benches measure Illustrate's own work.
+		// It looks while either setting asks for it (or a tunnel provider is registered): "output"
+		// turns the process scan off.
 		'remote.autoForwardPorts': false,
+		'remote.autoForwardPortsSource': 'output',
 		...options.userSettings,
 	}, null, '\t'));
 	const env = {
