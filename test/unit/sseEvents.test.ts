@@ -117,25 +117,30 @@ suite('sseEvents', () => {
 		assert.equal(cancelled, true);
 	});
 
-	test('a line that never ends stops at the event limit, the body cancelled, its bytes never held', async () => {
-		let sent = 0;
-		let cancelled = false;
-		const endless = new ReadableStream<Uint8Array>({
-			start(controller) {
-				controller.enqueue(new TextEncoder().encode('event: image_generation.partial_image\ndata: {"b64_json":"'));
-			},
-			pull(controller) {
-				sent += 65_536;
-				controller.enqueue(new Uint8Array(65_536).fill(0x41));
-			},
-			cancel() {
-				cancelled = true;
-			},
-		}, { highWaterMark: 0 });
-		const reading = collect(sseEvents(endless, { maxEventBytes: 1024 * 1024 }));
-		await assert.rejects(reading, (error: unknown) => error instanceof EventTooLargeError && error.limitBytes === 1024 * 1024);
-		assert.ok(sent <= 1024 * 1024 + 65_536, `read ${sent} bytes`);
-		assert.equal(cancelled, true);
+	test('a line that never ends stops at the event limit, the body cancelled, its bytes never held; read as text or with its base64 split as it streams, in an image or not', async () => {
+		const starts = ['event: image_generation.partial_image\ndata: {"b64_json":"', 'data: {"type":"image_generation.completed","b64_json":"QU\\/', 'data: no image here '];
+		for (const splitBase64 of [false, true]) {
+			for (const start of starts) {
+				let sent = 0;
+				let cancelled = false;
+				const endless = new ReadableStream<Uint8Array>({
+					start(controller) {
+						controller.enqueue(new TextEncoder().encode(start));
+					},
+					pull(controller) {
+						sent += 65_536;
+						controller.enqueue(new Uint8Array(65_536).fill(0x41));
+					},
+					cancel() {
+						cancelled = true;
+					},
+				}, { highWaterMark: 0 });
+				const reading = collect(sseEvents(endless, { maxEventBytes: 1024 * 1024, ...(splitBase64 ? { splitBase64: true } : {}) }));
+				await assert.rejects(reading, (error: unknown) => error instanceof EventTooLargeError && error.limitBytes === 1024 * 1024, `${start} (split: ${splitBase64})`);
+				assert.ok(sent <= 1024 * 1024 + 65_536, `${start}: read ${sent} bytes`);
+				assert.equal(cancelled, true);
+			}
+		}
 	});
 
 	test('many data lines add up to the limit too; comments between events do not', async () => {
