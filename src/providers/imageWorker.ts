@@ -94,6 +94,14 @@ async function writeInto(folder: string, name: string, bytes: Uint8Array): Promi
 	}
 }
 
+/** An image kept in the history folder as the main thread's store keeps it: its bytes as received, its entry beside them. */
+async function storeInto(folder: string, bytes: Uint8Array, recipe: Parameters<typeof entryForImage>[1], fallbackFormat: Parameters<typeof entryForImage>[2]): Promise<HistoryEntry> {
+	const entry = entryForImage(bytes, recipe, fallbackFormat);
+	await writeInto(folder, entry.file, bytes);
+	await writeInto(folder, entryFileName(entry), entryJson(entry));
+	return entry;
+}
+
 const running = new Map<number, AbortController>();
 
 async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
@@ -116,12 +124,7 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
 		onSlotFailed: (slot, error) => pixels.after(slot, () => post({ type: 'slotFailed', id, slot, error: toWorkerError(error) })),
 		onRetry: (slot, seconds, status) => post({ type: 'retry', id, slot, seconds, status }),
 	};
-	const store = async (bytes: Uint8Array, recipe: Parameters<typeof entryForImage>[1], fallbackFormat: Parameters<typeof entryForImage>[2]) => {
-		const entry = entryForImage(bytes, recipe, fallbackFormat);
-		await writeInto(message.folder, entry.file, bytes);
-		await writeInto(message.folder, entryFileName(entry), entryJson(entry));
-		return entry;
-	};
+	const store = (bytes: Uint8Array, recipe: Parameters<typeof entryForImage>[1], fallbackFormat: Parameters<typeof entryForImage>[2]) => storeInto(message.folder, bytes, recipe, fallbackFormat);
 	try {
 		if (message.systemCertificates && !/^http:/i.test(message.client.options.baseURL ?? '')) {
 			addSystemCertificates();
@@ -205,12 +208,7 @@ async function readBatchOutput(message: Extract<ToWorker, { type: 'batchOutput' 
 				}
 				return chunksOf(response.body as ReadableStream<Uint8Array>);
 			},
-			store: async image => {
-				const entry = entryForImage(image.bytes, image.recipe, image.fallbackFormat);
-				await writeInto(job.folder, entry.file, image.bytes);
-				await writeInto(job.folder, entryFileName(entry), entryJson(entry));
-				return entry;
-			},
+			store: image => storeInto(job.folder, image.bytes, image.recipe, image.fallbackFormat),
 			outcome: outcome => post({ type: 'batchLine', id, outcome }),
 			warn: log.warn,
 			signal: controller.signal,
