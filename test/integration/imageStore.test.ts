@@ -41,7 +41,10 @@ suite('Image history store', () => {
 		assert.deepEqual([...await vscode.workspace.fs.readFile(saved.uri)], [...bytes]);
 		assert.equal(saved.width, 1024);
 		assert.deepEqual((await store.list()).map(image => image.id), [saved.id, 'old-a']);
-		assert.equal((await new ImageStore(root, () => 10 * 1024 * 1024).get(saved.id))?.prompt, 'a fox', 'a new window reads it back');
+		// Disposed, as every store here: a store left running writes the index later, into the next test's folder.
+		const another = new ImageStore(root, () => 10 * 1024 * 1024);
+		assert.equal((await another.get(saved.id))?.prompt, 'a fox', 'a new window reads it back');
+		another.dispose();
 		store.dispose();
 	});
 
