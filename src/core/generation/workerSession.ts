@@ -38,6 +38,15 @@ interface PendingBatch {
 
 const post = (port: WorkerPort, message: ToWorker) => port.postMessage(message, transferList(message));
 
+/** Cancels the worker's job now if `signal` has aborted, else when it does (the caller removes `cancel` from it at the end). */
+function cancelOnAbort(signal: AbortSignal, cancel: () => void): void {
+	if (signal.aborted) {
+		cancel();
+	} else {
+		signal.addEventListener('abort', cancel, { once: true });
+	}
+}
+
 /**
  * The main thread's side of the image worker's conversation (src/providers/imageWorker.ts is
  * the other): sends batches and card copies, and routes what comes back to each batch's
@@ -130,11 +139,7 @@ export class WorkerSession {
 						}
 					},
 				});
-				if (signal.aborted) {
-					cancel();
-				} else {
-					signal.addEventListener('abort', cancel, { once: true });
-				}
+				cancelOnAbort(signal, cancel);
 				post(port, { type: 'run', id, ...request });
 			});
 		} finally {
@@ -247,11 +252,7 @@ export class WorkerSession {
 					}
 				},
 			});
-			if (signal.aborted) {
-				cancel();
-			} else {
-				signal.addEventListener('abort', cancel, { once: true });
-			}
+			cancelOnAbort(signal, cancel);
 			post(port, { type: 'batchOutput', id, job });
 		});
 	}
