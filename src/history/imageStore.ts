@@ -163,17 +163,37 @@ export class ImageStore implements vscode.Disposable {
 	}
 
 	async delete(id: string): Promise<void> {
+		await this.deleteAll([id]);
+	}
+
+	/**
+	 * Deletes these images (ids not in the history are skipped), one after another, each
+	 * reported by `onDidDeleteImage`; `onDidChange` fires once for all of them, so a view over
+	 * the history refreshes once per prune, not once per image. Settles with how many went;
+	 * a file that cannot be deleted stops there and rejects (the change still fires).
+	 */
+	async deleteAll(ids: readonly string[]): Promise<number> {
 		const entries = await this.entries();
-		const image = entries.get(id);
-		if (!image) {
-			return;
+		let removed = 0;
+		try {
+			for (const id of ids) {
+				const image = entries.get(id);
+				if (!image) {
+					continue;
+				}
+				entries.delete(id);
+				removed++;
+				this.index.changed();
+				await ignoreMissing(vscode.workspace.fs.delete(image.uri));
+				await ignoreMissing(vscode.workspace.fs.delete(vscode.Uri.joinPath(this.folder, `${id}.json`)));
+				this.deleted.fire(image);
+			}
+		} finally {
+			if (removed > 0) {
+				this.changed.fire();
+			}
 		}
-		entries.delete(id);
-		this.index.changed();
-		await ignoreMissing(vscode.workspace.fs.delete(image.uri));
-		await ignoreMissing(vscode.workspace.fs.delete(vscode.Uri.joinPath(this.folder, `${id}.json`)));
-		this.deleted.fire(image);
-		this.changed.fire();
+		return removed;
 	}
 
 	/** A prune a moment from now: the images of a burst (a batch) are one prune, not one each. */
@@ -198,11 +218,7 @@ export class ImageStore implements vscode.Disposable {
 
 	private async pruneOnce(): Promise<number> {
 		const limit = this.maxBytes();
-		const pruned = entriesToPrune(await this.list(), limit, id => this.sessionIds.has(id));
-		for (const id of pruned) {
-			await this.delete(id);
-		}
-		const removed = pruned.length;
+		const removed = await this.deleteAll(entriesToPrune(await this.list(), limit, id => this.sessionIds.has(id)));
 		if (removed > 0) {
 			this.log?.info(`Pruned ${removed} old image(s) from the history to stay under ${Math.round(limit / 1024 / 1024)} MB (illustrate.history.maxSizeMB).`);
 		}
