@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { cardCopyName, cardSource, historyCopy, legacyCardCopyName, missingCardCopies, parseCardCopyName, type CardCopyFormat, type HistoryCopy } from '../core/images/cardCopy';
+import { cardCopyName, cardSource, legacyCardCopyName, missingCardCopies, parseCardCopyName, type CardCopyFormat, type HistoryCopy } from '../core/images/cardCopy';
 import { ConcurrencyLimit } from '../core/generation/concurrency';
+import { slicedHistoryCopy } from '../core/images/slicedCopies';
 import { deflateCodec } from '../platform/compression';
 import { isFileNotFound } from '../platform/fileErrors';
 import type { ImageStore, StoredImage } from './imageStore';
@@ -37,7 +38,7 @@ export class CardCopies implements vscode.Disposable {
 
 	/**
 	 * @param copy makes the copy of a file (ImageService.historyCopy: in the image worker in the
-	 * Node host, by the file's path); by default here, on this thread, as a PNG
+	 * Node host, by the file's path); by default here, on this thread, in slices (`slicedHistoryCopy`)
 	 */
 	constructor(private readonly store: ImageStore, private readonly log?: vscode.LogOutputChannel, private readonly copy?: HistoryCopyMaker) {
 		this.folder = vscode.Uri.joinPath(store.folder, 'cards');
@@ -179,7 +180,7 @@ export class CardCopies implements vscode.Disposable {
 		if (this.copy) {
 			return this.copy(source);
 		}
-		return historyCopy(await vscode.workspace.fs.readFile(source), deflateCodec());
+		return slicedHistoryCopy(await vscode.workspace.fs.readFile(source), deflateCodec());
 	}
 
 	/** An image deleted while its copy was being written: the copy goes too. */

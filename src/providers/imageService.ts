@@ -9,7 +9,9 @@ import type { OutputFormat } from '../core/models/capabilities';
 import type { WorkerBatch, WorkerBatchOutput } from '../core/generation/workerProtocol';
 import type { BatchFilesSummary, LineOutcome } from '../core/batchApi/batchDeliveryLines';
 import type { HistoryEntry } from '../core/history/historyEntries';
-import { CARD_IMAGE_MAX_SIDE, cardCopy, bytesNeedCardCopy, historyCopy, type HistoryCopy } from '../core/images/cardCopy';
+import { CARD_IMAGE_MAX_SIDE, cardCopy, bytesNeedCardCopy, bytesNeedPanelCopy, type HistoryCopy } from '../core/images/cardCopy';
+import { slicedHistoryCopy, slicedPanelCopy } from '../core/images/slicedCopies';
+import { withCardCopies } from '../core/generation/pixelCopies';
 import { deflateCodec } from '../platform/compression';
 import { readSettings } from '../settings/settings';
 import type { ApiKeys } from './apiKeys';
@@ -96,7 +98,8 @@ export class ImageService {
 	 * The history's copy of an image file (see `historyCopy` in src/core/images/cardCopy.ts):
 	 * in the Node host the image worker reads the file by its path and makes it (a JPEG when
 	 * the image is opaque), so this thread never holds the 17 MB original; in the web, or for a
-	 * file that is not local, it is read and made here (a PNG). Rejects when it cannot be made.
+	 * file that is not local, it is read and made here, the same copy in slices of this thread
+	 * (`slicedHistoryCopy`). Rejects when it cannot be made.
 	 */
 	async historyCopy(source: vscode.Uri): Promise<HistoryCopy | undefined> {
 		if (!ILLUSTRATE_WEB && source.scheme === 'file') {
@@ -105,7 +108,7 @@ export class ImageService {
 				return worker.historyCopy(source.fsPath);
 			}
 		}
-		return historyCopy(await vscode.workspace.fs.readFile(source), deflateCodec());
+		return slicedHistoryCopy(await vscode.workspace.fs.readFile(source), deflateCodec());
 	}
 
 	/** The image worker, made at first use; none in the web (a constant condition, so the web bundle drops it with its Node imports). */
@@ -173,7 +176,7 @@ export class ImageService {
 		const options: ImageRequestOptions = moderation === 'low' ? { ...requested, moderation } : requested;
 		this.validate(options, resource);
 		const configured = await configuredClient(this.keys, resource);
-		return this.inWorker(configured, { kind: 'generate', options }, signal, events) ?? generateImages(await this.connect(configured), options, this.services, signal, events);
+		return this.inWorker(configured, { kind: 'generate', options }, signal, events) ?? this.onThisThread(events, async copied => generateImages(await this.connect(configured), options, this.services, signal, copied));
 	}
 
 	/**
@@ -209,7 +212,28 @@ export class ImageService {
 			throw new IllustrateError(problems.map(problem => problem.message).join(' '));
 		}
 		const configured = await configuredClient(this.keys, resource);
-		return this.inWorker(configured, { kind: 'edit', request, recipe }, signal, events) ?? editImages(await this.connect(configured), request, recipe, this.services, signal, events);
+		return this.inWorker(configured, { kind: 'edit', request, recipe }, signal, events) ?? this.onThisThread(events, async copied => editImages(await this.connect(configured), request, recipe, this.services, signal, copied));
+	}
+
+	/**
+	 * Runs a batch on this thread. In the web, where there is no image worker, its large images
+	 * go to the panel as the worker's copies would (card size, a JPEG when opaque, partials as
+	 * drafts: see `withCardCopies`), made here in slices (`slicedPanelCopy`), not as 1024 px PNGs.
+	 * In the Node host (a proxy, a history folder that is not local) the panel has the image
+	 * worker scale them (`cardCopy`).
+	 */
+	private async onThisThread(events: VariantEvents, run: (events: VariantEvents) => Promise<GenerationResult>): Promise<GenerationResult> {
+		if (!ILLUSTRATE_WEB) {
+			return run(events);
+		}
+		const copied = withCardCopies(events, {
+			needsCopy: bytesNeedPanelCopy,
+			copy: (bytes, how) => slicedPanelCopy(bytes, deflateCodec(), how),
+			warn: message => this.log.warn(message),
+		});
+		const result = await run(copied.events);
+		await copied.drained();
+		return result;
 	}
 
 	/**

@@ -41,9 +41,18 @@ suite('The web extension (vscode.dev, github.dev) in the web worker extension ho
 		await workbench?.close();
 	});
 
+	/** Whether WEB_KEY was set through Set API Key: by the first test, or by a later one run alone (ILLUSTRATE_TEST_GREP). */
+	let keySet = false;
+	async function setKeyOnce(): Promise<void> {
+		if (!keySet) {
+			await setApiKeyFromPalette(workbench.page, WEB_KEY);
+			keySet = true;
+		}
+	}
+
 	test('key in secret storage → 2 variants from the browser → Insert: the bytes on disk, the link in the document', async () => {
 		const { page, api, workspace } = workbench;
-		await setApiKeyFromPalette(page, WEB_KEY);
+		await setKeyOnce();
 
 		await openFile(page, 'docs/web.md');
 		await goToLine(page, 3, 5);
@@ -94,8 +103,31 @@ suite('The web extension (vscode.dev, github.dev) in the web worker extension ho
 		assert.match(row, /web worker/, `Running Extensions: ${row}`);
 	});
 
+	test('a 1024×1024 PNG of 2 MB from the browser: its card shows the 744 px copy made in the web worker (as the image worker makes it), the stored file keeps every pixel', async () => {
+		const { page, api, workspace } = workbench;
+		await setKeyOnce();
+		api.reset();
+		// Grain: a PNG of about 2 MB, the size the API sends at 1024×1024, which goes to the panel as its card-size copy.
+		api.configure({ grain: 8 });
+		writeFileSync(join(workspace, 'docs', 'large.md'), '![a harbour at dusk]()\n');
+		await openFile(page, 'docs/large.md');
+		await goToLine(page, 1, 5);
+		await runCommand(page, 'Illustrate: Generate Image from Alt Text');
+		const panel = illustratePanel(page);
+		await imagesLoaded(panel, 2);
+		for (let index = 0; index < 2; index++) {
+			const shown = await decodedSize(panel.locator('.variant[data-state="ready"] img').nth(index));
+			// 744 px is the history's card size: before, the web sent a PNG this size as it is (only one over 2048×1024 got a copy, of 1024 px).
+			assert.deepEqual([shown.width, shown.height], [744, 744], `card ${index + 1} shows the card-size copy, not the 1024 px image`);
+			const stored = await shownImageBytes(panel, index);
+			assert.ok(stored.length > 1024 * 1024, `the stored file is the image as sent (${stored.length} bytes)`);
+			assert.equal(sentImages(api).filter(sent => sent.bytes.equals(stored)).length, 1, 'the bytes the server sent');
+		}
+	});
+
 	test('an endpoint that does not allow calls from the browser: the panel says so (CORS), nothing is written', async () => {
 		const { page, api, workspace } = workbench;
+		await setKeyOnce();
 		api.configure({ cors: false });
 		writeFileSync(join(workspace, 'docs', 'cors.md'), '![a kite over the sea]()\n');
 		await openFile(page, 'docs/cors.md');

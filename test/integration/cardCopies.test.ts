@@ -161,12 +161,12 @@ suite('Card-size copies of large images', () => {
 		await waitFor(() => posted.some(message => message.type === 'cardImage' && message.id === small.id), 'the history sent the 1024×1024 image\'s card copy', 60_000);
 		const smallCopy = copies.uriOf(small.id);
 		assert.ok(smallCopy);
-		assert.deepEqual(readImageInfo(await vscode.workspace.fs.readFile(smallCopy)), { format: 'png', width: 744, height: 744 });
+		assert.deepEqual(readImageInfo(await vscode.workspace.fs.readFile(smallCopy)), { format: 'jpeg', width: 744, height: 744 });
 
 		const copy = await vscode.workspace.fs.readFile(copyUri);
-		// Sized for a history card (twice its widest, 372 CSS pixels); made on this thread here, so a PNG (the image worker makes JPEGs).
-		assert.deepEqual(readImageInfo(copy), { format: 'png', width: 744, height: 419 });
-		assert.deepEqual((await cardFiles()).sort(), [`${large.id}.card-744.png`, `${small.id}.card-744.png`].sort(), 'one copy of each');
+		// Sized for a history card (twice its widest, 372 CSS pixels); made on this thread here (as in the web), the image worker's JPEG all the same.
+		assert.deepEqual(readImageInfo(copy), { format: 'jpeg', width: 744, height: 419 });
+		assert.deepEqual((await cardFiles()).sort(), [`${large.id}.card-744.jpg`, `${small.id}.card-744.jpg`].sort(), 'one copy of each');
 		const made = (await vscode.workspace.fs.stat(copyUri)).mtime;
 
 		// Opened again, as after a reload (a new cache reads the folder): the copy at once, not made again.
@@ -181,7 +181,7 @@ suite('Card-size copies of large images', () => {
 		// The page's first message (the answer to its `ready`) brings the first cards' copies as bytes: no request each.
 		await waitFor(() => reopened.posted.some(message => message.type === 'history' && message.images !== undefined), 'the page got the copies in its first message', 30_000);
 		const inline = reopened.posted.flatMap(message => message.type === 'history' ? message.images ?? [] : []);
-		assert.deepEqual(inline.map(image => [image.id, image.mime]), [[large.id, 'image/png'], [small.id, 'image/png']], 'the copies of the large and the 1024×1024 image, newest first; the 512×512 image loads its file');
+		assert.deepEqual(inline.map(image => [image.id, image.mime]), [[large.id, 'image/jpeg'], [small.id, 'image/jpeg']], 'the copies of the large and the 1024×1024 image, newest first; the 512×512 image loads its file');
 		assert.ok(bytesEqual(inline.find(image => image.id === large.id)!.bytes, await vscode.workspace.fs.readFile(copyUri)), 'the copy\'s bytes');
 		for (const image of inline) {
 			// VS Code sends a typed array as binary only when it is one by name: a Node Buffer would reach the page as JSON, no image.
@@ -194,7 +194,7 @@ suite('Card-size copies of large images', () => {
 
 		await store.delete(large.id);
 		await waitFor(async () => !(await exists(copyUri)), 'the copy went with its image', 10_000);
-		assert.deepEqual(await cardFiles(), [`${small.id}.card-744.png`]);
+		assert.deepEqual(await cardFiles(), [`${small.id}.card-744.jpg`]);
 		history.dispose();
 		editors.dispose();
 	});
@@ -218,8 +218,8 @@ suite('Card-size copies of large images', () => {
 		assert.deepEqual((await copies.outdated([image])).map(outdated => outdated.id), [image.id]);
 		const replaced = await copies.make(image);
 		// From 1024×576: 418.5 rows, 418 (the original would give 419).
-		assert.deepEqual(readImageInfo(await vscode.workspace.fs.readFile(replaced)), { format: 'png', width: 744, height: 418 });
-		assert.deepEqual(await cardFiles(), [`${image.id}.card-744.png`], 'the 1024 px copy went');
+		assert.deepEqual(readImageInfo(await vscode.workspace.fs.readFile(replaced)), { format: 'jpeg', width: 744, height: 418 });
+		assert.deepEqual(await cardFiles(), [`${image.id}.card-744.jpg`], 'the 1024 px copy went');
 		assert.deepEqual(await copies.outdated([image]), []);
 		assert.equal(copies.uriOf(image.id)?.toString(), replaced.toString());
 	});
@@ -267,7 +267,7 @@ suite('Card-size copies of large images', () => {
 		assert.ok(variant('b-0').some(view => view.src === copySrc));
 		assert.ok(!variant('b-0').some(view => view.src === panel.webview.asWebviewUri(large.uri).toString()), 'never the 17 MB file');
 		assert.ok(variant('b-1').every(view => view.src === panel.webview.asWebviewUri(small.uri).toString()), 'a small image shows as it is');
-		assert.deepEqual(readImageInfo(await vscode.workspace.fs.readFile(copyUri)), { format: 'png', width: 744, height: 419 });
+		assert.deepEqual(readImageInfo(await vscode.workspace.fs.readFile(copyUri)), { format: 'jpeg', width: 744, height: 419 });
 		revived.dispose();
 		services.costs.dispose();
 	});

@@ -223,4 +223,25 @@ suite('Image history store', () => {
 		assert.deepEqual((await store.list()).map(image => image.id).sort(), burst.map(image => image.id).sort());
 		store.dispose();
 	});
+
+	test('a prune of many images is one change: an open Show Generated Images refreshes once, and each deleted image is reported', async () => {
+		for (const month of [1, 2, 3, 4]) {
+			await oldEntry(`old-${month}`, `2026-0${month}-01T00:00:00.000Z`, 400);
+		}
+		const store = new ImageStore(root, () => 500);
+		await store.list();
+		let changes = 0;
+		const deleted: string[] = [];
+		store.onDidChange(() => changes++);
+		store.onDidDeleteImage(image => deleted.push(image.id));
+		assert.equal(await store.prune(), 3, 'the newest old image fits the cap');
+		assert.deepEqual(deleted.sort(), ['old-1', 'old-2', 'old-3'], 'each image that went is reported, for its card copies to go too');
+		assert.equal(changes, 1, 'one change event for the whole prune');
+		assert.equal(await store.deleteAll(['old-4', 'old-1', 'no-such-image']), 1, 'ids not in the history are skipped');
+		assert.equal(changes, 2, 'one change event for a batch of deletions');
+		assert.equal(await store.deleteAll(['old-4']), 0);
+		assert.equal(changes, 2, 'no change event when nothing was deleted');
+		assert.deepEqual(await store.list(), []);
+		store.dispose();
+	});
 });

@@ -94,10 +94,10 @@ suite('where Illustrate may write: once links are resolved', () => {
 suite('one write path', () => {
 	/**
 	 * Source files allowed to write files: the checked write path, and the history in extension
-	 * storage (the store, and the image worker, which writes the history's images off the main thread);
+	 * storage (the store, its index file, and the image worker, which writes the history's images off the main thread);
 	 * the MCP server's checked write path on Node's file system and its history folder.
 	 */
-	const WRITERS = new Set(['src/workspace/workspaceWriter.ts', 'src/history/imageStore.ts', 'src/providers/imageWorker.ts', 'src/mcp/nodeWorkspace.ts', 'src/mcp/historyFolder.ts']);
+	const WRITERS = new Set(['src/workspace/workspaceWriter.ts', 'src/history/imageStore.ts', 'src/history/historyIndexFile.ts', 'src/providers/imageWorker.ts', 'src/mcp/nodeWorkspace.ts', 'src/mcp/historyFolder.ts']);
 
 	function sourceFiles(folder: string): string[] {
 		return readdirSync(folder, { withFileTypes: true }).flatMap(entry => entry.isDirectory()

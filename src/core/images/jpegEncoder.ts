@@ -260,7 +260,45 @@ export interface JpegInput {
 }
 
 /** The pixels as a baseline JPEG at `quality` (1–100), 4:2:0. */
-export function encodeJpeg({ rgba, width, height }: JpegInput, quality: number): Uint8Array {
+export function encodeJpeg(input: JpegInput, quality: number): Uint8Array {
+	const steps = jpegEncoding(input, quality);
+	for (;;) {
+		const step = steps.next();
+		if (step.done) {
+			return step.value;
+		}
+	}
+}
+
+/**
+ * The longest `encodeJpegInSlices` holds its thread at a time: a 744×744 copy takes 35–70 ms
+ * to encode on the extension host's main thread (more on a loaded machine), which every other
+ * extension waits for when done at once.
+ */
+export const JPEG_SLICE_MS = 10;
+
+/**
+ * The same JPEG as `encodeJpeg`, made in slices of at most about `sliceMs` (whole rows of
+ * 16-pixel blocks), giving the thread back between them: for a thread others share (the web
+ * extension host's, or the Node host's main thread when the image worker is not used).
+ */
+export async function encodeJpegInSlices(input: JpegInput, quality: number, sliceMs = JPEG_SLICE_MS): Promise<Uint8Array> {
+	const steps = jpegEncoding(input, quality);
+	let sliceStart = performance.now();
+	for (;;) {
+		const step = steps.next();
+		if (step.done) {
+			return step.value;
+		}
+		if (performance.now() - sliceStart >= sliceMs) {
+			await new Promise<void>(resolve => setTimeout(resolve, 0));
+			sliceStart = performance.now();
+		}
+	}
+}
+
+/** Encodes the JPEG one row of 16-pixel blocks per step; the last step returns its bytes. */
+function* jpegEncoding({ rgba, width, height }: JpegInput, quality: number): Generator<void, Uint8Array, void> {
 	if (width < 1 || height < 1 || width > 65535 || height > 65535 || rgba.length < width * height * 4) {
 		throw new RangeError(`No JPEG of ${width}×${height} pixels from ${rgba.length} bytes.`);
 	}
@@ -326,6 +364,7 @@ export function encodeJpeg({ rgba, width, height }: JpegInput, quality: number):
 				}
 			}
 		}
+		yield;
 	}
 	writer.flush();
 	writer.raw([0xff, 0xd9]);
