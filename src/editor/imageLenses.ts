@@ -45,12 +45,19 @@ export class ImageLenses extends Disposable implements vscode.CodeLensProvider, 
 		this.register(vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, this));
 		// A file created or deleted turns a missing link into an existing one, or back.
 		const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/*.{png,jpg,jpeg,webp,gif,svg}', false, true, false));
+		// Once per turn of the event loop however many files one event names: a finished batch copies
+		// 1,000 images in, and each refresh goes through every open document and asks for the lenses again.
+		let due: ReturnType<typeof setImmediate> | undefined;
 		const refresh = () => {
-			for (const document of vscode.workspace.textDocuments) {
-				this.index.forget(document);
-			}
-			this.changed.fire();
+			due ??= setImmediate(() => {
+				due = undefined;
+				for (const document of vscode.workspace.textDocuments) {
+					this.index.forget(document);
+				}
+				this.changed.fire();
+			});
 		};
+		this.register({ dispose: () => due && clearImmediate(due) });
 		this.register(watcher.onDidCreate(refresh));
 		this.register(watcher.onDidDelete(refresh));
 		this.register(vscode.workspace.onDidChangeConfiguration(event => event.affectsConfiguration('illustrate.codeLens') && this.changed.fire()));

@@ -12,6 +12,7 @@ import { ApiKeys } from '../../src/providers/apiKeys';
 import { ImageService } from '../../src/providers/imageService';
 import type { BatchHistory } from '../../src/batch/batchDelivery';
 import { ImageInserter } from '../../src/workspace/imageInserter';
+import { SettingsService } from '../../src/settings/settingsService';
 import { watchEventLoop } from '../harness/eventLoopWatch';
 import { waitFor } from '../harness/waitFor';
 import { OUTPUT_MARKER } from './index';
@@ -508,6 +509,8 @@ suite('Batch API: a whole batch through the test server', function () {
 			readInWorker: resource => (job, signal, onLine) => sampledImages.readBatchOutput(job, resource, signal, onLine),
 		});
 		services.push(sampled);
+		// The settings read once per folder, as in the extension (its SettingsService runs from activation; this bundle has its own copy of the cache).
+		const settings = new SettingsService();
 		const profile = process.env.ILLUSTRATE_BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
 		const heapProfile = process.env.ILLUSTRATE_BENCH_HEAP_PROFILE ? await startHeapProfile() : undefined;
 		const loop = watchEventLoop();
@@ -522,6 +525,7 @@ suite('Batch API: a whole batch through the test server', function () {
 			await heapProfile.stopInto(process.env.ILLUSTRATE_BENCH_HEAP_PROFILE!);
 		}
 		sample();
+		settings.dispose();
 		await sampledImages.stopWorker();
 		const record = sampled.batch(batchId)!;
 		assert.ok(record.delivered);
