@@ -2,12 +2,14 @@ import * as vscode from 'vscode';
 import type { BatchEntry, BatchRecord, EntryOutcome } from '../core/batchApi/batchRecord';
 import { readBatchFiles, type BatchFile, type BatchFilesSummary, type LineOutcome } from '../core/batchApi/batchDeliveryLines';
 import { runBounded } from '../core/generation/concurrency';
+import { storePacer } from '../core/batchApi/storePacing';
 import { documentKindFor } from '../core/links/documentKinds';
 import { findPlaceholder, findPlaceholders } from '../core/workspaceFill/placeholderIdentity';
 import type { StoredImage } from '../history/imageStore';
 import type { ImageInserter } from '../workspace/imageInserter';
 import { fileExists } from '../platform/fileErrors';
 import { linkedFileOf } from '../workspace/linkedFiles';
+import { yieldToEventLoop } from '../platform/eventLoop';
 import type { BatchOutputJob } from '../providers/imageService';
 import type { BatchApi } from './batchApiClient';
 
@@ -131,11 +133,20 @@ export async function applyPending(record: BatchRecord, context: DeliveryContext
 			}
 		}
 	}
+	// Stored once a second at most while documents are filled, and at the end: a reload in the middle never inserts twice
+	// (a filled placeholder is not found again); the last second's documents then read "no longer in" the document.
+	const pacer = storePacer();
 	await runBounded([...byDocument].map(([documentUri, documentEntries]) => async () => {
 		await applyToDocument(record, documentUri, documentEntries, context);
-		// Stored after each document: a reload in the middle neither inserts twice nor forgets what was inserted.
-		await context.persist();
+		if (pacer.due()) {
+			await context.persist();
+		}
+		// The next document in a task of its own: one document's work never runs on into the next's.
+		await yieldToEventLoop();
 	}), DOCUMENTS_AT_ONCE);
+	if (byDocument.size > 0) {
+		await context.persist();
+	}
 }
 
 async function applyToDocument(record: BatchRecord, documentUri: string, entries: readonly BatchEntry[], context: DeliveryContext): Promise<void> {

@@ -5,6 +5,7 @@ import { codeSpan, escapeMarkdown, markdownLinkTarget } from '../core/markdown/e
 import { MANIFEST_NAME, parseManifest, type ProvenanceEntry } from '../core/provenance/manifest';
 import { Disposable } from '../lifecycle/disposable';
 import { describeFileError, fileExists, isFileNotFound } from '../platform/fileErrors';
+import { yieldToEventLoop } from '../platform/eventLoop';
 import { DOCUMENT_SELECTOR, type DocumentImageIndex } from './documentPlaceholders';
 
 /** The command a lens runs: generate for, or regenerate, the image at an offset of a document. */
@@ -45,12 +46,27 @@ export class ImageLenses extends Disposable implements vscode.CodeLensProvider, 
 		this.register(vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, this));
 		// A file created or deleted turns a missing link into an existing one, or back.
 		const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/*.{png,jpg,jpeg,webp,gif,svg}', false, true, false));
+		// Once per turn of the event loop however many files one event names: a finished batch copies
+		// 1,000 images in, and each refresh goes through every open document and asks for the lenses again.
+		let due = false;
+		let gone = false;
 		const refresh = () => {
-			for (const document of vscode.workspace.textDocuments) {
-				this.index.forget(document);
+			if (due) {
+				return;
 			}
-			this.changed.fire();
+			due = true;
+			void yieldToEventLoop().then(() => {
+				due = false;
+				if (gone) {
+					return;
+				}
+				for (const document of vscode.workspace.textDocuments) {
+					this.index.forget(document);
+				}
+				this.changed.fire();
+			});
 		};
+		this.register({ dispose: () => gone = true });
 		this.register(watcher.onDidCreate(refresh));
 		this.register(watcher.onDidDelete(refresh));
 		this.register(vscode.workspace.onDidChangeConfiguration(event => event.affectsConfiguration('illustrate.codeLens') && this.changed.fire()));

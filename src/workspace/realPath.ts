@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { realPathRefusal } from '../core/destination/writeTarget';
-import { landingPathOnDisk } from '../platform/landingPath';
+import { landingPathOnDisk, nodeFileModules } from '../platform/landingPath';
 
 /**
  * Whether a path inside `boundary` by its name leads outside it through a symbolic link
@@ -12,7 +12,7 @@ import { landingPathOnDisk } from '../platform/landingPath';
 export async function leavesThroughLink(target: vscode.Uri, boundary: vscode.Uri): Promise<boolean> {
 	// A constant condition, so the web bundle drops the Node part with its import.
 	if (!ILLUSTRATE_WEB && target.scheme === 'file' && boundary.scheme === 'file') {
-		const { realpath } = await import('node:fs/promises');
+		const [{ realpath }] = await nodeFileModules();
 		const landing = await landingPathOnDisk(target.fsPath);
 		return landing === undefined || realPathRefusal(landing, await realpath(boundary.fsPath)) !== undefined;
 	}

@@ -9,6 +9,9 @@ export interface EventLoopBlocks {
 	readonly cpuWithoutGcMs: number;
 	/** The longest garbage collection pause (wall clock). */
 	readonly gcMs: number;
+	/** How many garbage collections paused the thread, and their pauses added up (wall clock). */
+	readonly gcCount: number;
+	readonly gcTotalMs: number;
 	/** The blocks over 40 ms of CPU, longest first (at most 5): when they ended (epoch ms) and how much of each was GC. */
 	readonly longest: readonly { readonly at: number; readonly cpuMs: number; readonly gcMs: number }[];
 }
@@ -74,6 +77,8 @@ export function watchEventLoop(): { stop(): EventLoopBlocks } {
 				cpuMs: cpuMax,
 				cpuWithoutGcMs: withoutGc,
 				gcMs: Math.max(0, ...pauses.map(pause => pause.duration)),
+				gcCount: pauses.length,
+				gcTotalMs: pauses.reduce((sum, pause) => sum + pause.duration, 0),
 				longest: blocks.slice(0, 5),
 			};
 		},

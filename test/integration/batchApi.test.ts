@@ -12,6 +12,7 @@ import { ApiKeys } from '../../src/providers/apiKeys';
 import { ImageService } from '../../src/providers/imageService';
 import type { BatchHistory } from '../../src/batch/batchDelivery';
 import { ImageInserter } from '../../src/workspace/imageInserter';
+import { SettingsService } from '../../src/settings/settingsService';
 import { watchEventLoop } from '../harness/eventLoopWatch';
 import { waitFor } from '../harness/waitFor';
 import { OUTPUT_MARKER } from './index';
@@ -374,6 +375,54 @@ suite('Batch API: a whole batch through the test server', function () {
 		assert.equal(await textOf(doc), alts.map(alt => `![${alt}](images/${alt.replace(/ /g, '-')}.png)\n`).join('\n'));
 	});
 
+	test('a window gone while a batch\'s documents are filled: the next window reads the record last stored (not after every document) and inserts nothing twice', async () => {
+		const uris = await Promise.all(Array.from({ length: 8 }, (_, page) => writeDocument(`batch/goneWhileFilling/page-${page}.md`, `Page ${page}.\n\n![a kite over page ${page}]()\n\n![a boat under page ${page}]()\n`)));
+		const items: WorkspacePlaceholder[] = [];
+		for (const uri of uris) {
+			items.push(...await placeholdersOf(uri));
+		}
+		const storage = new JsonMemento();
+		const applied = (value: unknown) => Object.values((value as BatchRecord[])[0].outcomes).filter(outcome => outcome.result === 'applied').length;
+		// The record as the window last stored it with some documents filled and not all: the host goes right after that store.
+		let lastStored: unknown;
+		const first = service({ get: key => storage.get(key), update: async (key, value) => {
+			await storage.update(key, value);
+			const count = applied(value);
+			if (lastStored === undefined && count > 0 && count < 16) {
+				lastStored = storage.get(key);
+			}
+		} });
+		const { batchId } = await first.submit(items, { options: OPTIONS });
+		await api().driveBatch(batchId, { status: 'in_progress' });
+		await api().driveBatch(batchId, { status: 'finalizing' });
+		await api().driveBatch(batchId, { status: 'completed' });
+		await first.refresh(batchId);
+		assert.equal(applied([first.batch(batchId)]), 16);
+		assert.ok(lastStored, 'a store while the documents were filled');
+		const texts = await Promise.all(uris.map(textOf));
+		const filesIn = async (uri: vscode.Uri) => (await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(uri, '..', 'images'))).filter(([name]) => name.endsWith('.png')).length;
+		assert.equal(await filesIn(uris[0]), 16);
+
+		// The next window: the record as last stored.
+		const reopened = new JsonMemento();
+		await reopened.update(BATCH_RECORDS_KEY, lastStored);
+		const second = service(reopened);
+		await second.refresh(batchId);
+		const record = second.batch(batchId)!;
+		assert.ok(record.delivered);
+		assert.deepEqual(await Promise.all(uris.map(textOf)), texts, 'every document as the first window left it: nothing inserted twice');
+		assert.equal(await filesIn(uris[0]), 16, 'no image copied in again');
+		const storedApplied = applied(lastStored);
+		assert.equal(applied([record]), storedApplied, 'what the stored record says was applied stays applied');
+		const others = Object.values(record.outcomes).filter(outcome => outcome.result !== 'applied');
+		assert.equal(others.length, 16 - storedApplied);
+		for (const outcome of others) {
+			assert.equal(outcome.result, 'kept');
+			assert.match(outcome.reason ?? '', /is no longer in batch\/goneWhileFilling\/page-\d\.md/);
+			assert.ok(outcome.imageId && await store.get(outcome.imageId), 'its image is in the history');
+		}
+	});
+
 	test('documents of one folder filled at once: each image a file of its own, copied byte for byte from the history, every one in the folder\'s manifest; Undo takes a document\'s links back in one step', async () => {
 		const a = await writeDocument('batch/shared/a.md', '![a diagram]()\n\n![a chart]()\n');
 		const b = await writeDocument('batch/shared/b.md', '![a diagram]()\n');
@@ -508,6 +557,8 @@ suite('Batch API: a whole batch through the test server', function () {
 			readInWorker: resource => (job, signal, onLine) => sampledImages.readBatchOutput(job, resource, signal, onLine),
 		});
 		services.push(sampled);
+		// The settings read once per folder, as in the extension (its SettingsService runs from activation; this bundle has its own copy of the cache).
+		const settings = new SettingsService();
 		const profile = process.env.ILLUSTRATE_BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
 		const heapProfile = process.env.ILLUSTRATE_BENCH_HEAP_PROFILE ? await startHeapProfile() : undefined;
 		const loop = watchEventLoop();
@@ -522,6 +573,7 @@ suite('Batch API: a whole batch through the test server', function () {
 			await heapProfile.stopInto(process.env.ILLUSTRATE_BENCH_HEAP_PROFILE!);
 		}
 		sample();
+		settings.dispose();
 		await sampledImages.stopWorker();
 		const record = sampled.batch(batchId)!;
 		assert.ok(record.delivered);
@@ -529,7 +581,7 @@ suite('Batch API: a whole batch through the test server', function () {
 		assert.equal(Object.values(record.outcomes).filter(outcome => outcome.result === 'applied').length, 1000);
 		assert.match(await textOf(uris[199]), /!\[figure 4 of page 199\]\(images\/figure-4-of-page-199\.png\)/);
 		const growthMb = Math.round((peak - before) / 1024 / 1024);
-		const figures = { results: 1000, documents: 200, outputMb: Math.round(outputBytes / 1e6), ms, readAndStoreMs: Math.round(lastSaveAt - started), applyMs: Math.round(started + ms - lastSaveAt), rssGrowthMb: growthMb, eventLoopWallMaxMs: Math.round(blocks.wallMs), eventLoopCpuMaxMs: Math.round(blocks.cpuMs), eventLoopCpuWithoutGcMaxMs: Math.round(blocks.cpuWithoutGcMs), gcMaxMs: Math.round(blocks.gcMs), longest: blocks.longest };
+		const figures = { results: 1000, documents: 200, outputMb: Math.round(outputBytes / 1e6), ms, readAndStoreMs: Math.round(lastSaveAt - started), applyMs: Math.round(started + ms - lastSaveAt), rssGrowthMb: growthMb, eventLoopWallMaxMs: Math.round(blocks.wallMs), eventLoopCpuMaxMs: Math.round(blocks.cpuMs), eventLoopCpuWithoutGcMaxMs: Math.round(blocks.cpuWithoutGcMs), gcMaxMs: Math.round(blocks.gcMs), gcCount: blocks.gcCount, gcTotalMs: Math.round(blocks.gcTotalMs), longest: blocks.longest };
 		console.log(`${OUTPUT_MARKER}BENCH batchApply ${JSON.stringify(figures)}`);
 		assert.ok(growthMb <= 300, `the host's memory grew by ${growthMb} MB`);
 		// The main thread's own JavaScript between two ticks: the wall clock also counts the time a loaded machine

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { insertionEdits, locateTargetImage, shiftOffset, shiftTarget, type TextEditSpec } from '../../src/core/markdown/insertion';
+import { documentImagesOf } from '../../src/core/documents/documentImages';
+import { findPlaceholders, workspacePlaceholders } from '../../src/core/workspaceFill/placeholderIdentity';
 
 function apply(text: string, edits: readonly TextEditSpec[]): string {
 	return [...edits].sort((a, b) => b.start - a.start).reduce((result, edit) => result.slice(0, edit.start) + edit.newText + result.slice(edit.end), text);
@@ -94,5 +96,33 @@ suite('insertionEdits', () => {
 		const change = [{ rangeOffset: 0, rangeLength: 0, text: 'abc' }];
 		assert.deepEqual(shiftTarget({ kind: 'image', start: 4, alt: 'x' }, change), { kind: 'image', start: 7, alt: 'x' });
 		assert.deepEqual(shiftTarget({ kind: 'after', offset: 4 }, change), { kind: 'after', offset: 7 });
+	});
+});
+
+suite('One parse per document while a few are filled at once', () => {
+	const pages = Array.from({ length: 4 }, (_, page) => `Intro of page ${page}.\n\n![a fox on page ${page}]()\n\nMore.\n\n![an owl on page ${page}]()\n`);
+	const identitiesOf = (page: number) => workspacePlaceholders(`file:///page-${page}.md`, pages[page], 'markdown').map(item => item.identity);
+
+	test('the placeholders found again and the targets located for the edit are the same parse, with other pages parsed in between', () => {
+		// Found again in every page first (as four documents filled at once do), then each page's edit computed.
+		const found = pages.map((text, page) => findPlaceholders(text, 'markdown', identitiesOf(page)));
+		pages.forEach((text, page) => {
+			for (const [identity, image] of found[page]) {
+				// The same text as another string (VS Code's getText() makes a new one at every call).
+				const again = locateTargetImage(text.split('').join(''), 'markdown', { start: image.start, alt: identity.alt });
+				assert.equal(again, image, `page ${page}, "${identity.alt}": located in the parse findPlaceholders made`);
+			}
+		});
+	});
+
+	test('a changed text is parsed again: its images are where the new text has them', () => {
+		const text = pages[0];
+		const before = locateTargetImage(text, 'markdown', { start: 0, alt: 'a fox on page 0' });
+		const changed = `New first line.\n${text}`;
+		const after = locateTargetImage(changed, 'markdown', { start: 0, alt: 'a fox on page 0' });
+		assert.ok(before && after);
+		assert.equal(after.start, before.start + 'New first line.\n'.length);
+		assert.equal(documentImagesOf(changed, 'markdown'), documentImagesOf(`${'New first line.\n'}${text}`, 'markdown'));
+		assert.notEqual(documentImagesOf(changed, 'html'), documentImagesOf(changed, 'markdown'), 'another kind is another parse');
 	});
 });

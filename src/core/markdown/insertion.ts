@@ -1,4 +1,4 @@
-import { findDocumentImages, type DocumentImage } from '../documents/documentImages';
+import { documentImagesOf, type DocumentImage } from '../documents/documentImages';
 import { formatTargetFor, type DocumentKind } from '../links/documentKinds';
 
 /** Where generated images go in a document. Offsets are kept current as the user types. */
@@ -47,27 +47,12 @@ export function shiftTarget(target: InsertionTarget, changes: readonly TextChang
 }
 
 /**
- * The last text `locateTargetImage` parsed and its images: a document's images are located one
- * after another in the same text (`insertAll` fills a batch's five placeholders of a page in one
- * edit), so it is parsed once, not once per image (a Markdown parse of a page allocates about
- * 1 MB: 930 of the 1,820 MB the extension host's main thread allocated applying 1,000 results).
- */
-let lastParsed: { readonly text: string; readonly kind: DocumentKind; readonly images: readonly DocumentImage[] } | undefined;
-
-function imagesIn(text: string, kind: DocumentKind): readonly DocumentImage[] {
-	if (lastParsed?.text !== text || lastParsed.kind !== kind) {
-		lastParsed = { text, kind, images: findDocumentImages(text, kind) };
-	}
-	return lastParsed.images;
-}
-
-/**
  * The image a target refers to in the current text: one with a target and the same alt
  * text, the one nearest to where the target was last seen.
  */
 export function locateTargetImage(text: string, kind: DocumentKind, target: { start: number; alt: string }): DocumentImage | undefined {
 	let best: DocumentImage | undefined;
-	for (const image of imagesIn(text, kind)) {
+	for (const image of documentImagesOf(text, kind)) {
 		if (!image.target || image.alt !== target.alt) {
 			continue;
 		}

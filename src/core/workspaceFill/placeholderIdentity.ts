@@ -1,4 +1,4 @@
-import { findDocumentImages, type DocumentImage } from '../documents/documentImages';
+import { documentImagesOf, type DocumentImage } from '../documents/documentImages';
 import { isPlaceholder } from '../documents/imageStatus';
 import type { DocumentKind } from '../links/documentKinds';
 import { formatOfFileName } from '../images/imageFormats';
@@ -131,7 +131,7 @@ function peersKey(alt: string, target: string | undefined): string {
  * exist), with its identity's parts. The context is the nearest line above that is not blank
  * and holds no image: lines with images change when they are filled.
  */
-function candidatesIn(text: string, kind: DocumentKind, missing: ReadonlySet<string> = new Set(), all: readonly DocumentImage[] = findDocumentImages(text, kind)): Candidate[] {
+function candidatesIn(text: string, kind: DocumentKind, missing: ReadonlySet<string> = new Set(), all: readonly DocumentImage[] = documentImagesOf(text, kind)): Candidate[] {
 	const starts = lineStarts(text);
 	const imageLines = new Set<number>();
 	for (const image of all) {
