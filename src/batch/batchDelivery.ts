@@ -5,6 +5,8 @@ import { runBounded } from '../core/generation/concurrency';
 import { storePacer } from '../core/batchApi/storePacing';
 import { documentKindFor } from '../core/links/documentKinds';
 import { findPlaceholder, findPlaceholders } from '../core/workspaceFill/placeholderIdentity';
+import { documentImagesOf } from '../core/documents/documentImages';
+import type { DocumentKind } from '../core/links/documentKinds';
 import type { StoredImage } from '../history/imageStore';
 import type { ImageInserter } from '../workspace/imageInserter';
 import { fileExists } from '../platform/fileErrors';
@@ -17,6 +19,7 @@ import type { BatchApi } from './batchApiClient';
 export interface BatchHistory {
 	save(bytes: Uint8Array, recipe: import('../core/generation/imageRecipe').ImageRecipe, fallbackFormat: import('../core/models/capabilities').OutputFormat): Promise<StoredImage>;
 	get(id: string): Promise<StoredImage | undefined>;
+	read(image: StoredImage): Promise<Uint8Array>;
 }
 
 /**
@@ -134,7 +137,7 @@ export async function applyPending(record: BatchRecord, context: DeliveryContext
 		}
 	}
 	// Stored once a second at most while documents are filled, and at the end: a reload in the middle never inserts twice
-	// (a filled placeholder is not found again); the last second's documents then read "no longer in" the document.
+	// (a filled placeholder is not found again), and finds the last second's images in their documents (`linkedCopyOf`).
 	const pacer = storePacer();
 	await runBounded([...byDocument].map(([documentUri, documentEntries]) => async () => {
 		await applyToDocument(record, documentUri, documentEntries, context);
@@ -183,7 +186,12 @@ async function applyToDocument(record: BatchRecord, documentUri: string, entries
 	for (const item of ready) {
 		const placeholder = found.get(item.entry.identity);
 		if (!placeholder) {
-			keep(item.entry, vscode.l10n.t('its placeholder "{0}" is no longer in {1}', item.entry.alt.slice(0, 80), name));
+			const copy = await linkedCopyOf(document, kind, item.entry, item.image, context.history);
+			if (copy) {
+				record.outcomes[item.entry.customId] = { customId: item.entry.customId, result: 'applied', imageId: item.image.id, file: copy.toString() };
+			} else {
+				keep(item.entry, vscode.l10n.t('its placeholder "{0}" is no longer in {1}', item.entry.alt.slice(0, 80), name));
+			}
 			continue;
 		}
 		// A link to a missing file: its image goes at the link's path; a file put there meanwhile is never overwritten.
@@ -223,4 +231,43 @@ async function applyToDocument(record: BatchRecord, documentUri: string, entries
 		await document.save();
 	}
 	context.log.info(`Batch ${record.id}: ${inserted} of ${entries.length} image(s) inserted into ${name}.`);
+}
+
+/**
+ * A placeholder no longer in its document that was filled with this very image: the document
+ * links, under the placeholder's alt text, a file with the image's bytes. That is what a window
+ * gone in the middle of applying leaves (its record is stored once a second, not after each
+ * document): the next window reports the image applied, not its placeholder gone. Asked only
+ * for placeholders not found; files of another size are not read.
+ */
+async function linkedCopyOf(document: vscode.TextDocument, kind: DocumentKind, entry: BatchEntry, image: StoredImage, history: BatchHistory): Promise<vscode.Uri | undefined> {
+	let bytes: Uint8Array | undefined;
+	for (const candidate of documentImagesOf(document.getText(), kind)) {
+		const file = candidate.alt === entry.alt && candidate.url ? linkedFileOf(document.uri, candidate.url) : undefined;
+		try {
+			if (!file || (await vscode.workspace.fs.stat(file)).size !== image.bytes) {
+				continue;
+			}
+			bytes ??= await history.read(image);
+			if (sameBytes(await vscode.workspace.fs.readFile(file), bytes)) {
+				return file;
+			}
+		} catch {
+			// A file gone or unreadable is not this image's copy.
+		}
+	}
+	return undefined;
+}
+
+/** Byte for byte (no Buffer: the web extension host runs this too). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	if (a.length !== b.length) {
+		return false;
+	}
+	for (let index = 0; index < a.length; index++) {
+		if (a[index] !== b[index]) {
+			return false;
+		}
+	}
+	return true;
 }

@@ -10,7 +10,7 @@ export const APPLY_STORE_EVERY_MS = 1000;
 /**
  * Says when the next store is due: the first time asked, then once `everyMs` passed since the
  * last one it allowed. A reload in between never inserts twice (a filled placeholder is not
- * found again); what it forgets is that the last second's documents were filled.
+ * found again), and the next window finds the last second's images linked in their documents.
  */
 export function storePacer(everyMs = APPLY_STORE_EVERY_MS, now: () => number = Date.now): { due(): boolean } {
 	let last: number | undefined;
