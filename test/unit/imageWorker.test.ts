@@ -393,6 +393,21 @@ suite('The image worker: a batch in a worker thread, against the test API server
 		}
 	});
 
+	test('disposing the image worker ends its copy thread with it: no thread left behind (a window reload, deactivation)', async function () {
+		if (process.platform !== 'linux') {
+			this.skip();
+		}
+		// The process's threads as Linux lists them: the worker and its copy thread are two of them.
+		const threads = () => readdirSync('/proc/self/task').length;
+		const png = await renderImage({ width: 2560, height: 1440, format: 'png', seed: 'dispose' });
+		const before = threads();
+		const another = new ImageWorker(SCRIPT, { info: () => undefined, warn: () => undefined, error: () => undefined });
+		assert.ok(await another.cardCopy(png), 'a copy was made (the copy thread started)');
+		assert.equal(threads(), before + 2, 'the image worker and its copy thread');
+		await another.dispose();
+		assert.equal(threads(), before, 'both ended');
+	});
+
 	test('cancel: the request is abandoned, the batch rejects with CancelledError and nothing is written', async () => {
 		server.configure({ holdFinals: true });
 		const abort = new AbortController();
