@@ -67,23 +67,31 @@ export interface CopyMaker {
 	readonly read: (path: string, maxBytes: number) => Promise<Uint8Array>;
 }
 
-/** Makes a copy (see `CopyJob`); `abandoned`: asked while it is made, true gives it up. */
-export async function makeCopy(job: CopyJob, maker: CopyMaker, abandoned?: () => boolean): Promise<CopyResult> {
+/** Whether a job is a preview: a partial's draft, shown at once and soon replaced, made before any other copy on a copy thread. */
+export function isPreview(job: CopyJob): boolean {
+	return job.kind === 'panel' && job.draft;
+}
+
+/**
+ * Makes a copy (see `CopyJob`); `abandoned`: asked while it is made, true gives it up;
+ * `paused`: asked where the scaler yields, a promise to wait for (see `ThumbnailOptions`).
+ */
+export async function makeCopy(job: CopyJob, maker: CopyMaker, abandoned?: () => boolean, paused?: () => Promise<void> | undefined): Promise<CopyResult> {
 	switch (job.kind) {
 		case 'panel': {
-			const copy = await panelCopy(job.bytes, maker.codec, maker.encodeJpeg, { draft: job.draft, abandoned });
+			const copy = await panelCopy(job.bytes, maker.codec, maker.encodeJpeg, { draft: job.draft, abandoned, paused });
 			return { copy: copy && { ...copy, bytes: ownedBytes(copy.bytes) } };
 		}
 		case 'card': {
 			if (!bytesNeedCardCopy(job.bytes)) {
 				return {};
 			}
-			const thumbnail = await pngThumbnail(job.bytes, job.maxSide, maker.codec, { abandoned });
+			const thumbnail = await pngThumbnail(job.bytes, job.maxSide, maker.codec, { abandoned, paused });
 			return { copy: thumbnail && { bytes: ownedBytes(thumbnail.png), format: 'png', width: thumbnail.width, height: thumbnail.height } };
 		}
 		case 'history': {
 			const bytes = await maker.read(job.path, job.maxBytes);
-			const copy = await historyCopy(bytes, maker.codec, maker.encodeJpeg);
+			const copy = await historyCopy(bytes, maker.codec, maker.encodeJpeg, undefined, { paused });
 			return { readBytes: bytes.length, copy: copy && { ...copy, bytes: ownedBytes(copy.bytes) } };
 		}
 	}
