@@ -84,6 +84,18 @@ suite('Copy threads: card-size copies off the image worker\'s thread', () => {
 		assert.equal(copies.running, 2);
 	});
 
+	test('warm starts a thread ahead of the first copy, once; that thread then takes the copy', async () => {
+		const { threads, copies, copied } = fakeThreads({ size: 1 });
+		copies.warm();
+		copies.warm();
+		assert.equal(threads.length, 1);
+		assert.equal(threads[0].sent.length, 0, 'nothing to copy yet');
+		const made = copies.copy(panel(1), { keep: true });
+		assert.equal(threads.length, 1);
+		threads[0].events.message(copied(idOf(threads[0].sent[0]), 1));
+		assert.equal((await made).onThread, true);
+	});
+
 	test('a copy no longer wanted: the thread is told to give it up; one aborted before it is asked for is not made at all', async () => {
 		const { threads, local, copies } = fakeThreads({ size: 1 });
 		const abort = new AbortController();

@@ -199,6 +199,13 @@ export class CopyThreads {
 		});
 	}
 
+	/** Starts a thread ahead of the first copy (a panel opened) when none runs: the first preview then waits for no thread's start. */
+	warm(): void {
+		if (!this.disposed && this.running === 0 && this.started < this.options.size) {
+			this.startThread();
+		}
+	}
+
 	/** Stops using the threads (the caller terminates them): copies under way are made here or fail. */
 	dispose(): void {
 		this.disposed = true;
