@@ -78,9 +78,10 @@ const encodeJpeg: JpegEncoder = encodeJpegBytes;
 const maker: CopyMaker = { codec: nodeCodec, encodeJpeg, read: readBounded };
 
 /**
- * Copy threads: one. On the 2-core machine (`npm run bench`, 4 × 1024² and 8 × 3840×2160)
- * a second made partials no faster (server → main thread 79 ms against 72–77 ms) and cost
- * memory (+338 MB peak against +240–293 MB at 8 × 3840×2160).
+ * Copy threads: one. On the 2-core machine (`npm run bench -- --runs 1`, one thread and two
+ * back to back, load about 2) a second thread made partials no faster overall (event →
+ * painted at 4 × 1024²: 265 ms against 199 ms; at 8 × 3840×2160: 239 ms against 307 ms) and
+ * cost memory (peak growth at 8 × 3840×2160: +329 MB against +251 MB).
  */
 const COPY_THREADS = 1;
 
