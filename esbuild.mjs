@@ -101,8 +101,9 @@ const shared = {
 const builds = [
 	{
 		...shared,
-		// imageWorker: the image worker's thread (src/providers/imageWorker.ts), started at the first request.
-		entryPoints: { extension: 'src/extension.ts', features: 'src/features.ts', imageWorker: 'src/providers/imageWorker.ts' },
+		// imageWorker: the image worker's thread (src/providers/imageWorker.ts), started at the first request;
+		// copyWorker: its copy thread (src/providers/copyWorker.ts), started at the first card-size copy.
+		entryPoints: { extension: 'src/extension.ts', features: 'src/features.ts', imageWorker: 'src/providers/imageWorker.ts', copyWorker: 'src/providers/copyWorker.ts' },
 		outdir: 'dist',
 		platform: 'node',
 		format: 'cjs',

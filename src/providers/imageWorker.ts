@@ -1,13 +1,14 @@
 // The image worker (dist/imageWorker.js, a worker_threads thread of the Node extension host):
 // sends a batch's requests through the `openai` SDK, reads their streams, decodes the images,
-// writes each final image into the history folder and makes card-size copies, so that none
-// of it holds the extension host's main thread. It talks to the main thread only in the
+// writes each final image into the history folder and has card-size copies made on its copy
+// thread (src/providers/copyWorker.ts), so that none of it holds the extension host's main
+// thread and no copy holds this one. It talks to the main thread only in the
 // messages of src/core/generation/workerProtocol.ts; src/providers/imageWorkerClient.ts starts it.
 import * as l10n from '@vscode/l10n';
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import * as tls from 'node:tls';
 import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type OpenAI from 'openai';
 import type { BatchLog, VariantEvents } from '../core/generation/batchRunner';
 import { ownedBytes, toWorkerError, transferList, type FromWorker, type ToWorker, type WorkerClientConfig } from '../core/generation/workerProtocol';
@@ -15,11 +16,13 @@ import { readBatchFiles } from '../core/batchApi/batchDeliveryLines';
 import { chunksOf } from '../core/batchApi/batchOutput';
 import { CancelledError } from '../core/errors';
 import { entryFileName, entryJson, entryForImage, type HistoryEntry } from '../core/history/historyEntries';
-import { bytesNeedPanelCopy, cardCopy, historyCopy, panelCopy, type JpegEncoder } from '../core/images/cardCopy';
+import { bytesNeedPanelCopy, type JpegEncoder } from '../core/images/cardCopy';
+import { CopyThreads, makeCopy, type CopyJob, type CopyMaker, type FromCopier } from '../core/generation/copyThreads';
 import { encodeJpeg as encodeJpegBytes } from '../core/images/jpegEncoder';
 import { SlotPixels } from '../core/generation/slotPixels';
 import { nodeCodec } from '../platform/compression';
 import { withBoundedErrorBodies } from './boundedFetch';
+import { readBounded } from './readBounded';
 import { editImages, generateImages, type OpenAIConnection, type Sdk } from './openaiImages';
 
 const port = parentPort;
@@ -28,7 +31,16 @@ if (!port) {
 }
 const post = (message: FromWorker) => port.postMessage(message, transferList(message));
 
-const bundle = (workerData as { l10n?: Record<string, string> } | undefined)?.l10n;
+/** What the main thread starts the worker with (see `ImageWorker`). */
+interface ImageWorkerData {
+	readonly l10n?: Record<string, string>;
+	/** The copy threads' file: dist/copyWorker.js beside this one unless given. */
+	readonly copyScript?: string;
+	/** Copy threads at most (0: every copy is made in this thread). */
+	readonly copyThreads?: number;
+}
+const data = (workerData ?? {}) as ImageWorkerData;
+const bundle = data.l10n;
 if (bundle) {
 	l10n.config({ contents: bundle });
 }
@@ -60,6 +72,38 @@ function addSystemCertificates(): void {
 }
 
 let sdk: Promise<Sdk> | undefined;
+
+/** The history's and the panel's copies of opaque images: src/core/images/jpegEncoder.ts (4:2:0, bytes of their own, to be transferred). */
+const encodeJpeg: JpegEncoder = encodeJpegBytes;
+const maker: CopyMaker = { codec: nodeCodec, encodeJpeg, read: readBounded };
+
+/**
+ * Copy threads: one. On the 2-core machine (`npm run bench -- --runs 1`, one thread and two
+ * back to back, load about 2) a second thread made partials no faster overall (event →
+ * painted at 4 × 1024²: 265 ms against 199 ms; at 8 × 3840×2160: 239 ms against 307 ms) and
+ * cost memory (peak growth at 8 × 3840×2160: +329 MB against +251 MB).
+ */
+const COPY_THREADS = 1;
+
+/**
+ * The card-size copies are made on copy threads of this worker's own (dist/copyWorker.js):
+ * this thread reads the streams and never waits behind a copy. Where a thread cannot start
+ * or stops, the copies are made here.
+ */
+const copies = new CopyThreads({
+	size: data.copyThreads ?? COPY_THREADS,
+	start: events => {
+		const thread = new Worker(data.copyScript ?? join(__dirname, 'copyWorker.js'));
+		// A copy thread never keeps this worker alive; it ends with it (the extension host's terminate ends both).
+		thread.unref();
+		thread.on('message', (message: FromCopier) => events.message(message));
+		thread.on('error', error => events.stopped(error));
+		thread.on('exit', code => events.stopped(new Error(`exit code ${code}`)));
+		return thread;
+	},
+	local: (job, abandoned) => makeCopy(job, maker, abandoned),
+	warn: log.warn,
+});
 
 /**
  * A client per batch, as on the main thread: it reads OPENAI_BASE_URL and the like from the
@@ -110,9 +154,17 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
 	running.set(id, controller);
 	// An image larger than a card goes to the main thread as its card-size copy, made here: the
 	// main thread and the webview never get its full bytes. Each slot's messages keep their order.
+	const made = { onThread: 0, here: 0 };
 	const pixels = new SlotPixels({
 		needsCopy: bytesNeedPanelCopy,
-		copy: (bytes, how) => panelCopy(bytes, nodeCodec, encodeJpeg, how),
+		// The bytes are kept: a final's are being written, and either goes as it is when no copy comes.
+		copy: async (bytes, how) => {
+			const outcome = await copies.copy({ kind: 'panel', bytes, draft: how.draft }, { keep: true, signal: how.signal });
+			if (outcome.copy) {
+				made[outcome.onThread ? 'onThread' : 'here']++;
+			}
+			return outcome.copy;
+		},
 		// A final image's bytes are being written: the main thread gets a copy of its own (made here).
 		post: (slot, shown) => post({ type: 'pixels', id, slot, bytes: shown.partialIndex === undefined && !shown.cardCopy ? shown.bytes.slice() : ownedBytes(shown.bytes), format: shown.format, partialIndex: shown.partialIndex, cardCopy: shown.cardCopy }),
 		warn: log.warn,
@@ -136,47 +188,44 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
 			? await generateImages(connection, message.batch.options, services, controller.signal, events)
 			: await editImages(connection, message.batch.request, message.batch.recipe, services, controller.signal, events);
 		await pixels.drained();
+		logCopies(made);
 		post({ type: 'done', id, costUsd: result.costUsd, errors: result.errors.map(toWorkerError) });
 	} catch (error) {
 		const partial = (error as { partial?: { costUsd?: number; errors: readonly Error[] } }).partial;
 		await pixels.drained();
+		logCopies(made);
 		post({ type: 'failed', id, error: toWorkerError(error), costUsd: partial?.costUsd, errors: partial?.errors.map(toWorkerError) });
 	} finally {
 		running.delete(id);
 	}
 }
 
+/** Where a batch's card-size copies were made: in the log, for the output channel and the tests. */
+function logCopies(made: { readonly onThread: number; readonly here: number }): void {
+	if (made.onThread + made.here > 0) {
+		log.info(`Card-size copies: ${made.onThread} made on a copy thread, ${made.here} in the image worker.`);
+	}
+}
+
+/** A copy for the main thread: the bytes it sent are moved on to a copy thread (the main thread keeps its own). */
+async function copyFor(job: CopyJob) {
+	return copies.copy(job, { keep: false });
+}
+
 async function copyForCard(message: Extract<ToWorker, { type: 'cardCopy' }>): Promise<void> {
 	try {
-		const copy = await cardCopy(message.bytes, message.maxSide, nodeCodec);
-		post({ type: 'cardCopied', id: message.id, bytes: copy && ownedBytes(copy) });
+		const { copy } = await copyFor({ kind: 'card', bytes: message.bytes, maxSide: message.maxSide });
+		post({ type: 'cardCopied', id: message.id, bytes: copy && ownedBytes(copy.bytes) });
 	} catch (error) {
 		post({ type: 'cardFailed', id: message.id, message: error instanceof Error ? error.message : String(error) });
 	}
 }
 
-/** The history's and the panel's copies of opaque images: src/core/images/jpegEncoder.ts (4:2:0, bytes of their own, to be transferred). */
-const encodeJpeg: JpegEncoder = encodeJpegBytes;
-
-/** A file's bytes, read through one handle; a file larger than `maxBytes` is refused before anything is read. */
-async function readBounded(path: string, maxBytes: number): Promise<Uint8Array> {
-	const file = await open(path, 'r');
-	try {
-		const { size } = await file.stat();
-		if (size > maxBytes) {
-			throw new RangeError(`${path} is ${size} bytes, more than an image's ${maxBytes}.`);
-		}
-		return await file.readFile();
-	} finally {
-		await file.close();
-	}
-}
 
 async function copyForHistory(message: Extract<ToWorker, { type: 'historyCopy' }>): Promise<void> {
 	try {
-		const bytes = await readBounded(message.path, message.maxBytes);
-		const copy = await historyCopy(bytes, nodeCodec, encodeJpeg);
-		post({ type: 'historyCopied', id: message.id, readBytes: bytes.length, copy: copy && { ...copy, bytes: ownedBytes(copy.bytes) } });
+		const { copy, readBytes } = await copyFor({ kind: 'history', path: message.path, maxBytes: message.maxBytes });
+		post({ type: 'historyCopied', id: message.id, readBytes: readBytes ?? 0, copy: copy && { ...copy, bytes: ownedBytes(copy.bytes) } });
 	} catch (error) {
 		post({ type: 'cardFailed', id: message.id, message: error instanceof Error ? error.message : String(error) });
 	}
@@ -239,6 +288,7 @@ port.on('message', (message: ToWorker) => {
 			void readBatchOutput(message);
 			break;
 		case 'warm':
+			copies.warm();
 			sdk ??= import('openai');
 			sdk.catch(error => log.warn(`Loading the openai SDK in the image worker failed: ${error instanceof Error ? error.message : String(error)}`));
 			break;

@@ -21,8 +21,9 @@ export class ImageWorker {
 	/**
 	 * @param script the worker's file (dist/imageWorker.js)
 	 * @param l10nBundle the display language's strings, for the core's messages made in the worker
+	 * @param copies where the worker's copy threads come from (dist/copyWorker.js beside `script`) and how many at most
 	 */
-	constructor(private readonly script: string, log: BatchLog, private readonly l10nBundle?: Record<string, string>) {
+	constructor(private readonly script: string, log: BatchLog, private readonly l10nBundle?: Record<string, string>, private readonly copies: { readonly copyScript?: string; readonly copyThreads?: number } = {}) {
 		this.session = new WorkerSession(log);
 	}
 
@@ -35,7 +36,7 @@ export class ImageWorker {
 		if (!this.worker) {
 			const threads = await import('node:worker_threads');
 			// SHARE_ENV: the SDK reads OPENAI_BASE_URL and the like from the environment the extension host has now.
-			const worker = new threads.Worker(this.script, { env: threads.SHARE_ENV, workerData: { l10n: this.l10nBundle } });
+			const worker = new threads.Worker(this.script, { env: threads.SHARE_ENV, workerData: { l10n: this.l10nBundle, ...this.copies } });
 			// The worker never keeps the extension host alive.
 			worker.unref();
 			worker.on('message', (message: FromWorker) => this.session.receive(message));

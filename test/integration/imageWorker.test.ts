@@ -44,6 +44,11 @@ async function generateInto(path: string): Promise<{ editor: vscode.TextEditor; 
 	return { editor, run: Promise.resolve(vscode.commands.executeCommand<GenerateCommandResult>('illustrate.generateFromAltText', { insert: 'first', variants: 1, quality: 'low' })) };
 }
 
+/** What the image worker's log says of each batch's card-size copies: made on its copy thread, made by itself. */
+function copiesLogged(): { onThread: number; here: number }[] {
+	return [...illustrateLogs().matchAll(/Card-size copies: (\d+) made on a copy thread, (\d+) in the image worker\./g)].map(match => ({ onThread: Number(match[1]), here: Number(match[2]) }));
+}
+
 const messageOf = (run: Promise<unknown>) => run.then(() => '', (error: Error) => error.message);
 
 suite('The image worker in the Node extension host', () => {
@@ -63,6 +68,18 @@ suite('The image worker in the Node extension host', () => {
 		assert.equal(editor.document.lineAt(0).text, '![a weather vane](images/a-weather-vane.png)');
 		const saved = await readWorkspaceFile(vscode.Uri.parse(result.files[0]));
 		assert.equal((await sentImages()).filter(sent => bytesEqual(saved, sent.bytes)).length, 1);
+	});
+
+	test('a large image\'s card-size copies are made on the image worker\'s copy thread (dist/copyWorker.js), not by the thread reading the stream', async () => {
+		// Grain: a 1024×1024 PNG of about 2 MB, which the panel gets as its card-size copy.
+		await api().configure({ grain: 8 });
+		const before = copiesLogged().length;
+		const { run } = await generateInto('worker/copies.md');
+		assert.equal((await throughWorker(() => run)).files.length, 1);
+		await waitFor(() => copiesLogged().length > before, 'the log says where the batch\'s copies were made', 20_000);
+		const copies = copiesLogged().at(-1)!;
+		assert.ok(copies.onThread >= 1, `made on the copy thread: ${JSON.stringify(copies)}`);
+		assert.equal(copies.here, 0, 'none made by the image worker itself');
 	});
 
 	test('through the worker, a rate limit waits as retry-after says, tries again and succeeds', async () => {

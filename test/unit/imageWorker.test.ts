@@ -213,14 +213,14 @@ suite('The image worker: a batch in a worker thread, against the test API server
 	let folder: string;
 	let logged: string[];
 
-	const run = (n: number, signal = new AbortController().signal, events = recorder().events, size = '1024x1024') => {
+	const run = (n: number, signal = new AbortController().signal, events = recorder().events, size = '1024x1024', on = worker) => {
 		const request: WorkerRun = {
 			client: { kind: 'openai', options: { apiKey: KEY, maxRetries: 0, timeout: 20_000, baseURL: server.url } },
 			requestTimeoutMs: 20_000,
 			batch: { kind: 'generate', options: { prompt: 'a lighthouse', model: 'gpt-image-2', size, quality: 'low', n, outputFormat: 'png' } },
 			folder,
 		};
-		return worker.run(request, signal, events, entry => entry);
+		return on.run(request, signal, events, entry => entry);
 	};
 
 	suiteSetup(async () => {
@@ -362,6 +362,50 @@ suite('The image worker: a batch in a worker thread, against the test API server
 			const final = order.indexOf(`${slot}:final`);
 			assert.ok(final >= 0 && final < order.indexOf(`${slot}:image`), `slot ${slot}: final pixels, then the stored image (${order.join(', ')})`);
 		}
+	});
+
+	test('the card-size copies are made on the image worker\'s copy thread, not on the thread that reads the streams', async () => {
+		const { recorded, events } = recorder();
+		await run(2, undefined, events, '2560x1440');
+		const copies = recorded.pixels.filter(({ pixels }) => pixels.cardCopy).length;
+		assert.ok(copies >= 2, `${copies} copies`);
+		assert.ok(logged.includes(`Card-size copies: ${copies} made on a copy thread, 0 in the image worker.`), logged.join('\n'));
+	});
+
+	test('a copy thread that stops in the middle of its copies: the image worker makes them, every final still arrives as its card-size copy, the log says so', async () => {
+		const script = join(folder, 'stopping-copy-thread.js');
+		// A copy thread that exits at its first copy, the bytes of the copies it was given with it.
+		writeFileSync(script, 'require(\'node:worker_threads\').parentPort.on(\'message\', () => process.exit(7));\n');
+		const lines: string[] = [];
+		const broken = new ImageWorker(SCRIPT, { info: line => lines.push(line), warn: line => lines.push(line), error: line => lines.push(line) }, undefined, { copyScript: script });
+		try {
+			const { recorded, events } = recorder();
+			const result = await run(2, undefined, events, '2560x1440', broken);
+			assert.equal(result.images.length, 2);
+			const finals = recorded.pixels.filter(({ pixels }) => pixels.partialIndex === undefined);
+			assert.deepEqual(finals.map(({ pixels }) => { const info = readImageInfo(pixels.bytes); return [info?.format, info?.width, pixels.cardCopy]; }), [['jpeg', 744, true], ['jpeg', 744, true]]);
+			assert.ok(lines.some(line => /^A copy thread stopped \(exit code 7\); its copies and the ones after are made in the image worker\.$/.test(line)), lines.join('\n'));
+			const copies = recorded.pixels.filter(({ pixels }) => pixels.cardCopy).length;
+			assert.ok(lines.includes(`Card-size copies: 0 made on a copy thread, ${copies} in the image worker.`), lines.join('\n'));
+			assert.ok(await broken.cardCopy(await renderImage({ width: 2560, height: 1440, format: 'png', seed: 'after-stop' })), 'later copies are made too');
+		} finally {
+			await broken.dispose();
+		}
+	});
+
+	test('disposing the image worker ends its copy thread with it: no thread left behind (a window reload, deactivation)', async function () {
+		if (process.platform !== 'linux') {
+			this.skip();
+		}
+		// The process's threads as Linux lists them: the worker and its copy thread are two of them.
+		const threads = () => readdirSync('/proc/self/task').length;
+		const png = await renderImage({ width: 2560, height: 1440, format: 'png', seed: 'dispose' });
+		const before = threads();
+		const another = new ImageWorker(SCRIPT, { info: () => undefined, warn: () => undefined, error: () => undefined });
+		assert.ok(await another.cardCopy(png), 'a copy was made (the copy thread started)');
+		assert.equal(threads(), before + 2, 'the image worker and its copy thread');
+		await another.dispose();
+		assert.equal(threads(), before, 'both ended');
 	});
 
 	test('cancel: the request is abandoned, the batch rejects with CancelledError and nothing is written', async () => {

@@ -19,7 +19,7 @@ const SHIPPED = [
 	/^(README|CHANGELOG)\.md$/,
 	/^LICENSE$/,
 	/^dist\/extension\.js$/,
-	/^dist\/(openai|features|imageWorker|mcp)\.js$/,
+	/^dist\/(openai|features|imageWorker|copyWorker|mcp)\.js$/,
 	/^dist\/lazy\/[a-z0-9-]+\.js$/,
 	/^dist\/web\/extension\.js$/,
 	/^media\/(icon\.png|panel\.js|panel\.css)$/,
@@ -27,7 +27,7 @@ const SHIPPED = [
 ];
 
 /** Files every package must have (the build has run before the unit tests). */
-const REQUIRED = ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/features.js', 'dist/imageWorker.js', 'dist/openai.js', 'dist/mcp.js', 'media/panel.js', 'media/panel.css', 'media/icon.png'];
+const REQUIRED = ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/features.js', 'dist/imageWorker.js', 'dist/copyWorker.js', 'dist/openai.js', 'dist/mcp.js', 'media/panel.js', 'media/panel.css', 'media/icon.png'];
 
 function listed(ignoreFile?: string): string[] {
 	const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');

@@ -215,6 +215,30 @@ suite('pngThumbnail', () => {
 		assert.ok(await pngThumbnail(png, 1024, counting, { abandoned: () => false }));
 	});
 
+	test('a thumbnail waits where it yields while `paused` holds it (a copy thread making a preview first), then goes on', async () => {
+		const png = await sharp(picture(3840, 2160, 3), { raw: { width: 3840, height: 2160, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+		let release!: () => void;
+		const held = new Promise<void>(resolve => release = resolve);
+		let firstPause!: () => void;
+		const pausedOnce = new Promise<void>(resolve => firstPause = resolve);
+		let pauses = 0;
+		let done = false;
+		const making = pngThumbnail(png, 744, nodeCodec, { paused: () => { pauses++; firstPause(); return held; } }).then(thumbnail => {
+			done = true;
+			return thumbnail;
+		});
+		await pausedOnce;
+		// Other tasks of this thread run (here: a few turns of the event loop); the held scaler does not.
+		for (let turn = 0; turn < 20; turn++) {
+			await new Promise(resolve => setImmediate(resolve));
+		}
+		assert.deepEqual([pauses, done], [1, false], 'held at its first yield');
+		release();
+		const thumbnail = await making;
+		assert.deepEqual([thumbnail?.width, thumbnail?.height], [744, 419]);
+		assert.ok(pauses >= 1);
+	});
+
 	test('coalesced joins small parts into pieces of at least the size, and passes large ones as they are', () => {
 		const parts = [new Uint8Array([1, 2]), new Uint8Array([3]), new Uint8Array([4, 5, 6, 7]), new Uint8Array([8])];
 		const pieces = [...coalesced(parts, 3)];

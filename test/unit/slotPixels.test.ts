@@ -118,6 +118,7 @@ suite('Slot pixels: card-size copies where images are decoded', () => {
 		pixels.offer(0, { bytes: large(3), format: 'png', partialIndex: 1 });
 		pixels.offer(1, { bytes: large(4), format: 'png' });
 		assert.deepEqual(asked.slice(0, 2).map(call => call.how.abandoned()), [true, true], 'the copies in the making are told to stop');
+		assert.deepEqual(asked.slice(0, 2).map(call => call.how.signal.aborted), [true, true], 'their signals abort at once (a copy thread is told)');
 		// The copier gives up (undefined): the stale partials are dropped, not sent whole.
 		asked[0].answer(undefined);
 		asked[1].answer(undefined);
@@ -125,6 +126,8 @@ suite('Slot pixels: card-size copies where images are decoded', () => {
 		const final = asked.find(call => call.bytes[1] === 4)!;
 		assert.equal(final.how.draft, false, 'a final image\'s copy is no draft');
 		assert.equal(final.how.abandoned(), false);
+		assert.equal(final.how.signal.aborted, false);
+		assert.equal(asked.find(call => call.bytes[1] === 3)!.how.signal.aborted, false, 'the newer partial\'s copy is wanted');
 		for (const call of asked.slice(2)) {
 			call.answer(copyOf(call.bytes));
 		}

@@ -113,7 +113,8 @@ suite('one write path', () => {
 			.filter(file => !WRITERS.has(file));
 		// diagnostics.ts appends the bench's figures to the file ILLUSTRATE_DIAGNOSTICS names (never a
 		// workspace file, and only when that variable is set); landingPath.ts reads link targets and
-		// real paths with node:fs (realPath.ts through it) and writes nothing.
-		assert.deepEqual(writers, ['src/platform/diagnostics.ts', 'src/platform/landingPath.ts']);
+		// real paths with node:fs (realPath.ts through it) and writes nothing; readBounded.ts reads an
+		// image file for its history copy (the image worker and its copy thread) and writes nothing.
+		assert.deepEqual(writers, ['src/platform/diagnostics.ts', 'src/platform/landingPath.ts', 'src/providers/readBounded.ts']);
 	});
 });

@@ -6,6 +6,8 @@ import type { OutputFormat } from '../models/capabilities';
 export interface CopyRequest {
 	readonly draft: boolean;
 	readonly abandoned: () => boolean;
+	/** Aborted as soon as the copy is not wanted any more (a newer partial or the final image was offered): a copy thread gives it up. */
+	readonly signal: AbortSignal;
 }
 
 /** A card-size copy's bytes and their format (a JPEG, say, of a PNG). */
@@ -45,6 +47,8 @@ export class SlotPixels {
 	private readonly tails = new Map<number, Promise<void>>();
 	/** The newest partial index offered per slot; Infinity once its final image was. */
 	private readonly newest = new Map<number, number>();
+	/** The partials being copied, per slot: each is aborted once a newer image of its slot is offered. */
+	private readonly copying = new Map<number, Set<{ readonly partialIndex: number; readonly controller: AbortController }>>();
 	private readonly partialCopies: ConcurrencyLimit;
 	private readonly finalCopies: ConcurrencyLimit;
 
@@ -56,6 +60,11 @@ export class SlotPixels {
 	offer(slot: number, pixels: ArrivedPixels): void {
 		const partialIndex = pixels.partialIndex;
 		this.newest.set(slot, partialIndex === undefined ? Infinity : Math.max(partialIndex, this.newest.get(slot) ?? -1));
+		for (const copying of this.copying.get(slot) ?? []) {
+			if (this.overtaken(slot, copying.partialIndex)) {
+				copying.controller.abort();
+			}
+		}
 		const ready = this.options.needsCopy(pixels.bytes, partialIndex !== undefined) ? this.withCopy(slot, pixels) : Promise.resolve(pixels);
 		this.after(slot, async () => {
 			// A partial copied already goes even when its final image is on its way: it shows progress until then.
@@ -90,9 +99,16 @@ export class SlotPixels {
 			if (this.overtaken(slot, pixels.partialIndex)) {
 				return undefined;
 			}
+			const controller = new AbortController();
+			const copying = pixels.partialIndex === undefined ? undefined : { partialIndex: pixels.partialIndex, controller };
+			if (copying) {
+				const ofSlot = this.copying.get(slot) ?? new Set();
+				ofSlot.add(copying);
+				this.copying.set(slot, ofSlot);
+			}
 			try {
 				const overtaken = () => this.overtaken(slot, pixels.partialIndex);
-				const copy = await this.options.copy(pixels.bytes, { draft: pixels.partialIndex !== undefined, abandoned: overtaken });
+				const copy = await this.options.copy(pixels.bytes, { draft: pixels.partialIndex !== undefined, abandoned: overtaken, signal: controller.signal });
 				if (!copy && overtaken()) {
 					// Overtaken while it was being copied: the copy was given up, the newer pixels are on their way.
 					return undefined;
@@ -101,6 +117,14 @@ export class SlotPixels {
 			} catch (error) {
 				this.options.warn(`The card-size copy of variant ${slot + 1}'s ${pixels.partialIndex === undefined ? 'image' : 'preview'} failed, so the panel gets the full image: ${error instanceof Error ? error.message : String(error)}`);
 				return pixels;
+			} finally {
+				if (copying) {
+					const ofSlot = this.copying.get(slot);
+					ofSlot?.delete(copying);
+					if (ofSlot?.size === 0) {
+						this.copying.delete(slot);
+					}
+				}
 			}
 		});
 	}

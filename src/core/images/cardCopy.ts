@@ -201,8 +201,8 @@ export interface HistoryCopy {
  * may be the original or an older, larger copy. Undefined when the image fits already or is
  * not a PNG the decoder takes.
  */
-export async function historyCopy(bytes: Uint8Array, codec: DeflateCodec, encodeJpeg?: JpegEncoder, maxSide = HISTORY_CARD_MAX_SIDE): Promise<HistoryCopy | undefined> {
-	const scaled = await scalePng(bytes, maxSide, codec);
+export async function historyCopy(bytes: Uint8Array, codec: DeflateCodec, encodeJpeg?: JpegEncoder, maxSide = HISTORY_CARD_MAX_SIDE, options?: Pick<ThumbnailOptions, 'paused'>): Promise<HistoryCopy | undefined> {
+	const scaled = await scalePng(bytes, maxSide, codec, options);
 	if (!scaled) {
 		return undefined;
 	}
@@ -265,7 +265,7 @@ export function bytesNeedPanelCopy(bytes: Uint8Array, partial = false): boolean 
  * at a lower quality when opaque). Undefined when the image fits already, is not a PNG the
  * decoder takes, or was abandoned (`options.abandoned`).
  */
-export async function panelCopy(bytes: Uint8Array, codec: DeflateCodec, encodeJpeg: JpegEncoder | undefined, options: { readonly draft?: boolean; readonly abandoned?: () => boolean } = {}): Promise<HistoryCopy | undefined> {
+export async function panelCopy(bytes: Uint8Array, codec: DeflateCodec, encodeJpeg: JpegEncoder | undefined, options: Pick<ThumbnailOptions, 'draft' | 'abandoned' | 'paused'> = {}): Promise<HistoryCopy | undefined> {
 	const draft = options.draft ?? false;
 	const scaled = await scalePng(bytes, draft ? PREVIEW_COPY_MAX_SIDE : HISTORY_CARD_MAX_SIDE, codec, options);
 	if (!scaled) {

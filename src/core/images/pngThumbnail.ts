@@ -22,6 +22,11 @@ export interface ThumbnailOptions {
 	readonly draft?: boolean;
 	/** Asked while the image is decoded: true when the thumbnail is not wanted any more (undefined is returned). */
 	readonly abandoned?: () => boolean;
+	/**
+	 * Asked each time the scaler lets the event loop run: a promise to wait for before it goes
+	 * on (a copy thread holds a final image's copy while a preview is made), or undefined.
+	 */
+	readonly paused?: () => Promise<void> | undefined;
 }
 
 export interface Thumbnail {
@@ -212,6 +217,7 @@ export async function scalePng(bytes: Uint8Array, maxSide: number, codec: Deflat
 				y++;
 				if ((y & 15) === 0 && performance.now() - sliceStart > SLICE_MS) {
 					await nextTask();
+					await options.paused?.();
 					sliceStart = performance.now();
 				}
 			}
@@ -239,6 +245,7 @@ export async function scalePng(bytes: Uint8Array, maxSide: number, codec: Deflat
 	for (let ty = 0; ty < th; ty++) {
 		if ((ty & 15) === 0 && performance.now() - sliceStart > SLICE_MS) {
 			await nextTask();
+			await options.paused?.();
 			sliceStart = performance.now();
 		}
 		for (let tx = 0, o = ty * tw * 4; tx < tw; tx++, o += 4) {
