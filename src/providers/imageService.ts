@@ -219,16 +219,14 @@ export class ImageService {
 	 * Runs a batch on this thread. In the web, where there is no image worker, its large images
 	 * go to the panel as the worker's copies would (card size, a JPEG when opaque, partials as
 	 * drafts: see `withCardCopies`), made here in slices (`slicedPanelCopy`), not as 1024 px PNGs.
-	 * In the Node host (a proxy, a history folder that is not local) the panel has the image
-	 * worker scale them (`cardCopy`).
+	 * In the Node host (a proxy, a history folder that is not local) the image worker makes the
+	 * same copies (`panelCopy`), off this thread.
 	 */
 	private async onThisThread(events: VariantEvents, run: (events: VariantEvents) => Promise<GenerationResult>): Promise<GenerationResult> {
-		if (!ILLUSTRATE_WEB) {
-			return run(events);
-		}
+		const worker = this.imageWorker();
 		const copied = withCardCopies(events, {
 			needsCopy: bytesNeedPanelCopy,
-			copy: (bytes, how) => slicedPanelCopy(bytes, deflateCodec(), how),
+			copy: worker ? (bytes, how) => worker.panelCopy(bytes, how.draft, how.signal) : (bytes, how) => slicedPanelCopy(bytes, deflateCodec(), how),
 			warn: message => this.log.warn(message),
 		});
 		const result = await run(copied.events);

@@ -10,7 +10,7 @@ import * as tls from 'node:tls';
 import { join } from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type OpenAI from 'openai';
-import type { BatchLog, VariantEvents } from '../core/generation/batchRunner';
+import type { ArrivedPixels, BatchLog, VariantEvents } from '../core/generation/batchRunner';
 import { ownedBytes, toWorkerError, transferList, type FromWorker, type ToWorker, type WorkerClientConfig } from '../core/generation/workerProtocol';
 import { readBatchFiles } from '../core/batchApi/batchDeliveryLines';
 import { chunksOf } from '../core/batchApi/batchOutput';
@@ -171,7 +171,8 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
 	});
 	const events: VariantEvents<HistoryEntry> = {
 		onStart: slot => post({ type: 'start', id, slot }),
-		onPixels: (slot, arrived) => pixels.offer(slot, arrived),
+		// Nothing shows the pixels (a command's or an agent's batch): no copies, no messages.
+		...(message.pixels === false ? {} : { onPixels: (slot: number, arrived: ArrivedPixels) => pixels.offer(slot, arrived) }),
 		onImage: (slot, entry) => pixels.after(slot, () => post({ type: 'image', id, slot, entry })),
 		onSlotFailed: (slot, error) => pixels.after(slot, () => post({ type: 'slotFailed', id, slot, error: toWorkerError(error) })),
 		onRetry: (slot, seconds, status) => post({ type: 'retry', id, slot, seconds, status }),
@@ -213,11 +214,20 @@ async function copyFor(job: CopyJob) {
 }
 
 async function copyForCard(message: Extract<ToWorker, { type: 'cardCopy' }>): Promise<void> {
+	// A panel copy can be given up (`cancel`): a partial a newer image overtook.
+	const controller = new AbortController();
+	if (message.panel) {
+		running.set(message.id, controller);
+	}
 	try {
-		const { copy } = await copyFor({ kind: 'card', bytes: message.bytes, maxSide: message.maxSide });
-		post({ type: 'cardCopied', id: message.id, bytes: copy && ownedBytes(copy.bytes) });
+		const { copy } = message.panel
+			? !bytesNeedPanelCopy(message.bytes, message.panel.draft) ? {} : await copies.copy({ kind: 'panel', bytes: message.bytes, draft: message.panel.draft }, { keep: false, signal: controller.signal })
+			: await copyFor({ kind: 'card', bytes: message.bytes, maxSide: message.maxSide });
+		post({ type: 'cardCopied', id: message.id, bytes: copy && ownedBytes(copy.bytes), format: copy?.format });
 	} catch (error) {
 		post({ type: 'cardFailed', id: message.id, message: error instanceof Error ? error.message : String(error) });
+	} finally {
+		running.delete(message.id);
 	}
 }
 

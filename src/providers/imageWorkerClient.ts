@@ -4,7 +4,7 @@ import type { FromWorker, WorkerBatchOutput } from '../core/generation/workerPro
 import type { BatchFilesSummary, LineOutcome } from '../core/batchApi/batchDeliveryLines';
 import { WorkerSession, type WorkerPort, type WorkerRun } from '../core/generation/workerSession';
 import type { HistoryEntry } from '../core/history/historyEntries';
-import { HISTORY_COPY_SOURCE_MAX_BYTES, type HistoryCopy } from '../core/images/cardCopy';
+import { HISTORY_COPY_SOURCE_MAX_BYTES, type CardCopyFormat, type HistoryCopy } from '../core/images/cardCopy';
 
 export type { WorkerRun } from '../core/generation/workerSession';
 
@@ -71,6 +71,11 @@ export class ImageWorker {
 	 */
 	async cardCopy(bytes: Uint8Array): Promise<Uint8Array | undefined> {
 		return this.session.cardCopy(await this.start(), bytes);
+	}
+
+	/** The Generate panel's copy of an image, as the worker makes it for its own batches (see `WorkerSession.panelCopy`). */
+	async panelCopy(bytes: Uint8Array, draft: boolean, signal?: AbortSignal): Promise<{ readonly bytes: Uint8Array; readonly format: CardCopyFormat } | undefined> {
+		return this.session.panelCopy(await this.start(), bytes, draft, signal);
 	}
 
 	/**

@@ -80,7 +80,10 @@ suite('The image worker session: the main thread\'s side, with a port of its own
 		const { recorded, events } = recorder();
 		const adopted: string[] = [];
 		const running = worker.run(port, request, new AbortController().signal, events, stored => (adopted.push(stored.id), stored));
-		assert.deepEqual(sent, [{ message: { type: 'run', id: 1, ...request }, transfer: [] }]);
+		assert.deepEqual(sent, [{ message: { type: 'run', id: 1, ...request, pixels: true }, transfer: [] }]);
+		// A batch nobody shows (no onPixels: a command's, an agent's) asks the worker for no pixels and no copies.
+		void worker.run(port, request, new AbortController().signal, { onImage: () => undefined }, stored => stored);
+		assert.equal((sent.pop()!.message as { pixels?: boolean }).pixels, false);
 		const pixels = new Uint8Array([1, 2, 3]);
 		worker.receive({ type: 'start', id: 1, slot: 1 });
 		worker.receive({ type: 'pixels', id: 1, slot: 1, bytes: pixels, format: 'png', partialIndex: 0 });
@@ -391,6 +394,21 @@ suite('The image worker: a batch in a worker thread, against the test API server
 		} finally {
 			await broken.dispose();
 		}
+	});
+
+	test('a batch on the main thread (behind a proxy) gets the panel\'s copies from the worker: a final as the 744 px JPEG, a partial as the 372 px draft, a given-up draft none, the caller\'s bytes kept', async () => {
+		const png = await renderImage({ width: 1024, height: 1024, format: 'png', seed: 'panel-copy', grain: 8 });
+		const length = png.length;
+		const final = await worker.panelCopy(png, false);
+		assert.deepEqual(final && [final.format, readImageInfo(final.bytes)], ['jpeg', { format: 'jpeg', width: 744, height: 744 }]);
+		const draft = await worker.panelCopy(png, true);
+		assert.deepEqual(draft && [draft.format, readImageInfo(draft.bytes)], ['jpeg', { format: 'jpeg', width: 372, height: 372 }]);
+		assert.equal(png.length, length, 'the bytes were copied to the worker, not moved');
+		const controller = new AbortController();
+		controller.abort();
+		assert.equal(await worker.panelCopy(png, true, controller.signal), undefined, 'a draft given up before it is made');
+		const small = await renderImage({ width: 256, height: 256, format: 'png', seed: 'panel-copy-small' });
+		assert.equal(await worker.panelCopy(small, false), undefined, 'a small image needs none: it goes as it is');
 	});
 
 	test('disposing the image worker ends its copy thread with it: no thread left behind (a window reload, deactivation)', async function () {

@@ -67,11 +67,17 @@ export interface WorkerError {
 /** Main thread → worker. */
 export type ToWorker =
 	/** `systemCertificates`: trust the system's certificates besides Node's, as VS Code's `http.systemCertificates` does on the main thread. */
-	| { readonly type: 'run'; readonly id: number; readonly client: WorkerClientConfig; readonly requestTimeoutMs: number; readonly batch: WorkerBatch; readonly folder: string; readonly systemCertificates?: boolean }
+	/** `pixels: false`: nothing shows the images as they arrive (a command's, an agent's batch), so no pixels and no card-size copies are sent. */
+	| { readonly type: 'run'; readonly id: number; readonly client: WorkerClientConfig; readonly requestTimeoutMs: number; readonly batch: WorkerBatch; readonly folder: string; readonly systemCertificates?: boolean; readonly pixels?: boolean }
 	| { readonly type: 'cancel'; readonly id: number }
 	/** Load the SDK now (the panel opened): the first request then waits for nothing. */
 	| { readonly type: 'warm' }
-	| { readonly type: 'cardCopy'; readonly id: number; readonly bytes: Uint8Array; readonly maxSide: number }
+	/**
+	 * A large PNG's card-size copy (at most `maxSide` pixels, a PNG); with `panel`, the Generate
+	 * panel's copy as the worker makes it for its own batches (`panelCopy`: a JPEG when opaque, a
+	 * partial's as a draft), for a batch that runs on the main thread; `cancel` with the same id gives it up.
+	 */
+	| { readonly type: 'cardCopy'; readonly id: number; readonly bytes: Uint8Array; readonly maxSide: number; readonly panel?: { readonly draft: boolean } }
 	/**
 	 * The history's copy of the image in this file (the original, or an older, larger copy),
 	 * read by the worker: the main thread never holds the 17 MB file. Files over `maxBytes` are refused unread.
@@ -93,8 +99,8 @@ export type FromWorker =
 	| { readonly type: 'done'; readonly id: number; readonly costUsd?: number; readonly errors: readonly WorkerError[] }
 	/** The batch threw: `costUsd` and `errors` are what a cancelled batch had so far. */
 	| { readonly type: 'failed'; readonly id: number; readonly error: WorkerError; readonly costUsd?: number; readonly errors?: readonly WorkerError[] }
-	/** The card-size copy, or no bytes when the image needs none (or the decoder does not take it). */
-	| { readonly type: 'cardCopied'; readonly id: number; readonly bytes?: Uint8Array }
+	/** The card-size copy and its format, or no bytes when the image needs none (or the decoder does not take it, or it was given up). */
+	| { readonly type: 'cardCopied'; readonly id: number; readonly bytes?: Uint8Array; readonly format?: CardCopyFormat }
 	| { readonly type: 'cardFailed'; readonly id: number; readonly message: string }
 	/**
 	 * The history's copy of a file (no bytes when it needs none or the decoder does not take

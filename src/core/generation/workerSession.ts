@@ -4,7 +4,7 @@ import { fromWorkerError, transferList, type FromWorker, type ToWorker, type Wor
 import type { BatchFilesSummary, LineOutcome } from '../batchApi/batchDeliveryLines';
 import { CancelledError, IllustrateError } from '../errors';
 import type { HistoryEntry } from '../history/historyEntries';
-import { CARD_IMAGE_MAX_SIDE, type HistoryCopy } from '../images/cardCopy';
+import { CARD_IMAGE_MAX_SIDE, type CardCopyFormat, type HistoryCopy } from '../images/cardCopy';
 
 /** A batch for the worker: who to ask, what, and the history folder (a local path) its images go to. */
 export interface WorkerRun {
@@ -57,7 +57,7 @@ function cancelOnAbort(signal: AbortSignal, cancel: () => void): void {
 export class WorkerSession {
 	private nextId = 1;
 	private readonly batches = new Map<number, PendingBatch>();
-	private readonly cards = new Map<number, (bytes: Uint8Array | undefined) => void>();
+	private readonly cards = new Map<number, (copy: { readonly bytes: Uint8Array; readonly format: CardCopyFormat } | undefined) => void>();
 	private readonly historyCopies = new Map<number, { readonly resolve: (copy: HistoryCopy | undefined) => void; readonly reject: (error: Error) => void }>();
 	/** Batches sent to the worker: what the log and the tests count. */
 	batchesRun = 0;
@@ -105,7 +105,7 @@ export class WorkerSession {
 			if (message.type === 'cardFailed') {
 				this.log.warn(`A card-size copy failed, the image goes as it is: ${message.message}`);
 			}
-			resolve?.(message.type === 'cardCopied' ? message.bytes : undefined);
+			resolve?.(message.type === 'cardCopied' && message.bytes ? { bytes: message.bytes, format: message.format ?? 'png' } : undefined);
 			return;
 		}
 		this.batches.get(message.id)?.receive(message);
@@ -140,7 +140,7 @@ export class WorkerSession {
 					},
 				});
 				cancelOnAbort(signal, cancel);
-				post(port, { type: 'run', id, ...request });
+				post(port, { type: 'run', id, ...request, pixels: events.onPixels !== undefined });
 			});
 		} finally {
 			this.batches.delete(id);
@@ -189,12 +189,35 @@ export class WorkerSession {
 	 * copied to the worker (the caller keeps its own), the copy comes back transferred.
 	 * Undefined when the image needs no copy or the decoder does not take it: send it as it is.
 	 */
-	cardCopy(port: WorkerPort, bytes: Uint8Array, maxSide = CARD_IMAGE_MAX_SIDE): Promise<Uint8Array | undefined> {
+	async cardCopy(port: WorkerPort, bytes: Uint8Array, maxSide = CARD_IMAGE_MAX_SIDE): Promise<Uint8Array | undefined> {
+		return (await this.copy(port, bytes, maxSide))?.bytes;
+	}
+
+	/**
+	 * The Generate panel's copy of an image, made in the worker as it makes it for its own
+	 * batches (`panelCopy` in src/core/images/cardCopy.ts: a JPEG when opaque; `draft` for a
+	 * partial's preview), for a batch that runs on the main thread (behind a proxy). The bytes
+	 * are copied to the worker; `signal` gives the copy up (it then resolves undefined).
+	 * Undefined when none is made or the worker stopped: the image goes as it is.
+	 */
+	panelCopy(port: WorkerPort, bytes: Uint8Array, draft: boolean, signal?: AbortSignal): Promise<{ readonly bytes: Uint8Array; readonly format: CardCopyFormat } | undefined> {
+		return this.copy(port, bytes, CARD_IMAGE_MAX_SIDE, { draft }, signal);
+	}
+
+	private copy(port: WorkerPort, bytes: Uint8Array, maxSide: number, panel?: { readonly draft: boolean }, signal?: AbortSignal): Promise<{ readonly bytes: Uint8Array; readonly format: CardCopyFormat } | undefined> {
+		if (signal?.aborted) {
+			return Promise.resolve(undefined);
+		}
 		const id = this.nextId++;
+		const cancel = () => post(port, { type: 'cancel', id });
 		return new Promise(resolve => {
-			this.cards.set(id, resolve);
+			this.cards.set(id, copy => {
+				signal?.removeEventListener('abort', cancel);
+				resolve(copy);
+			});
+			signal?.addEventListener('abort', cancel, { once: true });
 			// Not transferred: the caller keeps its bytes.
-			port.postMessage({ type: 'cardCopy', id, bytes, maxSide } satisfies ToWorker, []);
+			port.postMessage({ type: 'cardCopy', id, bytes, maxSide, ...(panel ? { panel } : {}) } satisfies ToWorker, []);
 		});
 	}
 
