@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Frame, FrameLocator } from 'playwright-core';
 import type { FailureSpec } from '../server/apiFailures';
@@ -14,9 +14,10 @@ function filesUnder(folder: string): string[] {
 	if (!existsSync(folder)) {
 		return [];
 	}
-	return readdirSync(folder).flatMap(name => {
-		const path = join(folder, name);
-		return statSync(path).isDirectory() ? filesUnder(path) : [path];
+	// The kind each entry had when listed: no stat afterwards, which a temporary file renamed meanwhile would fail.
+	return readdirSync(folder, { withFileTypes: true }).flatMap(entry => {
+		const path = join(folder, entry.name);
+		return entry.isDirectory() ? filesUnder(path) : [path];
 	});
 }
 
@@ -83,7 +84,7 @@ suite('Failures, keys, trust and hostile messages', function () {
 
 	/** Every final image the server sent is in the history, byte for byte. */
 	function assertHistoryHoldsEverythingSent(): void {
-		const stored = new Set(filesUnder(storageFolder()).filter(file => !file.endsWith('.json')).map(file => readFileSync(file).toString('base64')));
+		const stored = new Set(filesUnder(storageFolder()).filter(file => /\.(png|jpe?g|webp|gif|svg)$/i.test(file)).map(file => readFileSync(file).toString('base64')));
 		for (const request of workbench.api.requests) {
 			for (const image of request.images) {
 				assert.ok(stored.has((workbench.api.imageBytes(request.id, image.index) ?? Buffer.alloc(0)).toString('base64')), `image ${image.index} of ${request.id} is in the history`);

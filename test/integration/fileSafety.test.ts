@@ -17,7 +17,8 @@ function historyImages(): Buffer[] {
 	const userData = process.env.ILLUSTRATE_TEST_USER_DATA;
 	assert.ok(userData, 'ILLUSTRATE_TEST_USER_DATA is set by the harness');
 	const folder = join(userData, 'User', 'globalStorage', 'illustrate.illustrate', 'images');
-	return existsSync(folder) ? readdirSync(folder).filter(name => !name.endsWith('.json')).map(name => readFileSync(join(folder, name))) : [];
+	// The images only: the entries, the index and its temporary file (renamed over it at any moment) are not images.
+	return existsSync(folder) ? readdirSync(folder).filter(name => /\.(png|jpe?g|webp|gif|svg)$/i.test(name)).map(name => readFileSync(join(folder, name))) : [];
 }
 
 async function assertEverySentImageInHistory(): Promise<void> {

@@ -216,7 +216,7 @@ suite('Fill Missing Images in Workspace', () => {
 		assert.ok(await exists(uriOf('wsfill/flow.svg')), 'its images stay in the documents');
 		const history = join(process.env.ILLUSTRATE_TEST_USER_DATA!, 'User', 'globalStorage', 'illustrate.illustrate', 'images');
 		const svg = await vscode.workspace.fs.readFile(uriOf('wsfill/flow.svg'));
-		assert.ok(readdirSync(history).filter(name => !name.endsWith('.json')).some(name => bytesEqual(readFileSync(join(history, name)), svg)), 'and in the history');
+		assert.ok(readdirSync(history).filter(name => /\.(png|jpe?g|webp|gif|svg)$/i.test(name)).some(name => bytesEqual(readFileSync(join(history, name)), svg)), 'and in the history');
 	});
 
 	test('bench: the scan of 1,000 placeholders across 200 documents of every kind', async () => {
