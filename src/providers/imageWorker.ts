@@ -231,7 +231,6 @@ async function copyForCard(message: Extract<ToWorker, { type: 'cardCopy' }>): Pr
 	}
 }
 
-
 async function copyForHistory(message: Extract<ToWorker, { type: 'historyCopy' }>): Promise<void> {
 	try {
 		const { copy, readBytes } = await copyFor({ kind: 'history', path: message.path, maxBytes: message.maxBytes });
